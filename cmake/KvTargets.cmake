@@ -1,0 +1,40 @@
+# Helpers shared by every kvbench target: language level, warnings (our targets only), tests.
+
+# kv_configure_target(<target>): C++20 and the project's warning set, -Werror when KV_WERROR.
+function(kv_configure_target target)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  set_target_properties(${target} PROPERTIES CXX_EXTENSIONS OFF)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+                                           -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
+                                           -Wnull-dereference -Wimplicit-fallthrough)
+  if(KV_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+# kv_add_library(<name> <alias> SOURCES ... [DEPS ...]): static library kv_<name> + alias kv::<alias>.
+function(kv_add_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(kv_${name} STATIC ${ARG_SOURCES})
+  add_library(kv::${name} ALIAS kv_${name})
+  target_include_directories(kv_${name} PUBLIC ${PROJECT_SOURCE_DIR}/lib ${PROJECT_SOURCE_DIR})
+  target_link_libraries(kv_${name} PUBLIC ${ARG_DEPS})
+  kv_configure_target(kv_${name})
+endfunction()
+
+# kv_add_test(<name> SOURCES ... [DEPS ...] [LABELS ...]): a GoogleTest executable whose cases
+# are registered one by one with CTest (label "unit" unless LABELS says otherwise).
+function(kv_add_test name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  if(NOT ARG_LABELS)
+    set(ARG_LABELS unit)
+  endif()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main Threads::Threads)
+  kv_configure_target(${name})
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
+                       PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+endfunction()
