@@ -13,8 +13,8 @@ namespace kv::resp {
 struct Reply {
   enum class Type { kSimple, kError, kInteger, kBulk, kNil, kArray, kNilArray };
   Type type = Type::kNil;
-  std::string str;       // kSimple, kError, kBulk
-  int64_t integer = 0;   // kInteger
+  std::string str;              // kSimple, kError, kBulk
+  int64_t integer = 0;          // kInteger
   std::vector<Reply> elements;  // kArray
 
   bool is_error() const { return type == Type::kError; }
@@ -22,7 +22,15 @@ struct Reply {
 
 enum class ReadResult { kComplete, kNeedMore, kError };
 
+// Wire rules shared by ReplyReader and ScanReply: every line ends with "\r\n" (the first '\r'
+// must be followed by '\n'); integers and lengths follow Redis's string2ll (no '+', no leading
+// zeros, no spaces, at most 20 characters); `$-1` is a nil bulk and `*-1` a nil array, other
+// negative lengths are errors; a bulk's data must be followed by "\r\n"; a bulk longer than
+// max_bulk_len, an array longer than max_elements, or more than max_depth nested arrays is an
+// error; a simple string or error line may be at most max_bulk_len bytes.
+
 // Incremental reader: Feed() bytes as they arrive, then call Next() until it returns kNeedMore.
+// Partial arrays are kept between calls, so a reply arriving in pieces is parsed in O(size).
 class ReplyReader {
  public:
   struct Limits {
@@ -41,21 +49,32 @@ class ReplyReader {
   size_t buffered() const { return buf_.size() - pos_; }
 
  private:
+  // An array whose elements are still arriving.
+  struct Frame {
+    Reply reply;
+    int64_t remaining = 0;
+  };
+  ReadResult Fail(std::string message);
+
   Limits limits_;
   std::string buf_;
   size_t pos_ = 0;
+  size_t scan_from_ = 0;      // the line-end search for the element at pos_ resumes here
+  std::vector<Frame> stack_;  // open arrays, outermost first: work kept across kNeedMore
+  bool failed_ = false;
   std::string error_;
 };
 
 // What the scanner learned about one complete reply.
 struct ScannedReply {
-  size_t length = 0;     // bytes of the whole reply, nested elements included
+  size_t length = 0;                     // bytes of the whole reply, nested elements included
   Reply::Type type = Reply::Type::kNil;  // of the top-level reply
-  std::string_view error;  // kError: the message (view into the scanned data)
+  std::string_view error;                // kError: the message (view into the scanned data)
 };
 
-// Finds the end of the first reply in data without allocating. Stateless: the caller passes the
-// unconsumed bytes each time (replies are small in load generation; large arrays rescan).
+// Finds the end of the first reply in data without allocating, with ReplyReader's rules and
+// default Limits. Stateless: the caller passes the unconsumed bytes each time (replies are small
+// in load generation; large arrays rescan).
 // kNeedMore: data holds no complete reply yet. kError: malformed (*error says why).
 ReadResult ScanReply(std::string_view data, ScannedReply* out, std::string* error = nullptr);
 

@@ -18,6 +18,10 @@ struct ParserLimits {
   size_t max_inline_len = 64 * 1024;           // PROTO_INLINE_MAX_SIZE: inline requests and
                                                // `*`/`$` header lines
   size_t max_prealloc_args = 1024;             // never reserve more argument slots up front
+  // Redis 7.0.15 words limit violations of unauthenticated clients differently: set this with
+  // the pre-AUTH limits (10 / 16384) to get "unauthenticated multibulk length" / "unauthenticated
+  // bulk length" when a count or length is well-formed but over the limit.
+  bool unauthenticated = false;
 };
 
 enum class ParseResult {
@@ -47,6 +51,22 @@ enum class ParseResult {
 //
 // Empty requests (`*0\r\n`, `*-1\r\n`, a blank inline line) return kComplete with no arguments;
 // Redis treats them as no-ops.
+//
+// Where we deliberately differ from Redis 7 (networking.c), always towards rejecting input:
+//  - Redis skips the two bytes after bulk data without looking at them; we require "\r\n" and
+//    otherwise fail with "ERR Protocol error: invalid bulk length" (Redis's own vocabulary, so
+//    clients see a familiar text). Likewise a `*N`/`$L` header's '\r' must be followed by '\n'
+//    ("invalid multibulk length" / "invalid bulk length"; Redis skips whatever byte follows).
+//  - Line limits do not depend on how the bytes were split into reads: a `*`/`$` header line
+//    whose '\r' is more than max_inline_len bytes after its first byte is "too big mbulk/bulk
+//    count string", and an inline request whose '\n' is more than max_inline_len bytes from its
+//    start is "too big inline request", even if the whole line arrived at once (Redis checks
+//    only while the line end is still missing, so its verdict depends on read sizes).
+//  - Exceeding limits.max_multibulk_len / max_bulk_len reports "invalid multibulk length" /
+//    "invalid bulk length", or with limits.unauthenticated the "unauthenticated ..." texts; Redis
+//    picks by which of its two limits (INT_MAX / proto-max-bulk-len, or 10 / 16384) was hit.
+//  - Like Redis (which copies the inline line into a C string), an inline line ends at its first
+//    NUL byte: anything after it up to the newline is ignored.
 class RequestParser {
  public:
   explicit RequestParser(const ParserLimits& limits = {});
@@ -64,6 +84,13 @@ class RequestParser {
   // use it to size its next read for large arguments.
   size_t min_bytes_needed() const { return min_bytes_needed_; }
 
+  // Argument slots currently allocated (for tests and memory accounting): bounded by
+  // max_prealloc_args plus the arguments that actually arrived, never by an announced count.
+  size_t reserved_arg_slots() const {
+    return args_.capacity() > pending_.arg_offsets.capacity() ? args_.capacity()
+                                                              : pending_.arg_offsets.capacity();
+  }
+
   // Forget any partial request (e.g. after the caller dropped its buffer).
   void Reset();
 
@@ -71,19 +98,37 @@ class RequestParser {
   const ParserLimits& limits() const { return limits_; }
 
  private:
+  // How a `*`/`$` header line search ended.
+  enum class LineStatus { kFound, kNeedMore, kTooBig };
+
   ParseResult ParseMultibulk(std::string_view data, size_t* consumed);
   ParseResult ParseInline(std::string_view data, size_t* consumed);
+  // Splits one inline line (without its line ending) like Redis's sdssplitargs into args_.
+  ParseResult SplitInline(std::string_view line);
+  // Finds the '\r' that ends the header line starting at `start`, resuming the search where the
+  // previous call stopped. *cr is its offset (the byte after it exists but is not checked).
+  LineStatus FindHeaderEnd(std::string_view data, size_t start, size_t* cr);
   ParseResult Fail(std::string_view reason);
+  void ClearPending();
 
   ParserLimits limits_;
   std::vector<std::string_view> args_;
-  // Partial multibulk state: offsets relative to the request's first byte.
+  // Partial request state: offsets relative to the request's first byte, never pointers.
   struct Pending {
-    int64_t argc = -1;  // -1: header not parsed yet
-    size_t pos = 0;     // where parsing resumes
+    int64_t argc = -1;      // -1: `*N` header not parsed yet
+    int64_t bulk_len = -1;  // -1: the next `$L` header is not parsed yet
+    size_t pos = 0;         // where parsing resumes
+    size_t scan_from = 0;   // the line-end search already covered [line start, scan_from)
     std::vector<std::pair<size_t, size_t>> arg_offsets;  // (offset, length) of parsed arguments
   } pending_;
-  std::vector<std::string> inline_storage_;  // unescaped inline arguments
+  // Inline arguments: either a view into data or a range of inline_storage_ (unescaped bytes).
+  struct InlineToken {
+    size_t offset;
+    size_t length;
+    bool stored;
+  };
+  std::vector<InlineToken> inline_tokens_;
+  std::string inline_storage_;
   std::string error_;
   size_t min_bytes_needed_ = 0;
 };

@@ -1,0 +1,72 @@
+// Test helpers for replies: a readable description of a Reply tree (compared as text so that
+// failures show the difference) and builders.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "resp/reply_reader.h"
+
+namespace kv::resp::testing {
+
+inline std::string Escape(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f && c != '\\' && c != '"') {
+      out += c;
+    } else {
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xf];
+    }
+  }
+  return out;
+}
+
+inline std::string Describe(const Reply& r) {
+  switch (r.type) {
+    case Reply::Type::kSimple:
+      return "+\"" + Escape(r.str) + "\"";
+    case Reply::Type::kError:
+      return "-\"" + Escape(r.str) + "\"";
+    case Reply::Type::kInteger:
+      return std::string(":").append(std::to_string(r.integer));
+    case Reply::Type::kBulk:
+      return "$\"" + Escape(r.str) + "\"";
+    case Reply::Type::kNil:
+      return "nil";
+    case Reply::Type::kNilArray:
+      return "nil[]";
+    case Reply::Type::kArray: {
+      std::string s = "[";
+      for (size_t i = 0; i < r.elements.size(); ++i) {
+        if (i > 0) s += ", ";
+        s += Describe(r.elements[i]);
+      }
+      return s + "]";
+    }
+  }
+  return "?";
+}
+
+inline Reply MakeScalar(Reply::Type type, std::string str = {}, int64_t integer = 0) {
+  Reply r;
+  r.type = type;
+  r.str = std::move(str);
+  r.integer = integer;
+  return r;
+}
+
+inline Reply MakeArray(std::vector<Reply> elements) {
+  Reply r;
+  r.type = Reply::Type::kArray;
+  r.elements = std::move(elements);
+  return r;
+}
+
+}  // namespace kv::resp::testing
