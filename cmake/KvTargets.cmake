@@ -7,6 +7,10 @@ function(kv_configure_target target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
                                            -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
                                            -Wnull-dereference -Wimplicit-fallthrough)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    # GCC 12 at -O2/-O3 reports a false -Wrestrict on `"literal" + std::string` (GCC bug 105329).
+    target_compile_options(${target} PRIVATE -Wno-restrict)
+  endif()
   if(KV_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

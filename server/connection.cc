@@ -1,0 +1,133 @@
+// Connection I/O and request batches.
+#include "server/connection.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "server/connection_loop.h"
+
+namespace kv::server {
+namespace {
+
+constexpr size_t kReadChunk = 16 * 1024;
+constexpr size_t kMaxReadChunk = 4 * 1024 * 1024;
+// Output buffers larger than this are freed once written, so one big reply does not pin memory.
+constexpr size_t kKeepOutputCapacity = 1024 * 1024;
+constexpr size_t kKeepInputCapacity = 64 * 1024;
+
+}  // namespace
+
+Connection::Connection(UniqueFd fd, ConnectionLoop* owner) : fd_(std::move(fd)), owner_(owner) {
+  session_.fd = fd_.get();
+}
+
+void Connection::OnIo(uint32_t events) { owner_->OnClientIo(this, events); }
+
+Connection::IoStatus Connection::Read(size_t* bytes) {
+  *bytes = 0;
+  // A large pending bulk is read in one go, but memory is only reserved up to kMaxReadChunk
+  // ahead of the data that actually arrived: announcing a 512 MB argument costs nothing.
+  size_t want = std::clamp(parser_.min_bytes_needed(), kReadChunk, kMaxReadChunk);
+  char* dst = in_.Prepare(want);
+  while (true) {
+    ssize_t n = ::recv(fd_.get(), dst, want, 0);
+    if (n > 0) {
+      in_.Commit(static_cast<size_t>(n));
+      *bytes = static_cast<size_t>(n);
+      return IoStatus::kOk;
+    }
+    if (n == 0) return IoStatus::kEof;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return IoStatus::kAgain;
+    return IoStatus::kError;  // ECONNRESET and friends
+  }
+}
+
+Connection::IoStatus Connection::Write(size_t* bytes) {
+  *bytes = 0;
+  while (out_pos_ < out_.size()) {
+    ssize_t n = ::send(fd_.get(), out_.data() + out_pos_, out_.size() - out_pos_, MSG_NOSIGNAL);
+    if (n > 0) {
+      out_pos_ += static_cast<size_t>(n);
+      *bytes += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return IoStatus::kAgain;
+    return IoStatus::kError;  // EPIPE, ECONNRESET
+  }
+  out_.clear();
+  out_pos_ = 0;
+  if (out_.capacity() > kKeepOutputCapacity) std::string().swap(out_);
+  return IoStatus::kOk;
+}
+
+void Connection::UpdateLimits(const Config& config) {
+  bool pre_auth = !session_.authenticated && !config.requirepass.empty();
+  resp::ParserLimits limits = parser_.limits();
+  if (pre_auth) {
+    limits.max_multibulk_len = kPreAuthMaxArgs;
+    limits.max_bulk_len = kPreAuthMaxBulk;
+  } else {
+    limits.max_multibulk_len = resp::ParserLimits{}.max_multibulk_len;
+    limits.max_bulk_len = config.proto_max_bulk_len;
+  }
+  // Redis 7 words pre-auth violations as "unauthenticated multibulk length" / "... bulk length".
+  limits.unauthenticated = pre_auth;
+  pre_auth_ = pre_auth;
+  if (limits.max_multibulk_len != parser_.limits().max_multibulk_len ||
+      limits.max_bulk_len != parser_.limits().max_bulk_len ||
+      limits.unauthenticated != parser_.limits().unauthenticated) {
+    parser_.set_limits(limits);
+  }
+}
+
+bool Connection::RunBatch(CommandProcessor& processor, const Config& config, int64_t now_ms,
+                          const std::atomic<bool>& stop) {
+  processor.SetTime(now_ms);
+  session_.last_interaction_ms = now_ms;
+  last_active_ms = now_ms;
+  // Cheap when nothing changed; picks up AUTH, CONFIG SET requirepass / proto-max-bulk-len.
+  UpdateLimits(config);
+  if (out_pos_ > 0) {
+    out_.erase(0, out_pos_);
+    out_pos_ = 0;
+  }
+  input_stalled_ = false;
+  while (!in_.empty()) {
+    if (out_.size() >= kOutputLimit) {
+      input_stalled_ = true;
+      break;
+    }
+    if (stop.load(std::memory_order_relaxed)) break;
+    size_t consumed = 0;
+    resp::ParseResult r = parser_.Parse(in_.view(), &consumed);
+    if (r == resp::ParseResult::kNeedMore) break;
+    if (r == resp::ParseResult::kError) {
+      out_ += '-';
+      out_ += parser_.error();
+      out_ += "\r\n";
+      closing = true;
+      in_.Clear();
+      parser_.Reset();
+      break;
+    }
+    if (!parser_.args().empty()) processor.Execute(session_, parser_.args(), &out_);
+    in_.Consume(consumed);
+    if (session_.close_now || session_.close_after_reply) {
+      closing = true;
+      break;
+    }
+    if (pre_auth_ && session_.authenticated) UpdateLimits(config);
+  }
+  if (in_.capacity() > kKeepInputCapacity) in_.ReleaseIfEmpty();
+  session_.query_buffer_bytes = in_.size();
+  session_.output_buffer_bytes = out_.size();
+  size_t limit =
+      pre_auth_ ? kPreAuthQueryBufferLimit : static_cast<size_t>(config.client_query_buffer_limit);
+  return in_.size() <= limit;
+}
+
+}  // namespace kv::server

@@ -1,0 +1,174 @@
+// The keyspace hash table: a Redis-dict-like power-of-two chained table with incremental rehash
+// (resizing work is spread over operations, so no single call stalls) and reverse-binary SCAN.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace kv::server {
+
+// One key and its string value in a single allocation: header, then key bytes, then value bytes
+// (capacity val_cap). Created and destroyed only through Entry::Create / Entry::Destroy.
+struct Entry {
+  Entry* next;        // chain in the dict bucket
+  int64_t expire_ms;  // absolute unix time in ms; 0 = no expiry
+  uint32_t key_len;
+  uint32_t val_len;
+  uint32_t val_cap;
+  uint32_t ttl_slot;  // index in the owning Db's TTL vector; meaningful when expire_ms != 0
+
+  char* key_data() { return reinterpret_cast<char*>(this + 1); }
+  const char* key_data() const { return reinterpret_cast<const char*>(this + 1); }
+  char* val_data() { return key_data() + key_len; }
+  const char* val_data() const { return key_data() + key_len; }
+  std::string_view key() const { return {key_data(), key_len}; }
+  std::string_view value() const { return {val_data(), val_len}; }
+
+  // Allocates an entry holding key and value with room for val_cap >= value.size() bytes.
+  static Entry* Create(std::string_view key, std::string_view value, size_t val_cap);
+  static void Destroy(Entry* e);
+  // Bytes the entry's allocation accounts for in UsedMemory().
+  size_t AllocSize() const { return AllocSizeFor(key_len, val_cap); }
+  static size_t AllocSizeFor(size_t key_len, size_t val_cap);
+};
+
+// Hashes keys with a per-table random seed (keys come from clients: no predictable collisions).
+uint64_t HashKey(std::string_view key, uint64_t seed);
+
+// Owns its entries. Not thread-safe. Entry pointers stay valid until the entry is removed; a
+// `Entry**` link returned by FindLink is valid only until the next call that may rehash
+// (Find*, Insert, Unlink, Scan, RandomEntry).
+class Dict {
+ public:
+  Dict();
+  ~Dict();
+  Dict(const Dict&) = delete;
+  Dict& operator=(const Dict&) = delete;
+
+  size_t size() const { return used_[0] + used_[1]; }
+  // Buckets allocated in both tables (for memory accounting).
+  size_t bucket_count() const { return size_[0] + size_[1]; }
+  bool rehashing() const { return rehash_idx_ >= 0; }
+
+  Entry* Find(std::string_view key);
+  // The link (bucket head or a predecessor's next field) that points at key's entry, or nullptr.
+  Entry** FindLink(std::string_view key);
+  // Inserts e, whose key must not be present. May start a resize (never performs it at once).
+  void Insert(Entry* e);
+  // Puts replacement (same key) where *link's entry was; returns the old entry (not destroyed).
+  Entry* ReplaceAt(Entry** link, Entry* replacement);
+  // Removes key's entry and returns it (caller destroys), or nullptr.
+  Entry* Unlink(std::string_view key);
+  // Destroys every entry and frees the tables. Returns the AllocSize() total of the entries.
+  size_t Clear();
+
+  // One step of SCAN. Calls fn(const Entry*) for the entries of the bucket(s) at cursor and
+  // returns the next cursor (0 = done). Every entry present from the start to the end of a full
+  // scan is visited at least once, even across resizes. fn must not modify the dict.
+  template <typename Fn>
+  uint64_t Scan(uint64_t cursor, Fn&& fn);
+
+  // A random entry (nullptr when empty): a random non-empty bucket, then a random chain element.
+  // rnd supplies random 64-bit numbers.
+  template <typename Rng>
+  Entry* RandomEntry(Rng& rnd);
+
+  // Performs up to n bucket moves of an ongoing rehash (visiting at most 10*n empty buckets).
+  // Returns true while rehashing remains.
+  bool RehashStep(int n);
+
+ private:
+  void StartResize(size_t new_size);
+  void MaybeExpand();
+  void MaybeShrink();
+  size_t BucketIndex(uint64_t hash, int table) const { return hash & (size_[table] - 1); }
+  Entry** FindLinkHashed(std::string_view key, uint64_t hash);
+
+  Entry** table_[2] = {nullptr, nullptr};
+  size_t size_[2] = {0, 0};
+  size_t used_[2] = {0, 0};
+  int64_t rehash_idx_ = -1;  // next bucket of table_[0] to move; -1 when not rehashing
+  uint64_t seed_;
+};
+
+// ---- template implementations ----
+
+namespace dict_internal {
+inline uint64_t ReverseBits(uint64_t v) {
+  v = ((v >> 1) & 0x5555555555555555ULL) | ((v & 0x5555555555555555ULL) << 1);
+  v = ((v >> 2) & 0x3333333333333333ULL) | ((v & 0x3333333333333333ULL) << 2);
+  v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FULL) | ((v & 0x0F0F0F0F0F0F0F0FULL) << 4);
+  v = ((v >> 8) & 0x00FF00FF00FF00FFULL) | ((v & 0x00FF00FF00FF00FFULL) << 8);
+  v = ((v >> 16) & 0x0000FFFF0000FFFFULL) | ((v & 0x0000FFFF0000FFFFULL) << 16);
+  return (v >> 32) | (v << 32);
+}
+}  // namespace dict_internal
+
+// Redis's dictScan: the cursor's bits are incremented from the most significant mask bit down, so
+// buckets that a grown or shrunk table splits or merges are never skipped.
+template <typename Fn>
+uint64_t Dict::Scan(uint64_t cursor, Fn&& fn) {
+  using dict_internal::ReverseBits;
+  if (size() == 0) return 0;
+  uint64_t v = cursor;
+  auto visit = [&fn](Entry* e) {
+    for (; e != nullptr; e = e->next) fn(static_cast<const Entry*>(e));
+  };
+  if (!rehashing()) {
+    const uint64_t m0 = size_[0] - 1;
+    visit(table_[0][v & m0]);
+    v |= ~m0;
+    v = ReverseBits(v);
+    ++v;
+    v = ReverseBits(v);
+    return v;
+  }
+  int small = 0;
+  int large = 1;
+  if (size_[0] > size_[1]) {
+    small = 1;
+    large = 0;
+  }
+  const uint64_t m0 = size_[small] - 1;
+  const uint64_t m1 = size_[large] - 1;
+  visit(table_[small][v & m0]);
+  // Visit every bucket of the larger table that expands the small table's bucket.
+  do {
+    visit(table_[large][v & m1]);
+    v |= ~m1;
+    v = ReverseBits(v);
+    ++v;
+    v = ReverseBits(v);
+  } while ((v & (m0 ^ m1)) != 0);
+  return v;
+}
+
+template <typename Rng>
+Entry* Dict::RandomEntry(Rng& rnd) {
+  if (size() == 0) return nullptr;
+  if (rehashing()) RehashStep(1);
+  Entry* head = nullptr;
+  if (rehashing()) {
+    // Buckets of table 0 below rehash_idx_ are empty: draw from the rest of 0 plus all of 1.
+    const size_t lo = static_cast<size_t>(rehash_idx_);
+    const size_t span = size_[0] + size_[1] - lo;
+    do {
+      const size_t h = lo + rnd() % span;
+      head = h >= size_[0] ? table_[1][h - size_[0]] : table_[0][h];
+    } while (head == nullptr);
+  } else {
+    do {
+      head = table_[0][rnd() & (size_[0] - 1)];
+    } while (head == nullptr);
+  }
+  size_t len = 0;
+  for (Entry* e = head; e != nullptr; e = e->next) ++len;
+  size_t pick = rnd() % len;
+  Entry* e = head;
+  while (pick-- > 0) e = e->next;
+  return e;
+}
+
+}  // namespace kv::server

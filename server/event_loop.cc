@@ -1,0 +1,98 @@
+// EventLoop implementation over a Poller, an eventfd and a timerfd.
+#include "server/event_loop.h"
+
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace kv::server {
+namespace {
+
+constexpr size_t kMaxEventsPerRound = 256;
+
+Error SysError(const char* what) { return Error{std::string(what) + ": " + std::strerror(errno)}; }
+
+}  // namespace
+
+EventLoop::EventLoop(std::unique_ptr<Poller> poller, UniqueFd wake_fd, UniqueFd timer_fd)
+    : poller_(std::move(poller)),
+      wake_fd_(std::move(wake_fd)),
+      timer_fd_(std::move(timer_fd)),
+      events_(kMaxEventsPerRound) {}
+
+Result<std::unique_ptr<EventLoop>> EventLoop::Create(std::string_view io, int tick_ms) {
+  auto poller = CreatePoller(io);
+  if (!poller) return Error{poller.error()};
+  UniqueFd wake(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  if (!wake.valid()) return SysError("eventfd");
+  UniqueFd timer;
+  if (tick_ms > 0) {
+    timer = UniqueFd(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+    if (!timer.valid()) return SysError("timerfd_create");
+    itimerspec spec{};
+    spec.it_interval.tv_sec = tick_ms / 1000;
+    spec.it_interval.tv_nsec = static_cast<long>(tick_ms % 1000) * 1000000L;
+    spec.it_value = spec.it_interval;
+    if (timerfd_settime(timer.get(), 0, &spec, nullptr) != 0) return SysError("timerfd_settime");
+  }
+  std::unique_ptr<EventLoop> loop(
+      new EventLoop(std::move(*poller), std::move(wake), std::move(timer)));
+  if (Status s = loop->poller_->Add(loop->wake_fd_.get(), kPollIn, &loop->wake_tag_); !s) {
+    return Error{s.error()};
+  }
+  if (loop->timer_fd_.valid()) {
+    if (Status s = loop->poller_->Add(loop->timer_fd_.get(), kPollIn, &loop->timer_tag_); !s) {
+      return Error{s.error()};
+    }
+  }
+  return loop;
+}
+
+Status EventLoop::Watch(int fd, uint32_t interest, IoHandler* handler) {
+  return poller_->Add(fd, interest, handler);
+}
+
+Status EventLoop::Rewatch(int fd, uint32_t interest, IoHandler* handler) {
+  return poller_->Modify(fd, interest, handler);
+}
+
+void EventLoop::Unwatch(int fd) { poller_->Remove(fd); }
+
+void EventLoop::Wake() {
+  // Only the first waker since the last round pays for the syscall.
+  if (wake_pending_.exchange(true, std::memory_order_acq_rel)) return;
+  uint64_t one = 1;
+  while (::write(wake_fd_.get(), &one, sizeof(one)) < 0 && errno == EINTR) {
+  }
+}
+
+Result<EventLoop::Round> EventLoop::RunOnce(int timeout_ms) {
+  Result<int> n = poller_->Wait(timeout_ms, events_);
+  if (!n) return Error{n.error()};
+  Round round;
+  for (int i = 0; i < *n; ++i) {
+    const PollEvent& ev = events_[static_cast<size_t>(i)];
+    if (ev.tag == &wake_tag_) {
+      // Clear the flag before draining the eventfd so that a concurrent Wake() is never lost.
+      wake_pending_.store(false, std::memory_order_release);
+      uint64_t count;
+      while (::read(wake_fd_.get(), &count, sizeof(count)) < 0 && errno == EINTR) {
+      }
+      round.woken = true;
+    } else if (ev.tag == &timer_tag_) {
+      uint64_t expirations;
+      while (::read(timer_fd_.get(), &expirations, sizeof(expirations)) < 0 && errno == EINTR) {
+      }
+      round.ticked = true;
+    } else {
+      static_cast<IoHandler*>(ev.tag)->OnIo(ev.events);
+    }
+  }
+  return round;
+}
+
+}  // namespace kv::server

@@ -1,0 +1,33 @@
+// Text helpers for commands, with Redis's exact rules: strict integer and long double parsing,
+// INCRBYFLOAT's number format, glob matching (stringmatchlen) and ASCII case folding.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace kv::server {
+
+// Redis string2ll: optional '-', digits without leading zeros ("0" alone), no '+', no spaces,
+// at most 20 characters, no overflow; "-0" is rejected.
+bool ParseInt64(std::string_view s, int64_t* value);
+
+// Redis string2ld: strtold over the whole text; rejects empty, leading space, trailing garbage,
+// NaN, overflow, and texts of 5120+ characters.
+bool ParseLongDouble(std::string_view s, long double* value);
+
+// Redis ld2string(LD_STR_HUMAN): "%.17Lf" with trailing zeros (and a bare '.') removed, "-0" as
+// "0", "inf"/"-inf" for infinities. buf needs kLongDoubleBufSize bytes. Returns the length.
+inline constexpr size_t kLongDoubleBufSize = 5 * 1024;
+size_t FormatLongDoubleHuman(long double value, char* buf);
+
+// Redis stringmatchlen: '*', '?', '[abc]', '[^a]', '[a-z]', '\x' escapes. An empty string matches
+// only an empty pattern (as in Redis). nocase folds ASCII letters.
+bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
+
+inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c; }
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+std::string ToLower(std::string_view s);
+
+}  // namespace kv::server
