@@ -1,0 +1,125 @@
+// JSON reporter for kv-load (see json_report.h).
+#include "tools/load/json_report.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "tools/load/cli.h"
+
+namespace kv::load {
+namespace {
+
+double Finite(double v) { return std::isfinite(v) ? v : 0.0; }
+double Ms(int64_t ns) { return static_cast<double>(ns) / 1e6; }
+
+const char* DistributionName(Distribution d) {
+  switch (d) {
+    case Distribution::kUniform:
+      return "uniform";
+    case Distribution::kZipf:
+      return "zipf";
+    case Distribution::kSequential:
+      return "sequential";
+  }
+  return "uniform";
+}
+
+}  // namespace
+
+nlohmann::json LatencyJson(const stats::Histogram& h) {
+  auto p = [&](double pct) { return Ms(h.ValueAtPercentile(pct)); };
+  return {{"avg", Finite(h.mean() / 1e6)},
+          {"min", Ms(h.min())},
+          {"p50", p(50)},
+          {"p90", p(90)},
+          {"p95", p(95)},
+          {"p99", p(99)},
+          {"p99_9", p(99.9)},
+          {"p99_99", p(99.99)},
+          {"max", Ms(h.max())}};
+}
+
+nlohmann::json TestJson(const TestResult& r) {
+  nlohmann::json errors = nlohmann::json::array();
+  for (const ErrorStat& e : r.errors.items()) {
+    errors.push_back({{"type", e.type}, {"count", e.count}, {"first_message", e.first_message}});
+  }
+  nlohmann::json busy = nlohmann::json::array();
+  double busiest = 0;
+  for (double b : r.thread_busy) {
+    busy.push_back(Finite(b));
+    busiest = std::max(busiest, Finite(b));
+  }
+  nlohmann::json t = {
+      {"title", r.title},
+      {"mode", r.open_loop ? "open" : "closed"},
+      {"requests", r.requests_ok},
+      {"errors", r.errors.total()},
+      {"error_types", errors},
+      {"lost_connections", r.lost_connections},
+      {"reconnects", r.reconnects},
+      {"duration_s", Finite(r.duration_s)},
+      {"rps", Finite(r.rps)},
+      {"target_rps", r.open_loop ? nlohmann::json(Finite(r.target_rps)) : nlohmann::json(nullptr)},
+      {"latency_ms", LatencyJson(PrimaryHistogram(r))},
+      {"uncorrected_latency_ms", LatencyJson(r.latency)},
+      {"corrected_latency_ms", r.open_loop ? LatencyJson(r.corrected) : nlohmann::json(nullptr)},
+      {"histogram", r.latency.ToJson()},
+      {"corrected_histogram", r.open_loop ? r.corrected.ToJson() : nlohmann::json(nullptr)},
+      {"client",
+       {{"threads", r.threads},
+        {"cpu_s", Finite(r.client_cpu_s)},
+        {"busy_fraction", busy},
+        {"busiest_thread", busiest},
+        {"client_bound", r.client_bound},
+        {"note", r.client_bound ? nlohmann::json(std::string(kClientBoundNote))
+                                : nlohmann::json(nullptr)}}},
+  };
+  return t;
+}
+
+nlohmann::json ConfigJson(const Options& o) {
+  return {
+      {"host", o.socket_path.empty() ? nlohmann::json(o.host) : nlohmann::json(nullptr)},
+      {"port", o.socket_path.empty() ? nlohmann::json(o.port) : nlohmann::json(nullptr)},
+      {"socket", o.socket_path.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.socket_path)},
+      {"clients", o.clients},
+      {"requests", o.requests},
+      {"data_size", o.data_size},
+      {"pipeline", o.pipeline},
+      {"threads", o.effective_threads()},
+      {"keepalive", o.keepalive},
+      {"dbnum", o.dbnum},
+      {"keyspace", o.random_keys ? nlohmann::json(o.keyspace) : nlohmann::json(nullptr)},
+      {"distribution", DistributionName(o.distribution)},
+      {"zipf_theta", o.distribution == Distribution::kZipf ? nlohmann::json(o.zipf_theta)
+                                                           : nlohmann::json(nullptr)},
+      {"ratio", o.has_ratio() ? nlohmann::json({{"get", o.ratio_get}, {"set", o.ratio_set}})
+                              : nlohmann::json(nullptr)},
+      {"rps", o.open_loop() ? nlohmann::json(o.rps) : nlohmann::json(nullptr)},
+      {"duration_s", o.duration_s > 0 ? nlohmann::json(o.duration_s) : nlohmann::json(nullptr)},
+      {"warmup_s", o.warmup_s},
+      {"reconnect", o.reconnect},
+      {"seed", o.seed ? nlohmann::json(*o.seed) : nlohmann::json(nullptr)},
+      {"command", o.command},
+  };
+}
+
+nlohmann::json ReportJson(const Options& o, const std::optional<ServerConfig>& server,
+                          const std::vector<TestResult>& tests) {
+  nlohmann::json t = nlohmann::json::array();
+  for (const TestResult& r : tests) t.push_back(TestJson(r));
+  return {
+      {"schema", std::string(kJsonSchema)},
+      {"schema_version", kJsonSchemaVersion},
+      {"tool", "kv-load"},
+      {"version", std::string(kVersion)},
+      {"config", ConfigJson(o)},
+      {"server", server
+                     ? nlohmann::json({{"save", server->save}, {"appendonly", server->appendonly}})
+                     : nlohmann::json(nullptr)},
+      {"tests", t},
+  };
+}
+
+}  // namespace kv::load

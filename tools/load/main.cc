@@ -1,0 +1,170 @@
+// kv-load: a redis-benchmark compatible load generator that measures honestly.
+// main parses the flags, runs each test and prints the reports; it is the only place that exits.
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tools/load/cli.h"
+#include "tools/load/json_report.h"
+#include "tools/load/net.h"
+#include "tools/load/report.h"
+#include "tools/load/runner.h"
+#include "tools/load/server_info.h"
+#include "tools/load/workload.h"
+
+namespace {
+
+using kv::load::Options;
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "kv-load: %s\n", message.c_str());
+  return 1;
+}
+
+// The progress line, redis-benchmark's format; each one overwrites the previous with '\r'.
+class ProgressLine {
+ public:
+  void Show(const std::string& title, const kv::load::ProgressSample& s) {
+    std::printf("%*s\r", last_width_, " ");
+    last_width_ =
+        std::printf("%s: rps=%.1f (overall: %.1f) avg_msec=%.3f (overall: %.3f)\r", title.c_str(),
+                    s.interval_rps, s.elapsed_s > 0 ? static_cast<double>(s.ok) / s.elapsed_s : 0.0,
+                    s.interval_avg_ms, s.overall_avg_ms);
+    std::fflush(stdout);
+  }
+  // Blanks the line before a report, as redis-benchmark does.
+  void Clear() {
+    std::printf("%*s\r", last_width_, " ");
+    last_width_ = 0;
+  }
+
+ private:
+  int last_width_ = 0;
+};
+
+kv::Status WriteJson(const Options& o, const std::optional<kv::load::ServerConfig>& server,
+                     const std::vector<kv::load::TestResult>& results) {
+  const std::string text = kv::load::ReportJson(o, server, results).dump(2) + "\n";
+  if (o.json_path == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return {};
+  }
+  std::ofstream f(o.json_path, std::ios::trunc);
+  f << text;
+  f.close();
+  if (!f) return kv::Error{"--json: cannot write " + o.json_path};
+  return {};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGHUP, SIG_IGN);
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  kv::Result<Options> parsed = kv::load::ParseArgs(args);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "kv-load: %s\nTry 'kv-load --help' for more information.\n",
+                 parsed.error().c_str());
+    return 1;
+  }
+  Options& o = *parsed;
+  if (o.help) {
+    std::fputs(kv::load::HelpText().c_str(), stdout);
+    return 0;
+  }
+  if (o.version) {
+    std::printf("kv-load %s\n", std::string(kv::load::kVersion).c_str());
+    return 0;
+  }
+  for (const std::string& w : o.warnings) std::fprintf(stderr, "%s\n", w.c_str());
+  if (o.stdin_arg) {
+    std::string arg;
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof(buf), stdin)) > 0;) arg.append(buf, n);
+    o.command.push_back(std::move(arg));
+  }
+
+  const int64_t fd_limit = kv::load::RaiseFileLimit();
+  if (o.clients + 64 > fd_limit) {
+    return Fail("-c " + std::to_string(o.clients) +
+                ": needs more file descriptors than the limit (" + std::to_string(fd_limit) +
+                "); raise it with ulimit -n");
+  }
+  kv::Result<kv::load::Endpoint> endpoint =
+      kv::load::ResolveEndpoint(o.host, o.port, o.socket_path);
+  if (!endpoint.ok()) return Fail(endpoint.error());
+  kv::Result<std::vector<kv::load::Workload>> workloads = kv::load::BuildWorkloads(o);
+  if (!workloads.ok()) return Fail(workloads.error());
+
+  std::optional<kv::load::ServerConfig> server;
+  kv::Result<kv::load::ServerConfig> fetched = kv::load::FetchServerConfig(o, *endpoint);
+  if (fetched.ok()) {
+    server = *fetched;
+  } else {
+    std::fprintf(stderr, "WARNING: Could not fetch server CONFIG\n");
+  }
+
+  if (o.idle) {
+    std::printf("Creating %d idle connections and waiting forever (Ctrl+C when done)\n", o.clients);
+    std::fflush(stdout);
+    auto idle = kv::load::OpenIdle(o, *endpoint, workloads->front());
+    if (!idle.ok()) return Fail(idle.error());
+    while (true) ::pause();
+  }
+
+  const bool json_stdout = o.json_path == "-";
+  const bool text = !json_stdout;
+  const bool show_progress =
+      text && !o.csv && (o.progress == 1 || (o.progress == -1 && ::isatty(STDOUT_FILENO)));
+  ProgressLine line;
+  std::vector<kv::load::TestResult> results;
+  if (text && o.csv) std::fputs(kv::load::CsvHeader().c_str(), stdout);
+  do {
+    for (const kv::load::Workload& w : *workloads) {
+      kv::load::ProgressFn progress;
+      if (show_progress) {
+        progress = [&](const kv::load::ProgressSample& s) { line.Show(w.title, s); };
+      }
+      kv::Result<kv::load::TestResult> r = kv::load::RunTest(o, *endpoint, w, progress);
+      if (!r.ok()) return Fail(r.error());
+      if (show_progress) line.Clear();
+      if (text) {
+        std::string out;
+        if (o.csv) {
+          out = kv::load::FormatCsvRow(*r);
+        } else if (o.quiet) {
+          out = kv::load::FormatQuiet(*r);
+        } else {
+          kv::load::ReportContext ctx;
+          ctx.clients = o.clients;
+          ctx.payload_bytes = w.payload_bytes;
+          ctx.keepalive = o.keepalive;
+          ctx.threads = o.threads;
+          ctx.server = server;
+          out = kv::load::FormatDefault(*r, ctx);
+        }
+        std::fputs(out.c_str(), stdout);
+        if (o.csv || o.quiet) std::fputs(kv::load::FormatNotes(*r).c_str(), stderr);
+        std::fflush(stdout);
+      }
+      results.push_back(std::move(*r));
+      if (!o.json_path.empty() && !json_stdout) {
+        kv::Status s = WriteJson(o, server, results);
+        if (!s.ok()) return Fail(s.error());
+      }
+    }
+    // redis-benchmark ends its suite (not a command run) with an empty line, except in CSV.
+    if (text && !o.csv && o.command.empty()) std::fputs("\n", stdout);
+  } while (o.loop);
+  if (json_stdout) {
+    kv::Status s = WriteJson(o, server, results);
+    if (!s.ok()) return Fail(s.error());
+  }
+  return 0;
+}

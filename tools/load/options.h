@@ -1,0 +1,64 @@
+// kv-load's configuration: every redis-benchmark flag kv-load understands, plus its own extensions.
+// Parsed once in main (cli.h) and passed down; nothing here is global.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kv::load {
+
+enum class Distribution { kUniform, kZipf, kSequential };
+
+struct Options {
+  // --- redis-benchmark compatible (same defaults) ---
+  std::string host = "127.0.0.1";       // -h
+  int port = 6379;                      // -p
+  std::string socket_path;              // -s: overrides host and port when non-empty
+  std::optional<std::string> password;  // -a
+  std::optional<std::string> user;      // --user (needs -a)
+  int clients = 50;                     // -c
+  int64_t requests = 100000;            // -n
+  int data_size = 3;                    // -d, clamped to [1, 1 GiB] as redis-benchmark does
+  int pipeline = 1;                     // -P, values <= 0 become 1
+  std::vector<std::string> tests;       // -t, lower-cased; empty: the default suite
+  bool random_keys = false;             // -r given
+  int64_t keyspace = 0;                 // -r value (negative becomes 0)
+  int keepalive = 1;                    // -k: 1 keep alive, 0 reconnect after every reply batch
+  int threads = 0;                      // --threads: 0 = not given (one event-loop thread)
+  int dbnum = 0;                        // --dbnum
+  bool dbnum_given = false;
+  bool quiet = false;                // -q
+  bool csv = false;                  // --csv
+  bool loop = false;                 // -l
+  bool idle = false;                 // -I
+  bool stdin_arg = false;            // -x: last argument of the command read from stdin
+  int precision = 3;                 // --precision (accepted; see cli.cc)
+  std::optional<uint64_t> seed;      // --seed
+  bool help = false;                 // --help
+  bool version = false;              // --version
+  std::vector<std::string> command;  // arbitrary command after the options
+
+  // --- kv-load extensions ---
+  double rps = 0;         // --rps: open-loop target rate (0 = closed loop)
+  double duration_s = 0;  // --duration: run for a time instead of -n
+  double warmup_s = 0;    // --warmup: open loop: seconds sent but not recorded
+  Distribution distribution = Distribution::kUniform;  // --distribution
+  double zipf_theta = 0.99;
+  bool distribution_given = false;
+  int ratio_get = 0;  // --ratio GET:SET; both 0 when not given
+  int ratio_set = 0;
+  std::string json_path;   // --json FILE ("-" = stdout)
+  bool reconnect = false;  // --reconnect: reopen lost connections
+  int progress = -1;       // --progress / --no-progress; -1 = only on a terminal
+
+  // Non-fatal remarks produced while parsing (printed by main on stderr).
+  std::vector<std::string> warnings;
+
+  bool open_loop() const { return rps > 0; }
+  bool has_ratio() const { return ratio_get + ratio_set > 0; }
+  int effective_threads() const { return threads > 0 ? threads : 1; }
+};
+
+}  // namespace kv::load

@@ -1,0 +1,16 @@
+// The control connection: asks the server for what redis-benchmark's report header shows.
+#pragma once
+
+#include "base/result.h"
+#include "tools/load/net.h"
+#include "tools/load/options.h"
+#include "tools/load/report.h"
+
+namespace kv::load {
+
+// CONFIG GET save and CONFIG GET appendonly (after AUTH/SELECT as configured). An Error when the
+// server is unreachable, refuses (e.g. no CONFIG command) or answers malformed; a timeout of a
+// few seconds bounds the wait.
+Result<ServerConfig> FetchServerConfig(const Options& options, const Endpoint& endpoint);
+
+}  // namespace kv::load

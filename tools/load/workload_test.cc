@@ -1,0 +1,185 @@
+// Tests of kv-load's workloads: request bytes, __rand_int__ / __data__ substitution, the suite's
+// selection and order, and the key distributions.
+#include "tools/load/workload.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "tools/load/cli.h"
+
+namespace kv::load {
+namespace {
+
+Options Parse(std::vector<std::string_view> args) {
+  Result<Options> r = ParseArgs(args);
+  EXPECT_TRUE(r.ok()) << r.error();
+  return r.ok() ? *r : Options{};
+}
+
+std::vector<std::string> Titles(const std::vector<Workload>& ws) {
+  std::vector<std::string> out;
+  for (const Workload& w : ws) out.push_back(w.title);
+  return out;
+}
+
+TEST(LoadWorkloadTest, FormatCommandIsRespMultibulk) {
+  std::vector<std::string> args = {"SET", "key", ""};
+  EXPECT_EQ(FormatCommand(args), "*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$0\r\n\r\n");
+}
+
+TEST(LoadWorkloadTest, TemplateFindsEveryPlaceholder) {
+  RequestTemplate t = MakeTemplate("a__rand_int__b__rand_int__", true);
+  EXPECT_EQ(t.rand_offsets, (std::vector<uint32_t>{1, 14}));
+  EXPECT_TRUE(MakeTemplate("a__rand_int__", false).rand_offsets.empty());
+}
+
+TEST(LoadWorkloadTest, KeyDigitsAreTwelveZeroPadded) {
+  char buf[13] = {};
+  WriteKeyDigits(buf, 12345);
+  EXPECT_STREQ(buf, "000000012345");
+  WriteKeyDigits(buf, 1234567890123ULL);  // the low 12 digits, as redis-benchmark
+  EXPECT_STREQ(buf, "234567890123");
+}
+
+TEST(LoadWorkloadTest, DataMatchesRedisBenchmark) {
+  // Read back from a redis-server after `redis-benchmark -t set -n 1 -d 20`.
+  EXPECT_EQ(BenchmarkData(20), "VXKeHogKgJ=[5V9_X^b?");
+  EXPECT_EQ(BenchmarkData(3), "VXK");
+}
+
+TEST(LoadWorkloadTest, DefaultSuiteInRedisBenchmarkOrder) {
+  Result<std::vector<Workload>> ws = BuildWorkloads(Parse({}));
+  ASSERT_TRUE(ws.ok());
+  EXPECT_EQ(Titles(*ws), (std::vector<std::string>{"PING_INLINE",
+                                                   "PING_MBULK",
+                                                   "SET",
+                                                   "GET",
+                                                   "INCR",
+                                                   "LPUSH",
+                                                   "RPUSH",
+                                                   "LPOP",
+                                                   "RPOP",
+                                                   "SADD",
+                                                   "HSET",
+                                                   "SPOP",
+                                                   "ZADD",
+                                                   "ZPOPMIN",
+                                                   "LPUSH (needed to benchmark LRANGE)",
+                                                   "LRANGE_100 (first 100 elements)",
+                                                   "LRANGE_300 (first 300 elements)",
+                                                   "LRANGE_500 (first 500 elements)",
+                                                   "LRANGE_600 (first 600 elements)",
+                                                   "MSET (10 keys)"}));
+  EXPECT_EQ((*ws)[0].templates[0].bytes, "PING\r\n");
+  EXPECT_EQ((*ws)[2].templates[0].bytes,
+            "*3\r\n$3\r\nSET\r\n$16\r\nkey:__rand_int__\r\n$3\r\nVXK\r\n");
+  EXPECT_TRUE((*ws)[2].templates[0].rand_offsets.empty());  // no -r: the literal key
+  EXPECT_EQ((*ws)[2].payload_bytes, 3);
+}
+
+TEST(LoadWorkloadTest, SelectionByTestNames) {
+  EXPECT_EQ(Titles(*BuildWorkloads(Parse({"-t", "ping"}))),
+            (std::vector<std::string>{"PING_INLINE", "PING_MBULK"}));
+  EXPECT_EQ(Titles(*BuildWorkloads(Parse({"-t", "get,set"}))),
+            (std::vector<std::string>{"SET", "GET"}));
+  EXPECT_EQ(Titles(*BuildWorkloads(Parse({"-t", "lrange_300"}))),
+            (std::vector<std::string>{"LPUSH (needed to benchmark LRANGE)",
+                                      "LRANGE_300 (first 300 elements)"}));
+  EXPECT_EQ(Titles(*BuildWorkloads(Parse({"-t", "mget,mset"}))),
+            (std::vector<std::string>{"MSET (10 keys)", "MGET (10 keys)"}));
+  Result<std::vector<Workload>> bad = BuildWorkloads(Parse({"-t", "set,nope"}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error(), "-t: unknown test 'nope'");
+}
+
+TEST(LoadWorkloadTest, RandomKeysMarkEveryKey) {
+  Result<std::vector<Workload>> ws = BuildWorkloads(Parse({"-t", "mset,zadd", "-r", "10"}));
+  ASSERT_TRUE(ws.ok());
+  EXPECT_EQ((*ws)[0].title, "ZADD");
+  EXPECT_EQ((*ws)[0].templates[0].rand_offsets.size(), 2u);  // score and member
+  EXPECT_EQ((*ws)[1].templates[0].rand_offsets.size(), 10u);
+  for (uint32_t off : (*ws)[1].templates[0].rand_offsets) {
+    EXPECT_EQ((*ws)[1].templates[0].bytes.substr(off, 12), "__rand_int__");
+  }
+  // Without -r ZADD's score is 0, as redis-benchmark.
+  Result<std::vector<Workload>> plain = BuildWorkloads(Parse({"-t", "zadd"}));
+  EXPECT_NE((*plain)[0].templates[0].bytes.find("$1\r\n0\r\n"), std::string::npos);
+}
+
+TEST(LoadWorkloadTest, ArbitraryCommandWithData) {
+  Result<std::vector<Workload>> ws =
+      BuildWorkloads(Parse({"-d", "5", "-r", "7", "SET", "k:__rand_int__", "__data__"}));
+  ASSERT_TRUE(ws.ok());
+  ASSERT_EQ(ws->size(), 1u);
+  const Workload& w = (*ws)[0];
+  EXPECT_EQ(w.title, "SET k:__rand_int__ __data__");
+  EXPECT_EQ(w.templates[0].bytes, "*3\r\n$3\r\nSET\r\n$14\r\nk:__rand_int__\r\n$5\r\nVXKeH\r\n");
+  EXPECT_EQ(w.payload_bytes, static_cast<int>(w.templates[0].bytes.size()));
+  EXPECT_EQ(w.templates[0].rand_offsets.size(), 1u);
+}
+
+TEST(LoadWorkloadTest, RatioMix) {
+  Result<std::vector<Workload>> ws = BuildWorkloads(Parse({"--ratio", "3:1", "-t", "ping"}));
+  ASSERT_TRUE(ws.ok());
+  ASSERT_EQ(ws->size(), 1u);
+  EXPECT_EQ((*ws)[0].title, "MIXED (GET:SET 3:1)");
+  EXPECT_EQ((*ws)[0].weights, (std::vector<int>{3, 1}));
+  EXPECT_TRUE((*ws)[0].templates[0].bytes.starts_with("*2\r\n$3\r\nGET"));
+  EXPECT_TRUE((*ws)[0].templates[1].bytes.starts_with("*3\r\n$3\r\nSET"));
+}
+
+TEST(LoadKeyGeneratorTest, UniformStaysInRangeAndCoversIt) {
+  KeyGenerator g(Parse({"-r", "10"}), 1, 0);
+  std::set<uint64_t> seen;
+  for (int i = 0; i < 1000; ++i) {
+    uint64_t k = g.Next();
+    ASSERT_LT(k, 10u);
+    seen.insert(k);
+  }
+  EXPECT_EQ(seen.size(), 10u);
+}
+
+TEST(LoadKeyGeneratorTest, ZeroKeyspaceAlwaysGivesZero) {
+  KeyGenerator g(Parse({"-r", "0"}), 1, 0);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(g.Next(), 0u);
+}
+
+TEST(LoadKeyGeneratorTest, SequentialStartsWhereToldAndWraps) {
+  KeyGenerator g(Parse({"-r", "5", "--distribution", "sequential"}), 1, 3);
+  std::vector<uint64_t> got;
+  for (int i = 0; i < 6; ++i) got.push_back(g.Next());
+  EXPECT_EQ(got, (std::vector<uint64_t>{3, 4, 0, 1, 2, 3}));
+}
+
+TEST(LoadKeyGeneratorTest, ZipfIsSkewedTowardsLowRanks) {
+  KeyGenerator g(Parse({"-r", "1000", "--distribution", "zipf:0.99"}), 7, 0);
+  std::map<uint64_t, int> counts;
+  const int n = 200000;
+  for (int i = 0; i < n; ++i) {
+    uint64_t k = g.Next();
+    ASSERT_LT(k, 1000u);
+    ++counts[k];
+  }
+  // P(rank 1) = 1 / H(1000, 0.99) ~ 0.133; rank 2 about half of it.
+  const double p0 = static_cast<double>(counts[0]) / n;
+  EXPECT_NEAR(p0, 0.133, 0.01);
+  EXPECT_NEAR(static_cast<double>(counts[1]) / counts[0], std::pow(2.0, -0.99), 0.05);
+  EXPECT_GT(counts[0], counts[10]);
+  EXPECT_GT(counts[10], counts[500]);
+}
+
+TEST(LoadKeyGeneratorTest, ZipfHandlesThetaOneAndLargeKeyspaces) {
+  ZipfSampler s(1'000'000'000, 1.0);
+  Rng rng(3);
+  for (int i = 0; i < 10000; ++i) {
+    int64_t k = s.Sample(rng);
+    ASSERT_GE(k, 1);
+    ASSERT_LE(k, 1'000'000'000);
+  }
+}
+
+}  // namespace
+}  // namespace kv::load
