@@ -1,7 +1,6 @@
 // Process-level tests of the kv-load binary: against redis-server (skipped when it is not
 // installed), against kv-server (when built in the same build directory), and against an
 // in-test stub server that stalls or drops a connection on purpose.
-// GCC 12 reports a false -Wrestrict inside std::string concatenation (GCC bug 105329).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
