@@ -1,0 +1,52 @@
+// kv_bench's own flags (--kv_*): parsed and removed from argv before Google Benchmark sees it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "fixtures/workload.h"
+
+namespace kv::bench {
+
+struct BenchConfig {
+  std::vector<int> clients{1, 10, 50};
+  std::vector<int> pipeline{1, 16};
+  std::vector<int> value_sizes{3};
+  std::vector<std::string> targets{"kv", "redis"};
+  int rtt_us = 0;  // > 0: clients connect through a DelayProxy adding rtt_us / 2 each way
+  bool quick = false;
+  std::string profile_regex;  // cases whose name matches are profiled with perf
+  std::string kv_server_path;
+  std::string redis_path;  // empty: /usr/bin/redis-server, else redis-server in PATH
+  int64_t keyspace = 10000;
+  fixtures::Distribution distribution = fixtures::Distribution::kUniform;
+  uint64_t seed = 1;
+  int locks = 4;        // LOCK: how many lock keys the clients contend for
+  std::string log_dir;  // server logs and profiles; empty: next to --benchmark_out, else "."
+  bool help = false;
+};
+
+struct ParsedArgs {
+  BenchConfig config;
+  std::vector<std::string> benchmark_args;  // argv[0] and everything that is not --kv_*
+  std::string benchmark_out;                // value of --benchmark_out ("" if absent)
+  std::string benchmark_format;             // value of --benchmark_format ("" if absent)
+};
+
+// Parses --kv_* flags (--kv_name=value; --kv_quick alone), starting from `defaults`. --kv_quick
+// switches to the quick grid (clients 1,10; pipeline 1,16; keyspace 1000) for every list not
+// given explicitly, and adds --benchmark_min_time=0.05 unless a min time is given. Errors name
+// the flag and the bad value; unknown --kv_ flags are errors.
+Result<ParsedArgs> ParseArgs(int argc, const char* const* argv, const BenchConfig& defaults);
+
+// "1,10,50" -> {1, 10, 50}; every element must be an integer in [min, max].
+Result<std::vector<int>> ParseIntList(const std::string& flag, const std::string& text, int min,
+                                      int max);
+
+std::string HelpText();
+// One line describing the grid, for the JSON context and the console.
+std::string DescribeGrid(const BenchConfig& config);
+
+}  // namespace kv::bench

@@ -1,0 +1,90 @@
+// kv_bench flag parsing: --kv_* flags are consumed, Google Benchmark's pass through, --kv_quick
+// adjusts only what was not given, errors name the flag.
+#include "bench/bench_config.h"
+
+#include <gtest/gtest.h>
+
+namespace kv::bench {
+namespace {
+
+Result<ParsedArgs> Parse(std::initializer_list<const char*> flags) {
+  std::vector<const char*> args{"kv_bench"};
+  for (const char* f : flags) args.push_back(f);
+  return ParseArgs(static_cast<int>(args.size()), args.data(), BenchConfig{});
+}
+
+TEST(BenchConfigTest, DefaultsAreTheFullGrid) {
+  Result<ParsedArgs> p = Parse({});
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->config.clients, (std::vector<int>{1, 10, 50}));
+  EXPECT_EQ(p->config.pipeline, (std::vector<int>{1, 16}));
+  EXPECT_EQ(p->config.value_sizes, (std::vector<int>{3}));
+  EXPECT_EQ(p->config.targets, (std::vector<std::string>{"kv", "redis"}));
+  EXPECT_EQ(p->benchmark_args, (std::vector<std::string>{"kv_bench"}));
+}
+
+TEST(BenchConfigTest, ConsumesKvFlagsAndPassesTheRest) {
+  Result<ParsedArgs> p =
+      Parse({"--kv_clients=2,4", "--benchmark_filter=SET", "--kv_pipeline=8", "--kv_targets=redis",
+             "--kv_value_size=3,1024", "--kv_rtt_us=200", "--kv_server_path=/x/kv-server",
+             "--benchmark_out=/tmp/r/out.json", "--kv_distribution=zipf", "--kv_profile=kv/SET"});
+  ASSERT_TRUE(p.ok()) << p.error();
+  EXPECT_EQ(p->config.clients, (std::vector<int>{2, 4}));
+  EXPECT_EQ(p->config.pipeline, (std::vector<int>{8}));
+  EXPECT_EQ(p->config.targets, (std::vector<std::string>{"redis"}));
+  EXPECT_EQ(p->config.value_sizes, (std::vector<int>{3, 1024}));
+  EXPECT_EQ(p->config.rtt_us, 200);
+  EXPECT_EQ(p->config.kv_server_path, "/x/kv-server");
+  EXPECT_EQ(p->config.distribution, fixtures::Distribution::kZipf);
+  EXPECT_EQ(p->config.profile_regex, "kv/SET");
+  EXPECT_EQ(p->benchmark_out, "/tmp/r/out.json");
+  EXPECT_EQ(p->benchmark_args, (std::vector<std::string>{"kv_bench", "--benchmark_filter=SET",
+                                                         "--benchmark_out=/tmp/r/out.json"}));
+}
+
+TEST(BenchConfigTest, QuickShrinksOnlyWhatWasNotGiven) {
+  Result<ParsedArgs> p = Parse({"--kv_quick", "--kv_pipeline=4"});
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(p->config.quick);
+  EXPECT_EQ(p->config.clients, (std::vector<int>{1, 10}));
+  EXPECT_EQ(p->config.pipeline, (std::vector<int>{4}));
+  EXPECT_EQ(p->config.keyspace, 1000);
+  EXPECT_EQ(p->benchmark_args.back(), "--benchmark_min_time=0.05");
+  Result<ParsedArgs> q = Parse({"--benchmark_min_time=1", "--kv_quick"});
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->benchmark_args, (std::vector<std::string>{"kv_bench", "--benchmark_min_time=1"}));
+}
+
+TEST(BenchConfigTest, ErrorsNameTheFlagAndTheValue) {
+  struct Case {
+    const char* arg;
+    const char* expect;
+  } cases[] = {
+      {"--kv_clients=1,x", "--kv_clients: 'x'"},
+      {"--kv_clients=0", "--kv_clients: '0'"},
+      {"--kv_pipeline=", "--kv_pipeline: empty list"},
+      {"--kv_targets=kv,memcached", "unknown target 'memcached'"},
+      {"--kv_nope=1", "unknown flag --kv_nope"},
+      {"--kv_rtt_us", "--kv_rtt_us: needs a value"},
+      {"--kv_distribution=gauss", "--kv_distribution"},
+      {"--kv_profile=(", "--kv_profile"},
+      {"--kv_quick=maybe", "--kv_quick"},
+  };
+  for (const Case& c : cases) {
+    Result<ParsedArgs> p = Parse({c.arg});
+    ASSERT_FALSE(p.ok()) << c.arg;
+    EXPECT_NE(p.error().find(c.expect), std::string::npos) << c.arg << " -> " << p.error();
+  }
+}
+
+TEST(BenchConfigTest, GridDescriptionListsTheGrid) {
+  Result<ParsedArgs> p = Parse({"--kv_clients=1,10", "--kv_targets=kv"});
+  ASSERT_TRUE(p.ok());
+  const std::string grid = DescribeGrid(p->config);
+  EXPECT_NE(grid.find("targets=kv "), std::string::npos) << grid;
+  EXPECT_NE(grid.find("clients=1,10 "), std::string::npos) << grid;
+  EXPECT_NE(grid.find("pipeline=1,16 "), std::string::npos) << grid;
+}
+
+}  // namespace
+}  // namespace kv::bench

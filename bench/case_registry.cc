@@ -1,0 +1,89 @@
+// The grid: which case instances exist for each target, their names and Google Benchmark options.
+#include <regex>
+
+#include "bench/cases.h"
+
+namespace kv::bench {
+namespace {
+
+std::string InstanceName(const Target& target, CaseKind kind, int clients, int pipeline,
+                         int value_size, const BenchConfig& config) {
+  std::string name = target.name + "/" + std::string(CaseName(kind)) +
+                     "/clients:" + std::to_string(clients) +
+                     "/pipeline:" + std::to_string(pipeline);
+  if (config.value_sizes.size() > 1) name += "/value_size:" + std::to_string(value_size);
+  if (config.rtt_us > 0) name += "/rtt_us:" + std::to_string(config.rtt_us);
+  return name;
+}
+
+struct Instance {
+  CaseKind kind;
+  int clients;
+  int threads;
+  int pipeline;
+};
+
+// Every (case, clients, pipeline) of the grid, in the order they run.
+std::vector<Instance> GridInstances(const BenchConfig& config) {
+  std::vector<Instance> out;
+  for (CaseKind kind : {CaseKind::kSet, CaseKind::kGet, CaseKind::kMixed, CaseKind::kIncr,
+                        CaseKind::kMset, CaseKind::kMget, CaseKind::kTtl}) {
+    for (int c : config.clients) {
+      for (int p : config.pipeline) out.push_back({kind, c, c, p});
+    }
+  }
+  // LOCK: one attempt is a round trip that decides the next step, so no pipelining.
+  for (int c : config.clients) out.push_back({CaseKind::kLock, c, c, 1});
+  // POOL: 10 workers share a pool of N connections (N <= 10; more would sit idle).
+  for (CaseKind kind : {CaseKind::kPoolSet, CaseKind::kPoolMixed}) {
+    for (int c : config.clients) {
+      if (c <= kPoolWorkers) out.push_back({kind, c, kPoolWorkers, 1});
+    }
+  }
+  out.push_back({CaseKind::kPoolOverhead, 1, 1, 1});
+  out.push_back({CaseKind::kLatencySet, 1, 1, 1});
+  out.push_back({CaseKind::kLatencyGet, 1, 1, 1});
+  return out;
+}
+
+}  // namespace
+
+int RegisterCases(const BenchConfig& config, const std::vector<Target*>& targets) {
+  std::optional<std::regex> profile;
+  if (!config.profile_regex.empty()) profile.emplace(config.profile_regex);
+  int registered = 0;
+  for (int value_size : config.value_sizes) {
+    fixtures::WorkloadOptions options;
+    options.keyspace = config.keyspace;
+    options.value_size = static_cast<size_t>(value_size);
+    options.distribution = config.distribution;
+    options.seed = config.seed;
+    auto workload =
+        std::make_shared<const fixtures::Workload>(*fixtures::Workload::Create(options));
+    for (const Instance& inst : GridInstances(config)) {
+      // Targets innermost: kv and redis run back to back, so drift on the machine hits both.
+      for (Target* target : targets) {
+        CaseSpec spec;
+        spec.kind = inst.kind;
+        spec.clients = inst.clients;
+        spec.threads = inst.threads;
+        spec.pipeline = inst.pipeline;
+        spec.value_size = value_size;
+        spec.locks = config.locks;
+        spec.name =
+            InstanceName(*target, inst.kind, inst.clients, inst.pipeline, value_size, config);
+        spec.profile = profile && std::regex_search(spec.name, *profile);
+        auto runner = std::make_shared<CaseRunner>(spec, target, workload);
+        benchmark::RegisterBenchmark(spec.name.c_str(),
+                                     [runner](benchmark::State& state) { runner->Run(state); })
+            ->Threads(inst.threads)
+            ->UseRealTime()
+            ->Unit(benchmark::kMicrosecond);
+        ++registered;
+      }
+    }
+  }
+  return registered;
+}
+
+}  // namespace kv::bench

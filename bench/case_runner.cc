@@ -1,0 +1,190 @@
+// CaseRunner: one run of one case across its worker threads — set-up, warm-up, the timed loop,
+// failure reporting, and merging the workers' histograms into the reported counters.
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include "bench/cases.h"
+
+namespace kv::bench {
+namespace {
+
+constexpr int kWarmupSteps = 50;  // thread 0, after Prepare: connections, buffers, code paths
+
+double Micros(int64_t ns) { return static_cast<double>(ns) / 1000.0; }
+
+}  // namespace
+
+CaseRunner::CaseRunner(CaseSpec spec, Target* target,
+                       std::shared_ptr<const fixtures::Workload> workload)
+    : spec_(std::move(spec)), target_(target), workload_(std::move(workload)) {}
+
+void CaseRunner::Fail(benchmark::State& state, const std::string& error) {
+  // An I/O error usually means the server died: give it a moment to be reaped, then report its
+  // exit status and log tail instead of the bare socket error.
+  std::string message = error;
+  for (int i = 0; i < 50; ++i) {
+    if (Status alive = target_->CheckAlive(); !alive.ok()) {
+      message = "server died: " + alive.error();
+      break;
+    }
+    if (error.find("onnect") == std::string::npos) break;  // an error reply: the server is up
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  state.SkipWithError(message.c_str());
+  aborted_.store(true);
+}
+
+void CaseRunner::Run(benchmark::State& state) {
+  const int thread = state.thread_index();
+  Worker w(workload_->Chooser(static_cast<uint64_t>(thread)));
+  w.index = thread;
+  std::optional<fixtures::Client> own;
+  std::string setup_error;
+
+  if (thread == 0) {
+    // Per-run reset. Safe: the other threads touch this state only after the start barrier,
+    // which thread 0 reaches after this block.
+    merged_.Reset();
+    merged_threads_ = 0;
+    total_requests_ = 0;
+    have_before_ = false;
+    aborted_.store(false);
+    pool_.reset();
+    if (Status alive = target_->CheckAlive(); !alive.ok())
+      setup_error = "server died: " + alive.error();
+    const bool pooled = spec_.kind == CaseKind::kPoolSet || spec_.kind == CaseKind::kPoolMixed ||
+                        spec_.kind == CaseKind::kPoolOverhead;
+    if (setup_error.empty() && pooled) {
+      fixtures::ClientPoolOptions options;
+      options.size = static_cast<size_t>(spec_.clients);
+      Result<std::unique_ptr<fixtures::ClientPool>> pool =
+          fixtures::ClientPool::Create(target_->client_endpoint, options);
+      if (pool.ok()) {
+        pool_ = std::move(*pool);
+      } else {
+        setup_error = pool.error();
+      }
+    }
+  }
+  if (thread == 0) w.pool = pool_.get();  // the other threads read pool_ after the barrier
+
+  const bool needs_own = spec_.kind != CaseKind::kPoolSet && spec_.kind != CaseKind::kPoolMixed;
+  if (setup_error.empty() && needs_own) {
+    Result<fixtures::Client> c = fixtures::Client::Connect(target_->client_endpoint);
+    if (c.ok()) {
+      own.emplace(std::move(*c));
+      w.client = &*own;
+    } else {
+      setup_error = c.error();
+    }
+  }
+  if (setup_error.empty() && thread == 0) {
+    // Clean keyspace (and pre-populated keys where the case reads) first, so that the warm-up
+    // already sees what the timed run will see.
+    Result<fixtures::Client> admin = target_->AdminClient();
+    if (!admin.ok()) setup_error = admin.error();
+    if (setup_error.empty()) {
+      if (Status s = Prepare(spec_, *workload_, *admin); !s.ok()) setup_error = s.error();
+    }
+    for (int i = 0; i < kWarmupSteps && setup_error.empty(); ++i) {
+      if (Status s = Step(spec_, *target_, *workload_, w); !s.ok()) setup_error = s.error();
+    }
+    // Warm-up counts and latencies are dropped: the timed run starts from a clean worker.
+    w = Worker(workload_->Chooser(0));
+    w.client = own ? &*own : nullptr;
+    w.pool = pool_.get();
+    if (setup_error.empty()) {
+      Result<fixtures::ProcStats> before = target_->server->Stats();
+      if (before.ok()) {
+        before_ = *before;
+        have_before_ = true;
+      }
+      if (spec_.profile && target_->profiler) target_->profiler->Enable();
+    }
+  } else if (setup_error.empty() && w.client != nullptr) {
+    for (int i = 0; i < 3 && setup_error.empty(); ++i) {
+      if (Status s = w.client->Ping(); !s.ok()) setup_error = s.error();
+    }
+  }
+  if (!setup_error.empty()) Fail(state, setup_error);
+
+  for (auto _ : state) {
+    if (w.pool == nullptr) w.pool = pool_.get();  // set by thread 0 before the start barrier
+    if (aborted_.load(std::memory_order_relaxed)) {
+      state.SkipWithError("aborted: another worker of this case failed");
+      break;
+    }
+    if (Status s = Step(spec_, *target_, *workload_, w); !s.ok()) {
+      Fail(state, s.error());
+      break;
+    }
+  }
+  Finish(state, w);
+}
+
+void CaseRunner::Finish(benchmark::State& state, Worker& w) {
+  using benchmark::Counter;
+  state.SetItemsProcessed(w.items);
+  if (spec_.kind == CaseKind::kGet || spec_.kind == CaseKind::kMixed ||
+      spec_.kind == CaseKind::kLatencyGet || spec_.kind == CaseKind::kPoolMixed) {
+    state.counters["misses"] = Counter(static_cast<double>(w.misses));
+  }
+  if (spec_.kind == CaseKind::kLock) {
+    state.counters["acquisitions_per_second"] =
+        Counter(static_cast<double>(w.lock_acquired), Counter::kIsRate);
+    state.counters["failed_attempts"] = Counter(static_cast<double>(w.lock_failed));
+    state.counters["lost_locks"] = Counter(static_cast<double>(w.lock_lost));
+  }
+  if (spec_.kind == CaseKind::kPoolOverhead && w.pool_ops > 0 && w.direct_ops > 0) {
+    const double pool_us = Micros(w.pool_ns) / static_cast<double>(w.pool_ops);
+    const double direct_us = Micros(w.direct_ns) / static_cast<double>(w.direct_ops);
+    state.counters["pool_us_per_op"] = pool_us;
+    state.counters["direct_us_per_op"] = direct_us;
+    state.counters["pool_overhead_pct"] =
+        direct_us > 0 ? 100.0 * (pool_us - direct_us) / direct_us : 0;
+  }
+
+  bool last = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    merged_.Merge(w.histogram);
+    total_requests_ += w.requests;
+    last = ++merged_threads_ == state.threads();
+  }
+  if (!last) return;
+  // Every worker has left the timed loop and merged: report the run's distribution once.
+  if (spec_.profile && target_->profiler) target_->profiler->Disable();
+  pool_.reset();
+  if (merged_.count() > 0) {
+    state.counters["p50_us"] = Micros(merged_.ValueAtPercentile(50));
+    state.counters["p95_us"] = Micros(merged_.ValueAtPercentile(95));
+    state.counters["p99_us"] = Micros(merged_.ValueAtPercentile(99));
+    state.counters["p999_us"] = Micros(merged_.ValueAtPercentile(99.9));
+    state.counters["max_us"] = Micros(merged_.max());
+    if (spec_.kind == CaseKind::kLatencySet || spec_.kind == CaseKind::kLatencyGet) {
+      state.counters["min_us"] = Micros(merged_.min());
+      state.counters["mean_us"] = merged_.mean() / 1000.0;
+      state.counters["stddev_us"] = merged_.stddev() / 1000.0;
+    }
+  }
+  if (have_before_ && total_requests_ > 0) {
+    Result<fixtures::ProcStats> after = target_->server->Stats();
+    if (after.ok()) {
+      state.counters["server_cpu_us_per_op"] = static_cast<double>(after->cpu_us - before_.cpu_us) /
+                                               static_cast<double>(total_requests_);
+    }
+  }
+  if (spec_.kind == CaseKind::kSet || spec_.kind == CaseKind::kMset) {
+    if (auto it = target_->bytes_per_key.find(spec_.value_size);
+        it != target_->bytes_per_key.end()) {
+      state.counters["bytes_per_key"] = it->second;
+    }
+    if (auto it = target_->used_memory_per_key.find(spec_.value_size);
+        it != target_->used_memory_per_key.end()) {
+      state.counters["used_memory_per_key"] = it->second;
+    }
+  }
+}
+
+}  // namespace kv::bench

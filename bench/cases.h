@@ -1,0 +1,120 @@
+// The benchmark cases: what each one sends (steps), how a run is organised (runner) and the grid
+// of registered instances (registry).
+//
+// Threading: every case uses Google Benchmark's ->Threads(N), one worker thread per client
+// connection (POOL cases: 10 worker threads share a ClientPool of N connections). Google
+// Benchmark's start/stop barriers bracket exactly the parallel work, so UseRealTime() and
+// items_per_second need no manual timing. Each worker records into its own Histogram; after the
+// loop every worker merges into the run's histogram and the last one to merge sets the percentile
+// and server counters on its own State (Google Benchmark sums user counters over threads, so a
+// counter set by one thread only is reported as is).
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "bench/bench_config.h"
+#include "bench/target.h"
+#include "fixtures/client_pool.h"
+#include "fixtures/workload.h"
+#include "stats/histogram.h"
+
+namespace kv::bench {
+
+enum class CaseKind {
+  kSet,
+  kGet,
+  kMixed,
+  kIncr,
+  kMset,
+  kMget,
+  kTtl,
+  kLock,
+  kPoolSet,
+  kPoolMixed,
+  kPoolOverhead,
+  kLatencySet,
+  kLatencyGet,
+};
+
+std::string_view CaseName(CaseKind kind);  // "SET", "POOL_OVERHEAD", ...
+
+inline constexpr int kKeysPerBulkCommand = 10;  // MSET / MGET
+inline constexpr int kPoolWorkers = 10;         // POOL_SET / POOL_MIXED
+inline constexpr int kTtlSeconds = 3600;        // TTL: SET ... EX 3600
+inline constexpr int kLockTtlMs = 1000;         // LOCK: SET ... NX PX 1000
+
+struct CaseSpec {
+  CaseKind kind = CaseKind::kSet;
+  std::string name;  // the registered name
+  int clients = 1;   // connections (POOL cases: the pool's size)
+  int threads = 1;   // worker threads
+  int pipeline = 1;  // requests per round
+  int value_size = 3;
+  int locks = 4;
+  bool profile = false;  // --kv_profile matched
+};
+
+// One worker thread's state for one run.
+struct Worker {
+  int index = 0;
+  fixtures::Client* client = nullptr;    // own connection (all cases but POOL_SET/MIXED)
+  fixtures::ClientPool* pool = nullptr;  // POOL cases
+  fixtures::KeyChooser chooser;
+  stats::Histogram histogram;  // per request, ns
+  int64_t requests = 0;        // replies received
+  int64_t items = 0;           // what items_per_second counts (requests; LOCK: attempts)
+  int64_t misses = 0;          // GET answered nil
+  int64_t lock_acquired = 0, lock_failed = 0, lock_lost = 0;
+  int64_t pool_ns = 0, direct_ns = 0, pool_ops = 0, direct_ops = 0;  // POOL_OVERHEAD
+  uint64_t token_seq = 0;                       // LOCK: tokens are w<index>-<seq>
+  std::vector<fixtures::Reply::Type> expected;  // per request of the current round
+
+  explicit Worker(fixtures::KeyChooser c) : chooser(std::move(c)) {}
+};
+
+// One iteration of the case for worker w: a pipeline round (or one lock attempt, one pool op).
+// Error replies and unexpected replies are Errors carrying the server's message.
+Status Step(const CaseSpec& spec, const Target& target, const fixtures::Workload& workload,
+            Worker& w);
+
+// Thread 0, before timing: FLUSHALL, then pre-populate the keyspace where the case reads.
+Status Prepare(const CaseSpec& spec, const fixtures::Workload& workload, fixtures::Client& admin);
+
+// One registered instance: owns the state its runs share.
+class CaseRunner {
+ public:
+  CaseRunner(CaseSpec spec, Target* target, std::shared_ptr<const fixtures::Workload> workload);
+  void Run(benchmark::State& state);  // the benchmark function (every thread calls it)
+  const CaseSpec& spec() const { return spec_; }
+
+ private:
+  void Fail(benchmark::State& state, const std::string& error);
+  void Finish(benchmark::State& state, Worker& w);
+
+  const CaseSpec spec_;
+  Target* const target_;
+  const std::shared_ptr<const fixtures::Workload> workload_;
+  // Per run; reset by thread 0 before the start barrier, used by all threads after the loop.
+  std::mutex mu_;
+  stats::Histogram merged_;
+  int merged_threads_ = 0;
+  int64_t total_requests_ = 0;
+  fixtures::ProcStats before_;
+  bool have_before_ = false;
+  std::unique_ptr<fixtures::ClientPool> pool_;
+  std::atomic<bool> aborted_{false};
+};
+
+// Registers every case of the grid for every target; returns how many were registered.
+int RegisterCases(const BenchConfig& config, const std::vector<Target*>& targets);
+
+}  // namespace kv::bench

@@ -1,0 +1,294 @@
+// kv_bench: starts each server once, registers the case grid with Google Benchmark and runs it.
+// Servers never outlive kv_bench: SIGINT/SIGTERM stop them here; a SIGKILL of kv_bench kills
+// them through their parent-death signal (see fixtures/child_process.h).
+#include <benchmark/benchmark.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/bench_config.h"
+#include "bench/cases.h"
+#include "bench/target.h"
+
+#ifndef KV_SERVER_DEFAULT_PATH
+#define KV_SERVER_DEFAULT_PATH "kv-server"
+#endif
+#ifndef KV_GIT_COMMIT
+#define KV_GIT_COMMIT "unknown"
+#endif
+#ifndef KV_BUILD_TYPE
+#define KV_BUILD_TYPE "unknown"
+#endif
+#ifndef KV_PROJECT_VERSION
+#define KV_PROJECT_VERSION "unknown"
+#endif
+
+namespace kv::bench {
+namespace {
+
+// Forwards everything to `inner` and remembers which runs failed (SkipWithError).
+class ErrorCountingReporter : public benchmark::BenchmarkReporter {
+ public:
+  explicit ErrorCountingReporter(std::unique_ptr<benchmark::BenchmarkReporter> inner)
+      : inner_(std::move(inner)) {}
+  bool ReportContext(const Context& context) override { return inner_->ReportContext(context); }
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& run : runs) {
+      if (run.error_occurred) failures_.push_back(run.benchmark_name() + ": " + run.error_message);
+    }
+    inner_->ReportRuns(runs);
+  }
+  void Finalize() override { inner_->Finalize(); }
+  const std::vector<std::string>& failures() const { return failures_; }
+
+ private:
+  std::unique_ptr<benchmark::BenchmarkReporter> inner_;
+  std::vector<std::string> failures_;
+};
+
+std::unique_ptr<benchmark::BenchmarkReporter> MakeDisplayReporter(const std::string& format) {
+  if (format == "json") return std::make_unique<benchmark::JSONReporter>();
+  // Not tabular: cases carry different counters, and a table would repeat its header.
+  return std::make_unique<benchmark::ConsoleReporter>(isatty(STDOUT_FILENO)
+                                                          ? benchmark::ConsoleReporter::OO_Color
+                                                          : benchmark::ConsoleReporter::OO_None);
+}
+
+// What the signal thread must stop; main adds servers as they start and clears the list
+// before it destroys them.
+struct LiveServers {
+  std::mutex mu;
+  std::vector<fixtures::ServerProcess*> servers;
+};
+
+// Waits for SIGINT/SIGTERM (blocked in every thread) and stops the servers, then exits; SIGUSR1
+// ends the thread when kv_bench finishes normally.
+void SignalLoop(LiveServers* live) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1);
+  int sig = 0;
+  while (sigwait(&set, &sig) == 0) {
+    if (sig == SIGUSR1) return;
+    std::fprintf(stderr, "\nkv_bench: %s received: stopping the servers\n", strsignal(sig));
+    {
+      std::lock_guard<std::mutex> lock(live->mu);
+      for (fixtures::ServerProcess* s : live->servers) {
+        const std::string exit = s->Stop(std::chrono::milliseconds(2000));
+        std::fprintf(stderr, "kv_bench: %s (pid %d) %s\n", s->name().c_str(),
+                     static_cast<int>(s->pid()), exit.c_str());
+      }
+    }
+    std::fflush(stderr);
+    std::_Exit(128 + sig);  // perf and anything left die with us (parent-death signal)
+  }
+}
+
+std::string HostDescription() {
+  char host[256] = "unknown";
+  gethostname(host, sizeof(host) - 1);
+  return std::string(host) + " (" + std::to_string(std::thread::hardware_concurrency()) + " cpus)";
+}
+
+int Main(int argc, char** argv) {
+  // Block the signals before any thread exists so that only SignalLoop receives them.
+  sigset_t blocked;
+  sigemptyset(&blocked);
+  sigaddset(&blocked, SIGINT);
+  sigaddset(&blocked, SIGTERM);
+  sigaddset(&blocked, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a dead server must give EPIPE, not kill kv_bench
+
+  BenchConfig defaults;
+  defaults.kv_server_path = KV_SERVER_DEFAULT_PATH;
+  Result<ParsedArgs> parsed = ParseArgs(argc, argv, defaults);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "kv_bench: %s\n", parsed.error().c_str());
+    return 2;
+  }
+  BenchConfig& config = parsed->config;
+  if (!parsed->benchmark_format.empty() && parsed->benchmark_format != "console" &&
+      parsed->benchmark_format != "json") {
+    std::fprintf(stderr, "kv_bench: --benchmark_format=%s: only console and json are supported\n",
+                 parsed->benchmark_format.c_str());
+    return 2;
+  }
+  if (config.help) {
+    std::fputs(HelpText().c_str(), stdout);
+    return 0;
+  }
+
+  std::string log_dir = config.log_dir;
+  if (log_dir.empty()) {
+    const std::filesystem::path out(parsed->benchmark_out);
+    log_dir = out.has_parent_path() ? out.parent_path().string() : ".";
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(log_dir, ec);
+
+  // Which servers: kv must exist when asked for; redis is optional unless its path was given.
+  std::vector<std::pair<std::string, std::string>> to_start;  // (target, binary)
+  for (const std::string& t : config.targets) {
+    if (t == "kv") {
+      if (access(config.kv_server_path.c_str(), X_OK) != 0) {
+        std::fprintf(stderr,
+                     "kv_bench: kv-server not found at %s: build it with `cmake --build --preset "
+                     "release --target kv-server`, pass --kv_server_path=PATH, or measure redis "
+                     "only with --kv_targets=redis\n",
+                     config.kv_server_path.c_str());
+        return 1;
+      }
+      to_start.emplace_back("kv", config.kv_server_path);
+    } else {
+      const std::string redis = fixtures::FindExecutable(
+          "redis-server", config.redis_path.empty() ? "/usr/bin/redis-server" : config.redis_path);
+      if (!config.redis_path.empty() && redis != config.redis_path) {
+        std::fprintf(stderr, "kv_bench: redis-server not found at %s (--kv_redis_path)\n",
+                     config.redis_path.c_str());
+        return 1;
+      }
+      if (redis.empty()) {
+        std::printf(
+            "kv_bench: redis-server not found (looked at /usr/bin/redis-server and in "
+            "PATH): the redis cases are not registered (install it: scripts/setup.sh)\n");
+        continue;
+      }
+      to_start.emplace_back("redis", redis);
+    }
+  }
+
+  LiveServers live;
+  std::thread signal_thread(SignalLoop, &live);
+  auto stop_signal_thread = [&] {
+    pthread_kill(signal_thread.native_handle(), SIGUSR1);
+    signal_thread.join();
+  };
+
+  std::vector<std::unique_ptr<Target>> targets;
+  int status = 0;
+  for (const auto& [name, binary] : to_start) {
+    Result<std::unique_ptr<Target>> target = StartTarget(name, binary, config, log_dir);
+    if (!target.ok()) {
+      std::fprintf(stderr, "kv_bench: cannot start %s: %s\n", name.c_str(), target.error().c_str());
+      status = 1;
+      break;
+    }
+    Target& t = **target;
+    {
+      std::lock_guard<std::mutex> lock(live.mu);
+      live.servers.push_back(t.server.get());
+    }
+    std::printf(
+        "kv_bench: target %s: %s %s pid=%d port=%d log=%s%s\n", name.c_str(),
+        t.server->name().c_str(), t.kv_version.empty() ? t.version.c_str() : t.kv_version.c_str(),
+        static_cast<int>(t.server->pid()), t.server->endpoint().port, t.server->log_path().c_str(),
+        t.proxy ? (" via delay proxy port=" + std::to_string(t.proxy->endpoint().port)).c_str()
+                : "");
+    std::fflush(stdout);
+    targets.push_back(std::move(*target));
+  }
+
+  std::vector<std::string> failures;
+  if (status == 0) {
+    const int64_t memory_keys = config.quick ? 20000 : 100000;
+    for (auto& t : targets) {
+      if (Status s = MeasureBytesPerKey(*t, config.value_sizes, memory_keys); !s.ok()) {
+        std::printf("kv_bench: warning: %s: bytes_per_key not measured: %s\n", t->name.c_str(),
+                    s.error().c_str());
+      }
+      if (!config.profile_regex.empty()) {
+        const std::string data = log_dir + "/kv_bench-" + t->name + ".perf.data";
+        Result<std::unique_ptr<Profiler>> profiler = Profiler::Start(t->server->pid(), data);
+        if (profiler.ok()) {
+          t->profiler = std::move(*profiler);
+        } else {
+          std::printf("kv_bench: warning: %s will not be profiled: %s\n", t->name.c_str(),
+                      profiler.error().c_str());
+        }
+      }
+    }
+
+    std::vector<char*> bench_argv;
+    for (std::string& a : parsed->benchmark_args) bench_argv.push_back(a.data());
+    int bench_argc = static_cast<int>(bench_argv.size());
+    bench_argv.push_back(nullptr);
+    benchmark::Initialize(&bench_argc, bench_argv.data());
+    if (benchmark::ReportUnrecognizedArguments(bench_argc, bench_argv.data())) {
+      status = 2;
+    } else {
+      std::string redis_version = "not measured";
+      std::string kv_server_version = "not measured";
+      for (auto& t : targets) {
+        if (t->name == "redis") redis_version = t->version;
+        if (t->name == "kv") kv_server_version = t->kv_version;
+      }
+      benchmark::AddCustomContext("kv_version", KV_PROJECT_VERSION);
+      benchmark::AddCustomContext("kv_git_commit", KV_GIT_COMMIT);
+      benchmark::AddCustomContext("kv_server_version", kv_server_version);
+      benchmark::AddCustomContext("redis_version", redis_version);
+      benchmark::AddCustomContext("build_type", KV_BUILD_TYPE);
+      benchmark::AddCustomContext("grid", DescribeGrid(config));
+      benchmark::AddCustomContext("host", HostDescription());
+
+      std::vector<Target*> raw;
+      for (auto& t : targets) raw.push_back(t.get());
+      RegisterCases(config, raw);
+      ErrorCountingReporter reporter(MakeDisplayReporter(parsed->benchmark_format));
+      benchmark::RunSpecifiedBenchmarks(&reporter);
+      failures = reporter.failures();
+      benchmark::ClearRegisteredBenchmarks();
+    }
+  }
+
+  for (auto& t : targets) {
+    if (!t->profiler) continue;
+    const std::string prefix = log_dir + "/kv_bench-" + t->name;
+    Status s = t->profiler->Finish(prefix + ".perf-report.txt", prefix + ".perf-top.txt");
+    if (s.ok()) {
+      std::printf("kv_bench: %s profile: %s (top functions: %s.perf-top.txt)\n", t->name.c_str(),
+                  t->profiler->data_path().c_str(), prefix.c_str());
+    } else {
+      std::printf("kv_bench: warning: %s profile: %s\n", t->name.c_str(), s.error().c_str());
+    }
+    t->profiler.reset();
+  }
+  {
+    std::lock_guard<std::mutex> lock(live.mu);
+    live.servers.clear();
+  }
+  stop_signal_thread();
+  for (auto& t : targets) {
+    if (t->proxy) t->proxy->Stop();
+    const std::string exit = t->server->Stop();
+    if (exit.find("status 0") == std::string::npos) {
+      std::printf("kv_bench: %s %s; log: %s\n", t->server->name().c_str(), exit.c_str(),
+                  t->server->log_path().c_str());
+    }
+  }
+  benchmark::Shutdown();
+  if (!failures.empty()) {
+    std::printf("kv_bench: %zu case(s) failed:\n", failures.size());
+    for (const std::string& f : failures) std::printf("  %s\n", f.c_str());
+    if (status == 0) status = 1;
+  }
+  return status;
+}
+
+}  // namespace
+}  // namespace kv::bench
+
+int main(int argc, char** argv) { return kv::bench::Main(argc, argv); }

@@ -1,0 +1,105 @@
+// Starting a Target: server, optional proxy, version, lock script, memory per key.
+#include "bench/target.h"
+
+#include <algorithm>
+
+#include "fixtures/workload.h"
+
+namespace kv::bench {
+
+Result<fixtures::Client> Target::AdminClient() const {
+  return fixtures::Client::Connect(server->endpoint());
+}
+
+Result<std::unique_ptr<Target>> StartTarget(const std::string& name, const std::string& binary,
+                                            const BenchConfig& config, const std::string& log_dir) {
+  auto target = std::make_unique<Target>();
+  target->name = name;
+  fixtures::ServerOptions options;
+  options.kind = name == "kv" ? fixtures::ServerKind::kKvServer : fixtures::ServerKind::kRedis;
+  options.binary = binary;
+  options.log_path = log_dir + "/kv_bench-" + name + "-server.log";
+  Result<std::unique_ptr<fixtures::ServerProcess>> server = fixtures::ServerProcess::Start(options);
+  if (!server.ok()) return Error{server.error()};
+  target->server = std::move(*server);
+  target->client_endpoint = target->server->endpoint();
+  if (config.rtt_us > 0) {
+    Result<std::unique_ptr<fixtures::DelayProxy>> proxy = fixtures::DelayProxy::Start(
+        target->server->endpoint(), std::chrono::microseconds(config.rtt_us / 2));
+    if (!proxy.ok()) return Error{proxy.error()};
+    target->proxy = std::move(*proxy);
+    target->client_endpoint = target->proxy->endpoint();
+  }
+  Result<fixtures::Client> admin = target->AdminClient();
+  if (!admin.ok()) return Error{admin.error()};
+  Result<fixtures::Reply> info = fixtures::ExpectNoError(admin->Call({"INFO", "server"}));
+  if (!info.ok()) return Error{name + ": INFO server: " + info.error()};
+  target->version = fixtures::InfoField(info->str, "redis_version");
+  target->kv_version = fixtures::InfoField(info->str, "kv_version");
+  if (!target->uses_delifeq()) {
+    Result<fixtures::Reply> sha =
+        fixtures::ExpectNoError(admin->Call({"SCRIPT", "LOAD", kLockReleaseScript}));
+    if (!sha.ok()) return Error{name + ": SCRIPT LOAD: " + sha.error()};
+    target->lock_release_sha = sha->str;
+  }
+  return target;
+}
+
+Status MeasureBytesPerKey(Target& target, const std::vector<int>& value_sizes, int64_t keys) {
+  Result<fixtures::Client> admin = target.AdminClient();
+  if (!admin.ok()) return Error{admin.error()};
+  if (Result<fixtures::Reply> r = fixtures::ExpectNoError(admin->Call({"FLUSHALL"})); !r.ok()) {
+    return Error{"FLUSHALL: " + r.error()};
+  }
+  std::vector<int> sizes = value_sizes;
+  std::sort(sizes.begin(), sizes.end());
+  int64_t first_key = 0;
+  for (int size : sizes) {
+    fixtures::WorkloadOptions options;
+    options.keyspace = keys;
+    options.value_size = static_cast<size_t>(size);
+    Result<fixtures::Workload> workload = fixtures::Workload::Create(options);
+    if (!workload.ok()) return Error{workload.error()};
+    auto used_memory = [&]() -> int64_t {
+      Result<fixtures::Reply> info = admin->Call({"INFO", "memory"});
+      return info.ok() ? std::atoll(fixtures::InfoField(info->str, "used_memory").c_str()) : 0;
+    };
+    Result<fixtures::ProcStats> before = target.server->Stats();
+    const int64_t used_before = used_memory();
+    // Keys first_key .. first_key + keys - 1: distinct from the earlier sizes' keys.
+    const std::string value(static_cast<size_t>(size), 'x');
+    std::vector<std::string> batch_keys;
+    std::vector<std::string_view> args;
+    for (int64_t k = 0; k < keys;) {
+      int in_flight = 0;
+      for (; in_flight < 16 && k < keys; ++in_flight) {
+        batch_keys.clear();
+        const int64_t end = std::min(keys, k + 100);
+        for (; k < end; ++k) batch_keys.push_back(fixtures::MakeKey(first_key + k));
+        args.assign({"MSET"});
+        for (const std::string& key : batch_keys) {
+          args.push_back(key);
+          args.push_back(value);
+        }
+        admin->Append(args);
+      }
+      for (int i = 0; i < in_flight; ++i) {
+        Result<fixtures::Reply> r = fixtures::ExpectNoError(admin->ReadReply());
+        if (!r.ok()) return Error{"MSET: " + r.error()};
+      }
+    }
+    Result<fixtures::ProcStats> after = target.server->Stats();
+    if (!before.ok() || !after.ok()) return Error{"cannot read the server's RSS"};
+    target.bytes_per_key[size] =
+        static_cast<double>(after->rss_bytes - before->rss_bytes) / static_cast<double>(keys);
+    target.used_memory_per_key[size] =
+        static_cast<double>(used_memory() - used_before) / static_cast<double>(keys);
+    first_key += keys;
+  }
+  if (Result<fixtures::Reply> r = fixtures::ExpectNoError(admin->Call({"FLUSHALL"})); !r.ok()) {
+    return Error{"FLUSHALL: " + r.error()};
+  }
+  return {};
+}
+
+}  // namespace kv::bench

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The README's main command: sets up and builds (release) if needed, runs kv_bench against
+# kv-server and redis-server, saves the JSON under results/<timestamp>/ and prints a summary table
+# (throughput, p50/p99 per case, kv ÷ redis ratio).
+#   scripts/bench.sh [kv_bench flags...]     e.g. --benchmark_filter=SET  --kv_clients=1,10
+#   KV_BENCH_REPETITIONS=3 (default)         repetitions per case; the summary uses the median
+#   KV_BENCH_MIN_TIME=0.3 (default)          seconds per repetition
+#   KV_BUILD_DIR=build/other                 use (and build in) an existing build tree instead of
+#                                            the release preset's build/release
+# Default grid: clients 1,10,50 x pipeline 1,16, value size 3; about 5-8 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+
+targets=(kv-server kv_bench kv_bench_summary)
+if [ -n "${KV_BUILD_DIR:-}" ]; then
+  build=$KV_BUILD_DIR
+  echo "=== build ${targets[*]} in $build"
+  cmake --build "$build" --target "${targets[@]}"
+else
+  build=build/release
+  if [ ! -f "$build/build.ninja" ]; then
+    echo "=== configure (release preset)"
+    cmake --preset release >/dev/null
+  fi
+  echo "=== build ${targets[*]} (release preset)"
+  cmake --build --preset release --target "${targets[@]}"
+fi
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out="results/$stamp"
+mkdir -p "$out"
+reps=${KV_BENCH_REPETITIONS:-3}
+min_time=${KV_BENCH_MIN_TIME:-0.3}
+
+echo "=== kv_bench -> $out/kv_bench.json (repetitions=$reps, min_time=${min_time}s)"
+start=$(date +%s)
+status=0
+"$build/kv_bench" \
+  --benchmark_out="$out/kv_bench.json" --benchmark_out_format=json \
+  --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
+  --benchmark_min_time="$min_time" \
+  --kv_log_dir="$out" \
+  "$@" | tee "$out/kv_bench.txt" || status=$?
+echo "=== kv_bench finished in $(( $(date +%s) - start )) s (exit status $status)"
+
+if [ -s "$out/kv_bench.json" ]; then
+  "$build/kv_bench_summary" "$out/kv_bench.json" | tee "$out/summary.txt"
+  echo "=== results: $out (kv_bench.json, kv_bench.txt, summary.txt, server logs)"
+fi
+exit "$status"
