@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "resp/reply_writer.h"
 #include "server/connection_loop.h"
 
 namespace kv::server {
@@ -106,9 +107,8 @@ bool Connection::RunBatch(CommandProcessor& processor, const Config& config, int
     resp::ParseResult r = parser_.Parse(in_.view(), &consumed);
     if (r == resp::ParseResult::kNeedMore) break;
     if (r == resp::ParseResult::kError) {
-      out_ += '-';
-      out_ += parser_.error();
-      out_ += "\r\n";
+      // Through the writer: an error quoting a CR or LF byte must not break the reply stream.
+      resp::ReplyWriter(&out_).Error(parser_.error());
       closing = true;
       in_.Clear();
       parser_.Reset();

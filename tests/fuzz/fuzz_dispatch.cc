@@ -1,0 +1,151 @@
+// libFuzzer target for kv-server's command side: the input is parsed as a stream of requests
+// (kv::resp::RequestParser) and each request runs on a fresh CommandProcessor with a fake
+// ServerControl, in process, no sockets. Invariants: every request gets exactly one well-formed
+// RESP reply (none only when the command closes the connection or shuts the server down), and
+// the whole output is a sequence of replies that kv::resp::ScanReply consumes exactly.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "resp/reply_reader.h"
+#include "resp/request_parser.h"
+#include "server/command_processor.h"
+#include "server/config.h"
+#include "server/server_control.h"
+#include "server/session.h"
+#include "tests/fuzz/fuzz_common.h"
+
+namespace kv::fuzz {
+namespace {
+
+// Commands per input: enough for interesting sequences, bounded so that each input stays fast.
+constexpr int kMaxCommands = 64;
+// The smallest proto-max-bulk-len CONFIG SET accepts: bounds SETRANGE / APPEND growth.
+constexpr int64_t kBulkLimit = 1024 * 1024;
+constexpr int64_t kStartMs = 1700000000000;  // a fixed clock: runs are reproducible
+
+// The one connected client is whichever session the current input runs as.
+class FakeControl : public server::ServerControl {
+ public:
+  server::ServerInfo Info() const override {
+    server::ServerInfo info;
+    info.tcp_port = 6379;
+    info.io_backend = "epoll";
+    info.start_time_ms = kStartMs;
+    info.connected_clients = 1;
+    info.total_connections_received = 1;
+    return info;
+  }
+  void ForEachSession(const std::function<void(const server::Session&)>& fn) const override {
+    fn(*session);
+  }
+  bool KillClient(uint64_t id) override { return id == session->id; }
+  void RequestShutdown() override { shutdown_requested = true; }
+
+  const server::Session* session = nullptr;
+  bool shutdown_requested = false;
+};
+
+// The command side shared by all inputs of one process. Building a CommandProcessor costs ~7 ms
+// (command table, keyspace), which would cap fuzzing at ~150 inputs/s, so one is reused and every
+// input starts from the same observable state: default config, empty databases (FLUSHALL), zeroed
+// counters (CONFIG RESETSTAT), the same clock.
+struct Harness {
+  Harness() : processor(&config, &control) {}
+  server::Config config;
+  FakeControl control;
+  server::CommandProcessor processor;
+};
+
+// Counts the complete replies in out[from, end); aborts on a malformed or partial reply.
+size_t CheckReplies(std::string_view out, size_t from, std::string_view request) {
+  size_t count = 0;
+  while (from < out.size()) {
+    resp::ScannedReply reply;
+    std::string error;
+    const resp::ReadResult r = resp::ScanReply(out.substr(from), &reply, &error);
+    FUZZ_CHECK(r == resp::ReadResult::kComplete, "reply to '%s' is not well-formed RESP (%s): '%s'",
+               Escaped(request).c_str(), error.c_str(), Escaped(out.substr(from)).c_str());
+    from += reply.length;
+    ++count;
+  }
+  return count;
+}
+
+std::string Describe(std::span<const std::string_view> args) {
+  std::string out;
+  for (std::string_view a : args) {
+    if (!out.empty()) out += ' ';
+    out.append(a);
+  }
+  return Escaped(out, 200);
+}
+
+void ResetForInput(Harness& h, server::Session& session) {
+  h.config = server::Config{};
+  h.config.proto_max_bulk_len = kBulkLimit;
+  h.control.session = &session;
+  h.control.shutdown_requested = false;
+  h.processor.SetTime(kStartMs);
+  std::string ignored;
+  for (std::vector<std::string_view> reset :
+       {std::vector<std::string_view>{"FLUSHALL"},
+        std::vector<std::string_view>{"CONFIG", "RESETSTAT"}}) {
+    h.processor.Execute(session, reset, &ignored);
+  }
+  session = server::Session{};
+  session.id = 1;
+  session.addr = "127.0.0.1:40001";
+  session.laddr = "127.0.0.1:6379";
+  session.created_ms = kStartMs;
+  session.last_interaction_ms = kStartMs;
+}
+
+void RunInput(Harness& h, std::string_view input) {
+  server::Config& config = h.config;
+  server::Session session;
+  ResetForInput(h, session);
+  int64_t now_ms = kStartMs;
+
+  resp::RequestParser parser;
+  std::string out;
+  size_t pos = 0;
+  for (int commands = 0; commands < kMaxCommands && pos < input.size();) {
+    size_t consumed = 0;
+    const resp::ParseResult r = parser.Parse(input.substr(pos), &consumed);
+    if (r != resp::ParseResult::kComplete) break;  // incomplete tail or protocol error
+    pos += consumed;
+    const auto args = parser.args();
+    if (args.empty()) continue;
+    ++commands;
+    const size_t before = out.size();
+    h.processor.Execute(session, args, &out);
+    const size_t replies = CheckReplies(out, before, Describe(args));
+    const bool closing =
+        session.close_now || session.close_after_reply || h.control.shutdown_requested;
+    FUZZ_CHECK(replies == 1 || (replies == 0 && closing), "'%s' produced %zu replies: '%s'",
+               Describe(args).c_str(), replies,
+               Escaped(std::string_view(out).substr(before)).c_str());
+    if (closing) break;
+    // CONFIG SET may raise these; keep every input cheap (no busy-waiting, no 512 MB strings).
+    config.debug_command_delay_us = 0;
+    if (config.proto_max_bulk_len > kBulkLimit) config.proto_max_bulk_len = kBulkLimit;
+    now_ms += 997;  // let keys with short TTLs expire between commands
+    h.processor.SetTime(now_ms);
+  }
+  (void)h.processor.ActiveExpireCycle(1000 * 1000);
+  (void)CheckReplies(out, 0, "(whole output)");
+}
+
+}  // namespace
+}  // namespace kv::fuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static kv::fuzz::Harness harness;  // see Harness: shared by every input of the process
+  kv::fuzz::RunInput(harness, std::string_view(reinterpret_cast<const char*>(data), size));
+  return 0;
+}

@@ -1,0 +1,77 @@
+// RawConnection: a byte-level TCP client for adversarial protocol tests (RAII over one socket).
+// Every read and write is bounded by a deadline, so a server that neither answers nor closes
+// makes a test fail instead of hang.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+
+namespace kv::robustness {
+
+using Clock = std::chrono::steady_clock;
+
+// How a read ended.
+enum class ReadEnd {
+  kEnough,    // the stop condition was met (enough bytes, or a predicate)
+  kClosed,    // orderly close by the peer (FIN)
+  kReset,     // the peer reset the connection (ECONNRESET); bytes before the reset are kept
+  kDeadline,  // the deadline passed with the connection still open
+};
+const char* ReadEndName(ReadEnd end);
+
+struct ReadOutcome {
+  std::string data;  // every byte received
+  ReadEnd end = ReadEnd::kDeadline;
+};
+
+class RawConnection {
+ public:
+  // Connects to 127.0.0.1:port (TCP_NODELAY on, non-blocking socket).
+  static Result<RawConnection> Connect(int port,
+                                       std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+  RawConnection(RawConnection&& other) noexcept;
+  RawConnection& operator=(RawConnection&& other) noexcept;
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+  ~RawConnection();
+
+  // Sends all of bytes before deadline. Errors: the peer closed or reset the connection (EPIPE,
+  // ECONNRESET) or the deadline passed (the server stopped reading).
+  Status Send(std::string_view bytes, Clock::time_point deadline);
+  // Sends as much as the socket accepts before deadline; returns the number of bytes sent.
+  // Stops early (without error) when the socket stays full for `stall`.
+  Result<size_t> SendUntilStalled(std::string_view bytes, Clock::time_point deadline,
+                                  std::chrono::milliseconds stall);
+
+  // shutdown(SHUT_WR): the server sees end of input but can still write to us.
+  Status ShutdownWrite();
+  // Closes with SO_LINGER {1, 0}, so the server sees a reset instead of an orderly close.
+  void CloseWithReset();
+  // Closes the socket (idempotent).
+  void Close();
+
+  // Reads until the peer closes or the deadline passes.
+  ReadOutcome ReadUntilClosed(Clock::time_point deadline);
+  // Reads until at least n bytes arrived in total (kEnough), the peer closes, or the deadline.
+  ReadOutcome ReadAtLeast(size_t n, Clock::time_point deadline);
+
+  bool is_open() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
+
+ private:
+  explicit RawConnection(int fd) : fd_(fd) {}
+  // Reads into *out until done(*out) is true, the peer closes or the deadline passes.
+  template <typename Done>
+  ReadOutcome ReadUntil(Clock::time_point deadline, Done done);
+
+  int fd_ = -1;
+};
+
+// now + d: shorthand for deadlines.
+inline Clock::time_point After(std::chrono::milliseconds d) { return Clock::now() + d; }
+
+}  // namespace kv::robustness
