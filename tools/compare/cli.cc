@@ -1,0 +1,212 @@
+// kv-compare command line parsing and dispatch.
+#include "tools/compare/cli.h"
+
+#include <optional>
+
+#include "base/result.h"
+#include "tools/compare/compare.h"
+#include "tools/compare/gate.h"
+#include "tools/compare/policy.h"
+#include "tools/compare/report.h"
+#include "tools/compare/result_set.h"
+#include "tools/compare/vs_redis.h"
+
+namespace kv::compare {
+namespace {
+
+constexpr int kExitOk = 0;
+
+struct CliOptions {
+  bool help = false;
+  bool force = false;
+  OutputFormat format = OutputFormat::kText;
+  std::optional<std::string> policy_path;
+  std::optional<std::vector<GateMode>> modes;
+  std::vector<std::string> positional;  // subcommand, then files
+};
+
+Result<std::vector<GateMode>> ParseModes(const std::string& value) {
+  if (value == "raw") return std::vector<GateMode>{GateMode::kRaw};
+  if (value == "ratio") return std::vector<GateMode>{GateMode::kRatio};
+  if (value == "both") return std::vector<GateMode>{GateMode::kRaw, GateMode::kRatio};
+  return Error{"--mode: expected raw, ratio or both, not '" + value + "'"};
+}
+
+Result<CliOptions> ParseArgs(const std::vector<std::string>& args) {
+  CliOptions options;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    std::optional<std::string> inline_value;
+    if (arg.starts_with("--")) {
+      if (size_t eq = arg.find('='); eq != std::string::npos) {
+        inline_value = arg.substr(eq + 1);
+        arg.resize(eq);
+      }
+    }
+    auto value = [&]() -> Result<std::string> {
+      if (inline_value) return *inline_value;
+      if (i + 1 >= args.size()) return Error{arg + " needs a value"};
+      return args[++i];
+    };
+    if (arg == "--help" || arg == "-h") {
+      options.help = true;
+    } else if (arg == "--force") {
+      options.force = true;
+    } else if (arg == "--format") {
+      auto v = value();
+      if (!v) return Error{v.error()};
+      auto f = ParseOutputFormat(*v);
+      if (!f) return Error{f.error()};
+      options.format = *f;
+    } else if (arg == "--policy") {
+      auto v = value();
+      if (!v) return Error{v.error()};
+      options.policy_path = *v;
+    } else if (arg == "--mode") {
+      auto v = value();
+      if (!v) return Error{v.error()};
+      auto m = ParseModes(*v);
+      if (!m) return Error{m.error()};
+      options.modes = *m;
+    } else if (arg.starts_with("-") && arg != "-") {
+      return Error{"unknown option '" + args[i] + "' (see --help)"};
+    } else {
+      options.positional.push_back(arg);
+    }
+  }
+  return options;
+}
+
+Result<Policy> PolicyFor(const CliOptions& options) {
+  if (!options.policy_path) return DefaultPolicy();
+  return LoadPolicy(*options.policy_path);
+}
+
+int Fail(std::ostream& err, const std::string& message) {
+  err << "kv-compare: " << message << "\n";
+  return kExitCannotCompare;
+}
+
+int RunVsRedis(const CliOptions& options, const RenderOptions& render, std::ostream& out,
+               std::ostream& err) {
+  if (options.positional.size() != 2) return Fail(err, "usage: kv-compare vs-redis RESULTS.json");
+  auto set = LoadResults(options.positional[1]);
+  if (!set) return Fail(err, set.error());
+  auto report = VsRedis(*set);
+  if (!report) return Fail(err, "cannot compare: " + report.error());
+  out << RenderVsRedis(*report, render);
+  return kExitOk;
+}
+
+// Loads BASELINE and CURRENT (positional[1..2]) and checks that they can be compared.
+Result<std::pair<ResultSet, ResultSet>> LoadPair(const CliOptions& options,
+                                                 std::vector<std::string>& warnings) {
+  auto baseline = LoadResults(options.positional[1]);
+  if (!baseline) return Error{baseline.error()};
+  auto current = LoadResults(options.positional[2]);
+  if (!current) return Error{current.error()};
+  if (Status s = CheckComparable(*baseline, *current); !s) {
+    if (!options.force)
+      return Error{"cannot compare: " + s.error() + " (--force to compare anyway)"};
+    warnings.push_back("forced: " + s.error());
+  }
+  if (CountOverlap(*baseline, *current) == 0) {
+    return Error{"cannot compare: no benchmarks in common between " + baseline->source + " and " +
+                 current->source};
+  }
+  return std::make_pair(std::move(*baseline), std::move(*current));
+}
+
+int RunDiff(const CliOptions& options, const RenderOptions& render, std::ostream& out,
+            std::ostream& err) {
+  if (options.positional.size() != 3) {
+    return Fail(err, "usage: kv-compare diff BASELINE.json CURRENT.json");
+  }
+  auto policy = PolicyFor(options);
+  if (!policy) return Fail(err, policy.error());
+  DiffReport report;
+  auto pair = LoadPair(options, report.warnings);
+  if (!pair) return Fail(err, pair.error());
+  const auto& [baseline, current] = *pair;
+  report.baseline_source = baseline.source;
+  report.current_source = current.source;
+  report.rows = CompareRaw(baseline, current, *policy);
+  std::vector<Comparison> ratios = CompareRatios(baseline, current, *policy);
+  report.rows.insert(report.rows.end(), ratios.begin(), ratios.end());
+  out << RenderDiff(report, render);
+  return kExitOk;
+}
+
+int RunGateCommand(const CliOptions& options, const RenderOptions& render, std::ostream& out,
+                   std::ostream& err) {
+  if (options.positional.size() != 3) {
+    return Fail(err, "usage: kv-compare gate --policy POLICY.json BASELINE.json CURRENT.json");
+  }
+  auto policy = PolicyFor(options);
+  if (!policy) return Fail(err, policy.error());
+  auto baseline = LoadResults(options.positional[1]);
+  if (!baseline) return Fail(err, baseline.error());
+  auto current = LoadResults(options.positional[2]);
+  if (!current) return Fail(err, current.error());
+  GateReport report = RunGate(*baseline, *current, *policy,
+                              GateOptions{.force = options.force, .modes = options.modes});
+  out << RenderGate(report, render);
+  if (report.exit_code == kExitCannotCompare) {
+    for (const std::string& reason : report.reasons)
+      err << "kv-compare: cannot compare: " << reason << "\n";
+  }
+  return report.exit_code;
+}
+
+}  // namespace
+
+std::string UsageText() {
+  return R"(kv-compare: compare kvbench results (Google Benchmark JSON from kv_bench, or kv-load JSON)
+
+usage:
+  kv-compare vs-redis RESULTS.json
+      per case: kv-server vs redis-server throughput and p99 from the same run, their ratios
+      and the geometric mean
+  kv-compare diff BASELINE.json CURRENT.json
+      per benchmark and metric: baseline and current median, change, Mann-Whitney p-value,
+      verdict (improved/regressed/unchanged/noisy/new/missing); also kv÷redis ratios
+  kv-compare gate --policy baselines/policy.json BASELINE.json CURRENT.json
+      the regression gate: exit 0 pass, 1 regression, 2 cannot compare
+
+options:
+  --format text|markdown|json   output format (default text; colour only on a terminal
+                                without NO_COLOR)
+  --policy FILE                 policy for diff/gate (default: the built-in policy, the same
+                                as baselines/policy.json)
+  --mode raw|ratio|both         gate on raw values, on kv÷redis ratios or both (default: the
+                                policy's gate_modes)
+  --force                       compare despite different grid/build type/settings, failed
+                                benchmarks, too few repetitions or too many noisy series
+                                (those are then reported, not failed)
+  --help                        this text
+
+exit codes: 0 ok/pass, 1 regression (gate only), 2 cannot compare or bad input
+)";
+}
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+           const CliEnv& env) {
+  auto options = ParseArgs(args);
+  if (!options) return Fail(err, options.error());
+  if (options->help) {
+    out << UsageText();
+    return kExitOk;
+  }
+  if (options->positional.empty()) {
+    err << UsageText();
+    return kExitCannotCompare;
+  }
+  RenderOptions render{.format = options->format, .color = env.stdout_is_tty && !env.no_color};
+  const std::string& command = options->positional[0];
+  if (command == "vs-redis") return RunVsRedis(*options, render, out, err);
+  if (command == "diff") return RunDiff(*options, render, out, err);
+  if (command == "gate") return RunGateCommand(*options, render, out, err);
+  return Fail(err, "unknown subcommand '" + command + "' (vs-redis, diff or gate; see --help)");
+}
+
+}  // namespace kv::compare

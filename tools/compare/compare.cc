@@ -1,0 +1,232 @@
+// Baseline vs current comparison rows and their verdicts.
+#include "tools/compare/compare.h"
+
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+#include "stats/summary.h"
+#include "tools/compare/names.h"
+
+namespace kv::compare {
+namespace {
+
+constexpr std::string_view kKvTarget = "kv";
+constexpr std::string_view kRedisTarget = "redis";
+
+std::string Percent(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", fraction * 100);
+  return buf;
+}
+
+bool HasMetric(const Series* series, std::string_view metric) {
+  return series != nullptr && !series->Values(metric).empty();
+}
+
+// kv-load config keys that say where or how results were written, not what was measured.
+bool IsIrrelevantLoadSetting(const std::string& key) {
+  static const std::set<std::string> kKeys = {
+      "host", "port",  "socket", "unix_socket", "json", "json_path", "output",
+      "csv",  "quiet", "seed",   "password",    "user", "auth",      "progress"};
+  return kKeys.contains(key);
+}
+
+void CompareSetting(const ResultSet& b, const ResultSet& c, const std::string& key,
+                    std::string& diffs) {
+  auto bi = b.context.find(key);
+  auto ci = c.context.find(key);
+  if (bi == b.context.end() && ci == c.context.end()) return;
+  std::string bv = bi == b.context.end() ? "(absent)" : bi->second;
+  std::string cv = ci == c.context.end() ? "(absent)" : ci->second;
+  if (bv == cv) return;
+  diffs += (diffs.empty() ? "" : "; ") + key + ": baseline " + bv + ", current " + cv;
+}
+
+}  // namespace
+
+std::string_view VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kImproved:
+      return "improved";
+    case Verdict::kRegressed:
+      return "regressed";
+    case Verdict::kUnchanged:
+      return "unchanged";
+    case Verdict::kNoisy:
+      return "noisy";
+    case Verdict::kNew:
+      return "new";
+    case Verdict::kMissing:
+      return "missing";
+  }
+  return "?";
+}
+
+Comparison CompareSamples(std::span<const double> baseline, std::span<const double> current,
+                          const MetricPolicy& metric, const Policy& policy) {
+  Comparison row;
+  row.metric = metric.name;
+  row.n_baseline = baseline.size();
+  row.n_current = current.size();
+  if (!baseline.empty()) row.baseline = stats::Median(baseline);
+  if (!current.empty()) row.current = stats::Median(current);
+  if (baseline.size() >= 2) row.cv_baseline = stats::CoefficientOfVariation(baseline);
+  if (current.size() >= 2) row.cv_current = stats::CoefficientOfVariation(current);
+  if (baseline.empty()) {
+    row.verdict = Verdict::kNew;
+    return row;
+  }
+  if (current.empty()) {
+    row.verdict = Verdict::kMissing;
+    return row;
+  }
+  if (*row.baseline != 0) {
+    row.change = (*row.current - *row.baseline) / std::fabs(*row.baseline);
+  } else if (*row.current == 0) {
+    row.change = 0;
+  }
+  if (baseline.size() >= 2 && current.size() >= 2) {
+    row.p_value = stats::MannWhitneyU(baseline, current).p_value;
+  }
+  double cv = std::max(row.cv_baseline.value_or(0), row.cv_current.value_or(0));
+  if (cv > policy.cv_limit) {
+    row.verdict = Verdict::kNoisy;
+    row.note = "CV " + Percent(cv) + " > limit " + Percent(policy.cv_limit);
+    return row;
+  }
+  if (!row.change) {
+    row.verdict = Verdict::kUnchanged;
+    row.note = "baseline is 0";
+    return row;
+  }
+  if (std::fabs(*row.change) <= metric.threshold) {
+    row.verdict = Verdict::kUnchanged;
+    return row;
+  }
+  if (row.p_value && *row.p_value >= policy.alpha) {
+    row.verdict = Verdict::kUnchanged;
+    row.note = "beyond " + Percent(metric.threshold) + " but not significant";
+    return row;
+  }
+  bool better = metric.direction == Direction::kHigherIsBetter ? *row.change > 0 : *row.change < 0;
+  row.verdict = better ? Verdict::kImproved : Verdict::kRegressed;
+  if (!row.p_value) row.note = "no repetitions: threshold only";
+  return row;
+}
+
+std::vector<Comparison> CompareRaw(const ResultSet& baseline, const ResultSet& current,
+                                   const Policy& policy) {
+  std::vector<std::string> names;
+  std::set<std::string> seen;
+  for (const ResultSet* set : {&baseline, &current}) {
+    for (const Series& s : set->series) {
+      if (seen.insert(s.name).second) names.push_back(s.name);
+    }
+  }
+  std::vector<Comparison> rows;
+  for (const std::string& name : names) {
+    const Series* b = baseline.Find(name);
+    const Series* c = current.Find(name);
+    for (const MetricPolicy& metric : policy.metrics) {
+      if (!HasMetric(b, metric.name) && !HasMetric(c, metric.name)) continue;
+      std::vector<double> bv = b ? b->Values(metric.name) : std::vector<double>{};
+      std::vector<double> cv = c ? c->Values(metric.name) : std::vector<double>{};
+      Comparison row = CompareSamples(bv, cv, metric, policy);
+      row.benchmark = name;
+      row.mode = GateMode::kRaw;
+      if (c != nullptr && !c->errors.empty() && row.verdict == Verdict::kMissing) {
+        row.note = "failed: " + c->errors.front();
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+std::vector<double> TargetRatios(const ResultSet& set, std::string_view case_name,
+                                 std::string_view metric) {
+  std::string case_str(case_name);
+  const Series* kv = set.Find(std::string(kKvTarget) + "/" + case_str);
+  const Series* redis = set.Find(std::string(kRedisTarget) + "/" + case_str);
+  std::vector<double> ratios;
+  if (kv == nullptr || redis == nullptr) return ratios;
+  std::string key(metric);
+  for (const Repetition& kv_rep : kv->repetitions) {
+    const Repetition* redis_rep = redis->FindRepetition(kv_rep.index);
+    if (redis_rep == nullptr) continue;
+    auto k = kv_rep.metrics.find(key);
+    auto r = redis_rep->metrics.find(key);
+    if (k == kv_rep.metrics.end() || r == redis_rep->metrics.end() || r->second == 0) continue;
+    ratios.push_back(k->second / r->second);
+  }
+  return ratios;
+}
+
+std::vector<std::string> PairedCases(const ResultSet& set) {
+  std::vector<std::string> cases;
+  for (const Series& s : set.series) {
+    TargetAndCase tc = SplitTarget(s.name);
+    if (tc.target != kKvTarget || tc.case_name.empty()) continue;
+    if (set.Find(std::string(kRedisTarget) + "/" + tc.case_name) != nullptr) {
+      cases.push_back(tc.case_name);
+    }
+  }
+  return cases;
+}
+
+std::vector<Comparison> CompareRatios(const ResultSet& baseline, const ResultSet& current,
+                                      const Policy& policy) {
+  std::vector<std::string> cases;
+  std::set<std::string> seen;
+  for (const ResultSet* set : {&baseline, &current}) {
+    for (std::string& c : PairedCases(*set)) {
+      if (seen.insert(c).second) cases.push_back(std::move(c));
+    }
+  }
+  std::vector<Comparison> rows;
+  for (const std::string& case_name : cases) {
+    for (const MetricPolicy& metric : policy.metrics) {
+      std::vector<double> bv = TargetRatios(baseline, case_name, metric.name);
+      std::vector<double> cv = TargetRatios(current, case_name, metric.name);
+      if (bv.empty() && cv.empty()) continue;
+      Comparison row = CompareSamples(bv, cv, metric, policy);
+      row.benchmark = case_name;
+      row.mode = GateMode::kRatio;
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+Status CheckComparable(const ResultSet& baseline, const ResultSet& current) {
+  if (baseline.format != current.format) {
+    return Error{"cannot compare " + std::string(SourceFormatName(baseline.format)) + " (" +
+                 baseline.source + ") with " + std::string(SourceFormatName(current.format)) +
+                 " (" + current.source + ")"};
+  }
+  std::string diffs;
+  if (baseline.format == SourceFormat::kGoogleBenchmark) {
+    for (const char* key : {"grid", "build_type"}) CompareSetting(baseline, current, key, diffs);
+  } else {
+    std::set<std::string> keys;
+    for (const ResultSet* set : {&baseline, &current}) {
+      for (const auto& [key, value] : set->context) {
+        if (!IsIrrelevantLoadSetting(key)) keys.insert(key);
+      }
+    }
+    for (const std::string& key : keys) CompareSetting(baseline, current, key, diffs);
+  }
+  if (!diffs.empty()) return Error{"results were measured with different settings: " + diffs};
+  return {};
+}
+
+size_t CountOverlap(const ResultSet& baseline, const ResultSet& current) {
+  size_t n = 0;
+  for (const Series& s : baseline.series) {
+    if (current.Find(s.name) != nullptr) ++n;
+  }
+  return n;
+}
+
+}  // namespace kv::compare

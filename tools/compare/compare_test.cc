@@ -1,0 +1,234 @@
+#include "tools/compare/compare.h"
+
+#include <gtest/gtest.h>
+
+#include "tools/compare/test_util.h"
+
+namespace kv::compare {
+namespace {
+
+using testing::LoadTestdata;
+
+const std::vector<double> kBase = {100, 101, 99, 100.5, 99.5};
+
+MetricPolicy Higher() { return {"items_per_second", Direction::kHigherIsBetter, 0.10, true}; }
+MetricPolicy Lower() { return {"p99_us", Direction::kLowerIsBetter, 0.10, true}; }
+
+std::vector<double> Scaled(const std::vector<double>& xs, double f) {
+  std::vector<double> out;
+  for (double x : xs) out.push_back(x * f);
+  return out;
+}
+
+TEST(CompareSamplesTest, Improved) {
+  Comparison c = CompareSamples(kBase, Scaled(kBase, 1.2), Higher(), DefaultPolicy());
+  EXPECT_EQ(c.verdict, Verdict::kImproved);
+  EXPECT_DOUBLE_EQ(*c.baseline, 100);
+  EXPECT_DOUBLE_EQ(*c.current, 120);
+  EXPECT_NEAR(*c.change, 0.2, 1e-12);
+  ASSERT_TRUE(c.p_value.has_value());
+  EXPECT_NEAR(*c.p_value, 2.0 / 252, 1e-9);  // complete separation of 5 vs 5, exact
+  EXPECT_EQ(c.n_baseline, 5u);
+  EXPECT_EQ(c.n_current, 5u);
+}
+
+TEST(CompareSamplesTest, Regressed) {
+  Comparison c = CompareSamples(kBase, Scaled(kBase, 0.8), Higher(), DefaultPolicy());
+  EXPECT_EQ(c.verdict, Verdict::kRegressed);
+  EXPECT_NEAR(*c.change, -0.2, 1e-12);
+}
+
+TEST(CompareSamplesTest, DirectionLowerIsBetter) {
+  EXPECT_EQ(CompareSamples(kBase, Scaled(kBase, 0.8), Lower(), DefaultPolicy()).verdict,
+            Verdict::kImproved);
+  EXPECT_EQ(CompareSamples(kBase, Scaled(kBase, 1.2), Lower(), DefaultPolicy()).verdict,
+            Verdict::kRegressed);
+}
+
+TEST(CompareSamplesTest, UnchangedWithinThreshold) {
+  // Significant (complete separation) but only 5 %: below the 10 % threshold.
+  Comparison c = CompareSamples(kBase, Scaled(kBase, 0.95), Higher(), DefaultPolicy());
+  EXPECT_EQ(c.verdict, Verdict::kUnchanged);
+  EXPECT_LT(*c.p_value, 0.01);
+}
+
+TEST(CompareSamplesTest, UnchangedWhenNotSignificant) {
+  // Median +15 % but the samples overlap: p is far above alpha.
+  std::vector<double> current = {115, 99.8, 116, 100.2, 117};
+  Comparison c = CompareSamples(kBase, current, Higher(), DefaultPolicy());
+  EXPECT_EQ(c.verdict, Verdict::kUnchanged);
+  EXPECT_NEAR(*c.change, 0.15, 1e-12);
+  EXPECT_GT(*c.p_value, 0.05);
+  EXPECT_NE(c.note.find("not significant"), std::string::npos);
+}
+
+TEST(CompareSamplesTest, NoisyWinsOverEverythingElse) {
+  std::vector<double> noisy = {48, 112, 80, 64, 96};  // median -20 %, CV ~ 30 %
+  Comparison c = CompareSamples(kBase, noisy, Higher(), DefaultPolicy());
+  EXPECT_EQ(c.verdict, Verdict::kNoisy);
+  EXPECT_GT(*c.cv_current, 0.10);
+  EXPECT_NE(c.note.find("> limit 10.0%"), std::string::npos);
+  // The same data with a looser CV limit is judged on its merits.
+  Policy loose = DefaultPolicy();
+  loose.cv_limit = 0.5;
+  loose.alpha = 0.2;
+  EXPECT_EQ(CompareSamples(kBase, noisy, Higher(), loose).verdict, Verdict::kRegressed);
+}
+
+TEST(CompareSamplesTest, NewAndMissing) {
+  Comparison added = CompareSamples({}, kBase, Higher(), DefaultPolicy());
+  EXPECT_EQ(added.verdict, Verdict::kNew);
+  EXPECT_FALSE(added.baseline.has_value());
+  EXPECT_DOUBLE_EQ(*added.current, 100);
+  Comparison gone = CompareSamples(kBase, {}, Higher(), DefaultPolicy());
+  EXPECT_EQ(gone.verdict, Verdict::kMissing);
+  EXPECT_FALSE(gone.current.has_value());
+}
+
+TEST(CompareSamplesTest, WithoutRepetitionsThresholdAlone) {
+  std::vector<double> b = {100};
+  std::vector<double> c = {80};
+  Comparison row = CompareSamples(b, c, Higher(), DefaultPolicy());
+  EXPECT_EQ(row.verdict, Verdict::kRegressed);
+  EXPECT_FALSE(row.p_value.has_value());
+  EXPECT_FALSE(row.cv_baseline.has_value());
+  EXPECT_NE(row.note.find("threshold only"), std::string::npos);
+  std::vector<double> same = {95};
+  EXPECT_EQ(CompareSamples(b, same, Higher(), DefaultPolicy()).verdict, Verdict::kUnchanged);
+}
+
+TEST(CompareSamplesTest, ZeroBaseline) {
+  std::vector<double> zeros = {0, 0, 0};
+  std::vector<double> ones = {1, 1, 1};
+  Comparison c = CompareSamples(zeros, ones, Lower(), DefaultPolicy());
+  EXPECT_EQ(c.verdict, Verdict::kUnchanged);
+  EXPECT_FALSE(c.change.has_value());
+  EXPECT_EQ(CompareSamples(zeros, zeros, Lower(), DefaultPolicy()).change, 0.0);
+}
+
+TEST(CompareRawTest, NewAndMissingBenchmarks) {
+  ResultSet baseline = LoadTestdata("baseline.json");
+  ResultSet current = LoadTestdata("current_reshaped.json");
+  std::vector<Comparison> rows = CompareRaw(baseline, current, DefaultPolicy());
+  int missing = 0;
+  int added = 0;
+  for (const Comparison& c : rows) {
+    EXPECT_EQ(c.mode, GateMode::kRaw);
+    if (c.benchmark.find("/GET/") != std::string::npos) {
+      EXPECT_EQ(c.verdict, Verdict::kMissing) << c.benchmark << " " << c.metric;
+      ++missing;
+    } else if (c.benchmark.find("/INCR/") != std::string::npos) {
+      EXPECT_EQ(c.verdict, Verdict::kNew) << c.benchmark << " " << c.metric;
+      ++added;
+    } else {
+      EXPECT_NE(c.verdict, Verdict::kMissing);
+      EXPECT_NE(c.verdict, Verdict::kNew);
+    }
+  }
+  EXPECT_EQ(missing, 8);  // kv and redis GET × 4 metrics (GET has no bytes_per_key)
+  EXPECT_EQ(added, 6);    // kv and redis INCR × 3 metrics
+  EXPECT_EQ(CountOverlap(baseline, current), 4u);
+}
+
+TEST(CompareRawTest, FailedBenchmarkIsMissingWithItsError) {
+  ResultSet baseline = LoadTestdata("nan_tokens.json");
+  ResultSet current = baseline;
+  current.series[0].errors = {"server died"};
+  current.series[0].repetitions.clear();
+  std::vector<Comparison> rows = CompareRaw(baseline, current, DefaultPolicy());
+  ASSERT_EQ(rows.size(), 1u);  // only items_per_second is finite in that file
+  EXPECT_EQ(rows[0].verdict, Verdict::kMissing);
+  EXPECT_EQ(rows[0].note, "failed: server died");
+}
+
+TEST(CompareRatioTest, PairsRepetitionsByIndex) {
+  ResultSet set = LoadTestdata("baseline.json");
+  std::vector<double> ratios = TargetRatios(set, "SET/clients:1/pipeline:1", "items_per_second");
+  ASSERT_EQ(ratios.size(), 5u);
+  const Series* kv = set.Find("kv/SET/clients:1/pipeline:1");
+  const Series* redis = set.Find("redis/SET/clients:1/pipeline:1");
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_DOUBLE_EQ(ratios[i], kv->repetitions[i].metrics.at("items_per_second") /
+                                    redis->repetitions[i].metrics.at("items_per_second"));
+  }
+  EXPECT_TRUE(TargetRatios(set, "SET/clients:1/pipeline:1", "nope").empty());
+  EXPECT_TRUE(TargetRatios(set, "MSET/clients:1/pipeline:1", "items_per_second").empty());
+  EXPECT_EQ(PairedCases(set),
+            (std::vector<std::string>{"SET/clients:1/pipeline:1", "GET/clients:1/pipeline:1",
+                                      "SET/clients:10/pipeline:16"}));
+}
+
+TEST(CompareRatioTest, UnmatchedRepetitionIndicesAreSkipped) {
+  ResultSet set;
+  Series kv;
+  kv.name = "kv/A";
+  Series redis;
+  redis.name = "redis/A";
+  for (int i : {0, 1, 2}) kv.repetitions.push_back({i, {{"items_per_second", 10.0 * (i + 1)}}});
+  for (int i : {1, 2, 3}) redis.repetitions.push_back({i, {{"items_per_second", 5.0}}});
+  set.series = {kv, redis};
+  EXPECT_EQ(TargetRatios(set, "A", "items_per_second"), (std::vector<double>{4.0, 6.0}));
+}
+
+TEST(CompareRatioTest, RatioRowsCancelTheMachine) {
+  // Every value 30 % slower (a slower machine): raw rows regress, ratio rows do not.
+  ResultSet baseline = LoadTestdata("baseline.json");
+  ResultSet current = LoadTestdata("current_slow_machine.json");
+  for (const Comparison& c : CompareRaw(baseline, current, DefaultPolicy())) {
+    if (c.metric == "items_per_second") {
+      EXPECT_EQ(c.verdict, Verdict::kRegressed) << c.benchmark;
+    }
+  }
+  std::vector<Comparison> ratios = CompareRatios(baseline, current, DefaultPolicy());
+  EXPECT_EQ(ratios.size(), 14u);  // 3 cases × their metrics (GET has no bytes_per_key)
+  for (const Comparison& c : ratios) {
+    EXPECT_EQ(c.mode, GateMode::kRatio);
+    EXPECT_EQ(c.verdict, Verdict::kUnchanged) << c.benchmark << " " << c.metric;
+  }
+}
+
+TEST(CompareCheckComparableTest, SameSettingsCompare) {
+  EXPECT_TRUE(
+      CheckComparable(LoadTestdata("baseline.json"), LoadTestdata("current_same.json")).ok());
+  // kv-load: host and port differ, but they say where, not what, was measured.
+  EXPECT_TRUE(
+      CheckComparable(LoadTestdata("kvload_baseline.json"), LoadTestdata("kvload_current.json"))
+          .ok());
+}
+
+TEST(CompareCheckComparableTest, DifferentSettingsDoNot) {
+  Status grid =
+      CheckComparable(LoadTestdata("baseline.json"), LoadTestdata("current_other_grid.json"));
+  ASSERT_FALSE(grid.ok());
+  EXPECT_NE(grid.error().find("grid: baseline clients=1,10;pipeline=1,16, current "
+                              "clients=1,10,50;pipeline=1,16"),
+            std::string::npos);
+
+  ResultSet debug = LoadTestdata("current_same.json");
+  debug.context["build_type"] = "Debug";
+  Status build = CheckComparable(LoadTestdata("baseline.json"), debug);
+  ASSERT_FALSE(build.ok());
+  EXPECT_NE(build.error().find("build_type"), std::string::npos);
+
+  Status format =
+      CheckComparable(LoadTestdata("baseline.json"), LoadTestdata("kvload_current.json"));
+  ASSERT_FALSE(format.ok());
+  EXPECT_NE(format.error().find("kv-load JSON"), std::string::npos);
+
+  Status pipeline =
+      CheckComparable(LoadTestdata("kvload_baseline.json"), LoadTestdata("kvload_pipeline16.json"));
+  ASSERT_FALSE(pipeline.ok());
+  EXPECT_NE(pipeline.error().find("pipeline: baseline 1, current 16"), std::string::npos);
+}
+
+TEST(CompareVerdictNameTest, Names) {
+  EXPECT_EQ(VerdictName(Verdict::kImproved), "improved");
+  EXPECT_EQ(VerdictName(Verdict::kRegressed), "regressed");
+  EXPECT_EQ(VerdictName(Verdict::kUnchanged), "unchanged");
+  EXPECT_EQ(VerdictName(Verdict::kNoisy), "noisy");
+  EXPECT_EQ(VerdictName(Verdict::kNew), "new");
+  EXPECT_EQ(VerdictName(Verdict::kMissing), "missing");
+}
+
+}  // namespace
+}  // namespace kv::compare

@@ -1,0 +1,142 @@
+// Gate decision: which comparisons count, whether they are trustworthy, and the exit code.
+#include "tools/compare/gate.h"
+
+#include <cstdio>
+
+namespace kv::compare {
+namespace {
+
+std::string Format(const char* fmt, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+std::string RowLabel(const Comparison& c) {
+  return (c.mode == GateMode::kRatio ? "kv÷redis " + c.benchmark : c.benchmark) + " " + c.metric;
+}
+
+std::string RegressionReason(const Comparison& c, const MetricPolicy& metric, double alpha) {
+  return "regressed: " + RowLabel(c) + ": " + Format("%.6g", c.baseline.value_or(0)) + " -> " +
+         Format("%.6g", c.current.value_or(0)) + " (" +
+         Format("%+.1f%%", c.change.value_or(0) * 100) + ", threshold " +
+         Format("%.1f%%", metric.threshold * 100) + ", p=" + Format("%.4f", c.p_value.value_or(1)) +
+         " < alpha " + Format("%g", alpha) + ")";
+}
+
+bool Compared(const Comparison& c) {
+  return c.verdict != Verdict::kNew && c.verdict != Verdict::kMissing;
+}
+
+}  // namespace
+
+GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Policy& policy,
+                   const GateOptions& options) {
+  GateReport report;
+  report.baseline_source = baseline.source;
+  report.current_source = current.source;
+  report.modes = options.modes.value_or(policy.gate_modes);
+  auto gates = [&](GateMode mode) {
+    for (GateMode m : report.modes) {
+      if (m == mode) return true;
+    }
+    return false;
+  };
+  // Problems that --force turns into warnings.
+  std::vector<std::string> forceable;
+  if (Status s = CheckComparable(baseline, current); !s) forceable.push_back(s.error());
+  for (const Series& s : current.series) {
+    for (const std::string& e : s.errors) {
+      forceable.push_back(s.name + " failed in " + current.source + ": " + e);
+    }
+  }
+
+  std::vector<Comparison> rows = CompareRaw(baseline, current, policy);
+  std::vector<Comparison> ratio_rows = CompareRatios(baseline, current, policy);
+  rows.insert(rows.end(), ratio_rows.begin(), ratio_rows.end());
+
+  size_t gated_compared = 0;
+  size_t noisy = 0;
+  size_t too_few = 0;
+  std::string too_few_example;
+  for (Comparison& c : rows) {
+    const MetricPolicy* metric = policy.FindMetric(c.metric);
+    GateRow row;
+    row.comparison = std::move(c);
+    const Comparison& cmp = row.comparison;
+    row.gated = gates(cmp.mode) && metric != nullptr && metric->gate;
+    if (row.gated && Compared(cmp)) {
+      ++gated_compared;
+      bool enough = cmp.n_baseline >= static_cast<size_t>(policy.min_repetitions) &&
+                    cmp.n_current >= static_cast<size_t>(policy.min_repetitions);
+      if (!enough && too_few++ == 0) {
+        too_few_example = RowLabel(cmp) + " has " + std::to_string(cmp.n_baseline) +
+                          " (baseline) and " + std::to_string(cmp.n_current) + " (current)";
+      }
+      if (cmp.verdict == Verdict::kNoisy) {
+        ++noisy;
+        report.warnings.push_back("noisy, not judged: " + RowLabel(cmp) + " (" + cmp.note + ")");
+      }
+      row.fails = enough && cmp.verdict == Verdict::kRegressed && cmp.p_value &&
+                  *cmp.p_value < policy.alpha;
+      if (row.fails) report.reasons.push_back(RegressionReason(cmp, *metric, policy.alpha));
+    }
+    report.rows.push_back(std::move(row));
+  }
+  if (too_few > 0) {
+    forceable.push_back(
+        std::to_string(too_few) + " gated comparison(s) have fewer than " +
+        std::to_string(policy.min_repetitions) +
+        " repetitions a side (policy min_repetitions), e.g. " + too_few_example +
+        "; run the suite with --benchmark_repetitions=" + std::to_string(policy.min_repetitions));
+  }
+
+  if (gated_compared > 0 && static_cast<double>(noisy) >
+                                static_cast<double>(gated_compared) * policy.max_noisy_fraction) {
+    forceable.push_back("too noisy to judge: " + std::to_string(noisy) + " of " +
+                        std::to_string(gated_compared) +
+                        " gated comparisons are noisy (policy max_noisy_fraction " +
+                        Format("%g", policy.max_noisy_fraction) +
+                        "); rerun on a quieter machine or with a longer --benchmark_min_time");
+  }
+
+  report.targets = CheckTargets(current, policy.targets);
+  for (const TargetResult& t : report.targets) {
+    if (!t.error.empty()) report.warnings.push_back("target " + t.target.name + ": " + t.error);
+    if (t.status != TargetStatus::kMissed) continue;
+    for (const TargetCheck& check : t.checks) {
+      if (check.met) continue;
+      std::string text = "target missed: " + t.target.name + ": " + check.benchmark + " " +
+                         t.target.metric + " = " + Format("%.6g", check.value);
+      if (t.target.gate) {
+        report.reasons.push_back(text);
+      } else {
+        report.warnings.push_back(text + " (reported only)");
+      }
+    }
+  }
+
+  std::vector<std::string> fatal;
+  if (CountOverlap(baseline, current) == 0) {
+    fatal.push_back("no benchmarks in common between " + baseline.source + " and " +
+                    current.source);
+  } else if (gated_compared == 0) {
+    fatal.push_back("nothing to gate in mode " + GateModesName(report.modes) +
+                    (gates(GateMode::kRatio)
+                         ? " (ratio mode needs kv/X and redis/X in both files; use --mode raw "
+                           "without redis-server)"
+                         : ""));
+  }
+  if (!fatal.empty() || (!forceable.empty() && !options.force)) {
+    report.exit_code = kExitCannotCompare;
+    report.reasons = fatal;
+    std::vector<std::string>& sink = options.force ? report.warnings : report.reasons;
+    sink.insert(sink.end(), forceable.begin(), forceable.end());
+    return report;
+  }
+  for (const std::string& f : forceable) report.warnings.push_back("forced: " + f);
+  report.exit_code = report.reasons.empty() ? kExitPass : kExitRegression;
+  return report;
+}
+
+}  // namespace kv::compare

@@ -1,0 +1,173 @@
+#include "tools/compare/gate.h"
+
+#include <gtest/gtest.h>
+
+#include "tools/compare/test_util.h"
+
+namespace kv::compare {
+namespace {
+
+using testing::LoadTestdata;
+
+GateReport Gate(const std::string& baseline, const std::string& current, GateOptions options = {},
+                Policy policy = DefaultPolicy()) {
+  return RunGate(LoadTestdata(baseline), LoadTestdata(current), policy, options);
+}
+
+bool Contains(const std::vector<std::string>& lines, const std::string& part) {
+  for (const std::string& line : lines) {
+    if (line.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(CompareGateTest, UnchangedCodePasses) {
+  GateReport r = Gate("baseline.json", "current_same.json");
+  EXPECT_EQ(r.exit_code, kExitPass);
+  EXPECT_TRUE(r.reasons.empty());
+  size_t gated = 0;
+  for (const GateRow& row : r.rows) {
+    EXPECT_FALSE(row.fails);
+    if (row.gated) {
+      ++gated;
+      EXPECT_EQ(row.comparison.mode, GateMode::kRatio);  // default: ratio gates, raw reported
+    }
+  }
+  EXPECT_EQ(gated, 5u);  // items_per_second × 3 cases + bytes_per_key × 2
+}
+
+TEST(CompareGateTest, SlowerKvServerFails) {
+  GateReport r = Gate("baseline.json", "current_kv_slow.json");
+  EXPECT_EQ(r.exit_code, kExitRegression);
+  ASSERT_EQ(r.reasons.size(), 1u);
+  EXPECT_NE(r.reasons[0].find("regressed: kv÷redis SET/clients:1/pipeline:1 items_per_second"),
+            std::string::npos);
+  EXPECT_NE(r.reasons[0].find("-20.0%"), std::string::npos);
+  size_t failing = 0;
+  for (const GateRow& row : r.rows) failing += row.fails ? 1 : 0;
+  EXPECT_EQ(failing, 1u);
+}
+
+TEST(CompareGateTest, SlowerMachineIsNotARegressionOfTheRatio) {
+  GateReport ratio = Gate("baseline.json", "current_slow_machine.json");
+  EXPECT_EQ(ratio.exit_code, kExitPass);
+  // Gating raw values instead fails: the machine got 30 % slower for both servers.
+  GateReport raw = Gate("baseline.json", "current_slow_machine.json",
+                        GateOptions{.force = false, .modes = std::vector{GateMode::kRaw}});
+  EXPECT_EQ(raw.exit_code, kExitRegression);
+  EXPECT_EQ(raw.reasons.size(), 6u);  // items_per_second of 6 benchmarks
+  GateReport both =
+      Gate("baseline.json", "current_slow_machine.json",
+           GateOptions{.force = false, .modes = std::vector{GateMode::kRaw, GateMode::kRatio}});
+  EXPECT_EQ(both.exit_code, kExitRegression);
+}
+
+TEST(CompareGateTest, NoisySeriesAreReportedNotFailed) {
+  Policy tolerant = DefaultPolicy();
+  tolerant.max_noisy_fraction = 1.0;
+  GateReport r = Gate("baseline.json", "current_noisy.json", {}, tolerant);
+  EXPECT_EQ(r.exit_code, kExitPass);
+  EXPECT_TRUE(Contains(r.warnings, "noisy, not judged: kv÷redis SET/clients:1/pipeline:1"));
+  bool saw_noisy_drop = false;
+  for (const GateRow& row : r.rows) {
+    const Comparison& c = row.comparison;
+    if (row.gated && c.verdict == Verdict::kNoisy && c.change && *c.change < -0.10) {
+      saw_noisy_drop = true;  // beyond the threshold, yet not failed
+    }
+  }
+  EXPECT_TRUE(saw_noisy_drop);
+}
+
+TEST(CompareGateTest, MostlyNoisyCannotCompareUnlessForced) {
+  // 3 of the 5 gated comparisons (the throughput ratios) are noisy: more than half.
+  GateReport r = Gate("baseline.json", "current_noisy.json");
+  EXPECT_EQ(r.exit_code, kExitCannotCompare);
+  EXPECT_TRUE(Contains(r.reasons, "too noisy to judge: 3 of 5 gated comparisons are noisy"));
+  GateReport forced = Gate("baseline.json", "current_noisy.json",
+                           GateOptions{.force = true, .modes = std::nullopt});
+  EXPECT_EQ(forced.exit_code, kExitPass);
+  EXPECT_TRUE(Contains(forced.warnings, "forced: too noisy to judge"));
+}
+
+TEST(CompareGateTest, DifferentGridCannotCompareUnlessForced) {
+  GateReport r = Gate("baseline.json", "current_other_grid.json");
+  EXPECT_EQ(r.exit_code, kExitCannotCompare);
+  EXPECT_TRUE(Contains(r.reasons, "grid"));
+  GateReport forced = Gate("baseline.json", "current_other_grid.json",
+                           GateOptions{.force = true, .modes = std::nullopt});
+  EXPECT_EQ(forced.exit_code, kExitPass);
+  EXPECT_TRUE(Contains(forced.warnings, "forced: results were measured with different settings"));
+}
+
+TEST(CompareGateTest, TooFewRepetitionsCannotCompare) {
+  GateReport r = Gate("single_run.json", "single_run_kv_slow.json");
+  EXPECT_EQ(r.exit_code, kExitCannotCompare);
+  EXPECT_TRUE(Contains(r.reasons, "fewer than 5 repetitions"));
+  // Forced, the (threshold-only) regression is reported but cannot fail without a p-value.
+  GateReport forced = Gate("single_run.json", "single_run_kv_slow.json",
+                           GateOptions{.force = true, .modes = std::nullopt});
+  EXPECT_EQ(forced.exit_code, kExitPass);
+  bool regressed_row = false;
+  for (const GateRow& row : forced.rows) {
+    if (row.gated && row.comparison.verdict == Verdict::kRegressed) regressed_row = true;
+    EXPECT_FALSE(row.fails);
+  }
+  EXPECT_TRUE(regressed_row);
+}
+
+TEST(CompareGateTest, PolicyMinRepetitionsIsHonoured) {
+  Policy p = DefaultPolicy();
+  p.min_repetitions = 6;
+  GateReport r = Gate("baseline.json", "current_kv_slow.json", {}, p);
+  EXPECT_EQ(r.exit_code, kExitCannotCompare);
+}
+
+TEST(CompareGateTest, RatioModeWithoutRedisCannotCompare) {
+  GateReport r = Gate("kvload_baseline.json", "kvload_current.json");
+  EXPECT_EQ(r.exit_code, kExitCannotCompare);
+  EXPECT_TRUE(Contains(r.reasons, "nothing to gate in mode ratio"));
+}
+
+TEST(CompareGateTest, NothingInCommonCannotCompare) {
+  ResultSet baseline = LoadTestdata("baseline.json");
+  ResultSet current = LoadTestdata("current_same.json");
+  for (Series& s : current.series) s.name += "/value_size:1024";
+  GateReport r = RunGate(baseline, current, DefaultPolicy(),
+                         GateOptions{.force = true, .modes = std::nullopt});
+  EXPECT_EQ(r.exit_code, kExitCannotCompare);
+  EXPECT_TRUE(Contains(r.reasons, "no benchmarks in common"));
+}
+
+TEST(CompareGateTest, FailedBenchmarkInCurrentCannotCompare) {
+  ResultSet baseline = LoadTestdata("baseline.json");
+  ResultSet current = LoadTestdata("current_same.json");
+  current.series[2].errors.push_back("server replied: -ERR boom");
+  GateReport r = RunGate(baseline, current, DefaultPolicy(), {});
+  EXPECT_EQ(r.exit_code, kExitCannotCompare);
+  EXPECT_TRUE(Contains(r.reasons, "kv/GET/clients:1/pipeline:1 failed"));
+}
+
+TEST(CompareGateTest, GatingTargetFails) {
+  Policy p = DefaultPolicy();
+  p.targets = {{"single client > 18000", "^kv/SET/clients:1/pipeline:1$", "items_per_second",
+                TargetOp::kGreater, 18000, true},
+               {"kv beats redis", "^kv/", "kv_redis_ratio", TargetOp::kGreater, 1.0, false}};
+  GateReport r = Gate("baseline.json", "current_same.json", {}, p);
+  EXPECT_EQ(r.exit_code, kExitPass);
+  GateReport slow = Gate("baseline.json", "current_kv_slow.json", {}, p);
+  EXPECT_EQ(slow.exit_code, kExitRegression);
+  EXPECT_TRUE(Contains(slow.reasons, "target missed: single client > 18000"));
+  // The reported-only target misses too (kv slower than redis on SET) but is only a warning.
+  EXPECT_TRUE(Contains(slow.warnings, "target missed: kv beats redis"));
+  EXPECT_FALSE(Contains(slow.reasons, "kv beats redis"));
+}
+
+TEST(CompareGateTest, UngatedMetricsNeverFail) {
+  Policy p = DefaultPolicy();
+  for (MetricPolicy& m : p.metrics) m.gate = false;
+  GateReport r = Gate("baseline.json", "current_kv_slow.json", {}, p);
+  EXPECT_EQ(r.exit_code, kExitCannotCompare);  // nothing left to gate
+}
+
+}  // namespace
+}  // namespace kv::compare

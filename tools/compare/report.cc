@@ -1,0 +1,347 @@
+// Text, markdown and JSON rendering of vs-redis, diff and gate reports.
+#include "tools/compare/report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "tools/compare/table.h"
+
+namespace kv::compare {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kReportSchemaVersion = 1;
+
+std::string Printf(const char* fmt, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+std::string Opt(const std::optional<double>& v) { return v ? FormatNumber(*v) : "n/a"; }
+std::string OptRatio(const std::optional<double>& v) { return v ? Printf("%.3f", *v) : "n/a"; }
+std::string OptPercent(const std::optional<double>& v) {
+  if (!v) return "n/a";
+  double percent = *v * 100;
+  if (std::fabs(percent) < 0.05) percent = 0;  // no "-0.0%"
+  return Printf("%+.1f%%", percent);
+}
+std::string OptP(const std::optional<double>& v) { return v ? Printf("%.4f", *v) : "n/a"; }
+
+json JsonOpt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+Color VerdictColor(Verdict v) {
+  switch (v) {
+    case Verdict::kRegressed:
+      return Color::kRed;
+    case Verdict::kImproved:
+      return Color::kGreen;
+    case Verdict::kNoisy:
+      return Color::kYellow;
+    default:
+      return Color::kNone;
+  }
+}
+
+Color RatioColor(const std::optional<double>& ratio) {
+  if (!ratio) return Color::kNone;
+  return *ratio >= 1.0 ? Color::kGreen : Color::kRed;
+}
+
+std::string Render(const Table& table, const RenderOptions& options) {
+  return options.format == OutputFormat::kMarkdown ? table.ToMarkdown()
+                                                   : table.ToText(options.color);
+}
+
+std::string Heading(const std::string& text, const RenderOptions& options) {
+  return options.format == OutputFormat::kMarkdown ? "\n### " + text + "\n\n" : "\n" + text + "\n";
+}
+
+std::string ListItems(const std::string& title, const std::vector<std::string>& items,
+                      const RenderOptions& options) {
+  if (items.empty()) return "";
+  std::string out = Heading(title, options);
+  for (const std::string& item : items) {
+    out += (options.format == OutputFormat::kMarkdown ? "- " : "  ") + item + "\n";
+  }
+  return out;
+}
+
+// The table of one mode's rows; `gate_column` adds whether each row decides the gate.
+std::string ComparisonTable(const std::vector<const Comparison*>& rows,
+                            const std::vector<std::string>& gate_cells, GateMode mode,
+                            const RenderOptions& options) {
+  std::vector<Column> columns = {{mode == GateMode::kRatio ? "case (kv÷redis)" : "benchmark"},
+                                 {"metric"},
+                                 {"baseline", Align::kRight},
+                                 {"current", Align::kRight},
+                                 {"change", Align::kRight},
+                                 {"p-value", Align::kRight},
+                                 {"verdict"}};
+  if (!gate_cells.empty()) columns.push_back({"gate"});
+  columns.push_back({"note"});
+  Table table(std::move(columns));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Comparison& c = *rows[i];
+    auto number = mode == GateMode::kRatio ? OptRatio : Opt;
+    std::vector<Cell> cells = {{c.benchmark},
+                               {c.metric},
+                               {number(c.baseline)},
+                               {number(c.current)},
+                               {OptPercent(c.change)},
+                               {OptP(c.p_value)},
+                               {std::string(VerdictName(c.verdict)), VerdictColor(c.verdict)}};
+    if (!gate_cells.empty()) {
+      cells.push_back({gate_cells[i], gate_cells[i] == "FAIL" ? Color::kRed : Color::kNone});
+    }
+    cells.push_back({c.note});
+    table.AddRow(std::move(cells));
+  }
+  return Render(table, options);
+}
+
+json ComparisonJson(const Comparison& c) {
+  return json{{"benchmark", c.benchmark},
+              {"mode", GateModeName(c.mode)},
+              {"metric", c.metric},
+              {"n_baseline", c.n_baseline},
+              {"n_current", c.n_current},
+              {"baseline", JsonOpt(c.baseline)},
+              {"current", JsonOpt(c.current)},
+              {"change", JsonOpt(c.change)},
+              {"p_value", JsonOpt(c.p_value)},
+              {"cv_baseline", JsonOpt(c.cv_baseline)},
+              {"cv_current", JsonOpt(c.cv_current)},
+              {"verdict", VerdictName(c.verdict)},
+              {"note", c.note}};
+}
+
+// Raw and ratio sections for diff (gate_cells empty) and gate.
+std::string Sections(const std::vector<const Comparison*>& rows,
+                     const std::vector<std::string>& gate_cells, const RenderOptions& options) {
+  std::string out;
+  for (GateMode mode : {GateMode::kRaw, GateMode::kRatio}) {
+    std::vector<const Comparison*> selected;
+    std::vector<std::string> cells;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (rows[i]->mode != mode) continue;
+      selected.push_back(rows[i]);
+      if (!gate_cells.empty()) cells.push_back(gate_cells[i]);
+    }
+    if (selected.empty()) continue;
+    out += Heading(mode == GateMode::kRaw
+                       ? "Raw values: median over repetitions, baseline vs current"
+                       : "kv ÷ redis from the same run (machine-independent), baseline vs current",
+                   options);
+    out += ComparisonTable(selected, cells, mode, options);
+  }
+  return out;
+}
+
+std::string TargetsTable(const std::vector<TargetResult>& targets, const RenderOptions& options) {
+  Table table({{"target"}, {"benchmark"}, {"value", Align::kRight}, {"status"}, {"gates"}});
+  for (const TargetResult& t : targets) {
+    std::string gates = t.target.gate ? "yes" : "no";
+    if (t.checks.empty()) {
+      table.AddRow(
+          {{t.target.name}, {"-"}, {""}, {std::string(TargetStatusName(t.status))}, {gates}});
+      continue;
+    }
+    for (const TargetCheck& check : t.checks) {
+      table.AddRow({{t.target.name},
+                    {check.benchmark},
+                    {FormatNumber(check.value)},
+                    {check.met ? "met" : "missed", check.met ? Color::kGreen : Color::kRed},
+                    {gates}});
+    }
+  }
+  return Render(table, options);
+}
+
+json TargetsJson(const std::vector<TargetResult>& targets) {
+  json out = json::array();
+  for (const TargetResult& t : targets) {
+    json checks = json::array();
+    for (const TargetCheck& c : t.checks) {
+      checks.push_back({{"benchmark", c.benchmark}, {"value", c.value}, {"met", c.met}});
+    }
+    out.push_back({{"name", t.target.name},
+                   {"metric", t.target.metric},
+                   {"op", t.target.op == TargetOp::kGreater ? ">" : "<"},
+                   {"value", t.target.value},
+                   {"gate", t.target.gate},
+                   {"status", TargetStatusName(t.status)},
+                   {"checks", checks}});
+  }
+  return out;
+}
+
+std::string GateVerdictText(int exit_code) {
+  switch (exit_code) {
+    case kExitPass:
+      return "PASS";
+    case kExitRegression:
+      return "FAIL (regression)";
+    default:
+      return "CANNOT COMPARE";
+  }
+}
+
+}  // namespace
+
+Result<OutputFormat> ParseOutputFormat(std::string_view name) {
+  if (name == "text") return OutputFormat::kText;
+  if (name == "markdown" || name == "md") return OutputFormat::kMarkdown;
+  if (name == "json") return OutputFormat::kJson;
+  return Error{"--format: expected text, markdown or json, not '" + std::string(name) + "'"};
+}
+
+std::string FormatNumber(double v) {
+  double a = std::fabs(v);
+  if (a >= 1000) return Printf("%.0f", v);
+  if (a >= 100) return Printf("%.1f", v);
+  if (a >= 10) return Printf("%.2f", v);
+  return Printf("%.3f", v);
+}
+
+std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& options) {
+  if (options.format == OutputFormat::kJson) {
+    json rows = json::array();
+    for (const VsRedisRow& r : report.rows) {
+      rows.push_back({{"case", r.case_name},
+                      {"has_kv", r.has_kv},
+                      {"has_redis", r.has_redis},
+                      {"kv_items_per_second", JsonOpt(r.kv_ops)},
+                      {"redis_items_per_second", JsonOpt(r.redis_ops)},
+                      {"throughput_ratio_kv_over_redis", JsonOpt(r.ops_ratio)},
+                      {"kv_p99_us", JsonOpt(r.kv_p99_us)},
+                      {"redis_p99_us", JsonOpt(r.redis_p99_us)},
+                      {"p99_ratio_redis_over_kv", JsonOpt(r.p99_ratio)}});
+    }
+    json out = {{"schema", "kv-compare-vs-redis"},
+                {"schema_version", kReportSchemaVersion},
+                {"source", report.source},
+                {"paired", report.paired},
+                {"rows", rows},
+                {"geomean",
+                 {{"throughput_ratio_kv_over_redis", JsonOpt(report.geomean_ops_ratio)},
+                  {"p99_ratio_redis_over_kv", JsonOpt(report.geomean_p99_ratio)}}}};
+    return out.dump(2) + "\n";
+  }
+  Table table({{"case"},
+               {"kv ops/s", Align::kRight},
+               {"redis ops/s", Align::kRight},
+               {"ops kv÷redis", Align::kRight},
+               {"kv p99 µs", Align::kRight},
+               {"redis p99 µs", Align::kRight},
+               {"p99 redis÷kv", Align::kRight},
+               {"note"}});
+  for (const VsRedisRow& r : report.rows) {
+    std::string note = !r.has_redis ? "no redis counterpart" : !r.has_kv ? "no kv counterpart" : "";
+    table.AddRow({{r.case_name},
+                  {Opt(r.kv_ops)},
+                  {Opt(r.redis_ops)},
+                  {OptRatio(r.ops_ratio), RatioColor(r.ops_ratio)},
+                  {Opt(r.kv_p99_us)},
+                  {Opt(r.redis_p99_us)},
+                  {OptRatio(r.p99_ratio), RatioColor(r.p99_ratio)},
+                  {note}});
+  }
+  table.AddRow({{"geometric mean (" + std::to_string(report.paired) + " cases)"},
+                {""},
+                {""},
+                {OptRatio(report.geomean_ops_ratio), RatioColor(report.geomean_ops_ratio)},
+                {""},
+                {""},
+                {OptRatio(report.geomean_p99_ratio), RatioColor(report.geomean_p99_ratio)},
+                {""}});
+  std::string title = "kv-server vs redis-server, same run: " + report.source;
+  std::string legend =
+      "Ratios > 1 favour kv-server: ops kv÷redis = throughput ratio; p99 redis÷kv = how many "
+      "times lower kv-server's p99 is. Values are medians over repetitions.\n";
+  if (options.format == OutputFormat::kMarkdown) {
+    return "## " + title + "\n\n" + Render(table, options) + "\n" + legend;
+  }
+  return title + "\n\n" + Render(table, options) + "\n" + legend;
+}
+
+std::string RenderDiff(const DiffReport& report, const RenderOptions& options) {
+  if (options.format == OutputFormat::kJson) {
+    json rows = json::array();
+    for (const Comparison& c : report.rows) rows.push_back(ComparisonJson(c));
+    json out = {{"schema", "kv-compare-diff"},
+                {"schema_version", kReportSchemaVersion},
+                {"baseline", report.baseline_source},
+                {"current", report.current_source},
+                {"rows", rows},
+                {"warnings", report.warnings}};
+    return out.dump(2) + "\n";
+  }
+  std::vector<const Comparison*> rows;
+  for (const Comparison& c : report.rows) rows.push_back(&c);
+  std::string title = "kv-compare diff: " + report.baseline_source + " -> " + report.current_source;
+  std::string out = options.format == OutputFormat::kMarkdown ? "## " + title + "\n" : title + "\n";
+  out += Sections(rows, {}, options);
+  out += ListItems("Warnings", report.warnings, options);
+  return out;
+}
+
+std::string RenderGate(const GateReport& report, const RenderOptions& options) {
+  std::string result = report.exit_code == kExitPass         ? "pass"
+                       : report.exit_code == kExitRegression ? "regression"
+                                                             : "cannot_compare";
+  if (options.format == OutputFormat::kJson) {
+    json rows = json::array();
+    for (const GateRow& r : report.rows) {
+      json row = ComparisonJson(r.comparison);
+      row["gated"] = r.gated;
+      row["fails"] = r.fails;
+      rows.push_back(std::move(row));
+    }
+    json modes = json::array();
+    for (GateMode m : report.modes) modes.push_back(GateModeName(m));
+    json out = {{"schema", "kv-compare-gate"},
+                {"schema_version", kReportSchemaVersion},
+                {"baseline", report.baseline_source},
+                {"current", report.current_source},
+                {"result", result},
+                {"exit_code", report.exit_code},
+                {"modes", modes},
+                {"reasons", report.reasons},
+                {"warnings", report.warnings},
+                {"rows", rows},
+                {"targets", TargetsJson(report.targets)}};
+    return out.dump(2) + "\n";
+  }
+  std::vector<const Comparison*> rows;
+  std::vector<std::string> gate_cells;
+  for (const GateRow& r : report.rows) {
+    rows.push_back(&r.comparison);
+    gate_cells.push_back(r.fails ? "FAIL" : r.gated ? "yes" : "no");
+  }
+  std::string title = "kv-compare gate (" + GateModesName(report.modes) +
+                      "): " + report.baseline_source + " -> " + report.current_source;
+  std::string out = options.format == OutputFormat::kMarkdown ? "## " + title + "\n" : title + "\n";
+  out += Sections(rows, gate_cells, options);
+  if (!report.targets.empty()) {
+    out += Heading("Absolute targets (current run)", options);
+    out += TargetsTable(report.targets, options);
+  }
+  out += ListItems("Warnings (reported, not failing)", report.warnings, options);
+  out += ListItems(report.exit_code == kExitCannotCompare ? "Cannot compare" : "Reasons",
+                   report.reasons, options);
+  std::string verdict = GateVerdictText(report.exit_code);
+  if (options.format == OutputFormat::kMarkdown) {
+    out += "\n**gate: " + verdict + "**\n";
+  } else {
+    bool color = options.color;
+    const char* code = report.exit_code == kExitPass ? "\033[32m" : "\033[31m";
+    out += "\ngate: " + (color ? std::string(code) + verdict + "\033[0m" : verdict) + "\n";
+  }
+  return out;
+}
+
+}  // namespace kv::compare

@@ -1,0 +1,38 @@
+// Renders kv-compare's reports as an aligned terminal table, GitHub markdown or JSON.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "tools/compare/compare.h"
+#include "tools/compare/gate.h"
+#include "tools/compare/vs_redis.h"
+
+namespace kv::compare {
+
+enum class OutputFormat { kText, kMarkdown, kJson };
+
+Result<OutputFormat> ParseOutputFormat(std::string_view name);
+
+struct RenderOptions {
+  OutputFormat format = OutputFormat::kText;
+  bool color = false;  // ANSI colour in kText (the caller decides: tty and NO_COLOR unset)
+};
+
+struct DiffReport {
+  std::string baseline_source;
+  std::string current_source;
+  std::vector<Comparison> rows;  // raw rows, then ratio rows
+  std::vector<std::string> warnings;
+};
+
+std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& options);
+std::string RenderDiff(const DiffReport& report, const RenderOptions& options);
+std::string RenderGate(const GateReport& report, const RenderOptions& options);
+
+// Numbers as shown in tables: 4 significant figures at most, no exponent for benchmark ranges.
+std::string FormatNumber(double v);
+
+}  // namespace kv::compare

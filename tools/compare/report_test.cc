@@ -1,0 +1,198 @@
+#include "tools/compare/report.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tools/compare/table.h"
+#include "tools/compare/test_util.h"
+
+namespace kv::compare {
+namespace {
+
+using nlohmann::json;
+using testing::LoadTestdata;
+using testing::ReadTestdata;
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+GateReport SlowGate() {
+  return RunGate(LoadTestdata("baseline.json"), LoadTestdata("current_kv_slow.json"),
+                 DefaultPolicy(), {});
+}
+
+TEST(CompareTableTest, TextAlignsColumnsCountingUtf8Characters) {
+  Table table({{"name"}, {"µs", Align::kRight}});
+  table.AddRow({{"a÷b"}, {"1.5"}});
+  table.AddRow({{"longer"}, {"10"}});
+  EXPECT_EQ(table.ToText(false),
+            "name     µs\n"
+            "------  ---\n"
+            "a÷b     1.5\n"
+            "longer   10\n");
+  EXPECT_EQ(DisplayWidth("a÷bµ"), 4u);
+}
+
+TEST(CompareTableTest, ColourOnlyWhenAsked) {
+  Table table({{"verdict"}});
+  table.AddRow({{"regressed", Color::kRed}});
+  EXPECT_EQ(table.ToText(false).find('\033'), std::string::npos);
+  EXPECT_NE(table.ToText(true).find("\033[31mregressed\033[0m"), std::string::npos);
+}
+
+TEST(CompareTableTest, MarkdownEscapesPipes) {
+  Table table({{"a"}, {"b", Align::kRight}});
+  table.AddRow({{"x|y"}, {"2"}});
+  table.AddRow({{"z"}});  // missing cells are blank
+  EXPECT_EQ(table.ToMarkdown(),
+            "| a | b |\n"
+            "| --- | ---: |\n"
+            "| x\\|y | 2 |\n"
+            "| z |  |\n");
+}
+
+TEST(CompareReportTest, FormatNumber) {
+  EXPECT_EQ(FormatNumber(123456.7), "123457");
+  EXPECT_EQ(FormatNumber(123.45), "123.5");  // 123.45 is just above in binary
+  EXPECT_EQ(FormatNumber(12.345), "12.35");
+  EXPECT_EQ(FormatNumber(0.5), "0.500");
+  EXPECT_EQ(FormatNumber(-2500), "-2500");
+}
+
+TEST(CompareReportTest, ParseOutputFormat) {
+  EXPECT_EQ(*ParseOutputFormat("text"), OutputFormat::kText);
+  EXPECT_EQ(*ParseOutputFormat("markdown"), OutputFormat::kMarkdown);
+  EXPECT_EQ(*ParseOutputFormat("json"), OutputFormat::kJson);
+  EXPECT_FALSE(ParseOutputFormat("html").ok());
+}
+
+TEST(CompareReportTest, VsRedisMarkdownMatchesGolden) {
+  auto report = VsRedis(LoadTestdata("baseline.json"));
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(RenderVsRedis(*report, {.format = OutputFormat::kMarkdown, .color = false}),
+            ReadTestdata("golden/vs_redis_baseline.md"));
+}
+
+TEST(CompareReportTest, GateMarkdownMatchesGolden) {
+  EXPECT_EQ(RenderGate(SlowGate(), {.format = OutputFormat::kMarkdown, .color = false}),
+            ReadTestdata("golden/gate_kv_slow.md"));
+}
+
+TEST(CompareReportTest, TextTablesHaveOneLinePerRow) {
+  GateReport gate = SlowGate();
+  std::string text = RenderGate(gate, {.format = OutputFormat::kText, .color = false});
+  EXPECT_EQ(text.find('\033'), std::string::npos);
+  size_t fail_lines = 0;
+  size_t row_lines = 0;
+  for (const std::string& line : Lines(text)) {
+    if (line.find("regressed  FAIL") != std::string::npos) ++fail_lines;
+    if (line.find("_us") != std::string::npos ||
+        line.find("items_per_second") != std::string::npos ||
+        line.find("bytes_per_key") != std::string::npos) {
+      ++row_lines;
+    }
+  }
+  EXPECT_EQ(fail_lines, 1u);
+  EXPECT_GE(row_lines, gate.rows.size());
+  EXPECT_NE(text.find("gate: FAIL (regression)"), std::string::npos);
+  std::string coloured = RenderGate(gate, {.format = OutputFormat::kText, .color = true});
+  EXPECT_NE(coloured.find("\033[31mFAIL (regression)\033[0m"), std::string::npos);
+}
+
+TEST(CompareReportTest, GateJsonShape) {
+  GateReport gate = SlowGate();
+  json doc = json::parse(RenderGate(gate, {.format = OutputFormat::kJson, .color = true}));
+  EXPECT_EQ(doc["schema"], "kv-compare-gate");
+  EXPECT_EQ(doc["schema_version"], 1);
+  EXPECT_EQ(doc["result"], "regression");
+  EXPECT_EQ(doc["exit_code"], 1);
+  EXPECT_EQ(doc["modes"], json::array({"ratio"}));
+  ASSERT_EQ(doc["rows"].size(), gate.rows.size());
+  size_t fails = 0;
+  for (const json& row : doc["rows"]) {
+    for (const char* key :
+         {"benchmark", "mode", "metric", "n_baseline", "n_current", "baseline", "current", "change",
+          "p_value", "cv_baseline", "cv_current", "verdict", "note", "gated", "fails"}) {
+      EXPECT_TRUE(row.contains(key)) << key;
+    }
+    if (row["fails"].get<bool>()) {
+      ++fails;
+      EXPECT_EQ(row["verdict"], "regressed");
+      EXPECT_EQ(row["mode"], "ratio");
+      EXPECT_LT(row["p_value"].get<double>(), 0.01);
+    }
+  }
+  EXPECT_EQ(fails, 1u);
+  EXPECT_EQ(doc["reasons"].size(), 1u);
+  EXPECT_EQ(doc["targets"].size(), DefaultPolicy().targets.size());
+  EXPECT_EQ(doc["targets"][0]["status"], "met");
+}
+
+TEST(CompareReportTest, DiffJsonUsesNullForNotApplicable) {
+  DiffReport diff;
+  diff.baseline_source = "a.json";
+  diff.current_source = "b.json";
+  diff.rows = CompareRaw(LoadTestdata("single_run.json"), LoadTestdata("current_reshaped.json"),
+                         DefaultPolicy());
+  json doc = json::parse(RenderDiff(diff, {.format = OutputFormat::kJson, .color = false}));
+  EXPECT_EQ(doc["schema"], "kv-compare-diff");
+  ASSERT_EQ(doc["rows"].size(), diff.rows.size());
+  bool saw_new = false;
+  for (const json& row : doc["rows"]) {
+    EXPECT_TRUE(row["p_value"].is_null());  // one repetition in the baseline
+    EXPECT_TRUE(row["cv_baseline"].is_null());
+    if (row["verdict"] == "new") {
+      saw_new = true;
+      EXPECT_TRUE(row["baseline"].is_null());
+      EXPECT_TRUE(row["change"].is_null());
+    }
+  }
+  EXPECT_TRUE(saw_new);
+}
+
+TEST(CompareReportTest, DiffMarkdownHasBothSections) {
+  DiffReport diff;
+  diff.baseline_source = "baseline.json";
+  diff.current_source = "current.json";
+  diff.rows =
+      CompareRaw(LoadTestdata("baseline.json"), LoadTestdata("current_same.json"), DefaultPolicy());
+  std::vector<Comparison> ratios = CompareRatios(
+      LoadTestdata("baseline.json"), LoadTestdata("current_same.json"), DefaultPolicy());
+  diff.rows.insert(diff.rows.end(), ratios.begin(), ratios.end());
+  std::string md = RenderDiff(diff, {.format = OutputFormat::kMarkdown, .color = false});
+  EXPECT_EQ(md.rfind("## kv-compare diff: baseline.json -> current.json\n", 0), 0u);
+  EXPECT_NE(md.find("### Raw values"), std::string::npos);
+  EXPECT_NE(md.find("### kv ÷ redis from the same run"), std::string::npos);
+  size_t table_rows = 0;
+  for (const std::string& line : Lines(md)) {
+    if (line.starts_with("| ") && !line.starts_with("| ---") &&
+        line.find(" | ") != std::string::npos && line.find("benchmark") == std::string::npos &&
+        line.find("case (kv") == std::string::npos) {
+      ++table_rows;
+    }
+  }
+  EXPECT_EQ(table_rows, diff.rows.size());
+}
+
+TEST(CompareReportTest, VsRedisJsonShape) {
+  auto report = VsRedis(LoadTestdata("baseline.json"));
+  ASSERT_TRUE(report.ok());
+  json doc = json::parse(RenderVsRedis(*report, {.format = OutputFormat::kJson, .color = false}));
+  EXPECT_EQ(doc["schema"], "kv-compare-vs-redis");
+  EXPECT_EQ(doc["paired"], 3);
+  ASSERT_EQ(doc["rows"].size(), 3u);
+  EXPECT_EQ(doc["rows"][0]["case"], "SET/clients:1/pipeline:1");
+  EXPECT_DOUBLE_EQ(doc["rows"][0]["throughput_ratio_kv_over_redis"].get<double>(),
+                   *report->rows[0].ops_ratio);
+  EXPECT_DOUBLE_EQ(doc["geomean"]["throughput_ratio_kv_over_redis"].get<double>(),
+                   *report->geomean_ops_ratio);
+}
+
+}  // namespace
+}  // namespace kv::compare

@@ -1,0 +1,63 @@
+// The results kv-compare works on, read from Google Benchmark JSON (kv_bench) or kv-load JSON:
+// benchmark series (one per normalised name) with per-repetition metric values.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+
+namespace kv::compare {
+
+enum class SourceFormat { kGoogleBenchmark, kKvLoad };
+
+std::string_view SourceFormatName(SourceFormat format);
+
+// One repetition of one benchmark: its metrics by name (only finite values are kept).
+struct Repetition {
+  int index = 0;  // Google Benchmark's repetition_index, or the order of appearance
+  std::map<std::string, double> metrics;
+};
+
+// All repetitions of one benchmark.
+struct Series {
+  std::string name;  // normalised (see names.h)
+  std::vector<Repetition> repetitions;
+  // True when the file held only aggregates for this benchmark
+  // (--benchmark_report_aggregates_only): the one repetition then holds the median (or mean)
+  // aggregate and no spread is known.
+  bool from_aggregates = false;
+  std::vector<std::string> errors;  // error messages of failed runs (error_occurred, error replies)
+
+  // Finite values of `metric`, in repetition order; empty when the metric is absent.
+  std::vector<double> Values(std::string_view metric) const;
+  // The repetition with this index, or nullptr.
+  const Repetition* FindRepetition(int index) const;
+};
+
+struct ResultSet {
+  SourceFormat format = SourceFormat::kGoogleBenchmark;
+  std::string source;  // file name, for messages
+  // Google Benchmark: "context" fields; kv-load: "config" fields. Values as compact JSON text
+  // (strings unquoted), so that two files can be checked for comparable settings.
+  std::map<std::string, std::string> context;
+  std::vector<Series> series;  // in order of first appearance in the file
+
+  const Series* Find(std::string_view name) const;
+};
+
+// Parses Google Benchmark JSON or kv-load JSON (told apart by their shape). Bare NaN/Infinity
+// tokens are accepted and treated as missing values. Errors: malformed JSON, unknown schema or
+// schema version, no benchmarks. `source` only names the input in messages.
+Result<ResultSet> ParseResults(std::string_view text, std::string_view source);
+
+// Reads and parses a file.
+Result<ResultSet> LoadResults(const std::string& path);
+
+// Reads a whole file into a string.
+Result<std::string> ReadTextFile(const std::string& path);
+
+}  // namespace kv::compare

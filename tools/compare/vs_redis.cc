@@ -1,0 +1,79 @@
+// kv-server vs redis-server from one result file.
+#include "tools/compare/vs_redis.h"
+
+#include <cmath>
+
+#include "stats/summary.h"
+#include "tools/compare/names.h"
+
+namespace kv::compare {
+namespace {
+
+std::optional<double> MedianOf(const Series* series, std::string_view metric) {
+  if (series == nullptr) return std::nullopt;
+  std::vector<double> values = series->Values(metric);
+  if (values.empty()) return std::nullopt;
+  return stats::Median(values);
+}
+
+std::optional<double> Ratio(std::optional<double> num, std::optional<double> den) {
+  if (!num || !den || *den == 0) return std::nullopt;
+  return *num / *den;
+}
+
+}  // namespace
+
+std::optional<double> GeometricMean(const std::vector<double>& values) {
+  if (values.empty()) return std::nullopt;
+  double log_sum = 0;
+  for (double v : values) {
+    if (!(v > 0)) return std::nullopt;
+    log_sum += std::log(v);
+  }
+  return std::exp(log_sum / static_cast<double>(values.size()));
+}
+
+Result<VsRedisReport> VsRedis(const ResultSet& set) {
+  VsRedisReport report;
+  report.source = set.source;
+  std::vector<VsRedisRow> unpaired;
+  std::vector<double> ops_ratios;
+  std::vector<double> p99_ratios;
+  for (const Series& s : set.series) {
+    TargetAndCase tc = SplitTarget(s.name);
+    if (tc.case_name.empty() || (tc.target != "kv" && tc.target != "redis")) continue;
+    const Series* kv = set.Find("kv/" + tc.case_name);
+    const Series* redis = set.Find("redis/" + tc.case_name);
+    // Each case once: at its kv row, or at its redis row when there is no kv row.
+    if (tc.target == "redis" && kv != nullptr) continue;
+    VsRedisRow row;
+    row.case_name = tc.case_name;
+    row.has_kv = kv != nullptr;
+    row.has_redis = redis != nullptr;
+    row.kv_ops = MedianOf(kv, "items_per_second");
+    row.redis_ops = MedianOf(redis, "items_per_second");
+    row.kv_p99_us = MedianOf(kv, "p99_us");
+    row.redis_p99_us = MedianOf(redis, "p99_us");
+    row.ops_ratio = Ratio(row.kv_ops, row.redis_ops);
+    row.p99_ratio = Ratio(row.redis_p99_us, row.kv_p99_us);
+    if (row.has_kv && row.has_redis) {
+      if (row.ops_ratio) ops_ratios.push_back(*row.ops_ratio);
+      if (row.p99_ratio) p99_ratios.push_back(*row.p99_ratio);
+      ++report.paired;
+      report.rows.push_back(std::move(row));
+    } else {
+      unpaired.push_back(std::move(row));
+    }
+  }
+  if (report.paired == 0) {
+    return Error{set.source +
+                 ": no case has both kv/<case> and redis/<case> results (was redis-server "
+                 "found when the suite ran?)"};
+  }
+  report.rows.insert(report.rows.end(), unpaired.begin(), unpaired.end());
+  report.geomean_ops_ratio = GeometricMean(ops_ratios);
+  report.geomean_p99_ratio = GeometricMean(p99_ratios);
+  return report;
+}
+
+}  // namespace kv::compare

@@ -1,0 +1,79 @@
+#include "tools/compare/vs_redis.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "stats/summary.h"
+#include "tools/compare/test_util.h"
+
+namespace kv::compare {
+namespace {
+
+using testing::LoadTestdata;
+
+double MedianOf(const ResultSet& set, const std::string& name, const std::string& metric) {
+  return stats::Median(set.Find(name)->Values(metric));
+}
+
+TEST(CompareVsRedisTest, RatiosPerCaseAndGeometricMean) {
+  ResultSet set = LoadTestdata("baseline.json");
+  auto report = VsRedis(set);
+  ASSERT_TRUE(report.ok()) << report.error();
+  ASSERT_EQ(report->rows.size(), 3u);
+  EXPECT_EQ(report->paired, 3u);
+  const VsRedisRow& set_row = report->rows[0];
+  EXPECT_EQ(set_row.case_name, "SET/clients:1/pipeline:1");
+  double kv_ops = MedianOf(set, "kv/SET/clients:1/pipeline:1", "items_per_second");
+  double redis_ops = MedianOf(set, "redis/SET/clients:1/pipeline:1", "items_per_second");
+  EXPECT_DOUBLE_EQ(*set_row.kv_ops, kv_ops);
+  EXPECT_DOUBLE_EQ(*set_row.redis_ops, redis_ops);
+  EXPECT_DOUBLE_EQ(*set_row.ops_ratio, kv_ops / redis_ops);
+  double kv_p99 = MedianOf(set, "kv/SET/clients:1/pipeline:1", "p99_us");
+  double redis_p99 = MedianOf(set, "redis/SET/clients:1/pipeline:1", "p99_us");
+  EXPECT_DOUBLE_EQ(*set_row.p99_ratio, redis_p99 / kv_p99);  // > 1: kv's tail is lower
+  EXPECT_GT(*set_row.p99_ratio, 1.0);
+  double product = 1;
+  for (const VsRedisRow& r : report->rows) product *= *r.ops_ratio;
+  EXPECT_NEAR(*report->geomean_ops_ratio, std::cbrt(product), 1e-12);
+}
+
+TEST(CompareVsRedisTest, CasesWithoutACounterpartAreListedLast) {
+  ResultSet set = LoadTestdata("baseline.json");
+  Series lone;
+  lone.name = "kv/MSET/clients:1/pipeline:1";
+  lone.repetitions.push_back({0, {{"items_per_second", 5000}}});
+  set.series.insert(set.series.begin(), lone);
+  Series redis_only;
+  redis_only.name = "redis/LOCK/clients:10/pipeline:1";
+  redis_only.repetitions.push_back({0, {{"items_per_second", 900}}});
+  set.series.push_back(redis_only);
+  auto report = VsRedis(set);
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->rows.size(), 5u);
+  EXPECT_EQ(report->paired, 3u);
+  EXPECT_EQ(report->rows[3].case_name, "MSET/clients:1/pipeline:1");
+  EXPECT_TRUE(report->rows[3].has_kv);
+  EXPECT_FALSE(report->rows[3].has_redis);
+  EXPECT_FALSE(report->rows[3].ops_ratio.has_value());
+  EXPECT_EQ(report->rows[4].case_name, "LOCK/clients:10/pipeline:1");
+  EXPECT_FALSE(report->rows[4].has_kv);
+  EXPECT_TRUE(report->rows[4].has_redis);
+}
+
+TEST(CompareVsRedisTest, NoPairIsAnError) {
+  auto report = VsRedis(LoadTestdata("kvload_baseline.json"));
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.error().find("no case has both"), std::string::npos);
+}
+
+TEST(CompareVsRedisTest, GeometricMean) {
+  EXPECT_NEAR(*GeometricMean({2.0, 8.0}), 4.0, 1e-12);
+  EXPECT_NEAR(*GeometricMean({1.5}), 1.5, 1e-12);
+  EXPECT_FALSE(GeometricMean({}).has_value());
+  EXPECT_FALSE(GeometricMean({1.0, 0.0}).has_value());
+  EXPECT_FALSE(GeometricMean({1.0, -2.0}).has_value());
+}
+
+}  // namespace
+}  // namespace kv::compare
