@@ -10,6 +10,8 @@
 #include <optional>
 #include <span>
 
+#include "base/ascii.h"
+
 namespace kv::server {
 namespace {
 
@@ -111,18 +113,6 @@ std::string Quoted(std::string_view text) {
   out.append(text);
   out += '\'';
   return out;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 const Setting* FindSetting(std::string_view name) {

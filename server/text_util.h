@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/ascii.h"
+
 namespace kv::server {
 
 // Redis string2ll: optional '-', digits without leading zeros ("0" alone), no '+', no spaces,
@@ -27,7 +29,7 @@ size_t FormatLongDoubleHuman(long double value, char* buf);
 bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
 
 inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c; }
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+using kv::EqualsIgnoreCase;  // base/ascii.h
 std::string ToLower(std::string_view s);
 
 }  // namespace kv::server

@@ -1,6 +1,8 @@
 // The request parser's error vocabulary (Redis 7's texts) and message helpers for fuzz targets.
 #include "tests/fuzz/fuzz_common.h"
 
+#include "base/ascii.h"
+
 namespace kv::fuzz {
 
 bool IsKnownProtocolError(std::string_view text) {
@@ -21,29 +23,6 @@ bool IsKnownProtocolError(std::string_view text) {
   return rest.empty() || (rest.size() == 2 && rest[0] != '\0' && rest[1] == '\'');
 }
 
-std::string Escaped(std::string_view bytes, size_t max_len) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    if (out.size() >= max_len) {
-      out += "...";
-      break;
-    }
-    if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else if (c < 0x20 || c >= 0x7f) {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
+std::string Escaped(std::string_view bytes, size_t max_len) { return EscapeBytes(bytes, max_len); }
 
 }  // namespace kv::fuzz

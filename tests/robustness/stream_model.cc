@@ -1,24 +1,11 @@
 // PredictReplies / CheckReplies: the reply contract of a request stream, independent of timing.
 #include "tests/robustness/stream_model.h"
 
-#include <cstdio>
-
+#include "base/ascii.h"
 #include "resp/reply_reader.h"
 
 namespace kv::robustness {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 constexpr std::string_view kProtocolErrorPrefix = "-ERR Protocol error";
 
@@ -124,27 +111,7 @@ Status CheckReplies(const ReadOutcome& got, const StreamExpectation& want) {
 }
 
 std::string Printable(std::string_view bytes, size_t max_len) {
-  std::string out;
-  for (unsigned char c : bytes) {
-    if (out.size() >= max_len) {
-      out += "...";
-      break;
-    }
-    if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else if (c < 0x20 || c >= 0x7f) {
-      char hex[8];
-      std::snprintf(hex, sizeof(hex), "\\x%02x", c);
-      out += hex;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return "\"" + out + "\"";
+  return "\"" + EscapeBytes(bytes, max_len) + "\"";
 }
 
 }  // namespace kv::robustness
