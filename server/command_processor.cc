@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "server/command_context.h"
+#include "server/debug_slowdown.h"
 #include "server/text_util.h"
 
 namespace kv::server {
@@ -11,6 +12,12 @@ namespace {
 
 constexpr std::string_view kErrNoAuth = "NOAUTH Authentication required.";
 constexpr std::string_view kErrOom = "OOM command not allowed when used memory > 'maxmemory'.";
+
+int64_t MonotonicNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 void BusyWaitMicros(int64_t us) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(us);
@@ -56,6 +63,7 @@ struct CommandProcessor::Impl {
     RegisterAllCommands(state.table);
   }
   ServerState state;
+  DebugSlowdown slowdown;
 };
 
 CommandProcessor::CommandProcessor(Config* config, ServerControl* control)
@@ -70,6 +78,12 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
   ServerState& s = impl_->state;
   const Config& config = *s.config;
   if (config.debug_command_delay_us > 0) BusyWaitMicros(config.debug_command_delay_us);
+  if (config.debug_slowdown_pct > 0) {
+    const int64_t now = MonotonicNs();
+    const int64_t delay = impl_->slowdown.NextDelayNs(now, config.debug_slowdown_pct);
+    while (MonotonicNs() < now + delay) {
+    }
+  }
   resp::ReplyWriter reply(out);
 
   const CommandSpec* spec = s.table.Find(args[0]);

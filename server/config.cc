@@ -20,6 +20,7 @@ enum class Kind { kInt, kInt64, kMemory, kBool, kString, kEnum, kBind, kFixed };
 inline constexpr std::string_view kLogLevels[] = {"debug", "verbose", "notice", "warning",
                                                   "nothing"};
 inline constexpr std::string_view kIoBackends[] = {"auto", "epoll", "uring"};
+inline constexpr std::string_view kHugePages[] = {"auto", "no"};
 inline constexpr int64_t kMb = 1024 * 1024;
 inline constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 inline constexpr int64_t kIntMax = std::numeric_limits<int>::max();
@@ -95,11 +96,21 @@ const Setting kSettings[] = {
      .immutable = true,
      .choices = kIoBackends,
      .string_field = &Config::io},
+    {.name = "hugepages",
+     .kind = Kind::kEnum,
+     .immutable = true,
+     .choices = kHugePages,
+     .string_field = &Config::hugepages},
     {.name = "debug-command-delay-us",
      .kind = Kind::kInt64,
      .min = 0,
      .max = 10'000'000,
      .int64_field = &Config::debug_command_delay_us},
+    {.name = "debug-slowdown-pct",
+     .kind = Kind::kInt64,
+     .min = 0,
+     .max = 1000,
+     .int64_field = &Config::debug_slowdown_pct},
     {.name = "save", .kind = Kind::kFixed, .fixed_value = ""},
     {.name = "appendonly", .kind = Kind::kFixed, .fixed_value = "no"},
     {.name = "databases", .kind = Kind::kFixed, .immutable = true, .fixed_value = "16"},
@@ -388,7 +399,11 @@ A Redis-7-compatible in-memory key-value server (RESP2).
   --loglevel LEVEL             debug | verbose | notice | warning | nothing (default notice)
   --logfile PATH               log to PATH instead of stderr
   --io auto|epoll|uring        I/O backend (default auto)
+  --hugepages auto|no          back the heap with transparent huge pages when the kernel
+                               allows (default auto; re-executes with GLIBC_TUNABLES)
   --debug-command-delay-us N   testing only: busy-wait N us per command
+  --debug-slowdown-pct P       testing only: make each command take P % longer than the
+                               server's recent time per command (proves the CI gate)
   --version                    print the version and exit
   --help                       print this help and exit
 

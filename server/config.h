@@ -18,20 +18,22 @@ inline constexpr std::string_view kRedisCompatVersion = "7.0.15";
 inline constexpr int kNumDatabases = 16;
 
 struct Config {
-  int port = 6379;                   // 0: ephemeral (the ready line tells which)
-  std::string bind = "127.0.0.1";    // space-separated addresses, e.g. "127.0.0.1 ::1"
-  int threads = 1;                   // event-loop threads
-  int maxclients = 10000;            // capped by RLIMIT_NOFILE - 32 at start-up
-  int64_t maxmemory = 0;             // bytes; 0 = unlimited; policy is always noeviction
-  std::string requirepass;           // empty: no AUTH needed
-  int64_t timeout = 0;               // idle seconds before closing a client; 0 = never
+  int port = 6379;                 // 0: ephemeral (the ready line tells which)
+  std::string bind = "127.0.0.1";  // space-separated addresses, e.g. "127.0.0.1 ::1"
+  int threads = 1;                 // event-loop threads
+  int maxclients = 10000;          // capped by RLIMIT_NOFILE - 32 at start-up
+  int64_t maxmemory = 0;           // bytes; 0 = unlimited; policy is always noeviction
+  std::string requirepass;         // empty: no AUTH needed
+  int64_t timeout = 0;             // idle seconds before closing a client; 0 = never
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
   bool enable_debug_command = false;
-  std::string loglevel = "notice";   // debug | verbose | notice | warning
-  std::string logfile;               // empty: stderr
-  std::string io = "auto";           // auto | epoll | uring
+  std::string loglevel = "notice";     // debug | verbose | notice | warning
+  std::string logfile;                 // empty: stderr
+  std::string io = "auto";             // auto | epoll | uring
+  std::string hugepages = "auto";      // auto | no: huge pages for the heap (see hugepages.h)
   int64_t debug_command_delay_us = 0;  // debug only: busy-wait this long per command
+  int64_t debug_slowdown_pct = 0;  // debug only: each command costs this % more (the gate's test)
 };
 
 // What main() should do after parsing the command line.

@@ -85,8 +85,12 @@ TEST(ParseCommandLineTest, EveryFlag) {
                    "/tmp/x.log",
                    "--io",
                    "epoll",
+                   "--hugepages",
+                   "no",
                    "--debug-command-delay-us",
-                   "7"});
+                   "7",
+                   "--debug-slowdown-pct",
+                   "15"});
   ASSERT_TRUE(cl.ok()) << cl.error();
   const Config& c = cl->config;
   EXPECT_EQ(c.port, 0);
@@ -102,7 +106,9 @@ TEST(ParseCommandLineTest, EveryFlag) {
   EXPECT_EQ(c.loglevel, "warning");
   EXPECT_EQ(c.logfile, "/tmp/x.log");
   EXPECT_EQ(c.io, "epoll");
+  EXPECT_EQ(c.hugepages, "no");
   EXPECT_EQ(c.debug_command_delay_us, 7);
+  EXPECT_EQ(c.debug_slowdown_pct, 15);
 }
 
 TEST(ParseCommandLineTest, EqualsFormAndQuotedBindList) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "server/config.h"
+#include "server/hugepages.h"
 #include "server/logging.h"
 #include "server/server.h"
 
@@ -29,12 +30,15 @@ int main(int argc, char** argv) {
     return 0;
   }
   Config& config = command_line->config;
+  std::string hugepages_problem;
+  if (config.hugepages == "auto") MaybeReexecWithHugePages(argv, &hugepages_problem);
   auto level = ParseLogLevel(config.loglevel);
   auto logger = Logger::Open(config.logfile, level ? *level : LogLevel::kNotice);
   if (!logger) {
     std::fprintf(stderr, "kv-server: %s\n", logger.error().c_str());
     return 1;
   }
+  if (!hugepages_problem.empty()) (*logger)->Warning(hugepages_problem);
   if (std::string warning = AdjustOpenFilesLimit(&config); !warning.empty()) {
     (*logger)->Warning(warning);
   }
