@@ -9,6 +9,7 @@
 #include "tools/compare/policy.h"
 #include "tools/compare/report.h"
 #include "tools/compare/result_set.h"
+#include "tools/compare/stability.h"
 #include "tools/compare/vs_redis.h"
 
 namespace kv::compare {
@@ -158,6 +159,33 @@ int RunGateCommand(const CliOptions& options, const RenderOptions& render, std::
   return report.exit_code;
 }
 
+// RUN1 RUN2 [...] (positional[1..]): every run must be comparable with the first (or --force).
+int RunStabilityCommand(const CliOptions& options, const RenderOptions& render, std::ostream& out,
+                        std::ostream& err) {
+  if (options.positional.size() < 3) {
+    return Fail(err, "usage: kv-compare stability RUN1.json RUN2.json [RUN3.json ...]");
+  }
+  std::vector<ResultSet> runs;
+  for (size_t i = 1; i < options.positional.size(); ++i) {
+    auto set = LoadResults(options.positional[i]);
+    if (!set) return Fail(err, set.error());
+    runs.push_back(std::move(*set));
+  }
+  std::vector<std::string> warnings;
+  for (size_t i = 1; i < runs.size(); ++i) {
+    Status s = CheckComparable(runs.front(), runs[i]);
+    if (s.ok()) continue;
+    std::string what = runs.front().source + " vs " + runs[i].source + ": " + s.error();
+    if (!options.force) return Fail(err, "cannot compare " + what + " (--force to compare anyway)");
+    warnings.push_back("forced: " + what);
+  }
+  auto report = Stability(runs);
+  if (!report) return Fail(err, "cannot compare: " + report.error());
+  report->warnings = std::move(warnings);
+  out << RenderStability(*report, render);
+  return kExitOk;
+}
+
 }  // namespace
 
 std::string UsageText() {
@@ -172,6 +200,10 @@ usage:
       verdict (improved/regressed/unchanged/noisy/new/missing); also kv÷redis ratios
   kv-compare gate --policy baselines/policy.json BASELINE.json CURRENT.json
       the regression gate: exit 0 pass, 1 regression, 2 cannot compare
+  kv-compare stability RUN1.json RUN2.json [RUN3.json ...]
+      run-to-run variation (items_per_second): per case paired in every run, the coefficient
+      of variation over the runs of the kv median, the redis median and the median kv÷redis
+      ratio; then the median CVs and how many cases have a steadier ratio than kv throughput
 
 options:
   --format text|markdown|json   output format (default text; colour only on a terminal
@@ -182,7 +214,8 @@ options:
                                 policy's gate_modes)
   --force                       compare despite different grid/build type/settings, failed
                                 benchmarks, too few repetitions or too many noisy series
-                                (those are then reported, not failed)
+                                (those are then reported, not failed); for stability, runs
+                                measured with different settings
   --help                        this text
 
 exit codes: 0 ok/pass, 1 regression (gate only), 2 cannot compare or bad input
@@ -206,7 +239,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (command == "vs-redis") return RunVsRedis(*options, render, out, err);
   if (command == "diff") return RunDiff(*options, render, out, err);
   if (command == "gate") return RunGateCommand(*options, render, out, err);
-  return Fail(err, "unknown subcommand '" + command + "' (vs-redis, diff or gate; see --help)");
+  if (command == "stability") return RunStabilityCommand(*options, render, out, err);
+  return Fail(
+      err, "unknown subcommand '" + command + "' (vs-redis, diff, gate or stability; see --help)");
 }
 
 }  // namespace kv::compare

@@ -1,4 +1,4 @@
-// kv-compare's command line: argument parsing and the three subcommands, as a function that
+// kv-compare's command line: argument parsing and the four subcommands, as a function that
 // returns the process exit code (main only supplies argv, the streams and the environment).
 #pragma once
 
@@ -15,7 +15,8 @@ struct CliEnv {
 };
 
 // Runs kv-compare with `args` (argv without the program name). Returns 0 ok / gate pass,
-// 1 gate regression, 2 cannot compare or bad usage/input. Reports go to `out`, errors to `err`.
+// 1 gate regression, 2 cannot compare or bad usage/input (stability: fewer than two runs, or
+// nothing paired in all of them). Reports go to `out`, errors to `err`.
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
            const CliEnv& env);
 

@@ -157,5 +157,93 @@ TEST(CompareCliBinaryTest, ExitCodesEndToEnd) {
   EXPECT_EQ(RunBinary({"diff", base, Data("current_noisy.json")}), 0);
 }
 
+TEST(CompareCliTest, Stability) {
+  std::vector<std::string> runs = {Data("stability_run1.json"), Data("stability_run2.json"),
+                                   Data("stability_run3.json")};
+  std::vector<std::string> args = {"stability"};
+  args.insert(args.end(), runs.begin(), runs.end());
+  CliRun r = Cli(args);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("SET/clients:1/pipeline:1     3    10.00       10.00        0.00"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("ratio CV < kv CV in 1 of 2 cases\n"), std::string::npos) << r.out;
+
+  std::vector<std::string> json_args = {"--format=json"};
+  json_args.insert(json_args.end(), args.begin(), args.end());
+  CliRun j = Cli(json_args);
+  EXPECT_EQ(j.code, 0) << j.err;
+  auto doc = nlohmann::json::parse(j.out);
+  EXPECT_EQ(doc["schema"], "kv-compare-stability");
+  ASSERT_EQ(doc["cases"].size(), 2u);
+  EXPECT_NEAR(doc["cases"][0]["kv_cv"].get<double>(), 0.1, 1e-12);
+  EXPECT_EQ(doc["cases"][0]["ratio_cv"], 0.0);
+  EXPECT_TRUE(doc["warnings"].empty());
+}
+
+TEST(CompareCliTest, StabilityBadInputIsExitTwo) {
+  const std::string run1 = Data("stability_run1.json");
+  const std::string run2 = Data("stability_run2.json");
+  CliRun one = Cli({"stability", run1});
+  EXPECT_EQ(one.code, 2);
+  EXPECT_NE(one.err.find("usage: kv-compare stability RUN1.json RUN2.json"), std::string::npos);
+  EXPECT_EQ(Cli({"stability"}).code, 2);
+  CliRun missing = Cli({"stability", run1, Data("no-such-file.json")});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("no-such-file.json: cannot open"), std::string::npos);
+  CliRun malformed = Cli({"stability", run1, Data("malformed.json"), run2});
+  EXPECT_EQ(malformed.code, 2);
+  EXPECT_NE(malformed.err.find("malformed JSON"), std::string::npos);
+  CliRun disjoint = Cli({"stability", run1, Data("stability_disjoint.json")});
+  EXPECT_EQ(disjoint.code, 2);
+  EXPECT_NE(disjoint.err.find("kv-compare: cannot compare: no case has kv/<case> and "
+                              "redis/<case> items_per_second results in all 2 runs"),
+            std::string::npos)
+      << disjoint.err;
+  EXPECT_EQ(disjoint.out, "");
+  // kv-load results have no kv/<case> redis/<case> pairs; with Google Benchmark JSON they are not
+  // comparable, and forcing that still leaves nothing paired.
+  EXPECT_EQ(Cli({"stability", Data("kvload_baseline.json"), Data("kvload_current.json")}).code, 2);
+  EXPECT_EQ(Cli({"stability", "--force", run1, Data("kvload_baseline.json")}).code, 2);
+}
+
+TEST(CompareCliTest, StabilityRunsMustBeComparableUnlessForced) {
+  const std::string run1 = Data("stability_run1.json");
+  const std::string other = Data("stability_other_grid.json");
+  CliRun grid = Cli({"stability", run1, Data("stability_run3.json"), other});
+  EXPECT_EQ(grid.code, 2);
+  EXPECT_NE(grid.err.find("stability_other_grid.json: results were measured with different "
+                          "settings: grid"),
+            std::string::npos)
+      << grid.err;
+  EXPECT_NE(grid.err.find("(--force to compare anyway)"), std::string::npos);
+  CliRun forced = Cli({"--force", "stability", run1, Data("stability_run3.json"), other});
+  EXPECT_EQ(forced.code, 0) << forced.err;
+  EXPECT_NE(forced.out.find("forced: "), std::string::npos);
+  // The other-grid file holds run 2's numbers: the same report as for runs 1, 2 and 3.
+  EXPECT_NE(forced.out.find("ratio CV < kv CV in 1 of 2 cases\n"), std::string::npos) << forced.out;
+}
+
+TEST(CompareCliTest, HelpNamesStability) {
+  EXPECT_NE(UsageText().find("kv-compare stability RUN1.json RUN2.json [RUN3.json ...]"),
+            std::string::npos);
+  CliRun unknown = Cli({"stabilty", Data("stability_run1.json"), Data("stability_run2.json")});
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.err.find("gate or stability"), std::string::npos);
+}
+
+TEST(CompareCliBinaryTest, StabilityExitCodesEndToEnd) {
+  const std::string run1 = Data("stability_run1.json");
+  const std::string run2 = Data("stability_run2.json");
+  EXPECT_EQ(RunBinary({"stability", run1, run2, Data("stability_run3.json")}), 0);
+  EXPECT_EQ(RunBinary({"--format", "json", "stability", run1, run2}), 0);
+  EXPECT_EQ(RunBinary({"stability", run1}), 2);
+  EXPECT_EQ(RunBinary({"stability", run1, Data("no-such-file.json")}), 2);
+  EXPECT_EQ(RunBinary({"stability", run1, Data("malformed.json")}), 2);
+  EXPECT_EQ(RunBinary({"stability", run1, Data("stability_disjoint.json")}), 2);
+  EXPECT_EQ(RunBinary({"stability", run1, Data("stability_other_grid.json")}), 2);
+}
+
 }  // namespace
 }  // namespace kv::compare

@@ -91,13 +91,17 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
         "; run the suite with --benchmark_repetitions=" + std::to_string(policy.min_repetitions));
   }
 
+  // A noisy run cannot show that nothing regressed, but a clean series that regressed
+  // significantly is evidence all the same: too much noise only makes a run without regressions
+  // inconclusive (decided below, after the targets).
+  std::string too_noisy;
   if (gated_compared > 0 && static_cast<double>(noisy) >
                                 static_cast<double>(gated_compared) * policy.max_noisy_fraction) {
-    forceable.push_back("too noisy to judge: " + std::to_string(noisy) + " of " +
-                        std::to_string(gated_compared) +
-                        " gated comparisons are noisy (policy max_noisy_fraction " +
-                        Format("%g", policy.max_noisy_fraction) +
-                        "); rerun on a quieter machine or with a longer --benchmark_min_time");
+    too_noisy =
+        ("too noisy to judge: " + std::to_string(noisy) + " of " + std::to_string(gated_compared) +
+         " gated comparisons are noisy (policy max_noisy_fraction " +
+         Format("%g", policy.max_noisy_fraction) +
+         "); rerun on a quieter machine or with a longer --benchmark_min_time");
   }
 
   report.targets = CheckTargets(current, policy.targets);
@@ -135,6 +139,15 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
     return report;
   }
   for (const std::string& f : forceable) report.warnings.push_back("forced: " + f);
+  if (!too_noisy.empty()) {
+    if (!report.reasons.empty() || options.force) {
+      report.warnings.push_back((options.force ? "forced: " : "") + too_noisy);
+    } else {
+      report.exit_code = kExitCannotCompare;
+      report.reasons.push_back(too_noisy);
+      return report;
+    }
+  }
   report.exit_code = report.reasons.empty() ? kExitPass : kExitRegression;
   return report;
 }

@@ -40,12 +40,14 @@ struct GateReport {
 
 // Decides the gate:
 //  kExitCannotCompare when the files are not comparable (CheckComparable), a current benchmark
-//    failed, a gated comparison has fewer than policy.min_repetitions values a side, or more than
-//    policy.max_noisy_fraction of the gated comparisons are noisy (these four are overridden by
-//    --force, the rows are then reported but do not fail), or no gated
+//    failed, or a gated comparison has fewer than policy.min_repetitions values a side (these three
+//    are overridden by --force, the rows are then reported but do not fail), or no gated
 //    comparison exists at all (nothing in common; ratio mode without kv/X + redis/X pairs);
 //  kExitRegression when a gated row regressed beyond its threshold with p < alpha, or an absolute
-//    target with "gate": true was missed;
+//    target with "gate": true was missed — even when the run is too noisy overall: a clean series
+//    that regressed is evidence regardless of the noisy ones;
+//  kExitCannotCompare when none regressed but more than policy.max_noisy_fraction of the gated
+//    comparisons are noisy (the run cannot show that nothing regressed; --force passes it);
 //  kExitPass otherwise. Noisy rows never fail; they are listed as warnings.
 GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Policy& policy,
                    const GateOptions& options);

@@ -78,6 +78,19 @@ TEST(CompareGateTest, NoisySeriesAreReportedNotFailed) {
   EXPECT_TRUE(saw_noisy_drop);
 }
 
+TEST(CompareGateTest, CleanRegressionFailsEvenWhenTheRunIsMostlyNoisy) {
+  Policy strict = DefaultPolicy();
+  strict.max_noisy_fraction = 0.3;  // 2 noisy of 5 gated is "too noisy" under this policy
+  GateReport r = Gate("baseline.json", "current_noisy_one_slow.json", {}, strict);
+  EXPECT_EQ(r.exit_code, kExitRegression);
+  ASSERT_EQ(r.reasons.size(), 1u);
+  EXPECT_TRUE(Contains(r.reasons, "regressed: kv÷redis SET/clients:10/pipeline:16"));
+  EXPECT_TRUE(Contains(r.warnings, "too noisy to judge: 2 of 5 gated comparisons are noisy"));
+  // The same noise without the regression is inconclusive.
+  GateReport noisy = Gate("baseline.json", "current_noisy.json", {}, strict);
+  EXPECT_EQ(noisy.exit_code, kExitCannotCompare);
+}
+
 TEST(CompareGateTest, MostlyNoisyCannotCompareUnlessForced) {
   // 3 of the 5 gated comparisons (the throughput ratios) are noisy: more than half.
   GateReport r = Gate("baseline.json", "current_noisy.json");

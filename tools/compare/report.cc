@@ -32,6 +32,10 @@ std::string OptPercent(const std::optional<double>& v) {
 std::string OptP(const std::optional<double>& v) { return v ? Printf("%.4f", *v) : "n/a"; }
 
 json JsonOpt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+// A number for JSON output: null instead of NaN/Infinity (which nlohmann would print as null
+// anyway, but say so).
+json JsonFinite(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+std::string CvPercent(double cv) { return Printf("%.2f", cv * 100); }
 
 Color VerdictColor(Verdict v) {
   switch (v) {
@@ -341,6 +345,80 @@ std::string RenderGate(const GateReport& report, const RenderOptions& options) {
     const char* code = report.exit_code == kExitPass ? "\033[32m" : "\033[31m";
     out += "\ngate: " + (color ? std::string(code) + verdict + "\033[0m" : verdict) + "\n";
   }
+  return out;
+}
+
+std::string RenderStability(const StabilityReport& report, const RenderOptions& options) {
+  const std::string cases = std::to_string(report.rows.size());
+  if (options.format == OutputFormat::kJson) {
+    json rows = json::array();
+    for (const StabilityRow& r : report.rows) {
+      json runs = json::array();
+      for (size_t i = 0; i < r.runs.size(); ++i) {
+        const StabilityRun& run = r.runs[i];
+        runs.push_back({{"source", i < report.sources.size() ? report.sources[i] : ""},
+                        {"kv_median", JsonFinite(run.kv_median)},
+                        {"redis_median", JsonFinite(run.redis_median)},
+                        {"ratio_median", JsonFinite(run.ratio_median)},
+                        {"ratios", run.ratios}});
+      }
+      rows.push_back({{"case", r.case_name},
+                      {"runs", runs},
+                      {"kv_cv", JsonFinite(r.kv_cv)},
+                      {"redis_cv", JsonFinite(r.redis_cv)},
+                      {"ratio_cv", JsonFinite(r.ratio_cv)},
+                      {"ratio_steadier", r.ratio_cv < r.kv_cv}});
+    }
+    json skipped = json::array();
+    for (const StabilitySkip& s : report.skipped) {
+      skipped.push_back({{"case", s.case_name}, {"reason", s.reason}});
+    }
+    json out = {{"schema", "kv-compare-stability"},
+                {"schema_version", kReportSchemaVersion},
+                {"metric", report.metric},
+                {"sources", report.sources},
+                {"cases", rows},
+                {"summary",
+                 {{"cases", report.rows.size()},
+                  {"median_kv_cv", JsonFinite(report.median_kv_cv)},
+                  {"median_redis_cv", JsonFinite(report.median_redis_cv)},
+                  {"median_ratio_cv", JsonFinite(report.median_ratio_cv)},
+                  {"ratio_steadier", report.ratio_steadier}}},
+                {"skipped", skipped},
+                {"warnings", report.warnings}};
+    return out.dump(2) + "\n";
+  }
+  Table table({{"case"},
+               {"runs", Align::kRight},
+               {"kv CV %", Align::kRight},
+               {"redis CV %", Align::kRight},
+               {"ratio CV %", Align::kRight}});
+  for (const StabilityRow& r : report.rows) {
+    table.AddRow({{r.case_name},
+                  {std::to_string(r.runs.size())},
+                  {CvPercent(r.kv_cv)},
+                  {CvPercent(r.redis_cv)},
+                  {CvPercent(r.ratio_cv), r.ratio_cv < r.kv_cv ? Color::kGreen : Color::kNone}});
+  }
+  std::string sources;
+  for (const std::string& s : report.sources) sources += (sources.empty() ? "" : ", ") + s;
+  std::string title = "kv-compare stability (" + report.metric + ", " +
+                      std::to_string(report.sources.size()) + " runs): " + sources;
+  bool markdown = options.format == OutputFormat::kMarkdown;
+  std::string out = markdown ? "## " + title + "\n\n" : title + "\n\n";
+  out += Render(table, options);
+  out +=
+      "\nCV = standard deviation ÷ mean over the runs of each run's median (kv, redis) or median "
+      "per-repetition kv÷redis ratio. A ratio CV below the kv CV: the same-run ratio is steadier "
+      "than kv-server's raw throughput.\n";
+  std::vector<std::string> skipped;
+  for (const StabilitySkip& s : report.skipped) skipped.push_back(s.case_name + ": " + s.reason);
+  out += ListItems("Skipped (not usable in every run)", skipped, options);
+  out += ListItems("Warnings", report.warnings, options);
+  out += "\nmedian over " + cases + " cases: kv CV " + CvPercent(report.median_kv_cv) +
+         "%, redis CV " + CvPercent(report.median_redis_cv) + "%, ratio CV " +
+         CvPercent(report.median_ratio_cv) + "%; ratio CV < kv CV in " +
+         std::to_string(report.ratio_steadier) + " of " + cases + " cases\n";
   return out;
 }
 

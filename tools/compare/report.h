@@ -8,6 +8,7 @@
 #include "base/result.h"
 #include "tools/compare/compare.h"
 #include "tools/compare/gate.h"
+#include "tools/compare/stability.h"
 #include "tools/compare/vs_redis.h"
 
 namespace kv::compare {
@@ -31,6 +32,10 @@ struct DiffReport {
 std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& options);
 std::string RenderDiff(const DiffReport& report, const RenderOptions& options);
 std::string RenderGate(const GateReport& report, const RenderOptions& options);
+// Text/markdown: one row per case (case, runs, kv/redis/ratio CV %), the skipped cases, then a
+// last line with the median CVs and how many ratios were steadier than kv's raw throughput.
+// JSON: per case the per-run medians and the CVs (fractions); no NaN.
+std::string RenderStability(const StabilityReport& report, const RenderOptions& options);
 
 // Numbers as shown in tables: 4 significant figures at most, no exponent for benchmark ranges.
 std::string FormatNumber(double v);

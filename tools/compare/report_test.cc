@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -192,6 +194,82 @@ TEST(CompareReportTest, VsRedisJsonShape) {
                    *report->rows[0].ops_ratio);
   EXPECT_DOUBLE_EQ(doc["geomean"]["throughput_ratio_kv_over_redis"].get<double>(),
                    *report->geomean_ops_ratio);
+}
+
+StabilityReport ThreeRunStability() {
+  std::vector<ResultSet> runs = {LoadTestdata("stability_run1.json"),
+                                 LoadTestdata("stability_run2.json"),
+                                 LoadTestdata("stability_run3.json")};
+  auto report = Stability(runs);
+  EXPECT_TRUE(report.ok()) << report.error();
+  return report.ok() ? std::move(*report) : StabilityReport{};
+}
+
+TEST(CompareReportTest, StabilityMarkdownMatchesGolden) {
+  EXPECT_EQ(
+      RenderStability(ThreeRunStability(), {.format = OutputFormat::kMarkdown, .color = false}),
+      ReadTestdata("golden/stability_runs.md"));
+}
+
+TEST(CompareReportTest, StabilityTextIsAnAlignedTableThenTheSummaryLine) {
+  StabilityReport report = ThreeRunStability();
+  report.warnings.push_back("forced: something");
+  std::vector<std::string> lines =
+      Lines(RenderStability(report, {.format = OutputFormat::kText, .color = false}));
+  ASSERT_GE(lines.size(), 6u);
+  EXPECT_EQ(lines[0],
+            "kv-compare stability (items_per_second, 3 runs): stability_run1.json, "
+            "stability_run2.json, stability_run3.json");
+  EXPECT_EQ(lines[2], "case                      runs  kv CV %  redis CV %  ratio CV %");
+  EXPECT_EQ(lines[3], "------------------------  ----  -------  ----------  ----------");
+  EXPECT_EQ(lines[4], "SET/clients:1/pipeline:1     3    10.00       10.00        0.00");
+  EXPECT_EQ(lines[5], "GET/clients:1/pipeline:1     3     0.00       22.18       32.78");
+  EXPECT_EQ(lines.back(),
+            "median over 2 cases: kv CV 5.00%, redis CV 16.09%, ratio CV 16.39%; ratio CV < kv CV "
+            "in 1 of 2 cases");
+  bool saw_warning = false;
+  for (const std::string& line : lines) saw_warning |= line == "  forced: something";
+  EXPECT_TRUE(saw_warning);
+  std::string coloured = RenderStability(report, {.format = OutputFormat::kText, .color = true});
+  EXPECT_NE(coloured.find("\033[32m      0.00\033[0m"), std::string::npos);  // SET's steadier ratio
+  EXPECT_EQ(coloured.find("\033[32m     32.78"), std::string::npos);
+}
+
+TEST(CompareReportTest, StabilityJsonHasPerRunValuesAndNoNaN) {
+  StabilityReport report = ThreeRunStability();
+  json doc = json::parse(RenderStability(report, {.format = OutputFormat::kJson, .color = false}));
+  EXPECT_EQ(doc["schema"], "kv-compare-stability");
+  EXPECT_EQ(doc["schema_version"], 1);
+  EXPECT_EQ(doc["metric"], "items_per_second");
+  EXPECT_EQ(doc["sources"].size(), 3u);
+  ASSERT_EQ(doc["cases"].size(), 2u);
+  const json& set = doc["cases"][0];
+  EXPECT_EQ(set["case"], "SET/clients:1/pipeline:1");
+  ASSERT_EQ(set["runs"].size(), 3u);
+  EXPECT_EQ(set["runs"][1]["source"], "stability_run2.json");
+  EXPECT_EQ(set["runs"][1]["kv_median"], 20000.0);
+  EXPECT_EQ(set["runs"][1]["redis_median"], 16000.0);
+  EXPECT_EQ(set["runs"][1]["ratio_median"], 1.25);
+  EXPECT_EQ(set["runs"][1]["ratios"], 3);
+  EXPECT_DOUBLE_EQ(set["kv_cv"].get<double>(), report.rows[0].kv_cv);
+  EXPECT_EQ(set["ratio_cv"], 0.0);
+  EXPECT_EQ(set["ratio_steadier"], true);
+  EXPECT_EQ(doc["cases"][1]["ratio_steadier"], false);
+  EXPECT_EQ(doc["summary"]["cases"], 2);
+  EXPECT_EQ(doc["summary"]["ratio_steadier"], 1);
+  EXPECT_DOUBLE_EQ(doc["summary"]["median_ratio_cv"].get<double>(), report.median_ratio_cv);
+  ASSERT_EQ(doc["skipped"].size(), 2u);
+  EXPECT_EQ(doc["skipped"][1]["case"], "DEL/clients:1/pipeline:1");
+
+  // Should a non-finite number ever reach the renderer, it becomes null, never NaN.
+  report.rows[0].kv_cv = std::nan("");
+  report.median_kv_cv = std::numeric_limits<double>::infinity();
+  std::string text = RenderStability(report, {.format = OutputFormat::kJson, .color = false});
+  EXPECT_EQ(text.find("NaN"), std::string::npos);
+  EXPECT_EQ(text.find("Infinity"), std::string::npos);
+  json bad = json::parse(text);
+  EXPECT_TRUE(bad["cases"][0]["kv_cv"].is_null());
+  EXPECT_TRUE(bad["summary"]["median_kv_cv"].is_null());
 }
 
 }  // namespace

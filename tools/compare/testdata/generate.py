@@ -112,6 +112,15 @@ write("current_slow_machine.json",
                                 "server_cpu_us_per_op": 1.4}))
 noisy_kv = [0.80, 0.45, 1.15, 0.55, 1.10]
 write("current_noisy.json", doc(MACHINE_B, own_kv=noisy_kv))
+# Noisy everywhere except SET/clients:10/pipeline:16, which is clean and 20 % slower: evidence of a
+# regression that a noisy run still shows.
+noisy_slow = doc(MACHINE_B, own_kv=noisy_kv)
+clean_slow = doc(MACHINE_B, per_case_kv_scale={"SET/clients:10/pipeline:16": slow})
+swap = "kv/SET/clients:10/pipeline:16/"
+noisy_slow["benchmarks"] = [
+    b for b in noisy_slow["benchmarks"] if not b["name"].startswith(swap)] + [
+    b for b in clean_slow["benchmarks"] if b["name"].startswith(swap)]
+write("current_noisy_one_slow.json", noisy_slow)
 ctx = dict(CTX); ctx["grid"] = "clients=1,10,50;pipeline=1,16"
 write("current_other_grid.json", doc(MACHINE_B, ctx=ctx))
 reshaped = {k: v for k, v in CASES.items() if not k.startswith("GET")}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Proves the CI gate (issue 6): N gate runs on unchanged code (every failure is a false alarm) and
+# N runs with kv-server slowed by P % through its test knob --debug-slowdown-pct (every pass is a
+# miss), alternating, against the stored baseline. Prints the tally and keeps every run's JSON and
+# gate report under results/gate-proof/<timestamp>/ for kv-compare stability.
+#   scripts/gate-proof.sh [runs=10] [pct=15]
+# Environment: as scripts/gate.sh (KV_BUILD_DIR, KV_GATE_BASELINE, KV_GATE_POLICY, ...).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=${1:-10}
+pct=${2:-15}
+case "$runs$pct" in *[!0-9]*|"") echo "gate-proof: runs and pct must be numbers" >&2; exit 2;; esac
+if [ -n "${KV_BUILD_DIR:-}" ]; then build=$KV_BUILD_DIR
+elif [ -f build/ci/build.ninja ]; then build=build/ci
+else build=build/release; fi
+export KV_BUILD_DIR=$build
+
+dir=results/gate-proof/$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$dir"
+wrapper=$(mktemp -d)
+trap 'rm -rf "$wrapper"' EXIT
+# kv_bench starts "the kv-server binary"; this one is the same binary, slowed.
+cat > "$wrapper/kv-server" <<WRAP
+#!/bin/sh
+exec "$(pwd)/$build/kv-server" --debug-slowdown-pct $pct "\$@"
+WRAP
+chmod +x "$wrapper/kv-server"
+
+false_alarms=0
+detected=0
+for i in $(seq 1 "$runs"); do
+  for kind in unchanged slowed; do
+    extra=()
+    [ "$kind" = slowed ] && extra=("--kv_server_path=$wrapper/kv-server")
+    status=0
+    KV_GATE_OUT="$dir/$kind-$i.json" scripts/gate.sh "${extra[@]}" > "$dir/$kind-$i.txt" 2>&1 ||
+      status=$?
+    if [ "$status" -ge 2 ]; then
+      echo "gate-proof: run $kind-$i could not compare (exit $status):" >&2
+      tail -20 "$dir/$kind-$i.txt" >&2
+      exit 2
+    fi
+    if [ "$kind" = unchanged ] && [ "$status" -eq 1 ]; then false_alarms=$((false_alarms + 1)); fi
+    if [ "$kind" = slowed ] && [ "$status" -eq 1 ]; then detected=$((detected + 1)); fi
+    echo "gate-proof: $kind run $i: exit $status ($(grep -m1 -E '^(PASS|FAIL|gate:)' "$dir/$kind-$i.txt" | tail -1))"
+  done
+done
+echo "gate-proof: unchanged code: $false_alarms false regression(s) in $runs runs"
+echo "gate-proof: slowed by $pct %: $detected of $runs detected"
+echo "gate-proof: run-to-run variation of the unchanged runs:"
+"$build/kv-compare" stability "$dir"/unchanged-*.json
+echo "gate-proof: runs kept in $dir"
