@@ -26,10 +26,12 @@ function(kv_add_library name)
   kv_configure_target(kv_${name})
 endfunction()
 
-# kv_add_test(<name> SOURCES ... [DEPS ...] [LABELS ...]): a GoogleTest executable whose cases
-# are registered one by one with CTest (label "unit" unless LABELS says otherwise).
+# kv_add_test(<name> SOURCES ... [DEPS ...] [LABELS ...] [TIMEOUT s] [IO_BACKENDS]): a GoogleTest
+# executable whose cases are registered one by one with CTest (label "unit" unless LABELS says
+# otherwise). IO_BACKENDS: network tests that run once per kv-server I/O backend: the cases run
+# with KV_TEST_IO=epoll, and (where liburing is found) again as "<case>.uring" with KV_TEST_IO=uring.
 function(kv_add_test name)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "IO_BACKENDS" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
   endif()
@@ -39,6 +41,17 @@ function(kv_add_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main Threads::Threads)
   kv_configure_target(${name})
+  if(NOT ARG_IO_BACKENDS)
+    gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
+                         PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+    return()
+  endif()
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
-                       PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+                       PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
+                                  ENVIRONMENT KV_TEST_IO=epoll)
+  if(liburing_FOUND)
+    gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 TEST_SUFFIX .uring
+                         PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
+                                    ENVIRONMENT KV_TEST_IO=uring)
+  endif()
 endfunction()

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "resp/reply_writer.h"
 #include "server/connection_loop.h"
@@ -25,6 +26,37 @@ Connection::Connection(UniqueFd fd, ConnectionLoop* owner) : fd_(std::move(fd)),
 }
 
 void Connection::OnIo(uint32_t events) { owner_->OnClientIo(this, events); }
+void Connection::OnRecv(std::string_view data, bool more) {
+  owner_->OnClientRecv(this, data, more);
+}
+void Connection::OnRecvEnd(int result) { owner_->OnClientRecvEnd(this, result); }
+void Connection::OnSendDone(int result) { owner_->OnClientSendDone(this, result); }
+
+void Connection::AppendInput(std::string_view data) {
+  std::memcpy(in_.Prepare(data.size()), data.data(), data.size());
+  in_.Commit(data.size());
+}
+
+std::string_view Connection::NextSend() {
+  if (sending_pos_ < sending_.size()) {
+    return std::string_view(sending_).substr(sending_pos_);
+  }
+  if (out_.size() == out_pos_) return {};
+  // The in-flight buffer is fully sent: swap, keeping both capacities for the next replies.
+  sending_.swap(out_);
+  sending_pos_ = out_pos_;
+  out_.clear();
+  out_pos_ = 0;
+  return std::string_view(sending_).substr(sending_pos_);
+}
+
+void Connection::SendDone(size_t n) {
+  sending_pos_ += n;
+  if (sending_pos_ < sending_.size()) return;
+  sending_.clear();
+  sending_pos_ = 0;
+  if (sending_.capacity() > kKeepOutputCapacity) std::string().swap(sending_);
+}
 
 Connection::IoStatus Connection::Read(size_t* bytes) {
   *bytes = 0;
@@ -98,7 +130,7 @@ bool Connection::RunBatch(CommandProcessor& processor, const Config& config, int
   }
   input_stalled_ = false;
   while (!in_.empty()) {
-    if (out_.size() >= kOutputLimit) {
+    if (out_.size() + (sending_.size() - sending_pos_) >= kOutputLimit) {
       input_stalled_ = true;
       break;
     }
@@ -124,7 +156,7 @@ bool Connection::RunBatch(CommandProcessor& processor, const Config& config, int
   }
   if (in_.capacity() > kKeepInputCapacity) in_.ReleaseIfEmpty();
   session_.query_buffer_bytes = in_.size();
-  session_.output_buffer_bytes = out_.size();
+  session_.output_buffer_bytes = pending_output();
   size_t limit =
       pre_auth_ ? kPreAuthQueryBufferLimit : static_cast<size_t>(config.client_query_buffer_limit);
   return in_.size() <= limit;

@@ -1,5 +1,6 @@
-// Connection: one client socket with its session, query buffer, RESP parser and output buffer.
-// It knows how to read, run a batch of requests and write; ConnectionLoop decides when.
+// Connection: one client socket with its session, query buffer, RESP parser and output buffers.
+// It knows how to read (or take received data), run a batch of requests and write (or hand out
+// the next send); ConnectionLoop decides when.
 #pragma once
 
 #include <atomic>
@@ -34,12 +35,26 @@ class Connection final : public IoHandler {
   Connection& operator=(const Connection&) = delete;
 
   void OnIo(uint32_t events) override;
+  void OnRecv(std::string_view data, bool more) override;
+  void OnRecvEnd(int result) override;
+  void OnSendDone(int result) override;
 
   enum class IoStatus { kOk, kAgain, kEof, kError };
   // Reads once (16 KB, or what a large pending bulk needs) into the query buffer.
   IoStatus Read(size_t* bytes);
   // Writes pending output until done or the socket is full. kOk: all written; kAgain: some left.
   IoStatus Write(size_t* bytes);
+
+  // Completion backends. Appends received bytes to the query buffer.
+  void AppendInput(std::string_view data);
+  // The bytes to send next: the unsent rest of the buffer in flight, else the queued replies
+  // (swapped into the in-flight buffer, so replies produced meanwhile queue behind them). Empty
+  // when there is nothing to send. The view stays valid until SendDone.
+  std::string_view NextSend();
+  // n bytes of the in-flight buffer were sent.
+  void SendDone(size_t n);
+  // Whether part of the in-flight buffer is still unsent (after a short send): it goes first.
+  bool partly_sent() const { return sending_pos_ < sending_.size(); }
 
   // Runs the complete requests in the query buffer, appending replies to the output buffer. Stops
   // early when output reaches kOutputLimit (input_stalled() tells), at a protocol error or a
@@ -54,7 +69,8 @@ class Connection final : public IoHandler {
   int fd() const { return fd_.get(); }
   ConnectionLoop* owner() const { return owner_; }
   Session& session() { return session_; }
-  size_t pending_output() const { return out_.size() - out_pos_; }
+  // Replies not yet written: queued plus (completion backends) in flight.
+  size_t pending_output() const { return out_.size() - out_pos_ + sending_.size() - sending_pos_; }
   bool input_stalled() const { return input_stalled_; }
   size_t query_buffer_size() const { return in_.size(); }
 
@@ -65,6 +81,14 @@ class Connection final : public IoHandler {
   bool closing = false;        // no more input: close once the output is written
   uint32_t interest = 0;       // what the poller watches now
   int64_t last_active_ms = 0;  // wall clock of the last batch, for --timeout
+  // Completion backends, owned by the loop thread.
+  bool recv_armed = false;       // a multishot receive is in the kernel (its end not yet seen)
+  bool recv_cancelling = false;  // its cancel was requested
+  bool send_in_flight = false;   // a send is in the kernel
+  bool peer_eof = false;         // the peer closed its side (close once input and output are done)
+  bool new_input = false;        // data arrived since the last batch
+  bool dirty = false;            // listed for this round's Process/Settle
+  bool closed = false;           // closed: only waits for its operations to end
 
  private:
   UniqueFd fd_;
@@ -74,6 +98,8 @@ class Connection final : public IoHandler {
   resp::RequestParser parser_;
   std::string out_;
   size_t out_pos_ = 0;
+  std::string sending_;  // completion backends: the buffer of the send in flight
+  size_t sending_pos_ = 0;
   bool pre_auth_ = false;
   bool input_stalled_ = false;
 };

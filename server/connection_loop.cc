@@ -38,12 +38,16 @@ class ConnectionLoop::ListenHandler final : public IoHandler {
 };
 
 ConnectionLoop::ConnectionLoop(int index, NetShared* shared, std::unique_ptr<EventLoop> loop)
-    : index_(index), shared_(shared), loop_(std::move(loop)) {}
+    : index_(index), shared_(shared), loop_(std::move(loop)), completions_(loop_->completions()) {}
 
-ConnectionLoop::~ConnectionLoop() = default;
+ConnectionLoop::~ConnectionLoop() {
+  // The poller goes first: closing an io_uring ends every operation before the connection buffers
+  // they use are freed.
+  loop_.reset();
+}
 
 Result<std::unique_ptr<ConnectionLoop>> ConnectionLoop::Create(int index, NetShared* shared) {
-  auto loop = EventLoop::Create(shared->config->io, kTickMs);
+  auto loop = EventLoop::Create(shared->io, kTickMs);
   if (!loop) return Error{loop.error()};
   return std::unique_ptr<ConnectionLoop>(new ConnectionLoop(index, shared, std::move(*loop)));
 }
@@ -80,12 +84,14 @@ Status ConnectionLoop::Run() {
     }
     Result<EventLoop::Round> round = loop_->RunOnce(timeout_ms);
     if (!round) return Error{round.error()};
+    if (completions_) ProcessDirty();
     if (inbox_pending_.load(std::memory_order_acquire)) OnWake();
     if (round->ticked) OnTick();
     if (!draining_ && shared_->shutting_down.load(std::memory_order_acquire)) {
       BeginDrain();
       drain_deadline = MonotonicMs() + kDrainTimeoutMs;
     }
+    if (completions_) Reap();
   }
   if (!connections_.empty()) {
     shared_->logger->Warning("Closing " + std::to_string(connections_.size()) +
@@ -93,6 +99,15 @@ Status ConnectionLoop::Run() {
   }
   while (!connections_.empty()) Close(connections_.begin()->second.get());
   OnWake();  // closes clients handed over during the drain
+  // Completions: wait (bounded) for the cancelled operations to end; the ring's exit ends any
+  // stragglers before their buffers are freed (see the destructor).
+  int64_t reap_deadline = MonotonicMs() + kDrainTimeoutMs;
+  while (completions_ && !zombies_.empty() && MonotonicMs() < reap_deadline) {
+    Result<EventLoop::Round> round = loop_->RunOnce(100);
+    if (!round) return Error{round.error()};
+    ProcessDirty();
+    Reap();
+  }
   return {};
 }
 
@@ -204,6 +219,13 @@ void ConnectionLoop::Register(std::unique_ptr<Connection> c) {
     Close(raw);
     return;
   }
+  if (completions_) {
+    Settle(raw);  // starts the receive
+    if (shared_->logger->Enabled(LogLevel::kVerbose)) {
+      shared_->logger->Verbose("Accepted " + raw->session().addr);
+    }
+    return;
+  }
   if (Status s = loop_->Watch(raw->fd(), kPollIn, raw); !s) {
     shared_->logger->Warning("Cannot watch client: " + s.error());
     Close(raw);
@@ -254,6 +276,76 @@ void ConnectionLoop::OnClientIo(Connection* c, uint32_t events) {
   Settle(c);
 }
 
+void ConnectionLoop::MarkDirty(Connection* c) {
+  if (c->dirty) return;
+  c->dirty = true;
+  dirty_.push_back(c);
+}
+
+void ConnectionLoop::OnClientRecv(Connection* c, std::string_view data, bool more) {
+  if (!more) {
+    c->recv_armed = false;
+    c->recv_cancelling = false;
+  }
+  if (c->closed) return;
+  AddBytes(net_in_, data.size());
+  if (!c->closing) {
+    // Received bytes are never dropped, even after a cancel was requested (back-pressure).
+    c->AppendInput(data);
+    c->new_input = true;
+  }
+  MarkDirty(c);
+}
+
+void ConnectionLoop::OnClientRecvEnd(Connection* c, int result) {
+  c->recv_armed = false;
+  c->recv_cancelling = false;
+  if (c->closed) return;
+  if (result == 0) {
+    c->peer_eof = true;
+  } else if (result != -ENOBUFS && result != -ECANCELED) {
+    Close(c);  // ECONNRESET and friends
+    return;
+  }
+  // Out of buffers or cancelled: Settle re-arms once that is wanted (the buffers handed out this
+  // round are returned before the next submission).
+  MarkDirty(c);
+}
+
+void ConnectionLoop::OnClientSendDone(Connection* c, int result) {
+  c->send_in_flight = false;
+  if (c->closed) return;
+  if (result <= 0) {
+    Close(c);  // EPIPE, ECONNRESET
+    return;
+  }
+  AddBytes(net_out_, static_cast<size_t>(result));
+  c->SendDone(static_cast<size_t>(result));
+  MarkDirty(c);
+}
+
+void ConnectionLoop::ProcessDirty() {
+  // Process and Settle never add to dirty_ (only the completion handlers do).
+  for (Connection* c : dirty_) {
+    c->dirty = false;
+    if (c->closed) continue;
+    if (!c->closing && (c->new_input || c->input_stalled()) && c->pending_output() < kOutputLimit) {
+      c->new_input = false;
+      if (!Process(c)) continue;
+    }
+    // Half-closed: once every request that arrived has run, finish the replies, then close.
+    if (c->peer_eof && !c->new_input && !c->input_stalled()) c->closing = true;
+    Settle(c);
+  }
+  dirty_.clear();
+}
+
+void ConnectionLoop::Reap() {
+  std::erase_if(zombies_, [](const std::unique_ptr<Connection>& c) {
+    return !c->recv_armed && !c->send_in_flight;
+  });
+}
+
 bool ConnectionLoop::Process(Connection* c) {
   while (true) {
     int64_t now = NowMs();
@@ -290,6 +382,29 @@ bool ConnectionLoop::Process(Connection* c) {
 }
 
 bool ConnectionLoop::Flush(Connection* c) {
+  if (completions_) {
+    // At most one send in flight: replies produced meanwhile queue behind it, in order.
+    if (c->closed) return false;
+    if (c->send_in_flight) return true;
+    if (c->pending_output() >= kOutputLimit && !c->partly_sent()) {
+      // A large batch (>= 64 KB): write it now as far as the socket takes it, as epoll does, so a
+      // pipeline of big replies runs at the socket's pace instead of one send per round. One
+      // syscall per 64 KB or more; nothing is in flight, so byte order holds.
+      size_t n = 0;
+      Connection::IoStatus status = c->Write(&n);
+      AddBytes(net_out_, n);
+      if (status == Connection::IoStatus::kError) {
+        Close(c);
+        return false;
+      }
+    }
+    std::string_view next = c->NextSend();
+    if (!next.empty()) {
+      loop_->QueueSend(c->fd(), next, c);
+      c->send_in_flight = true;
+    }
+    return true;
+  }
   if (c->pending_output() == 0) return true;
   size_t n = 0;
   Connection::IoStatus status = c->Write(&n);
@@ -301,7 +416,32 @@ bool ConnectionLoop::Flush(Connection* c) {
   return true;
 }
 
+bool ConnectionLoop::SettleCompletions(Connection* c) {
+  if (!Flush(c)) return false;
+  // Flush may have written a large batch at once: resume the requests it held back.
+  if (c->input_stalled() && !c->closing && c->pending_output() < kOutputLimit) {
+    if (!Process(c)) return false;
+  }
+  size_t pending = c->pending_output();
+  if (c->closing && pending == 0) {
+    Close(c);
+    return false;
+  }
+  bool want_recv =
+      !c->closing && !c->peer_eof && !draining_ && pending < kOutputLimit && !c->input_stalled();
+  if (want_recv && !c->recv_armed) {
+    loop_->StartRecv(c->fd(), c);
+    c->recv_armed = true;
+  } else if (!want_recv && c->recv_armed && !c->recv_cancelling) {
+    // Back-pressure or closing: stop receiving; data already received is still taken.
+    loop_->CancelRecv(c);
+    c->recv_cancelling = true;
+  }
+  return true;
+}
+
 bool ConnectionLoop::Settle(Connection* c) {
+  if (completions_) return SettleCompletions(c);
   size_t pending = c->pending_output();
   if (c->closing && pending == 0) {
     Close(c);
@@ -321,13 +461,25 @@ bool ConnectionLoop::Settle(Connection* c) {
 }
 
 void ConnectionLoop::Close(Connection* c) {
+  if (c->closed) return;
+  c->closed = true;
   uint64_t id = c->session().id;
-  loop_->Unwatch(c->fd());
+  if (!completions_) loop_->Unwatch(c->fd());
   {
     std::lock_guard<ServerLock> guard(shared_->lock);
     shared_->clients.erase(id);
   }
-  connections_.erase(id);  // closes the socket
+  auto it = connections_.find(id);
+  if (completions_) {
+    // The socket stays open until its last completion: no operation can hit a reused fd.
+    if (c->recv_armed || c->send_in_flight) loop_->CancelAll(c->fd());
+    if (it != connections_.end()) {
+      zombies_.push_back(std::move(it->second));
+      connections_.erase(it);
+    }
+    return;
+  }
+  if (it != connections_.end()) connections_.erase(it);  // closes the socket
 }
 
 void ConnectionLoop::OnTick() {

@@ -7,6 +7,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -40,6 +42,7 @@ class ServerLock {
 struct NetShared {
   NetShared(Config* c, Logger* l, bool threaded) : config(c), logger(l), lock(threaded) {}
   Config* config;
+  std::string io = "epoll";  // the resolved I/O backend of every loop ("epoll" or "uring")
   Logger* logger;
   CommandProcessor* processor = nullptr;
   ServerLock lock;
@@ -89,8 +92,12 @@ class ConnectionLoop {
   uint64_t net_output_bytes() const { return net_out_.load(std::memory_order_relaxed); }
   std::string_view backend() const { return loop_->backend(); }
 
-  // Called by Connection::OnIo.
+  // Called by Connection::OnIo (readiness backends).
   void OnClientIo(Connection* c, uint32_t events);
+  // Called by Connection's completion handlers (completion backends).
+  void OnClientRecv(Connection* c, std::string_view data, bool more);
+  void OnClientRecvEnd(Connection* c, int result);
+  void OnClientSendDone(Connection* c, int result);
 
  private:
   class ListenHandler;
@@ -101,10 +108,21 @@ class ConnectionLoop {
   // Runs requests and writes replies, repeating while output drains and input is waiting.
   // Returns false when c was closed.
   bool Process(Connection* c);
+  // Writes pending output (readiness) or queues the next send (completions). Returns false when c
+  // was closed.
   bool Flush(Connection* c);
-  // Closes when done, otherwise updates poller interest. Returns false when c was closed.
+  // Closes when done, otherwise updates poller interest (readiness) or starts/cancels the receive
+  // and queues the next send (completions). Returns false when c was closed.
   bool Settle(Connection* c);
+  bool SettleCompletions(Connection* c);
+  // Readiness: unwatches and destroys c. Completions: cancels its operations and keeps it (as a
+  // zombie) until they have all ended; Reap destroys it then.
   void Close(Connection* c);
+  // Completions: remembers c for ProcessDirty at the end of the round.
+  void MarkDirty(Connection* c);
+  // Completions: runs the requests that arrived this round, queues replies, re-arms receives.
+  void ProcessDirty();
+  void Reap();
   void OnWake();
   void OnTick();
   void BeginDrain();
@@ -116,7 +134,12 @@ class ConnectionLoop {
   const int index_;
   NetShared* shared_;
   std::unique_ptr<EventLoop> loop_;
+  const bool completions_;
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
+  // Completions: connections touched this round; closed ones waiting for their operations' ends.
+  // Zombies are destroyed only after the round's ProcessDirty, so pointers in dirty_ stay valid.
+  std::vector<Connection*> dirty_;
+  std::vector<std::unique_ptr<Connection>> zombies_;
   // Loop 0: listeners and the loops clients are dealt to.
   std::vector<std::unique_ptr<ListenHandler>> listeners_;
   std::vector<ConnectionLoop*> loops_;

@@ -9,17 +9,68 @@
 #include <cstring>
 #include <string>
 
+#include "server/event_loop_epoll.h"
+#ifdef KV_HAVE_URING
+#include "server/event_loop_uring.h"
+#endif
+
 namespace kv::server {
 namespace {
 
 constexpr size_t kMaxEventsPerRound = 256;
+// Whether --io auto picks io_uring where it works: it uses fewer syscalls per request (measured in
+// docs/DESIGN.md, "io_uring backend").
+[[maybe_unused]] constexpr bool kAutoPrefersUring = true;
 
 Error SysError(const char* what) { return Error{std::string(what) + ": " + std::strerror(errno)}; }
 
 }  // namespace
 
+Result<std::string> ResolveIoBackend(std::string_view io, std::string* note) {
+  note->clear();
+  if (io != "auto" && io != "epoll" && io != "uring") {
+    return Error{"unknown I/O backend '" + std::string(io) + "'"};
+  }
+  if (io == "epoll") return std::string("epoll");
+#ifdef KV_HAVE_URING
+  if (io == "auto" && !kAutoPrefersUring) return std::string("epoll");
+  Status probe = UringPoller::Probe();
+  if (probe.ok()) return std::string("uring");
+  if (io == "uring") return Error{"io_uring backend unavailable: " + probe.error()};
+  *note = "io_uring unavailable (" + probe.error() + "), using epoll";
+  return std::string("epoll");
+#else
+  if (io == "uring") return Error{"io_uring backend not built (use --io epoll or --io auto)"};
+  return std::string("epoll");
+#endif
+}
+
+Result<std::unique_ptr<Poller>> CreatePoller(std::string_view io) {
+  // "uring" is not probed here: ResolveIoBackend did that once for all loops.
+  std::string backend(io);
+  if (io != "uring") {
+    std::string note;
+    auto resolved = ResolveIoBackend(io, &note);
+    if (!resolved) return Error{resolved.error()};
+    backend = *resolved;
+  }
+#ifdef KV_HAVE_URING
+  if (backend == "uring") {
+    auto uring = UringPoller::Create();
+    if (!uring) return Error{"io_uring backend unavailable: " + uring.error()};
+    return std::unique_ptr<Poller>(std::move(*uring));
+  }
+#else
+  if (backend == "uring") return Error{"io_uring backend not built (use --io epoll or --io auto)"};
+#endif
+  auto epoll = EpollPoller::Create();
+  if (!epoll) return Error{epoll.error()};
+  return std::unique_ptr<Poller>(std::move(*epoll));
+}
+
 EventLoop::EventLoop(std::unique_ptr<Poller> poller, UniqueFd wake_fd, UniqueFd timer_fd)
     : poller_(std::move(poller)),
+      completions_(poller_->completions()),
       wake_fd_(std::move(wake_fd)),
       timer_fd_(std::move(timer_fd)),
       events_(kMaxEventsPerRound) {}
@@ -89,7 +140,21 @@ Result<EventLoop::Round> EventLoop::RunOnce(int timeout_ms) {
       }
       round.ticked = true;
     } else {
-      static_cast<IoHandler*>(ev.tag)->OnIo(ev.events);
+      auto* handler = static_cast<IoHandler*>(ev.tag);
+      switch (ev.kind) {
+        case EventKind::kReady:
+          handler->OnIo(ev.events);
+          break;
+        case EventKind::kRecv:
+          handler->OnRecv(std::string_view(ev.data, static_cast<size_t>(ev.result)), ev.more);
+          break;
+        case EventKind::kRecvEnd:
+          handler->OnRecvEnd(ev.result);
+          break;
+        case EventKind::kSendDone:
+          handler->OnSendDone(ev.result);
+          break;
+      }
     }
   }
   return round;

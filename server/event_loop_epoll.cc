@@ -1,4 +1,4 @@
-// EpollPoller implementation and the backend factory.
+// EpollPoller implementation.
 #include "server/event_loop_epoll.h"
 
 #include <cerrno>
@@ -51,14 +51,6 @@ Result<int> EpollPoller::Wait(int timeout_ms, std::span<PollEvent> events) {
     events[i] = PollEvent{buffer_[i].data.ptr, out};
   }
   return n;
-}
-
-Result<std::unique_ptr<Poller>> CreatePoller(std::string_view io) {
-  if (io == "uring") return Error{"io_uring backend not built (use --io epoll or --io auto)"};
-  if (io != "auto" && io != "epoll") return Error{"unknown I/O backend '" + std::string(io) + "'"};
-  auto epoll = EpollPoller::Create();
-  if (!epoll) return Error{epoll.error()};
-  return std::unique_ptr<Poller>(std::move(*epoll));
 }
 
 }  // namespace kv::server

@@ -84,6 +84,12 @@ Status Server::Start() {
   clock_gettime(CLOCK_REALTIME, &ts);
   start_time_ms_ = static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 
+  // Probed once for every loop; "auto" falls back to epoll with a log line.
+  std::string note;
+  auto io = ResolveIoBackend(config_->io, &note);
+  if (!io) return Error{io.error()};
+  if (!note.empty()) logger_->Warning(note);
+  shared_.io = *io;
   for (int i = 0; i < config_->threads; ++i) {
     auto loop = ConnectionLoop::Create(i, &shared_);
     if (!loop) return Error{loop.error()};

@@ -14,10 +14,16 @@
 
 namespace kv::test {
 
+// The flags that select the I/O backend named by $KV_TEST_IO ("--io <value>"; none when unset).
+// CTest runs the network tests once per backend this way. Where the named backend cannot run, a
+// global test environment skips every test of the binary (with the reason).
+std::vector<std::string> IoBackendArgs();
+
 // A running kv-server. The destructor sends SIGTERM, then SIGKILL after 5 s, and reaps it.
 class ServerProcess {
  public:
-  // Starts KV_SERVER_PATH --port 0 <args...> and waits up to 30 s for the ready line.
+  // Starts KV_SERVER_PATH --port 0 <IoBackendArgs()...> <args...> and waits up to 30 s for the
+  // ready line.
   static Result<std::unique_ptr<ServerProcess>> Start(const std::vector<std::string>& args);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;

@@ -3,6 +3,11 @@
 
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
+
+#include "server/event_loop_poller.h"
+
 namespace kv::robustness {
 
 std::string KvServerBinary() {
@@ -11,6 +16,36 @@ std::string KvServerBinary() {
 #else
   return "";
 #endif
+}
+
+namespace {
+
+// Skips every test when $KV_TEST_IO names a backend that cannot run here (see IoBackendArgs).
+class IoBackendEnvironment final : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    const char* io = std::getenv("KV_TEST_IO");
+    if (io == nullptr || *io == '\0') return;
+    std::string note;
+    auto backend = server::ResolveIoBackend(io, &note);
+    if (backend.ok()) return;
+    // gtest 1.12 reports tests skipped by an environment as passed: this line (gtest's own skip
+    // marker) makes CTest report them as skipped.
+    std::printf("[  SKIPPED ] every test: KV_TEST_IO=%s: %s\n", io, backend.error().c_str());
+    GTEST_SKIP() << "KV_TEST_IO=" << io << ": " << backend.error();
+  }
+};
+
+// Registered once per test binary (gtest owns the object).
+::testing::Environment* const kIoBackendEnvironment =
+    ::testing::AddGlobalTestEnvironment(new IoBackendEnvironment);
+
+}  // namespace
+
+std::vector<std::string> IoBackendArgs() {
+  const char* io = std::getenv("KV_TEST_IO");
+  if (io == nullptr || *io == '\0') return {};
+  return {"--io", io};
 }
 
 bool UnderSanitizer() {
@@ -40,7 +75,8 @@ void KvServerSuite::StartServer(const std::vector<std::string>& extra_args) {
   const ::testing::TestSuite* suite = ::testing::UnitTest::GetInstance()->current_test_suite();
   options.log_path = std::string("robustness-") + (suite ? suite->name() : "suite") + "-" +
                      std::to_string(getpid()) + ".log";
-  options.extra_args = extra_args;
+  options.extra_args = IoBackendArgs();
+  options.extra_args.insert(options.extra_args.end(), extra_args.begin(), extra_args.end());
   options.start_timeout = std::chrono::seconds(30);
   options.missing_hint = "build the kv-server target";
   auto started = fixtures::ServerProcess::Start(options);
@@ -49,6 +85,15 @@ void KvServerSuite::StartServer(const std::vector<std::string>& extra_args) {
     return;
   }
   ServerSlot() = std::move(*started);
+  // The per-backend copies must really exercise that backend: INFO names the one in use.
+  const std::vector<std::string> io = IoBackendArgs();
+  if (io.empty() || io[1] == "auto") return;
+  const std::string expected = io[1] == "uring" ? "io_backend:io_uring" : "io_backend:" + io[1];
+  auto client = fixtures::Client::Connect(ServerSlot()->endpoint());
+  ASSERT_TRUE(client.ok()) << client.error();
+  auto info = client->Call({"INFO", "server"});
+  ASSERT_TRUE(info.ok()) << info.error();
+  EXPECT_NE(info->str.find(expected + "\r\n"), std::string::npos) << info->str;
 }
 
 void KvServerSuite::TearDownTestSuite() {

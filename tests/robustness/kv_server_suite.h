@@ -17,12 +17,16 @@ namespace kv::robustness {
 
 // The kv-server binary under test (KV_SERVER_PATH from the build).
 std::string KvServerBinary();
+// The flags that select the I/O backend named by $KV_TEST_IO ("--io <value>"; none when unset).
+// Every suite's server gets them; CTest runs the suites once per backend. Where the named backend
+// cannot run, a global test environment skips every test of the binary (with the reason).
+std::vector<std::string> IoBackendArgs();
 
 class KvServerSuite : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { StartServer({}); }
   static void TearDownTestSuite();
-  // Starts the suite's server with extra flags (fails the suite on error).
+  // Starts the suite's server with IoBackendArgs() and extra flags (fails the suite on error).
   static void StartServer(const std::vector<std::string>& extra_args);
 
   void SetUp() override;
