@@ -23,7 +23,7 @@ struct Target {
   std::string version;                          // redis_version (or kv_version) from INFO
   std::string kv_version;                       // kv-server only
   std::string lock_release_sha;                 // redis: SHA1 of the compare-and-delete script
-  // bytes_per_key by value size: RSS growth / keys written, measured once at start-up (see
+  // bytes_per_key by value size: RSS growth / keys written (1M keys), measured once at start-up (see
   // MeasureBytesPerKey).
   std::map<int, double> bytes_per_key;
   std::map<int, double> used_memory_per_key;  // the server's own accounting, for reference
