@@ -3,6 +3,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <utility>
 #include <set>
 
 #include "stats/summary.h"
@@ -144,12 +146,15 @@ std::vector<Comparison> CompareRaw(const ResultSet& baseline, const ResultSet& c
   return rows;
 }
 
-std::vector<double> TargetRatios(const ResultSet& set, std::string_view case_name,
-                                 std::string_view metric) {
+namespace {
+
+// (repetition index, kv ÷ redis) for one case and metric, in kv's repetition order.
+std::vector<std::pair<int, double>> IndexedRatios(const ResultSet& set, std::string_view case_name,
+                                                  std::string_view metric) {
   std::string case_str(case_name);
   const Series* kv = set.Find(std::string(kKvTarget) + "/" + case_str);
   const Series* redis = set.Find(std::string(kRedisTarget) + "/" + case_str);
-  std::vector<double> ratios;
+  std::vector<std::pair<int, double>> ratios;
   if (kv == nullptr || redis == nullptr) return ratios;
   std::string key(metric);
   for (const Repetition& kv_rep : kv->repetitions) {
@@ -158,9 +163,40 @@ std::vector<double> TargetRatios(const ResultSet& set, std::string_view case_nam
     auto k = kv_rep.metrics.find(key);
     auto r = redis_rep->metrics.find(key);
     if (k == kv_rep.metrics.end() || r == redis_rep->metrics.end() || r->second == 0) continue;
-    ratios.push_back(k->second / r->second);
+    ratios.emplace_back(kv_rep.index, k->second / r->second);
   }
   return ratios;
+}
+
+}  // namespace
+
+std::vector<double> TargetRatios(const ResultSet& set, std::string_view case_name,
+                                 std::string_view metric) {
+  std::vector<double> ratios;
+  for (const auto& [index, ratio] : IndexedRatios(set, case_name, metric)) ratios.push_back(ratio);
+  return ratios;
+}
+
+std::vector<double> GeomeanRatios(const ResultSet& set, const std::vector<std::string>& cases,
+                                  std::string_view metric) {
+  // index -> (sum of logs, cases seen)
+  std::map<int, std::pair<double, size_t>> acc;
+  for (const std::string& c : cases) {
+    std::vector<std::pair<int, double>> ratios = IndexedRatios(set, c, metric);
+    if (ratios.empty()) return {};
+    for (const auto& [index, ratio] : ratios) {
+      if (!(ratio > 0) || !std::isfinite(ratio)) continue;
+      auto& [sum, n] = acc[index];
+      sum += std::log(ratio);
+      ++n;
+    }
+  }
+  std::vector<double> out;
+  for (const auto& [index, sum_n] : acc) {
+    if (sum_n.second != cases.size()) continue;  // only repetitions every case has
+    out.push_back(std::exp(sum_n.first / static_cast<double>(cases.size())));
+  }
+  return out;
 }
 
 std::vector<std::string> PairedCases(const ResultSet& set) {
@@ -195,6 +231,24 @@ std::vector<Comparison> CompareRatios(const ResultSet& baseline, const ResultSet
       row.mode = GateMode::kRatio;
       rows.push_back(std::move(row));
     }
+  }
+  for (const MetricPolicy& metric : policy.metrics) {
+    std::vector<std::string> common;
+    for (const std::string& case_name : cases) {
+      if (!TargetRatios(baseline, case_name, metric.name).empty() &&
+          !TargetRatios(current, case_name, metric.name).empty()) {
+        common.push_back(case_name);
+      }
+    }
+    if (common.size() < 2) continue;
+    std::vector<double> bv = GeomeanRatios(baseline, common, metric.name);
+    std::vector<double> cv = GeomeanRatios(current, common, metric.name);
+    if (bv.empty() || cv.empty()) continue;
+    Comparison row = CompareSamples(bv, cv, metric, policy);
+    row.benchmark = std::string(kAllCasesRow);
+    row.mode = GateMode::kRatio;
+    if (row.note.empty()) row.note = std::to_string(common.size()) + " cases";
+    rows.push_back(std::move(row));
   }
   return rows;
 }

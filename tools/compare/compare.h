@@ -60,8 +60,19 @@ std::vector<double> TargetRatios(const ResultSet& set, std::string_view case_nam
 // Cases X that have both kv/X and redis/X in `set`, in file order.
 std::vector<std::string> PairedCases(const ResultSet& set);
 
+// The name of the ratio row that summarises every case (see GeomeanRatios).
+inline constexpr std::string_view kAllCasesRow = "all cases (geometric mean)";
+
+// Per repetition index present in every one of `cases`: the geometric mean over the cases of
+// that repetition's kv/X ÷ redis/X ratio. One case's repetition spreads by ~10-20 % on a busy
+// 2-core machine; the mean over 16 cases spreads ~4 times less, so a slowdown of the whole server
+// is judged even when single cases are too noisy. Empty when a case has no ratio.
+std::vector<double> GeomeanRatios(const ResultSet& set, const std::vector<std::string>& cases,
+                                  std::string_view metric);
+
 // Ratio rows: every case paired in either file × every policy metric; "new"/"missing" when only
-// one file has the pair.
+// one file has the pair. Then, per metric, one kAllCasesRow row over the cases paired in both
+// files (when there are at least two).
 std::vector<Comparison> CompareRatios(const ResultSet& baseline, const ResultSet& current,
                                       const Policy& policy);
 

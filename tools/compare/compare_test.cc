@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "tools/compare/test_util.h"
 
 namespace kv::compare {
@@ -180,11 +182,43 @@ TEST(CompareRatioTest, RatioRowsCancelTheMachine) {
     }
   }
   std::vector<Comparison> ratios = CompareRatios(baseline, current, DefaultPolicy());
-  EXPECT_EQ(ratios.size(), 14u);  // 3 cases × their metrics (GET has no bytes_per_key)
+  // 3 cases × their metrics (GET has no bytes_per_key), then one all-cases row per metric.
+  EXPECT_EQ(ratios.size(), 19u);
+  EXPECT_EQ(ratios.back().benchmark, kAllCasesRow);
   for (const Comparison& c : ratios) {
     EXPECT_EQ(c.mode, GateMode::kRatio);
     EXPECT_EQ(c.verdict, Verdict::kUnchanged) << c.benchmark << " " << c.metric;
   }
+}
+
+TEST(CompareRatioTest, AllCasesRowIsTheGeometricMeanPerRepetition) {
+  // current_kv_slow: SET/clients:1/pipeline:1 is 20 % slower in every repetition, the other two
+  // cases are unchanged, so each repetition's mean over 3 cases moves by exactly 0.8^(1/3).
+  ResultSet baseline = LoadTestdata("baseline.json");
+  ResultSet current = LoadTestdata("current_kv_slow.json");
+  const std::vector<std::string> cases = PairedCases(baseline);
+  ASSERT_EQ(cases.size(), 3u);
+  std::vector<double> before = GeomeanRatios(baseline, cases, "items_per_second");
+  std::vector<double> after = GeomeanRatios(current, cases, "items_per_second");
+  ASSERT_EQ(before.size(), 5u);
+  ASSERT_EQ(after.size(), 5u);
+  for (size_t i = 0; i < before.size(); ++i) {
+    double product = 1;
+    for (const std::string& c : cases) product *= TargetRatios(baseline, c, "items_per_second")[i];
+    EXPECT_NEAR(before[i], std::cbrt(product), 1e-12);
+    EXPECT_NEAR(after[i] / before[i], std::cbrt(0.8), 1e-12);
+  }
+  const Comparison* row = nullptr;
+  std::vector<Comparison> rows = CompareRatios(baseline, current, DefaultPolicy());
+  for (const Comparison& c : rows) {
+    if (c.benchmark == kAllCasesRow && c.metric == "items_per_second") row = &c;
+  }
+  ASSERT_NE(row, nullptr);
+  ASSERT_TRUE(row->change.has_value());
+  EXPECT_NEAR(*row->change, std::cbrt(0.8) - 1, 1e-9);  // -7.2 %: below the 10 % threshold
+  EXPECT_EQ(row->verdict, Verdict::kUnchanged);
+  // A case missing from one run leaves the mean undefined rather than biased.
+  EXPECT_TRUE(GeomeanRatios(baseline, {cases[0], "NOPE/clients:1"}, "items_per_second").empty());
 }
 
 TEST(CompareCheckComparableTest, SameSettingsCompare) {

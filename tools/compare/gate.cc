@@ -57,6 +57,10 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
 
   size_t gated_compared = 0;
   size_t noisy = 0;
+  // Clean all-cases rows (every gated metric's) judge the whole server even when single cases
+  // are too noisy.
+  bool suite_rows = false;
+  bool suite_noisy = false;
   size_t too_few = 0;
   std::string too_few_example;
   for (Comparison& c : rows) {
@@ -72,6 +76,10 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
       if (!enough && too_few++ == 0) {
         too_few_example = RowLabel(cmp) + " has " + std::to_string(cmp.n_baseline) +
                           " (baseline) and " + std::to_string(cmp.n_current) + " (current)";
+      }
+      if (cmp.benchmark == kAllCasesRow) {
+        suite_rows = true;
+        if (cmp.verdict == Verdict::kNoisy) suite_noisy = true;
       }
       if (cmp.verdict == Verdict::kNoisy) {
         ++noisy;
@@ -95,7 +103,8 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
   // significantly is evidence all the same: too much noise only makes a run without regressions
   // inconclusive (decided below, after the targets).
   std::string too_noisy;
-  if (gated_compared > 0 && static_cast<double>(noisy) >
+  const bool suite_judged = suite_rows && !suite_noisy;
+  if (!suite_judged && gated_compared > 0 && static_cast<double>(noisy) >
                                 static_cast<double>(gated_compared) * policy.max_noisy_fraction) {
     too_noisy =
         ("too noisy to judge: " + std::to_string(noisy) + " of " + std::to_string(gated_compared) +

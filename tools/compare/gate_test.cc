@@ -33,7 +33,8 @@ TEST(CompareGateTest, UnchangedCodePasses) {
       EXPECT_EQ(row.comparison.mode, GateMode::kRatio);  // default: ratio gates, raw reported
     }
   }
-  EXPECT_EQ(gated, 5u);  // items_per_second × 3 cases + bytes_per_key × 2
+  // items_per_second × 3 cases + bytes_per_key × 2, plus the all-cases row of each.
+  EXPECT_EQ(gated, 7u);
 }
 
 TEST(CompareGateTest, SlowerKvServerFails) {
@@ -80,22 +81,22 @@ TEST(CompareGateTest, NoisySeriesAreReportedNotFailed) {
 
 TEST(CompareGateTest, CleanRegressionFailsEvenWhenTheRunIsMostlyNoisy) {
   Policy strict = DefaultPolicy();
-  strict.max_noisy_fraction = 0.3;  // 2 noisy of 5 gated is "too noisy" under this policy
+  strict.max_noisy_fraction = 0.3;  // 3 noisy of 7 gated is "too noisy" under this policy
   GateReport r = Gate("baseline.json", "current_noisy_one_slow.json", {}, strict);
   EXPECT_EQ(r.exit_code, kExitRegression);
   ASSERT_EQ(r.reasons.size(), 1u);
   EXPECT_TRUE(Contains(r.reasons, "regressed: kv÷redis SET/clients:10/pipeline:16"));
-  EXPECT_TRUE(Contains(r.warnings, "too noisy to judge: 2 of 5 gated comparisons are noisy"));
+  EXPECT_TRUE(Contains(r.warnings, "too noisy to judge: 3 of 7 gated comparisons are noisy"));
   // The same noise without the regression is inconclusive.
   GateReport noisy = Gate("baseline.json", "current_noisy.json", {}, strict);
   EXPECT_EQ(noisy.exit_code, kExitCannotCompare);
 }
 
 TEST(CompareGateTest, MostlyNoisyCannotCompareUnlessForced) {
-  // 3 of the 5 gated comparisons (the throughput ratios) are noisy: more than half.
+  // 4 of the 7 gated comparisons (the throughput ratios, and their all-cases mean) are noisy.
   GateReport r = Gate("baseline.json", "current_noisy.json");
   EXPECT_EQ(r.exit_code, kExitCannotCompare);
-  EXPECT_TRUE(Contains(r.reasons, "too noisy to judge: 3 of 5 gated comparisons are noisy"));
+  EXPECT_TRUE(Contains(r.reasons, "too noisy to judge: 4 of 7 gated comparisons are noisy"));
   GateReport forced = Gate("baseline.json", "current_noisy.json",
                            GateOptions{.force = true, .modes = std::nullopt});
   EXPECT_EQ(forced.exit_code, kExitPass);
