@@ -390,13 +390,7 @@ bool ConnectionLoop::Flush(Connection* c) {
       // A large batch (>= 64 KB): write it now as far as the socket takes it, as epoll does, so a
       // pipeline of big replies runs at the socket's pace instead of one send per round. One
       // syscall per 64 KB or more; nothing is in flight, so byte order holds.
-      size_t n = 0;
-      Connection::IoStatus status = c->Write(&n);
-      AddBytes(net_out_, n);
-      if (status == Connection::IoStatus::kError) {
-        Close(c);
-        return false;
-      }
+      if (!WriteNow(c)) return false;
     }
     std::string_view next = c->NextSend();
     if (!next.empty()) {
@@ -406,6 +400,10 @@ bool ConnectionLoop::Flush(Connection* c) {
     return true;
   }
   if (c->pending_output() == 0) return true;
+  return WriteNow(c);
+}
+
+bool ConnectionLoop::WriteNow(Connection* c) {
   size_t n = 0;
   Connection::IoStatus status = c->Write(&n);
   AddBytes(net_out_, n);

@@ -111,6 +111,9 @@ class ConnectionLoop {
   // Writes pending output (readiness) or queues the next send (completions). Returns false when c
   // was closed.
   bool Flush(Connection* c);
+  // Writes c's pending output with plain send()s as far as the socket takes it; closes c and
+  // returns false on a write error.
+  bool WriteNow(Connection* c);
   // Closes when done, otherwise updates poller interest (readiness) or starts/cancels the receive
   // and queues the next send (completions). Returns false when c was closed.
   bool Settle(Connection* c);

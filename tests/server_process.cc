@@ -21,8 +21,6 @@
 #include <sstream>
 #include <thread>
 
-#include "server/event_loop_poller.h"
-
 #ifndef KV_SERVER_PATH
 #error "KV_SERVER_PATH must name the kv-server binary"
 #endif
@@ -136,34 +134,7 @@ bool ParseReadyLine(std::string_view line, int* port, int* pid) {
   return number("kv-server ready port=", port) && number(" pid=", pid) && line.empty();
 }
 
-// Skips every test when $KV_TEST_IO names a backend that cannot run here (not built, or io_uring
-// blocked by the kernel or a sandbox), so the per-backend copies of a suite skip instead of fail.
-class IoBackendEnvironment final : public ::testing::Environment {
- public:
-  void SetUp() override {
-    const char* io = std::getenv("KV_TEST_IO");
-    if (io == nullptr || *io == '\0') return;
-    std::string note;
-    auto backend = server::ResolveIoBackend(io, &note);
-    if (backend.ok()) return;
-    // gtest 1.12 reports tests skipped by an environment as passed: this line (gtest's own skip
-    // marker) makes CTest report them as skipped.
-    std::printf("[  SKIPPED ] every test: KV_TEST_IO=%s: %s\n", io, backend.error().c_str());
-    GTEST_SKIP() << "KV_TEST_IO=" << io << ": " << backend.error();
-  }
-};
-
-// Registered once per test binary (gtest owns the object).
-::testing::Environment* const kIoBackendEnvironment =
-    ::testing::AddGlobalTestEnvironment(new IoBackendEnvironment);
-
 }  // namespace
-
-std::vector<std::string> IoBackendArgs() {
-  const char* io = std::getenv("KV_TEST_IO");
-  if (io == nullptr || *io == '\0') return {};
-  return {"--io", io};
-}
 
 Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(const std::vector<std::string>& args) {
   std::vector<std::string> full = {"--port", "0"};

@@ -11,13 +11,12 @@
 #include <vector>
 
 #include "base/result.h"
+#include "tests/io_backend_env.h"
 
 namespace kv::test {
 
-// The flags that select the I/O backend named by $KV_TEST_IO ("--io <value>"; none when unset).
-// CTest runs the network tests once per backend this way. Where the named backend cannot run, a
-// global test environment skips every test of the binary (with the reason).
-std::vector<std::string> IoBackendArgs();
+// The --io flags for $KV_TEST_IO (tests/io_backend_env.h).
+using test_io::IoBackendArgs;
 
 // A running kv-server. The destructor sends SIGTERM, then SIGKILL after 5 s, and reaps it.
 class ServerProcess {

@@ -6,8 +6,6 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "server/event_loop_poller.h"
-
 namespace kv::robustness {
 
 std::string KvServerBinary() {
@@ -16,36 +14,6 @@ std::string KvServerBinary() {
 #else
   return "";
 #endif
-}
-
-namespace {
-
-// Skips every test when $KV_TEST_IO names a backend that cannot run here (see IoBackendArgs).
-class IoBackendEnvironment final : public ::testing::Environment {
- public:
-  void SetUp() override {
-    const char* io = std::getenv("KV_TEST_IO");
-    if (io == nullptr || *io == '\0') return;
-    std::string note;
-    auto backend = server::ResolveIoBackend(io, &note);
-    if (backend.ok()) return;
-    // gtest 1.12 reports tests skipped by an environment as passed: this line (gtest's own skip
-    // marker) makes CTest report them as skipped.
-    std::printf("[  SKIPPED ] every test: KV_TEST_IO=%s: %s\n", io, backend.error().c_str());
-    GTEST_SKIP() << "KV_TEST_IO=" << io << ": " << backend.error();
-  }
-};
-
-// Registered once per test binary (gtest owns the object).
-::testing::Environment* const kIoBackendEnvironment =
-    ::testing::AddGlobalTestEnvironment(new IoBackendEnvironment);
-
-}  // namespace
-
-std::vector<std::string> IoBackendArgs() {
-  const char* io = std::getenv("KV_TEST_IO");
-  if (io == nullptr || *io == '\0') return {};
-  return {"--io", io};
 }
 
 bool UnderSanitizer() {

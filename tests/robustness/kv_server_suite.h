@@ -11,16 +11,15 @@
 
 #include "fixtures/client.h"
 #include "fixtures/server_process.h"
+#include "tests/io_backend_env.h"
 #include "tests/robustness/raw_connection.h"
 
 namespace kv::robustness {
 
 // The kv-server binary under test (KV_SERVER_PATH from the build).
 std::string KvServerBinary();
-// The flags that select the I/O backend named by $KV_TEST_IO ("--io <value>"; none when unset).
-// Every suite's server gets them; CTest runs the suites once per backend. Where the named backend
-// cannot run, a global test environment skips every test of the binary (with the reason).
-std::vector<std::string> IoBackendArgs();
+// The --io flags for $KV_TEST_IO (tests/io_backend_env.h).
+using test_io::IoBackendArgs;
 
 class KvServerSuite : public ::testing::Test {
  protected:
