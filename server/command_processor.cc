@@ -1,8 +1,11 @@
 // CommandProcessor: dispatch (lookup, arity, auth, OOM checks in one place) and statistics.
 #include "server/command_processor.h"
 
+#include <array>
 #include <chrono>
+#include <cstdint>
 
+#include "resp/request_parser.h"
 #include "server/command_context.h"
 #include "server/debug_slowdown.h"
 #include "server/text_util.h"
@@ -64,6 +67,7 @@ struct CommandProcessor::Impl {
   }
   ServerState state;
   DebugSlowdown slowdown;
+  resp::RequestParser lookahead;  // Prefetch's own, so a connection's parser is never disturbed
 };
 
 CommandProcessor::CommandProcessor(Config* config, ServerControl* control)
@@ -122,6 +126,32 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
   CommandContext ctx{s, session, args, reply, *spec};
   spec->handler(ctx);
   ++s.stats.total_commands_processed;  // after the call, as Redis (INFO does not count itself)
+}
+
+size_t CommandProcessor::Prefetch(const Session& session, std::string_view pending) {
+  const std::string_view window = pending.substr(0, kPrefetchWindow);
+  const auto lo = reinterpret_cast<uintptr_t>(window.data());
+  const uintptr_t hi = lo + window.size();
+  std::array<std::string_view, kPrefetchRequests> keys;
+  size_t requests = 0;
+  size_t n = 0;
+  size_t pos = 0;
+  resp::RequestParser& parser = impl_->lookahead;
+  while (requests < kPrefetchRequests && pos < window.size()) {
+    parser.Reset();
+    size_t consumed = 0;
+    if (parser.Parse(window.substr(pos), &consumed) != resp::ParseResult::kComplete) break;
+    pos += consumed;
+    ++requests;
+    if (parser.args().size() < 2) continue;
+    // Only keys that are bytes of pending: an inline argument with quotes lives in the parser.
+    const std::string_view key = parser.args()[1];
+    const auto at = reinterpret_cast<uintptr_t>(key.data());
+    if (at >= lo && at + key.size() <= hi) keys[n++] = key;
+  }
+  parser.Reset();
+  if (n >= 2) impl_->state.store.Prefetch(session.db, std::span(keys.data(), n));
+  return requests > 0 ? requests : 1;
 }
 
 bool CommandProcessor::ActiveExpireCycle(int64_t budget_us) {

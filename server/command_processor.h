@@ -37,6 +37,15 @@ class CommandProcessor {
   // session.close_after_reply / close_now, change session.db / authenticated, or call control.
   void Execute(Session& session, std::span<const std::string_view> args, std::string* out);
 
+  // Looks ahead over the complete requests at the start of pending (a connection's unparsed
+  // input, not modified) and prefetches their keys in session's database, so that the lookups of
+  // a pipelined batch overlap their cache misses. Bounded work: at most kPrefetchRequests
+  // requests within the first kPrefetchWindow bytes. Returns how many requests it covered, at
+  // least 1, so the caller can look ahead again after running that many.
+  size_t Prefetch(const Session& session, std::string_view pending);
+  static constexpr size_t kPrefetchRequests = 16;
+  static constexpr size_t kPrefetchWindow = 2048;
+
   // Active expiry: deletes expired keys for at most budget_us microseconds. Returns true when it
   // stopped because of the budget (more expired keys are likely waiting).
   bool ActiveExpireCycle(int64_t budget_us);

@@ -129,12 +129,15 @@ bool Connection::RunBatch(CommandProcessor& processor, const Config& config, int
     out_pos_ = 0;
   }
   input_stalled_ = false;
+  size_t prefetched = 0;  // requests ahead whose keys Prefetch has already asked the CPU for
   while (!in_.empty()) {
     if (out_.size() + (sending_.size() - sending_pos_) >= kOutputLimit) {
       input_stalled_ = true;
       break;
     }
     if (stop.load(std::memory_order_relaxed)) break;
+    if (prefetched == 0) prefetched = processor.Prefetch(session_, in_.view());
+    --prefetched;
     size_t consumed = 0;
     resp::ParseResult r = parser_.Parse(in_.view(), &consumed);
     if (r == resp::ParseResult::kNeedMore) break;

@@ -212,6 +212,28 @@ Entry** Dict::FindLink(std::string_view key) {
   return FindLinkHashed(key, HashKey(key, seed_));
 }
 
+void Dict::Prefetch(std::span<const std::string_view> keys) const {
+  if (size() == 0) return;
+  Entry* const* buckets[2 * kMaxPrefetch];
+  size_t n = 0;
+  const int tables = rehashing() ? 2 : 1;
+  for (size_t i = 0; i < keys.size() && i < kMaxPrefetch; ++i) {
+    const uint64_t hash = HashKey(keys[i], seed_);
+    for (int t = 0; t < tables; ++t) {
+      buckets[n] = &table_[t][BucketIndex(hash, t)];
+      __builtin_prefetch(buckets[n]);
+      ++n;
+    }
+  }
+  // The bucket loads now overlap; each head's entry (header, key, usually the value) likewise.
+  for (size_t i = 0; i < n; ++i) {
+    if (const Entry* e = *buckets[i]) {
+      __builtin_prefetch(e);
+      __builtin_prefetch(reinterpret_cast<const char*>(e) + 63);
+    }
+  }
+}
+
 Entry* Dict::Find(std::string_view key) {
   Entry** link = FindLink(key);
   return link == nullptr ? nullptr : *link;

@@ -7,6 +7,8 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "server/store.h"
 
@@ -51,6 +53,29 @@ TEST(DictTest, RehashIsIncremental) {
   while (d.RehashStep(1)) ++steps;
   EXPECT_GT(steps, 10);
   EXPECT_EQ(d.size(), 1025u);
+}
+
+TEST(DictTest, PrefetchIsOnlyAHint) {
+  Dict d;
+  const std::vector<std::string> names = {"1", "7", "missing", "", "trigger"};
+  const std::vector<std::string_view> keys(names.begin(), names.end());
+  d.Prefetch(keys);  // empty dict: no tables to touch
+  for (int i = 0; i < 1024; ++i) d.Insert(Make(std::to_string(i)));
+  while (d.RehashStep(100)) {
+  }
+  d.Insert(Make("trigger"));
+  ASSERT_TRUE(d.rehashing());  // both tables are looked at (under ASan: within bounds)
+  std::vector<std::string> many;
+  for (size_t i = 0; i < 3 * Dict::kMaxPrefetch; ++i) many.push_back(std::to_string(i));
+  const std::vector<std::string_view> many_keys(many.begin(), many.end());
+  for (int round = 0; round < 3; ++round) {
+    d.Prefetch(keys);
+    d.Prefetch(many_keys);  // more than kMaxPrefetch: the rest are ignored
+    EXPECT_TRUE(d.rehashing()) << "Prefetch must not move buckets";
+  }
+  EXPECT_EQ(d.size(), 1025u);
+  EXPECT_NE(d.Find("7"), nullptr);
+  EXPECT_EQ(d.Find("missing"), nullptr);
 }
 
 TEST(DictTest, ReplaceAtKeepsChain) {

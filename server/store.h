@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -42,6 +43,10 @@ class Store {
   Entry* Find(int db, std::string_view key);
   // Same, returning the link for Overwrite/Reserve/DeleteAt; valid until the next Store call.
   Entry** FindLink(int db, std::string_view key);
+  // A hint before a pipelined batch: see Dict::Prefetch.
+  void Prefetch(int db, std::span<const std::string_view> keys) const {
+    dbs_[db].dict.Prefetch(keys);
+  }
 
   // Creates or replaces key with value. expire_ms: 0 = none. keep_ttl: an existing key keeps its
   // expiry (expire_ms ignored). Returns the entry.
