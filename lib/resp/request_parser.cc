@@ -103,9 +103,66 @@ RequestParser::LineStatus RequestParser::FindHeaderEnd(std::string_view data, si
   return LineStatus::kFound;
 }
 
+namespace {
+
+// Reads a header's decimal number at *at (no sign, no leading zero unless the number is "0", at
+// most 10 digits) up to its "\r\n", and moves *at past it. False, leaving *at alone, when the
+// line is anything else or has not fully arrived.
+[[gnu::always_inline]] inline bool ReadPlainHeaderNumber(const char** at, const char* end,
+                                                         int64_t* value) {
+  const char* q = *at;
+  if (q == end || *q < '0' || *q > '9') return false;
+  int64_t v = *q - '0';
+  ++q;
+  if (v == 0) {
+    if (q == end || *q != '\r') return false;
+  } else {
+    const char* const digits_end = end - q > 9 ? q + 9 : end;
+    while (q != end && q != digits_end && *q >= '0' && *q <= '9') v = v * 10 + (*q++ - '0');
+  }
+  if (end - q < 2 || q[0] != '\r' || q[1] != '\n') return false;
+  *at = q + 2;
+  *value = v;
+  return true;
+}
+
+}  // namespace
+
+bool RequestParser::ParseCompleteMultibulk(std::string_view data, size_t* consumed) {
+  // Header lines here are at most 13 bytes: well inside any sane max_inline_len.
+  if (limits_.max_inline_len < 16) return false;
+  const char* const begin = data.data();
+  const char* const end = begin + data.size();
+  const char* q = begin + 1;  // after '*'
+  int64_t argc = 0;
+  if (!ReadPlainHeaderNumber(&q, end, &argc) || argc == 0 || argc > limits_.max_multibulk_len) {
+    return false;
+  }
+  const size_t first_arg = args_.size();
+  for (int64_t i = 0; i < argc; ++i) {
+    int64_t len = 0;
+    if (q == end || *q != '$') break;
+    ++q;
+    if (!ReadPlainHeaderNumber(&q, end, &len) || len > limits_.max_bulk_len || end - q < len + 2 ||
+        q[len] != '\r' || q[len + 1] != '\n') {
+      break;
+    }
+    args_.emplace_back(q, static_cast<size_t>(len));
+    q += len + 2;
+  }
+  if (static_cast<int64_t>(args_.size() - first_arg) != argc) {
+    args_.resize(first_arg);
+    return false;
+  }
+  *consumed = static_cast<size_t>(q - begin);
+  pending_.scan_from = 0;  // an earlier kNeedMore on this request's `*N` line may have set it
+  return true;
+}
+
 ParseResult RequestParser::ParseMultibulk(std::string_view data, size_t* consumed) {
   Pending& p = pending_;
   if (p.argc < 0) {
+    if (ParseCompleteMultibulk(data, consumed)) return ParseResult::kComplete;
     size_t cr = 0;
     switch (FindHeaderEnd(data, 0, &cr)) {
       case LineStatus::kNeedMore:

@@ -102,6 +102,10 @@ class RequestParser {
   enum class LineStatus { kFound, kNeedMore, kTooBig };
 
   ParseResult ParseMultibulk(std::string_view data, size_t* consumed);
+  // The common case in one pass: a whole multibulk request with short, plain headers already in
+  // data. Returns false, having changed nothing, for anything else (incomplete, unusual or
+  // invalid), which the general path then handles with its exact errors and limits.
+  bool ParseCompleteMultibulk(std::string_view data, size_t* consumed);
   ParseResult ParseInline(std::string_view data, size_t* consumed);
   // Splits one inline line (without its line ending) like Redis's sdssplitargs into args_.
   ParseResult SplitInline(std::string_view line);
