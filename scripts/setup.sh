@@ -10,6 +10,7 @@ packages=(
   clang libclang-rt-14-dev            # libFuzzer targets
   linux-perf                          # kv_bench --kv_profile
   procps                              # ps/pgrep used by the orphan checks
+  valgrind                            # scripts/callgrind-requests.sh
 )
 
 missing=()

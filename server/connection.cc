@@ -136,8 +136,6 @@ bool Connection::RunBatch(CommandProcessor& processor, const Config& config, int
       break;
     }
     if (stop.load(std::memory_order_relaxed)) break;
-    if (prefetched == 0) prefetched = processor.Prefetch(session_, in_.view());
-    --prefetched;
     size_t consumed = 0;
     resp::ParseResult r = parser_.Parse(in_.view(), &consumed);
     if (r == resp::ParseResult::kNeedMore) break;
@@ -148,6 +146,11 @@ bool Connection::RunBatch(CommandProcessor& processor, const Config& config, int
       in_.Clear();
       parser_.Reset();
       break;
+    }
+    // More requests behind this one (a pipeline): start their keys' cache misses together.
+    if (prefetched > 0) --prefetched;
+    if (prefetched == 0 && in_.size() > consumed) {
+      prefetched = processor.Prefetch(session_, in_.view().substr(consumed));
     }
     if (!parser_.args().empty()) processor.Execute(session_, parser_.args(), &out_);
     in_.Consume(consumed);
