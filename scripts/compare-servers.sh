@@ -87,6 +87,7 @@ samples=$work/samples.tsv  # round server metric test pipeline value
 record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$samples"; }
 hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+user_ticks() { awk '{print $14}' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 # Below the ephemeral range: 10,000 idle client sockets occupy ports there.
 ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
@@ -139,9 +140,10 @@ stop_server() {
 # Runs redis-benchmark with the server's CPU sampled around it; records rps, p99 and CPU s per
 # million requests under (test, pipeline).
 bench() {  # round server test pipeline n [extra redis-benchmark flags...]
-  local round=$1 server=$2 test=$3 pipeline=$4 n=$5 line c0 c1
+  local round=$1 server=$2 test=$3 pipeline=$4 n=$5 line c0 c1 u0 u1
   shift 5
   c0=$(cpu_ticks "$server_pid")
+  u0=$(user_ticks "$server_pid")
   # bash's time keyword reports the client's own CPU: near 1.0 per thread means the load
   # generator, not the server, set the pace.
   local TIMEFORMAT='%R %U %S'
@@ -149,6 +151,7 @@ bench() {  # round server test pipeline n [extra redis-benchmark flags...]
       --threads "$client_threads" "$@" 2>/dev/null | tail -1 > "$work/line"; } 2> "$work/time"
   line=$(cat "$work/line")
   c1=$(cpu_ticks "$server_pid")
+  u1=$(user_ticks "$server_pid")
   # "SET","rps","avg","min","p50","p95","p99","max"
   local rps p99
   rps=$(echo "$line" | awk -F'"' '{print $4}')
@@ -158,6 +161,9 @@ bench() {  # round server test pipeline n [extra redis-benchmark flags...]
   record "$round" "$server" p99_ms "$test" "$pipeline" "$p99"
   record "$round" "$server" cpu_s_per_mreq "$test" "$pipeline" \
     "$(awk -v d=$((c1 - c0)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.4f", d / hz / n * 1e6}')"
+  # The user-space part: the rest is the kernel (syscalls, loopback TCP, sleeping and waking).
+  record "$round" "$server" user_cpu_s_per_mreq "$test" "$pipeline" \
+    "$(awk -v d=$((u1 - u0)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.4f", d / hz / n * 1e6}')"
   record "$round" "$server" client_cpu_busy "$test" "$pipeline" \
     "$(awk 'NR == 1 && $1 > 0 {printf "%.3f", ($2 + $3) / $1}' "$work/time")"
 }
