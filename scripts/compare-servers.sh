@@ -166,6 +166,10 @@ bench() {  # round server test pipeline n [extra redis-benchmark flags...]
     "$(awk -v d=$((u1 - u0)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.4f", d / hz / n * 1e6}')"
   record "$round" "$server" client_cpu_busy "$test" "$pipeline" \
     "$(awk 'NR == 1 && $1 > 0 {printf "%.3f", ($2 + $3) / $1}' "$work/time")"
+  # What the load generator itself costs: with client and server on the same cores, throughput is
+  # at most cores / (client + server CPU per request), so this bounds any server's advantage.
+  record "$round" "$server" client_cpu_s_per_mreq "$test" "$pipeline" \
+    "$(awk -v n="$n" 'NR == 1 {printf "%.4f", ($2 + $3) / n * 1e6}' "$work/time")"
 }
 
 if [ "$do_memory" = 1 ]; then
