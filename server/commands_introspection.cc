@@ -73,6 +73,7 @@ void ServerSection(CommandContext& ctx, const ServerInfo& info, InfoBuilder& b) 
   b.Field("uptime_in_seconds", uptime_s);
   b.Field("uptime_in_days", uptime_s / 86400);
   b.Field("io_backend", info.io_backend);
+  b.Field("io_batch_wait_usec", info.io_batch_wait_usec);
   b.Field("threads", info.threads);
 }
 

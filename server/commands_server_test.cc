@@ -312,6 +312,7 @@ TEST(InfoTest, SectionsAndFields) {
                              "uptime_in_seconds:0\r\n",
                              "uptime_in_days:0\r\n",
                              "io_backend:epoll\r\n",
+                             "io_batch_wait_usec:0\r\n",
                              "threads:1\r\n",
                              "# Clients\r\n",
                              "connected_clients:1\r\n",

@@ -96,6 +96,12 @@ const Setting kSettings[] = {
      .immutable = true,
      .choices = kIoBackends,
      .string_field = &Config::io},
+    {.name = "io-batch-usec",
+     .kind = Kind::kInt64,
+     .immutable = true,
+     .min = 0,
+     .max = 10'000,
+     .int64_field = &Config::io_batch_usec},
     {.name = "hugepages",
      .kind = Kind::kEnum,
      .immutable = true,
@@ -399,6 +405,9 @@ A Redis-7-compatible in-memory key-value server (RESP2).
   --loglevel LEVEL             debug | verbose | notice | warning | nothing (default notice)
   --logfile PATH               log to PATH instead of stderr
   --io auto|epoll|uring        I/O backend (default auto)
+  --io-batch-usec N            io_uring under load: wait up to N us for as many requests as the
+                               last wait brought (less CPU per request, more latency; Linux
+                               6.12+; default 0 = off, at most 10000)
   --hugepages auto|no          back the heap with transparent huge pages when the kernel
                                allows (default auto; re-executes with GLIBC_TUNABLES)
   --debug-command-delay-us N   testing only: busy-wait N us per command

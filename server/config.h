@@ -28,9 +28,12 @@ struct Config {
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
   bool enable_debug_command = false;
-  std::string loglevel = "notice";     // debug | verbose | notice | warning
-  std::string logfile;                 // empty: stderr
-  std::string io = "auto";             // auto | epoll | uring
+  std::string loglevel = "notice";  // debug | verbose | notice | warning
+  std::string logfile;              // empty: stderr
+  std::string io = "auto";          // auto | epoll | uring
+  // io_uring: under load, wait up to this long for a batch of completions (0: off; Linux 6.12+).
+  // Off by default: it saves CPU per request at the cost of latency (see docs/DESIGN.md).
+  int64_t io_batch_usec = 0;
   std::string hugepages = "auto";      // auto | no: huge pages for the heap (see hugepages.h)
   int64_t debug_command_delay_us = 0;  // debug only: busy-wait this long per command
   int64_t debug_slowdown_pct = 0;  // debug only: each command costs this % more (the gate's test)

@@ -87,6 +87,8 @@ TEST(ParseCommandLineTest, EveryFlag) {
                    "epoll",
                    "--hugepages",
                    "no",
+                   "--io-batch-usec",
+                   "120",
                    "--debug-command-delay-us",
                    "7",
                    "--debug-slowdown-pct",
@@ -107,6 +109,7 @@ TEST(ParseCommandLineTest, EveryFlag) {
   EXPECT_EQ(c.logfile, "/tmp/x.log");
   EXPECT_EQ(c.io, "epoll");
   EXPECT_EQ(c.hugepages, "no");
+  EXPECT_EQ(c.io_batch_usec, 120);
   EXPECT_EQ(c.debug_command_delay_us, 7);
   EXPECT_EQ(c.debug_slowdown_pct, 15);
 }
@@ -155,6 +158,8 @@ TEST(ParseCommandLineTest, ErrorsNameFlagAndValue) {
       {{"--timeout", "1.5"}, {"--timeout", "'1.5'"}},
       {{"--loglevel", "loud"}, {"--loglevel", "'loud'", "debug, verbose, notice, warning"}},
       {{"--io", "kqueue"}, {"--io", "'kqueue'", "auto, epoll, uring"}},
+      {{"--io-batch-usec", "10001"}, {"--io-batch-usec", "'10001'", "between 0 and 10000"}},
+      {{"--io-batch-usec", "-5"}, {"--io-batch-usec", "'-5'"}},
       {{"--bind", "localhost"}, {"--bind", "'localhost'"}},
       {{"--bind", "127.0.0.1", "300.1.1.1"}, {"--bind", "300.1.1.1"}},
   };

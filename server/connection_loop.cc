@@ -47,7 +47,8 @@ ConnectionLoop::~ConnectionLoop() {
 }
 
 Result<std::unique_ptr<ConnectionLoop>> ConnectionLoop::Create(int index, NetShared* shared) {
-  auto loop = EventLoop::Create(shared->io, kTickMs);
+  auto loop =
+      EventLoop::Create(shared->io, kTickMs, static_cast<unsigned>(shared->config->io_batch_usec));
   if (!loop) return Error{loop.error()};
   return std::unique_ptr<ConnectionLoop>(new ConnectionLoop(index, shared, std::move(*loop)));
 }

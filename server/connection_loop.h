@@ -91,6 +91,7 @@ class ConnectionLoop {
   uint64_t net_input_bytes() const { return net_in_.load(std::memory_order_relaxed); }
   uint64_t net_output_bytes() const { return net_out_.load(std::memory_order_relaxed); }
   std::string_view backend() const { return loop_->backend(); }
+  unsigned batch_wait_usec() const { return loop_->batch_wait_usec(); }
 
   // Called by Connection::OnIo (readiness backends).
   void OnClientIo(Connection* c, uint32_t events);

@@ -45,7 +45,7 @@ Result<std::string> ResolveIoBackend(std::string_view io, std::string* note) {
 #endif
 }
 
-Result<std::unique_ptr<Poller>> CreatePoller(std::string_view io) {
+Result<std::unique_ptr<Poller>> CreatePoller(std::string_view io, unsigned batch_wait_usec) {
   // "uring" is not probed here: ResolveIoBackend did that once for all loops.
   std::string backend(io);
   if (io != "uring") {
@@ -56,7 +56,9 @@ Result<std::unique_ptr<Poller>> CreatePoller(std::string_view io) {
   }
 #ifdef KV_HAVE_URING
   if (backend == "uring") {
-    auto uring = UringPoller::Create();
+    UringOptions options;
+    options.batch_wait_usec = batch_wait_usec;
+    auto uring = UringPoller::Create(options);
     if (!uring) return Error{"io_uring backend unavailable: " + uring.error()};
     return std::unique_ptr<Poller>(std::move(*uring));
   }
@@ -75,8 +77,9 @@ EventLoop::EventLoop(std::unique_ptr<Poller> poller, UniqueFd wake_fd, UniqueFd 
       timer_fd_(std::move(timer_fd)),
       events_(kMaxEventsPerRound) {}
 
-Result<std::unique_ptr<EventLoop>> EventLoop::Create(std::string_view io, int tick_ms) {
-  auto poller = CreatePoller(io);
+Result<std::unique_ptr<EventLoop>> EventLoop::Create(std::string_view io, int tick_ms,
+                                                     unsigned batch_wait_usec) {
+  auto poller = CreatePoller(io, batch_wait_usec);
   if (!poller) return Error{poller.error()};
   UniqueFd wake(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
   if (!wake.valid()) return SysError("eventfd");

@@ -33,7 +33,8 @@ class EventLoop {
  public:
   // io: see CreatePoller ("epoll" or "uring" after ResolveIoBackend). tick_ms: period of the timer
   // reported by RunOnce (0: no timer).
-  static Result<std::unique_ptr<EventLoop>> Create(std::string_view io, int tick_ms);
+  static Result<std::unique_ptr<EventLoop>> Create(std::string_view io, int tick_ms,
+                                                   unsigned batch_wait_usec = 0);
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
@@ -65,6 +66,7 @@ class EventLoop {
   void Wake();
 
   std::string_view backend() const { return poller_->name(); }
+  unsigned batch_wait_usec() const { return poller_->batch_wait_usec(); }
 
  private:
   EventLoop(std::unique_ptr<Poller> poller, UniqueFd wake_fd, UniqueFd timer_fd);

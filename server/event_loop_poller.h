@@ -52,6 +52,8 @@ class Poller {
   // the caller keeps tag and fd alive (and data unchanged) until every operation it started on the
   // fd has reported its end: a kRecv with more == false or a kRecvEnd, and each kSendDone.
   virtual bool completions() const { return false; }
+  // The batch wait in effect (UringOptions::batch_wait_usec when the kernel supports it), or 0.
+  virtual unsigned batch_wait_usec() const { return 0; }
   // Starts a multishot receive on a connected socket (at most one per fd).
   virtual void StartRecv(int /*fd*/, void* /*tag*/) {}
   // Asks the receive started with tag to end (it still reports, typically -ECANCELED).
@@ -64,7 +66,7 @@ class Poller {
 
 // io is "auto", "epoll" or "uring" (--io); "auto" is resolved with ResolveIoBackend, "uring" is
 // created without probing (an error where io_uring is not built or the ring cannot be set up).
-Result<std::unique_ptr<Poller>> CreatePoller(std::string_view io);
+Result<std::unique_ptr<Poller>> CreatePoller(std::string_view io, unsigned batch_wait_usec = 0);
 
 // The concrete backend for io: "epoll" or "uring". "auto" prefers io_uring where it is built and
 // works (it measured faster, see docs/DESIGN.md), else epoll with *note saying why (empty when no

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
@@ -165,6 +166,61 @@ TEST(UringPollerTest, OneMultishotReceiveTakesManyMessages) {
   ASSERT_EQ(end.size(), 1u);
   EXPECT_EQ(end[0].kind, EventKind::kRecvEnd);
   EXPECT_EQ(end[0].result, 0);
+}
+
+// The batch wait: after a wait that brought several receives, the next one holds out (up to
+// batch_wait_usec) for as many; it ends at once when they all come, and after the batch wait
+// with what did come otherwise. A 2 s batch wait makes the two cases unmistakable.
+TEST(UringPollerTest, BatchWaitHoldsOutForTheClientsActiveLastTime) {
+  if (std::string why = Unavailable(); !why.empty()) GTEST_SKIP() << why;
+  UringOptions options;
+  options.batch_wait_usec = 2'000'000;
+  auto poller = MakePoller(options);
+  ASSERT_NE(poller, nullptr);
+  std::vector<PollEvent> events(64);
+  ASSERT_TRUE(poller->Wait(0, events).ok());  // activates the ring: features are known now
+  if (poller->batch_wait_usec() == 0) GTEST_SKIP() << "no IORING_FEAT_MIN_TIMEOUT (Linux < 6.12)";
+  EXPECT_EQ(poller->batch_wait_usec(), 2'000'000u);
+  SocketPair pairs[3];
+  Tag tags[3];
+  for (int i = 0; i < 3; ++i) poller->StartRecv(pairs[i].a.get(), &tags[i]);
+  auto send_to = [&](int i) { ASSERT_EQ(send(pairs[i].b.get(), "x", 1, 0), 1); };
+  auto timed_wait = [&](double* seconds) {
+    const auto start = std::chrono::steady_clock::now();
+    auto n = poller->Wait(10'000, events);
+    *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_TRUE(n.ok()) << n.error();
+    return n.ok() ? *n : 0;
+  };
+  double seconds = 0;
+  for (int i = 0; i < 3; ++i) send_to(i);
+  int got = 0;
+  while (got < 3) {  // the first wait is not batched: it may see 1, 2 or 3 of them
+    const int n = timed_wait(&seconds);
+    ASSERT_GT(n, 0);
+    got += n;
+  }
+  // Three receives last time. All three again: no holding out.
+  for (int i = 0; i < 3; ++i) send_to(i);
+  EXPECT_EQ(timed_wait(&seconds), 3);
+  EXPECT_LT(seconds, 1.0);
+  // Only one: it is delivered after the batch wait, not before and not at the 10 s timeout.
+  send_to(1);
+  ASSERT_EQ(timed_wait(&seconds), 1);
+  EXPECT_EQ(events[0].tag, &tags[1]);
+  EXPECT_GE(seconds, 1.9);
+  EXPECT_LT(seconds, 9.0);
+  // One receive last time: the next wait is not batched.
+  send_to(2);
+  EXPECT_EQ(timed_wait(&seconds), 1);
+  EXPECT_LT(seconds, 1.0);
+}
+
+TEST(UringPollerTest, BatchWaitIsOffByDefault) {
+  if (std::string why = Unavailable(); !why.empty()) GTEST_SKIP() << why;
+  auto poller = MakePoller();
+  ASSERT_NE(poller, nullptr);
+  EXPECT_EQ(poller->batch_wait_usec(), 0u);
 }
 
 TEST(UringPollerTest, ExhaustedBufferRingEndsTheReceiveAndRecoversAfterRearm) {

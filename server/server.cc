@@ -137,6 +137,7 @@ ServerInfo Server::Info() const {
   ServerInfo info;
   info.tcp_port = port_;
   info.io_backend = loops_.empty() ? "epoll" : std::string(loops_[0]->backend());
+  info.io_batch_wait_usec = loops_.empty() ? 0 : loops_[0]->batch_wait_usec();
   info.threads = static_cast<int>(loops_.size());
   info.start_time_ms = start_time_ms_;
   info.connected_clients = shared_.clients.size();

@@ -12,7 +12,8 @@ namespace kv::server {
 
 struct ServerInfo {
   int tcp_port = 0;
-  std::string io_backend;  // "epoll" or "io_uring"
+  std::string io_backend;          // "epoll" or "io_uring"
+  int64_t io_batch_wait_usec = 0;  // the io_uring batch wait in effect (0: off or unsupported)
   int threads = 1;
   int64_t start_time_ms = 0;
   uint64_t connected_clients = 0;
