@@ -138,7 +138,6 @@ size_t CommandProcessor::Prefetch(const Session& session, std::string_view pendi
   size_t pos = 0;
   resp::RequestParser& parser = impl_->lookahead;
   while (requests < kPrefetchRequests && pos < window.size()) {
-    parser.Reset();
     size_t consumed = 0;
     if (parser.Parse(window.substr(pos), &consumed) != resp::ParseResult::kComplete) break;
     pos += consumed;
@@ -149,7 +148,7 @@ size_t CommandProcessor::Prefetch(const Session& session, std::string_view pendi
     const auto at = reinterpret_cast<uintptr_t>(key.data());
     if (at >= lo && at + key.size() <= hi) keys[n++] = key;
   }
-  parser.Reset();
+  parser.Reset();  // a partial request at the end must not carry over to the next call
   if (n >= 2) impl_->state.store.Prefetch(session.db, std::span(keys.data(), n));
   return requests > 0 ? requests : 1;
 }

@@ -408,9 +408,11 @@ Result<int> UringPoller::Wait(int timeout_ms, std::span<PollEvent> events) {
       if (Translate(*cqe, &events[static_cast<size_t>(n)])) ++n;
     }
     io_uring_cq_advance(&ring_, seen);
-    unsigned recvs = 0;
-    for (int i = 0; i < n; ++i) recvs += events[static_cast<size_t>(i)].kind == EventKind::kRecv;
-    last_recvs_ = recvs;
+    if (options_.batch_wait_usec > 0) {
+      unsigned recvs = 0;
+      for (int i = 0; i < n; ++i) recvs += events[static_cast<size_t>(i)].kind == EventKind::kRecv;
+      last_recvs_ = recvs;
+    }
     if (n > 0 || timeout_ms == 0 || r == -EINTR) return n;
     if (timeout_ms > 0 && NowMs() >= deadline) return 0;
     // Only bookkeeping completions (a cancel, a poll being re-armed) or the capped wait ran out:
