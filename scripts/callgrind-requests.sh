@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # User-space instructions per request, kv-server against redis-server (issue 7): each server runs
-# under callgrind, 100,000 keys are written, then for each test and pipeline depth the counters are
-# zeroed, redis-benchmark sends N requests, and the dump's total Ir ÷ N is the figure. Unlike
-# timings these counts repeat to within a fraction of a percent on a busy machine; they leave out
-# the kernel (syscalls, TCP), which decides -P 1 (see the README's Performance section).
+# under callgrind and gets 100,000 SETs of random keys (-r 100000); then for each test and pipeline
+# depth the counters are zeroed, redis-benchmark sends N requests, and the dump's total Ir ÷ N is
+# the figure. Unlike timings these counts repeat to within a fraction of a percent on a busy
+# machine; they leave out the kernel (syscalls, TCP), which decides -P 1 (README, Performance).
 #
 #   scripts/callgrind-requests.sh [--kv PATH] [--requests N] [--tests get,set,incr]
 #                                 [--pipelines 1,16] [--out FILE]
@@ -18,7 +18,7 @@ tests=get,set,incr
 pipelines=1,16
 kv=""
 out=""
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 need() { [ "$#" -ge 2 ] || { echo "callgrind-requests: $1 needs a value" >&2; exit 2; }; }
 while [ "$#" -gt 0 ]; do
   case "$1" in
