@@ -18,7 +18,7 @@ tests=get,set,incr
 pipelines=1,16
 kv=""
 out=""
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 need() { [ "$#" -ge 2 ] || { echo "callgrind-requests: $1 needs a value" >&2; exit 2; }; }
 while [ "$#" -gt 0 ]; do
   case "$1" in
