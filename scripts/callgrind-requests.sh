@@ -12,6 +12,8 @@
 # system calls and would not follow the huge-page re-exec. Needs valgrind (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+kv_script=callgrind-requests
+. scripts/lib.sh
 
 requests=50000
 tests=get,set,incr
@@ -34,18 +36,8 @@ done
 case "$requests" in '' | *[!0-9]* | 0) echo "callgrind-requests: --requests: '$requests' is not a positive number" >&2; exit 2 ;; esac
 case ",$tests," in *[!a-z,]* | ,, ) echo "callgrind-requests: --tests: '$tests'" >&2; exit 2 ;; esac
 case ",$pipelines," in *[!0-9,]* | ,, | *,0,* ) echo "callgrind-requests: --pipelines: '$pipelines'" >&2; exit 2 ;; esac
-for tool in valgrind callgrind_control redis-server redis-benchmark redis-cli awk; do
-  command -v "$tool" >/dev/null || { echo "callgrind-requests: $tool not found (scripts/setup.sh)" >&2; exit 2; }
-done
-if [ -z "$kv" ]; then
-  for candidate in build/ci/kv-server build/release/kv-server; do
-    if [ -x "$candidate" ]; then kv=$candidate; break; fi
-  done
-fi
-if [ -z "$kv" ] || [ ! -x "$kv" ]; then
-  echo "callgrind-requests: no kv-server binary (build it, or pass --kv PATH)" >&2
-  exit 2
-fi
+kv_require_tools valgrind callgrind_control redis-server redis-benchmark redis-cli awk
+kv=$(kv_find_server "$kv")
 out=${out:-results/callgrind/$(date -u +%Y%m%dT%H%M%SZ).json}
 mkdir -p "$(dirname "$out")"
 
@@ -60,19 +52,12 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-free_port() {
-  local p
-  while :; do
-    p=$((10000 + RANDOM % 20000))
-    if ! (exec 3<> "/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-}
 results=$work/results.tsv  # server test pipeline ir_per_request
 : > "$results"
 
 run_server() {  # kv | redis
   local name=$1 port
-  port=$(free_port)
+  port=$(kv_free_port)
   local -a cmd
   if [ "$name" = kv ]; then
     cmd=("$kv" --port "$port" --io epoll --hugepages no)

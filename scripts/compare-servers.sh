@@ -16,6 +16,8 @@
 #   3 pairs alternated; the ratio of the medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+kv_script=compare-servers
+. scripts/lib.sh
 
 rounds=3
 requests=200000
@@ -51,18 +53,8 @@ while [ "$#" -gt 0 ]; do
 done
 case ",$tests," in *[!a-z,]* | ,, ) echo "compare-servers: --tests: '$tests'" >&2; exit 2 ;; esac
 
-for tool in redis-server redis-benchmark redis-cli awk; do
-  command -v "$tool" >/dev/null || { echo "compare-servers: $tool not found (scripts/setup.sh)" >&2; exit 2; }
-done
-if [ -z "$kv" ]; then
-  for candidate in build/ci/kv-server build/release/kv-server; do
-    if [ -x "$candidate" ]; then kv=$candidate; break; fi
-  done
-fi
-if [ -z "$kv" ] || [ ! -x "$kv" ]; then
-  echo "compare-servers: no kv-server binary (build it, or pass --kv PATH)" >&2
-  exit 2
-fi
+kv_require_tools redis-server redis-benchmark redis-cli awk
+kv=$(kv_find_server "$kv")
 out=${out:-results/compare-servers/$(date -u +%Y%m%dT%H%M%SZ).json}
 mkdir -p "$(dirname "$out")"
 read -r -a kv_extra <<< "$kv_args"
@@ -89,15 +81,6 @@ hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 user_ticks() { awk '{print $14}' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-# Below the ephemeral range: 10,000 idle client sockets occupy ports there.
-ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-free_port() {
-  local p
-  while :; do
-    p=$((10000 + RANDOM % (ephemeral_low - 10000)))
-    if ! (exec 3<> "/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-}
 cli() { redis-cli -p "$port" "$@"; }
 
 start_server() {  # $1 = kv | redis; sets server_pid, port (retries when the port was taken)
@@ -112,7 +95,7 @@ start_server() {  # $1 = kv | redis; sets server_pid, port (retries when the por
 }
 
 try_start_server() {
-  port=$(free_port)
+  port=$(kv_free_port)
   if [ "$1" = kv ]; then
     "$kv" --port "$port" --maxclients 20000 "${kv_extra[@]}" > "$work/$1.log" 2>&1 &
   else
