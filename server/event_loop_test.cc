@@ -9,6 +9,8 @@
 #include <chrono>
 #include <thread>
 
+#include "server/socket_pair_test_util.h"
+
 namespace kv::server {
 namespace {
 
@@ -21,16 +23,7 @@ struct Recorder : IoHandler {
   int calls = 0;
 };
 
-struct SocketPair {
-  SocketPair() {
-    int fds[2];
-    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), 0);
-    a = UniqueFd(fds[0]);
-    b = UniqueFd(fds[1]);
-  }
-  UniqueFd a;
-  UniqueFd b;
-};
+using testing::SocketPair;
 
 TEST(EventLoopTest, BackendChoice) {
   auto epoll = EventLoop::Create("epoll", 0);

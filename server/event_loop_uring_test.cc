@@ -16,6 +16,7 @@
 
 #include "server/event_loop.h"
 #include "server/event_loop_fd.h"
+#include "server/socket_pair_test_util.h"
 
 namespace kv::server {
 namespace {
@@ -26,16 +27,7 @@ std::string Unavailable() {
   return probe.ok() ? "" : "io_uring is not available here: " + probe.error();
 }
 
-struct SocketPair {
-  SocketPair() {
-    int fds[2];
-    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), 0);
-    a = UniqueFd(fds[0]);
-    b = UniqueFd(fds[1]);
-  }
-  UniqueFd a;
-  UniqueFd b;
-};
+using testing::SocketPair;
 
 // Distinct, 8-byte aligned tags.
 struct alignas(8) Tag {
