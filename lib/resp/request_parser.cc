@@ -138,7 +138,7 @@ bool RequestParser::ParseCompleteMultibulk(std::string_view data, size_t* consum
   if (!ReadPlainHeaderNumber(&q, end, &argc) || argc == 0 || argc > limits_.max_multibulk_len) {
     return false;
   }
-  const size_t first_arg = args_.size();
+  // args_ is empty here (Parse cleared it).
   for (int64_t i = 0; i < argc; ++i) {
     int64_t len = 0;
     if (q == end || *q != '$') break;
@@ -150,8 +150,8 @@ bool RequestParser::ParseCompleteMultibulk(std::string_view data, size_t* consum
     args_.emplace_back(q, static_cast<size_t>(len));
     q += len + 2;
   }
-  if (static_cast<int64_t>(args_.size() - first_arg) != argc) {
-    args_.resize(first_arg);
+  if (static_cast<int64_t>(args_.size()) != argc) {
+    args_.clear();
     return false;
   }
   *consumed = static_cast<size_t>(q - begin);
