@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "server/event_loop_poller.h"
+#include "server/net/event_loop_poller.h"
 
 namespace kv::test_io {
 namespace {

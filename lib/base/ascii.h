@@ -1,5 +1,6 @@
-// Small ASCII helpers shared by the server, the tools and the tests: case-insensitive comparison
-// (command names, options) and a printable escape of arbitrary bytes (test and error messages).
+// Small ASCII helpers shared by the server, the tools and the tests: case folding and
+// case-insensitive comparison (command names, options) and a printable escape of arbitrary bytes
+// (test and error messages).
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,13 @@ namespace kv {
 
 inline char AsciiToLower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// s with ASCII letters lower-cased (other bytes unchanged).
+inline std::string ToLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = AsciiToLower(c);
+  return out;
 }
 
 inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <utility>
 
-#include "resp/int_parse.h"
+#include "base/int_parse.h"
 
 namespace kv::resp {
 namespace {
@@ -74,7 +74,7 @@ ReadResult ParseElement(std::string_view data, size_t pos, const ReplyReader::Li
     return ReadResult::kComplete;
   }
   int64_t value = 0;
-  if (!internal::ParseInt64(line, &value)) {
+  if (!ParseInt64(line, &value)) {
     if (error) *error = "Protocol error: invalid number '" + std::string(line) + "'";
     return ReadResult::kError;
   }

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "resp/int_parse.h"
+#include "base/int_parse.h"
 
 namespace kv::resp {
 namespace {
@@ -173,7 +173,7 @@ ParseResult RequestParser::ParseMultibulk(std::string_view data, size_t* consume
         break;
     }
     int64_t count = 0;
-    if (data[cr + 1] != '\n' || !internal::ParseInt64(data.substr(1, cr - 1), &count)) {
+    if (data[cr + 1] != '\n' || !ParseInt64(data.substr(1, cr - 1), &count)) {
       return Fail("invalid multibulk length");
     }
     if (count > limits_.max_multibulk_len) {
@@ -213,8 +213,8 @@ ParseResult RequestParser::ParseMultibulk(std::string_view data, size_t* consume
         return Fail(reason);
       }
       int64_t len = 0;
-      if (data[cr + 1] != '\n' ||
-          !internal::ParseInt64(data.substr(p.pos + 1, cr - p.pos - 1), &len) || len < 0) {
+      if (data[cr + 1] != '\n' || !ParseInt64(data.substr(p.pos + 1, cr - p.pos - 1), &len) ||
+          len < 0) {
         return Fail("invalid bulk length");
       }
       if (len > limits_.max_bulk_len) {

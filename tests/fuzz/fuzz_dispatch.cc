@@ -13,10 +13,11 @@
 
 #include "resp/reply_reader.h"
 #include "resp/request_parser.h"
-#include "server/command_processor.h"
-#include "server/config.h"
-#include "server/server_control.h"
-#include "server/session.h"
+#include "server/api/server_control.h"
+#include "server/api/session.h"
+#include "server/commands/commands.h"
+#include "server/config/config.h"
+#include "server/engine/command_processor.h"
 #include "tests/fuzz/fuzz_common.h"
 
 namespace kv::fuzz {
@@ -55,7 +56,7 @@ class FakeControl : public server::ServerControl {
 // input starts from the same observable state: default config, empty databases (FLUSHALL), zeroed
 // counters (CONFIG RESETSTAT), the same clock.
 struct Harness {
-  Harness() : processor(&config, &control) {}
+  Harness() : processor(&config, &control, server::RegisterAllCommands) {}
   server::Config config;
   FakeControl control;
   server::CommandProcessor processor;

@@ -1,0 +1,31 @@
+// Per-connection state that commands can see and change. Owned by the network layer; every field
+// is read and written only while the server lock is held (see command_processor.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace kv::server {
+
+struct Session {
+  uint64_t id = 0;    // CLIENT ID: unique, increasing from 1
+  std::string addr;   // peer "ip:port" ("[::1]:port" style as Redis prints "::1:port")
+  std::string laddr;  // local "ip:port"
+  int fd = -1;
+  std::string name;                  // CLIENT SETNAME
+  std::string lib_name;              // CLIENT SETINFO LIB-NAME
+  std::string lib_ver;               // CLIENT SETINFO LIB-VER
+  int db = 0;                        // SELECT
+  bool authenticated = true;         // false until AUTH when requirepass is set
+  int64_t created_ms = 0;            // wall clock, for CLIENT LIST age
+  int64_t last_interaction_ms = 0;   // for CLIENT LIST idle and --timeout
+  std::string last_command;          // lower-case name, for CLIENT LIST cmd=
+  uint64_t query_buffer_bytes = 0;   // qbuf= in CLIENT LIST (net layer keeps it current)
+  uint64_t output_buffer_bytes = 0;  // omem= in CLIENT LIST
+
+  // Set by commands, acted on by the network layer after the reply is written:
+  bool close_after_reply = false;  // QUIT, CLIENT KILL of itself, protocol errors
+  bool close_now = false;          // cross-protocol attack (POST / Host:): close without reply
+};
+
+}  // namespace kv::server

@@ -1,0 +1,14 @@
+// kv-server's command set: every family of this folder.
+#include "server/commands/commands.h"
+
+namespace kv::server {
+
+void RegisterAllCommands(CommandTable& table) {
+  RegisterStringCommands(table);
+  RegisterKeyCommands(table);
+  RegisterServerCommands(table);
+  RegisterClientCommands(table);
+  RegisterIntrospectionCommands(table);
+}
+
+}  // namespace kv::server

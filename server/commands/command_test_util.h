@@ -1,0 +1,99 @@
+// Test-only: runs commands in process (no sockets) against a CommandProcessor with a fake
+// ServerControl, and builds expected RESP replies.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/api/server_control.h"
+#include "server/api/session.h"
+#include "server/commands/commands.h"
+#include "server/config/config.h"
+#include "server/engine/command_processor.h"
+
+namespace kv::server::testing {
+
+class FakeControl : public ServerControl {
+ public:
+  ServerInfo Info() const override { return info; }
+  void ForEachSession(const std::function<void(const Session&)>& fn) const override {
+    for (const Session* s : sessions) fn(*s);
+  }
+  bool KillClient(uint64_t id) override {
+    for (const Session* s : sessions) {
+      if (s->id == id) {
+        killed.push_back(id);
+        return true;
+      }
+    }
+    return false;
+  }
+  void RequestShutdown() override { shutdown_requested = true; }
+
+  ServerInfo info;
+  std::vector<Session*> sessions;  // in id order
+  std::vector<uint64_t> killed;
+  bool shutdown_requested = false;
+};
+
+// 2023-11-14T22:13:20Z: a fixed clock so expiry tests are deterministic.
+inline constexpr int64_t kStartMs = 1700000000000;
+
+class Harness {
+ public:
+  Harness() : processor(&config, &control, RegisterAllCommands) {
+    session.id = 1;
+    session.addr = "127.0.0.1:40001";
+    session.laddr = "127.0.0.1:6379";
+    session.fd = 7;
+    session.created_ms = kStartMs;
+    session.last_interaction_ms = kStartMs;
+    control.sessions.push_back(&session);
+    control.info.tcp_port = 6379;
+    control.info.io_backend = "epoll";
+    control.info.start_time_ms = kStartMs;
+    control.info.connected_clients = 1;
+    processor.SetTime(now_ms);
+  }
+
+  // Runs one command as `session` and returns the raw reply bytes.
+  std::string Run(const std::vector<std::string>& args) { return RunAs(session, args); }
+  std::string Run(std::initializer_list<std::string_view> args) {
+    return Run(std::vector<std::string>(args.begin(), args.end()));
+  }
+  std::string RunAs(Session& s, const std::vector<std::string>& args) {
+    std::vector<std::string_view> views(args.begin(), args.end());
+    std::string out;
+    processor.Execute(s, views, &out);
+    return out;
+  }
+  void AdvanceMs(int64_t ms) {
+    now_ms += ms;
+    processor.SetTime(now_ms);
+  }
+
+  Config config;
+  FakeControl control;
+  int64_t now_ms = kStartMs;
+  CommandProcessor processor;
+  Session session;
+};
+
+inline std::string Bulk(std::string_view s) {
+  return "$" + std::to_string(s.size()) + "\r\n" + std::string(s) + "\r\n";
+}
+inline std::string Int(int64_t v) { return ":" + std::to_string(v) + "\r\n"; }
+inline std::string Err(std::string_view text) { return "-" + std::string(text) + "\r\n"; }
+inline std::string Simple(std::string_view text) { return "+" + std::string(text) + "\r\n"; }
+inline std::string Array(std::initializer_list<std::string> items) {
+  std::string out = "*" + std::to_string(items.size()) + "\r\n";
+  for (const std::string& i : items) out += i;
+  return out;
+}
+inline const std::string kOK = "+OK\r\n";
+inline const std::string kNil = "$-1\r\n";
+
+}  // namespace kv::server::testing

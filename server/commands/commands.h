@@ -1,0 +1,17 @@
+// The command families of kv-server, one file each in this folder, registered explicitly into the
+// engine's CommandTable (no static self-registration).
+#pragma once
+
+#include "server/engine/command_table.h"
+
+namespace kv::server {
+
+void RegisterStringCommands(CommandTable& table);         // strings.cc
+void RegisterKeyCommands(CommandTable& table);            // keys.cc
+void RegisterServerCommands(CommandTable& table);         // server.cc
+void RegisterClientCommands(CommandTable& table);         // client.cc
+void RegisterIntrospectionCommands(CommandTable& table);  // introspection.cc
+// All of the above: kv-server's command set (a CommandRegistrar).
+void RegisterAllCommands(CommandTable& table);
+
+}  // namespace kv::server

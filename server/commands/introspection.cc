@@ -1,0 +1,371 @@
+// INFO and COMMAND (COUNT, INFO, DOCS, LIST, GETKEYS, HELP): what redis-cli, redis-benchmark and
+// client libraries ask a server about itself. INFO layout follows redis-server 7.0.15.
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "server/commands/commands.h"
+#include "server/engine/command_context.h"
+#include "server/engine/text_util.h"
+
+namespace kv::server {
+namespace {
+
+// Redis bytesToHuman.
+std::string BytesToHuman(uint64_t n) {
+  char buf[64];
+  const double d = static_cast<double>(n);
+  if (n < 1024) {
+    std::snprintf(buf, sizeof(buf), "%lluB", static_cast<unsigned long long>(n));
+  } else if (n < 1024ULL * 1024) {
+    std::snprintf(buf, sizeof(buf), "%.2fK", d / 1024);
+  } else if (n < 1024ULL * 1024 * 1024) {
+    std::snprintf(buf, sizeof(buf), "%.2fM", d / (1024.0 * 1024));
+  } else if (n < 1024ULL * 1024 * 1024 * 1024) {
+    std::snprintf(buf, sizeof(buf), "%.2fG", d / (1024.0 * 1024 * 1024));
+  } else {
+    std::snprintf(buf, sizeof(buf), "%.2fT", d / (1024.0 * 1024 * 1024 * 1024));
+  }
+  return buf;
+}
+
+class InfoBuilder {
+ public:
+  void Section(std::string_view title) {
+    if (!text_.empty()) text_.append("\r\n");
+    text_.append("# ");
+    text_.append(title);
+    text_.append("\r\n");
+  }
+  void Field(std::string_view name, std::string_view value) {
+    text_.append(name);
+    text_.push_back(':');
+    text_.append(value);
+    text_.append("\r\n");
+  }
+  void Field(std::string_view name, int64_t value) { Field(name, std::to_string(value)); }
+  void FieldU(std::string_view name, uint64_t value) { Field(name, std::to_string(value)); }
+  std::string& text() { return text_; }
+
+ private:
+  std::string text_;
+};
+
+void ServerSection(CommandContext& ctx, const ServerInfo& info, InfoBuilder& b) {
+  b.Section("Server");
+  b.Field("redis_version", kRedisCompatVersion);
+  b.Field("kv_version", kKvVersion);
+  b.Field("redis_mode", "standalone");
+  utsname name{};
+  if (uname(&name) == 0) {
+    std::string os = name.sysname;
+    os.append(" ").append(name.release).append(" ").append(name.machine);
+    b.Field("os", os);
+  }
+  b.Field("arch_bits", static_cast<int64_t>(sizeof(void*) * 8));
+  b.Field("multiplexing_api", info.io_backend.empty() ? "epoll" : info.io_backend);
+  b.Field("process_id", static_cast<int64_t>(getpid()));
+  b.Field("tcp_port", info.tcp_port);
+  const int64_t uptime_s = info.start_time_ms > 0 ? (ctx.now_ms() - info.start_time_ms) / 1000 : 0;
+  b.Field("uptime_in_seconds", uptime_s);
+  b.Field("uptime_in_days", uptime_s / 86400);
+  b.Field("io_backend", info.io_backend);
+  b.Field("io_batch_wait_usec", info.io_batch_wait_usec);
+  b.Field("threads", info.threads);
+}
+
+void ClientsSection(CommandContext& ctx, const ServerInfo& info, InfoBuilder& b) {
+  b.Section("Clients");
+  b.FieldU("connected_clients", info.connected_clients);
+  b.Field("maxclients", ctx.server.config->maxclients);
+  b.Field("blocked_clients", 0);
+}
+
+void MemorySection(CommandContext& ctx, InfoBuilder& b) {
+  const uint64_t used = ctx.store().UsedMemory();
+  const auto maxmemory = static_cast<uint64_t>(ctx.server.config->maxmemory);
+  b.Section("Memory");
+  b.FieldU("used_memory", used);
+  b.Field("used_memory_human", BytesToHuman(used));
+  b.FieldU("maxmemory", maxmemory);
+  b.Field("maxmemory_human", BytesToHuman(maxmemory));
+  b.Field("maxmemory_policy", "noeviction");
+}
+
+void PersistenceSection(InfoBuilder& b) {
+  b.Section("Persistence");
+  b.Field("loading", 0);
+  b.Field("rdb_changes_since_last_save", 0);
+  b.Field("rdb_bgsave_in_progress", 0);
+  b.Field("aof_enabled", 0);
+  b.Field("aof_rewrite_in_progress", 0);
+}
+
+void StatsSection(CommandContext& ctx, const ServerInfo& info, InfoBuilder& b) {
+  const CommandStats& st = ctx.server.stats;
+  b.Section("Stats");
+  b.FieldU("total_connections_received", info.total_connections_received);
+  b.FieldU("total_commands_processed", st.total_commands_processed);
+  b.Field("instantaneous_ops_per_sec", 0);
+  b.FieldU("total_net_input_bytes", info.total_net_input_bytes);
+  b.FieldU("total_net_output_bytes", info.total_net_output_bytes);
+  b.FieldU("rejected_connections", info.rejected_connections);
+  b.FieldU("expired_keys", ctx.store().expired_keys());
+  b.Field("evicted_keys", 0);
+  b.FieldU("keyspace_hits", st.keyspace_hits);
+  b.FieldU("keyspace_misses", st.keyspace_misses);
+  b.FieldU("total_error_replies", st.rejected_calls);
+}
+
+void ReplicationSection(InfoBuilder& b) {
+  b.Section("Replication");
+  b.Field("role", "master");
+  b.Field("connected_slaves", 0);
+}
+
+void CpuSection(InfoBuilder& b) {
+  rusage self{};
+  getrusage(RUSAGE_SELF, &self);
+  auto secs = [](const timeval& tv) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(tv.tv_sec),
+                  static_cast<long>(tv.tv_usec));
+    return std::string(buf);
+  };
+  b.Section("CPU");
+  b.Field("used_cpu_sys", secs(self.ru_stime));
+  b.Field("used_cpu_user", secs(self.ru_utime));
+}
+
+void KeyspaceSection(CommandContext& ctx, InfoBuilder& b) {
+  b.Section("Keyspace");
+  for (int db = 0; db < kNumDatabases; ++db) {
+    const size_t keys = ctx.store().DbSize(db);
+    if (keys == 0) continue;
+    std::string line = "keys=" + std::to_string(keys) +
+                       ",expires=" + std::to_string(ctx.store().ExpiresCount(db)) +
+                       ",avg_ttl=" + std::to_string(ctx.store().AverageTtl(db));
+    b.Field("db" + std::to_string(db), line);
+  }
+}
+
+void InfoCommand(CommandContext& ctx) {
+  // No argument: the default sections; "all"/"everything"/"default" or a list of names.
+  constexpr std::string_view kSections[] = {"server",      "clients", "memory",
+                                            "persistence", "stats",   "replication",
+                                            "cpu",         "cluster", "keyspace"};
+  bool want[std::size(kSections)] = {};
+  if (ctx.args.size() == 1) {
+    for (bool& w : want) w = true;
+  }
+  for (size_t i = 1; i < ctx.args.size(); ++i) {
+    const std::string_view arg = ctx.args[i];
+    const bool every = EqualsIgnoreCase(arg, "all") || EqualsIgnoreCase(arg, "everything") ||
+                       EqualsIgnoreCase(arg, "default");
+    for (size_t s = 0; s < std::size(kSections); ++s) {
+      if (every || EqualsIgnoreCase(arg, kSections[s])) want[s] = true;
+    }
+  }
+  const ServerInfo info = ctx.server.control->Info();
+  InfoBuilder b;
+  if (want[0]) ServerSection(ctx, info, b);
+  if (want[1]) ClientsSection(ctx, info, b);
+  if (want[2]) MemorySection(ctx, b);
+  if (want[3]) PersistenceSection(b);
+  if (want[4]) StatsSection(ctx, info, b);
+  if (want[5]) ReplicationSection(b);
+  if (want[6]) CpuSection(b);
+  if (want[7]) {
+    b.Section("Cluster");
+    b.Field("cluster_enabled", 0);
+  }
+  if (want[8]) KeyspaceSection(ctx, b);
+  ctx.reply.Bulk(b.text());
+}
+
+// ---- COMMAND ----
+
+void ReplyWords(resp::ReplyWriter& r, std::string_view words) {
+  std::vector<std::string_view> list;
+  size_t pos = 0;
+  while (pos < words.size()) {
+    const size_t end = words.find(' ', pos);
+    const size_t stop = end == std::string_view::npos ? words.size() : end;
+    if (stop > pos) list.push_back(words.substr(pos, stop - pos));
+    pos = stop + 1;
+  }
+  r.ArrayHeader(list.size());
+  for (std::string_view w : list) r.Simple(w);
+}
+
+void ReplyCommandInfo(resp::ReplyWriter& r, const CommandSpec& c) {
+  r.ArrayHeader(10);
+  r.Bulk(c.name);
+  r.Integer(c.arity);
+  static constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
+      {kCmdWrite, "write"},    {kCmdReadOnly, "readonly"},        {kCmdDenyOom, "denyoom"},
+      {kCmdAdmin, "admin"},    {kCmdNoScript, "noscript"},        {kCmdLoading, "loading"},
+      {kCmdStale, "stale"},    {kCmdSkipSlowlog, "skip_slowlog"}, {kCmdFast, "fast"},
+      {kCmdNoAuth, "no_auth"},
+  };
+  size_t n = 0;
+  for (const auto& [bit, name] : kFlagNames) n += (c.flags & bit) != 0;
+  r.ArrayHeader(n);
+  for (const auto& [bit, name] : kFlagNames) {
+    if (c.flags & bit) r.Simple(name);
+  }
+  r.Integer(c.first_key);
+  r.Integer(c.last_key);
+  r.Integer(c.step);
+  ReplyWords(r, c.acl_categories);
+  r.Raw(resp::kEmptyArray);  // tips
+  if (c.first_key == 0) {
+    r.Raw(resp::kEmptyArray);
+  } else {
+    r.ArrayHeader(1);
+    r.ArrayHeader(6);
+    r.Bulk("flags");
+    r.ArrayHeader(1);
+    r.Simple((c.flags & kCmdWrite) ? "RW" : "RO");
+    r.Bulk("begin_search");
+    r.ArrayHeader(4);
+    r.Bulk("type");
+    r.Bulk("index");
+    r.Bulk("spec");
+    r.ArrayHeader(2);
+    r.Bulk("index");
+    r.Integer(c.first_key);
+    r.Bulk("find_keys");
+    r.ArrayHeader(4);
+    r.Bulk("type");
+    r.Bulk("range");
+    r.Bulk("spec");
+    r.ArrayHeader(6);
+    r.Bulk("lastkey");
+    r.Integer(c.last_key < 0 ? c.last_key : c.last_key - c.first_key);
+    r.Bulk("keystep");
+    r.Integer(c.step);
+    r.Bulk("limit");
+    r.Integer(0);
+  }
+  r.Raw(resp::kEmptyArray);  // subcommands
+}
+
+void ReplyCommandDocs(resp::ReplyWriter& r, const CommandSpec& c) {
+  r.Bulk(c.name);
+  r.ArrayHeader(4);
+  r.Bulk("since");
+  r.Bulk("1.0.0");
+  r.Bulk("group");
+  r.Bulk(c.group);
+}
+
+void CommandCommand(CommandContext& ctx) {
+  const CommandTable& table = ctx.server.table;
+  resp::ReplyWriter& r = ctx.reply;
+  const auto& args = ctx.args;
+  if (args.size() == 1) {
+    r.ArrayHeader(table.size());
+    for (const CommandSpec& c : table.commands()) ReplyCommandInfo(r, c);
+    return;
+  }
+  const std::string_view sub = args[1];
+  auto set_name = [&ctx](std::string_view s) {
+    ctx.session.last_command = "command|" + ToLower(s);
+  };
+  if (EqualsIgnoreCase(sub, "count")) {
+    set_name(sub);
+    if (args.size() != 2) return ReplyArityError(r, "command|count");
+    r.Integer(static_cast<int64_t>(table.size()));
+  } else if (EqualsIgnoreCase(sub, "info")) {
+    set_name(sub);
+    if (args.size() == 2) {
+      r.ArrayHeader(table.size());
+      for (const CommandSpec& c : table.commands()) ReplyCommandInfo(r, c);
+      return;
+    }
+    r.ArrayHeader(args.size() - 2);
+    for (size_t i = 2; i < args.size(); ++i) {
+      const CommandSpec* c = table.Find(args[i]);
+      if (c == nullptr) {
+        r.NullBulk();
+      } else {
+        ReplyCommandInfo(r, *c);
+      }
+    }
+  } else if (EqualsIgnoreCase(sub, "docs")) {
+    set_name(sub);
+    std::vector<const CommandSpec*> found;
+    if (args.size() == 2) {
+      for (const CommandSpec& c : table.commands()) found.push_back(&c);
+    }
+    for (size_t i = 2; i < args.size(); ++i) {
+      if (const CommandSpec* c = table.Find(args[i])) found.push_back(c);
+    }
+    r.ArrayHeader(found.size() * 2);
+    for (const CommandSpec* c : found) ReplyCommandDocs(r, *c);
+  } else if (EqualsIgnoreCase(sub, "list")) {
+    set_name(sub);
+    r.ArrayHeader(table.size());
+    for (const CommandSpec& c : table.commands()) r.Bulk(c.name);
+  } else if (EqualsIgnoreCase(sub, "getkeys")) {
+    set_name(sub);
+    if (args.size() < 3) return ReplyArityError(r, "command|getkeys");
+    const CommandSpec* c = table.Find(args[2]);
+    if (c == nullptr) {
+      r.Error("ERR Invalid command specified");
+      return;
+    }
+    const auto argc = static_cast<int>(args.size()) - 2;
+    if ((c->arity > 0 && argc != c->arity) || argc < -c->arity) {
+      r.Error("ERR Invalid number of arguments specified for command");
+      return;
+    }
+    if (c->first_key == 0) {
+      r.Error("ERR The command has no key arguments");
+      return;
+    }
+    const int last = c->last_key < 0 ? argc + c->last_key : c->last_key;
+    std::vector<std::string_view> keys;
+    for (int k = c->first_key; k <= last && k < argc; k += c->step) keys.push_back(args[2 + k]);
+    r.ArrayHeader(keys.size());
+    for (std::string_view k : keys) r.Bulk(k);
+  } else if (EqualsIgnoreCase(sub, "help")) {
+    set_name(sub);
+    constexpr std::string_view kLines[] = {
+        "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "(no subcommand)",
+        "    Return details about all commands.",
+        "COUNT",
+        "    Return the total number of commands in this server.",
+        "LIST",
+        "    Return a list of all commands in this server.",
+        "INFO [<command-name> ...]",
+        "    Return details about the given commands.",
+        "DOCS [<command-name> ...]",
+        "    Return documentation details about the given commands.",
+        "GETKEYS <full-command>",
+        "    Return the keys from a full command.",
+        "HELP",
+        "    Print this help.",
+    };
+    r.ArrayHeader(std::size(kLines));
+    for (std::string_view line : kLines) r.Simple(line);
+  } else {
+    ReplyUnknownSubcommand(ctx);
+  }
+}
+
+}  // namespace
+
+void RegisterIntrospectionCommands(CommandTable& t) {
+  constexpr uint32_t kLs = kCmdLoading | kCmdStale;
+  t.Register({"info", InfoCommand, -1, kLs, 0, 0, 0, "@slow @dangerous", "server"});
+  t.Register({"command", CommandCommand, -1, kLs, 0, 0, 0, "@slow @connection", "server"});
+}
+
+}  // namespace kv::server

@@ -1,0 +1,304 @@
+// Generic key commands: DEL/UNLINK/EXISTS/TYPE/RENAME, KEYS/SCAN/RANDOMKEY and the expiry family.
+// Redis 7 semantics and error texts (checked against redis-server 7.0.15).
+#include <cerrno>
+#include <cstdlib>
+#include <vector>
+
+#include "server/commands/commands.h"
+#include "server/engine/command_context.h"
+#include "server/engine/text_util.h"
+
+namespace kv::server {
+namespace {
+
+void DelCommand(CommandContext& ctx) {
+  int64_t deleted = 0;
+  for (size_t i = 1; i < ctx.args.size(); ++i) {
+    if (ctx.store().Delete(ctx.db(), ctx.args[i])) ++deleted;
+  }
+  ctx.reply.Integer(deleted);
+}
+
+void ExistsCommand(CommandContext& ctx) {
+  int64_t count = 0;
+  for (size_t i = 1; i < ctx.args.size(); ++i) {
+    if (ctx.LookupRead(ctx.args[i]) != nullptr) ++count;
+  }
+  ctx.reply.Integer(count);
+}
+
+void TouchCommand(CommandContext& ctx) {
+  int64_t count = 0;
+  for (size_t i = 1; i < ctx.args.size(); ++i) {
+    if (ctx.store().Find(ctx.db(), ctx.args[i]) != nullptr) ++count;
+  }
+  ctx.reply.Integer(count);
+}
+
+void TypeCommand(CommandContext& ctx) {
+  ctx.reply.Simple(ctx.LookupRead(ctx.args[1]) != nullptr ? "string" : "none");
+}
+
+void RenameGeneric(CommandContext& ctx, bool nx) {
+  const std::string_view src = ctx.args[1];
+  const std::string_view dst = ctx.args[2];
+  if (ctx.store().Find(ctx.db(), src) == nullptr) {
+    ctx.reply.Error(kErrNoSuchKey);
+    return;
+  }
+  if (src == dst) {
+    ctx.reply.Raw(nx ? resp::kZero : resp::kOk);
+    return;
+  }
+  if (nx && ctx.store().Find(ctx.db(), dst) != nullptr) {
+    ctx.reply.Raw(resp::kZero);
+    return;
+  }
+  ctx.store().Rename(ctx.db(), src, ctx.db(), dst);
+  ctx.reply.Raw(nx ? resp::kOne : resp::kOk);
+}
+void RenameCommand(CommandContext& ctx) { RenameGeneric(ctx, false); }
+void RenameNxCommand(CommandContext& ctx) { RenameGeneric(ctx, true); }
+
+bool IsLive(const CommandContext& ctx, const Entry* e) {
+  return e->expire_ms == 0 || e->expire_ms >= ctx.now_ms();
+}
+
+void KeysCommand(CommandContext& ctx) {
+  const std::string_view pattern = ctx.args[1];
+  const bool all = pattern == "*";
+  std::vector<std::string_view> keys;
+  uint64_t cursor = 0;
+  do {
+    cursor = ctx.store().Scan(ctx.db(), cursor, [&](const Entry* e) {
+      if (IsLive(ctx, e) && (all || GlobMatch(pattern, e->key()))) keys.push_back(e->key());
+    });
+  } while (cursor != 0);
+  ctx.reply.ArrayHeader(keys.size());
+  for (std::string_view k : keys) ctx.reply.Bulk(k);
+}
+
+// Redis parseScanCursorOrReply: strtoull over the whole argument.
+bool ParseCursor(std::string_view text, uint64_t* cursor) {
+  const std::string s(text);
+  if (s.empty() || s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r')) return false;
+  errno = 0;
+  char* end = nullptr;
+  *cursor = std::strtoull(s.c_str(), &end, 10);
+  return *end == '\0' && errno != ERANGE;
+}
+
+void ScanCommand(CommandContext& ctx) {
+  uint64_t cursor;
+  if (!ParseCursor(ctx.args[1], &cursor)) {
+    ctx.reply.Error("ERR invalid cursor");
+    return;
+  }
+  int64_t count = 10;
+  std::string_view pattern;
+  bool use_pattern = false;
+  std::string_view type;
+  bool use_type = false;
+  for (size_t i = 2; i < ctx.args.size(); i += 2) {
+    const std::string_view opt = ctx.args[i];
+    const bool has_value = i + 1 < ctx.args.size();
+    if (EqualsIgnoreCase(opt, "count") && has_value) {
+      if (!ParseInt64(ctx.args[i + 1], &count)) {
+        ctx.reply.Error(kErrNotInteger);
+        return;
+      }
+      if (count < 1) {
+        ctx.reply.Error(kErrSyntax);
+        return;
+      }
+    } else if (EqualsIgnoreCase(opt, "match") && has_value) {
+      pattern = ctx.args[i + 1];
+      use_pattern = pattern != "*";
+    } else if (EqualsIgnoreCase(opt, "type") && has_value) {
+      type = ctx.args[i + 1];
+      use_type = true;
+    } else {
+      ctx.reply.Error(kErrSyntax);
+      return;
+    }
+  }
+  std::vector<std::string> keys;
+  int64_t max_iterations = count * 10;
+  do {
+    cursor =
+        ctx.store().Scan(ctx.db(), cursor, [&](const Entry* e) { keys.emplace_back(e->key()); });
+  } while (cursor != 0 && max_iterations-- > 0 && static_cast<int64_t>(keys.size()) < count);
+  // Filter after the scan step (the dict must not change during it); expired keys are deleted.
+  size_t kept = 0;
+  for (std::string& key : keys) {
+    if (use_pattern && !GlobMatch(pattern, key)) continue;
+    if (use_type && !EqualsIgnoreCase(type, "string")) continue;
+    if (ctx.store().Find(ctx.db(), key) == nullptr) continue;
+    if (kept != static_cast<size_t>(&key - keys.data())) keys[kept] = std::move(key);
+    ++kept;
+  }
+  ctx.reply.ArrayHeader(2);
+  char buf[24];
+  // Cursors are unsigned 64-bit: format as such.
+  size_t n = 0;
+  {
+    char tmp[24];
+    uint64_t v = cursor;
+    do {
+      tmp[n++] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    for (size_t i = 0; i < n; ++i) buf[i] = tmp[n - 1 - i];
+  }
+  ctx.reply.Bulk(std::string_view(buf, n));
+  ctx.reply.ArrayHeader(kept);
+  for (size_t i = 0; i < kept; ++i) ctx.reply.Bulk(keys[i]);
+}
+
+void RandomKeyCommand(CommandContext& ctx) {
+  const Entry* e = ctx.store().RandomKey(ctx.db());
+  if (e == nullptr) {
+    ctx.reply.NullBulk();
+  } else {
+    ctx.reply.Bulk(e->key());
+  }
+}
+
+enum ExpireFlag : unsigned { kNx = 1, kXx = 2, kGt = 4, kLt = 8 };
+
+// Redis expireGenericCommand. base_ms: now for relative forms, 0 for *AT; seconds: unit.
+void ExpireGeneric(CommandContext& ctx, int64_t base_ms, bool seconds) {
+  unsigned flags = 0;
+  for (size_t j = 3; j < ctx.args.size(); ++j) {
+    const std::string_view opt = ctx.args[j];
+    if (EqualsIgnoreCase(opt, "nx")) {
+      flags |= kNx;
+    } else if (EqualsIgnoreCase(opt, "xx")) {
+      flags |= kXx;
+    } else if (EqualsIgnoreCase(opt, "gt")) {
+      flags |= kGt;
+    } else if (EqualsIgnoreCase(opt, "lt")) {
+      flags |= kLt;
+    } else {
+      std::string msg = "ERR Unsupported option ";
+      msg.append(opt);
+      ctx.reply.Error(msg);
+      return;
+    }
+  }
+  if ((flags & kNx) && (flags & (kXx | kGt | kLt))) {
+    ctx.reply.Error("ERR NX and XX, GT or LT options at the same time are not compatible");
+    return;
+  }
+  if ((flags & kGt) && (flags & kLt)) {
+    ctx.reply.Error("ERR GT and LT options at the same time are not compatible");
+    return;
+  }
+  int64_t when;
+  if (!ParseInt64(ctx.args[2], &when)) {
+    ctx.reply.Error(kErrNotInteger);
+    return;
+  }
+  auto expire_error = [&ctx] {
+    std::string msg = "ERR invalid expire time in '";
+    msg.append(ctx.spec.name);
+    msg.append("' command");
+    ctx.reply.Error(msg);
+  };
+  if (seconds) {
+    if (when > INT64_MAX / 1000 || when < INT64_MIN / 1000) return expire_error();
+    when *= 1000;
+  }
+  if (when > INT64_MAX - base_ms) return expire_error();
+  when += base_ms;
+
+  Entry* e = ctx.store().Find(ctx.db(), ctx.args[1]);
+  if (e == nullptr) {
+    ctx.reply.Raw(resp::kZero);
+    return;
+  }
+  const int64_t current = e->expire_ms == 0 ? -1 : e->expire_ms;
+  if (((flags & kNx) && current != -1) || ((flags & kXx) && current == -1) ||
+      ((flags & kGt) && (when <= current || current == -1)) ||
+      ((flags & kLt) && current != -1 && when >= current)) {
+    ctx.reply.Raw(resp::kZero);
+    return;
+  }
+  if (when <= ctx.now_ms()) {
+    ctx.store().Delete(ctx.db(), ctx.args[1]);
+  } else {
+    // Expiry 0 means "none" in an Entry; a time at the epoch is in the past and deleted above.
+    ctx.store().SetExpire(ctx.db(), e, when);
+  }
+  ctx.reply.Raw(resp::kOne);
+}
+void ExpireCommand(CommandContext& ctx) { ExpireGeneric(ctx, ctx.now_ms(), true); }
+void PExpireCommand(CommandContext& ctx) { ExpireGeneric(ctx, ctx.now_ms(), false); }
+void ExpireAtCommand(CommandContext& ctx) { ExpireGeneric(ctx, 0, true); }
+void PExpireAtCommand(CommandContext& ctx) { ExpireGeneric(ctx, 0, false); }
+
+// TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 missing, -1 no expiry.
+void TtlGeneric(CommandContext& ctx, bool millis, bool absolute) {
+  const Entry* e = ctx.LookupRead(ctx.args[1]);
+  if (e == nullptr) {
+    ctx.reply.Raw(resp::kMinusTwo);
+    return;
+  }
+  if (e->expire_ms == 0) {
+    ctx.reply.Raw(resp::kMinusOne);
+    return;
+  }
+  int64_t v = e->expire_ms;
+  if (!absolute) {
+    v -= ctx.now_ms();
+    if (v < 0) v = 0;
+  }
+  ctx.reply.Integer(millis ? v : (v + 500) / 1000);
+}
+void TtlCommand(CommandContext& ctx) { TtlGeneric(ctx, false, false); }
+void PTtlCommand(CommandContext& ctx) { TtlGeneric(ctx, true, false); }
+void ExpireTimeCommand(CommandContext& ctx) { TtlGeneric(ctx, false, true); }
+void PExpireTimeCommand(CommandContext& ctx) { TtlGeneric(ctx, true, true); }
+
+void PersistCommand(CommandContext& ctx) {
+  Entry* e = ctx.store().Find(ctx.db(), ctx.args[1]);
+  if (e == nullptr || e->expire_ms == 0) {
+    ctx.reply.Raw(resp::kZero);
+    return;
+  }
+  ctx.store().SetExpire(ctx.db(), e, 0);
+  ctx.reply.Raw(resp::kOne);
+}
+
+}  // namespace
+
+void RegisterKeyCommands(CommandTable& t) {
+  constexpr std::string_view kG = "generic";
+  constexpr uint32_t kWF = kCmdWrite | kCmdFast;
+  constexpr uint32_t kRF = kCmdReadOnly | kCmdFast;
+  constexpr std::string_view kWkf = "@keyspace @write @fast";
+  constexpr std::string_view kRkf = "@keyspace @read @fast";
+  t.Register({"del", DelCommand, -2, kCmdWrite, 1, -1, 1, "@keyspace @write @slow", kG});
+  t.Register({"unlink", DelCommand, -2, kWF, 1, -1, 1, kWkf, kG});
+  t.Register({"exists", ExistsCommand, -2, kRF, 1, -1, 1, kRkf, kG});
+  t.Register({"touch", TouchCommand, -2, kRF, 1, -1, 1, kRkf, kG});
+  t.Register({"type", TypeCommand, 2, kRF, 1, 1, 1, kRkf, kG});
+  t.Register({"rename", RenameCommand, 3, kCmdWrite, 1, 2, 1, "@keyspace @write @slow", kG});
+  t.Register({"renamenx", RenameNxCommand, 3, kWF, 1, 2, 1, kWkf, kG});
+  t.Register(
+      {"keys", KeysCommand, 2, kCmdReadOnly, 0, 0, 0, "@keyspace @read @slow @dangerous", kG});
+  t.Register({"scan", ScanCommand, -2, kCmdReadOnly, 0, 0, 0, "@keyspace @read @slow", kG});
+  t.Register(
+      {"randomkey", RandomKeyCommand, 1, kCmdReadOnly, 0, 0, 0, "@keyspace @read @slow", kG});
+  t.Register({"expire", ExpireCommand, -3, kWF, 1, 1, 1, kWkf, kG});
+  t.Register({"pexpire", PExpireCommand, -3, kWF, 1, 1, 1, kWkf, kG});
+  t.Register({"expireat", ExpireAtCommand, -3, kWF, 1, 1, 1, kWkf, kG});
+  t.Register({"pexpireat", PExpireAtCommand, -3, kWF, 1, 1, 1, kWkf, kG});
+  t.Register({"ttl", TtlCommand, 2, kRF, 1, 1, 1, kRkf, kG});
+  t.Register({"pttl", PTtlCommand, 2, kRF, 1, 1, 1, kRkf, kG});
+  t.Register({"expiretime", ExpireTimeCommand, 2, kRF, 1, 1, 1, kRkf, kG});
+  t.Register({"pexpiretime", PExpireTimeCommand, 2, kRF, 1, 1, 1, kRkf, kG});
+  t.Register({"persist", PersistCommand, 2, kWF, 1, 1, 1, kWkf, kG});
+}
+
+}  // namespace kv::server

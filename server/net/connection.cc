@@ -1,0 +1,171 @@
+// Connection I/O and request batches.
+#include "server/net/connection.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "resp/reply_writer.h"
+#include "server/net/connection_loop.h"
+
+namespace kv::server {
+namespace {
+
+constexpr size_t kReadChunk = 16 * 1024;
+constexpr size_t kMaxReadChunk = 4 * 1024 * 1024;
+// Output buffers larger than this are freed once written, so one big reply does not pin memory.
+constexpr size_t kKeepOutputCapacity = 1024 * 1024;
+constexpr size_t kKeepInputCapacity = 64 * 1024;
+
+}  // namespace
+
+Connection::Connection(UniqueFd fd, ConnectionLoop* owner) : fd_(std::move(fd)), owner_(owner) {
+  session_.fd = fd_.get();
+}
+
+void Connection::OnIo(uint32_t events) { owner_->OnClientIo(this, events); }
+void Connection::OnRecv(std::string_view data, bool more) {
+  owner_->OnClientRecv(this, data, more);
+}
+void Connection::OnRecvEnd(int result) { owner_->OnClientRecvEnd(this, result); }
+void Connection::OnSendDone(int result) { owner_->OnClientSendDone(this, result); }
+
+void Connection::AppendInput(std::string_view data) {
+  std::memcpy(in_.Prepare(data.size()), data.data(), data.size());
+  in_.Commit(data.size());
+}
+
+std::string_view Connection::NextSend() {
+  if (sending_pos_ < sending_.size()) {
+    return std::string_view(sending_).substr(sending_pos_);
+  }
+  if (out_.size() == out_pos_) return {};
+  // The in-flight buffer is fully sent: swap, keeping both capacities for the next replies.
+  sending_.swap(out_);
+  sending_pos_ = out_pos_;
+  out_.clear();
+  out_pos_ = 0;
+  return std::string_view(sending_).substr(sending_pos_);
+}
+
+void Connection::SendDone(size_t n) {
+  sending_pos_ += n;
+  if (sending_pos_ < sending_.size()) return;
+  sending_.clear();
+  sending_pos_ = 0;
+  if (sending_.capacity() > kKeepOutputCapacity) std::string().swap(sending_);
+}
+
+Connection::IoStatus Connection::Read(size_t* bytes) {
+  *bytes = 0;
+  // A large pending bulk is read in one go, but memory is only reserved up to kMaxReadChunk
+  // ahead of the data that actually arrived: announcing a 512 MB argument costs nothing.
+  size_t want = std::clamp(parser_.min_bytes_needed(), kReadChunk, kMaxReadChunk);
+  char* dst = in_.Prepare(want);
+  while (true) {
+    ssize_t n = ::recv(fd_.get(), dst, want, 0);
+    if (n > 0) {
+      in_.Commit(static_cast<size_t>(n));
+      *bytes = static_cast<size_t>(n);
+      return IoStatus::kOk;
+    }
+    if (n == 0) return IoStatus::kEof;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return IoStatus::kAgain;
+    return IoStatus::kError;  // ECONNRESET and friends
+  }
+}
+
+Connection::IoStatus Connection::Write(size_t* bytes) {
+  *bytes = 0;
+  while (out_pos_ < out_.size()) {
+    ssize_t n = ::send(fd_.get(), out_.data() + out_pos_, out_.size() - out_pos_, MSG_NOSIGNAL);
+    if (n > 0) {
+      out_pos_ += static_cast<size_t>(n);
+      *bytes += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return IoStatus::kAgain;
+    return IoStatus::kError;  // EPIPE, ECONNRESET
+  }
+  out_.clear();
+  out_pos_ = 0;
+  if (out_.capacity() > kKeepOutputCapacity) std::string().swap(out_);
+  return IoStatus::kOk;
+}
+
+void Connection::UpdateLimits(const Config& config) {
+  bool pre_auth = !session_.authenticated && !config.requirepass.empty();
+  resp::ParserLimits limits = parser_.limits();
+  if (pre_auth) {
+    limits.max_multibulk_len = kPreAuthMaxArgs;
+    limits.max_bulk_len = kPreAuthMaxBulk;
+  } else {
+    limits.max_multibulk_len = resp::ParserLimits{}.max_multibulk_len;
+    limits.max_bulk_len = config.proto_max_bulk_len;
+  }
+  // Redis 7 words pre-auth violations as "unauthenticated multibulk length" / "... bulk length".
+  limits.unauthenticated = pre_auth;
+  pre_auth_ = pre_auth;
+  if (limits.max_multibulk_len != parser_.limits().max_multibulk_len ||
+      limits.max_bulk_len != parser_.limits().max_bulk_len ||
+      limits.unauthenticated != parser_.limits().unauthenticated) {
+    parser_.set_limits(limits);
+  }
+}
+
+bool Connection::RunBatch(Dispatcher& dispatcher, const Config& config, int64_t now_ms,
+                          const std::atomic<bool>& stop) {
+  dispatcher.SetTime(now_ms);
+  session_.last_interaction_ms = now_ms;
+  last_active_ms_ = now_ms;
+  // Cheap when nothing changed; picks up AUTH, CONFIG SET requirepass / proto-max-bulk-len.
+  UpdateLimits(config);
+  if (out_pos_ > 0) {
+    out_.erase(0, out_pos_);
+    out_pos_ = 0;
+  }
+  input_stalled_ = false;
+  size_t prefetched = 0;  // requests ahead whose keys Prefetch has already asked the CPU for
+  while (!in_.empty()) {
+    if (out_.size() + (sending_.size() - sending_pos_) >= kOutputLimit) {
+      input_stalled_ = true;
+      break;
+    }
+    if (stop.load(std::memory_order_relaxed)) break;
+    size_t consumed = 0;
+    resp::ParseResult r = parser_.Parse(in_.view(), &consumed);
+    if (r == resp::ParseResult::kNeedMore) break;
+    if (r == resp::ParseResult::kError) {
+      // Through the writer: an error quoting a CR or LF byte must not break the reply stream.
+      resp::ReplyWriter(&out_).Error(parser_.error());
+      state_.StopInput();
+      in_.Clear();
+      parser_.Reset();
+      break;
+    }
+    // More requests behind this one (a pipeline): start their keys' cache misses together.
+    if (prefetched > 0) --prefetched;
+    if (prefetched == 0 && in_.size() > consumed) {
+      prefetched = dispatcher.Prefetch(session_, in_.view().substr(consumed));
+    }
+    if (!parser_.args().empty()) dispatcher.Execute(session_, parser_.args(), &out_);
+    in_.Consume(consumed);
+    if (session_.close_now || session_.close_after_reply) {
+      state_.StopInput();
+      break;
+    }
+    if (pre_auth_ && session_.authenticated) UpdateLimits(config);
+  }
+  if (in_.capacity() > kKeepInputCapacity) in_.ReleaseIfEmpty();
+  session_.query_buffer_bytes = in_.size();
+  session_.output_buffer_bytes = pending_output();
+  size_t limit =
+      pre_auth_ ? kPreAuthQueryBufferLimit : static_cast<size_t>(config.client_query_buffer_limit);
+  return in_.size() <= limit;
+}
+
+}  // namespace kv::server

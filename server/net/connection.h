@@ -1,0 +1,112 @@
+// Connection: one client socket with its session, query buffer, RESP parser and output buffers.
+// It knows how to read (or take received data), run a batch of requests and write (or hand out
+// the next send); ConnectionLoop decides when.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "base/unique_fd.h"
+#include "resp/request_parser.h"
+#include "server/api/dispatcher.h"
+#include "server/api/session.h"
+#include "server/config/config.h"
+#include "server/net/connection_buffer.h"
+#include "server/net/connection_state.h"
+#include "server/net/event_loop.h"
+
+namespace kv::server {
+
+class ConnectionLoop;
+
+// Pending output at which a connection stops running requests and stops reading: a client that
+// does not read its replies costs at most this plus one reply.
+inline constexpr size_t kOutputLimit = 64 * 1024;
+// Redis 7 limits before AUTH succeeds (when requirepass is set).
+inline constexpr int64_t kPreAuthMaxArgs = 10;
+inline constexpr int64_t kPreAuthMaxBulk = 16384;
+inline constexpr size_t kPreAuthQueryBufferLimit = 1024 * 1024;
+
+class Connection final : public IoHandler {
+ public:
+  Connection(UniqueFd fd, ConnectionLoop* owner);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  void OnIo(uint32_t events) override;
+  void OnRecv(std::string_view data, bool more) override;
+  void OnRecvEnd(int result) override;
+  void OnSendDone(int result) override;
+
+  enum class IoStatus { kOk, kAgain, kEof, kError };
+  // Reads once (16 KB, or what a large pending bulk needs) into the query buffer.
+  IoStatus Read(size_t* bytes);
+  // Writes pending output until done or the socket is full. kOk: all written; kAgain: some left.
+  IoStatus Write(size_t* bytes);
+
+  // Completion backends. Appends received bytes to the query buffer.
+  void AppendInput(std::string_view data);
+  // The bytes to send next: the unsent rest of the buffer in flight, else the queued replies
+  // (swapped into the in-flight buffer, so replies produced meanwhile queue behind them). Empty
+  // when there is nothing to send. The view stays valid until SendDone.
+  std::string_view NextSend();
+  // n bytes of the in-flight buffer were sent.
+  void SendDone(size_t n);
+  // Whether part of the in-flight buffer is still unsent (after a short send): it goes first.
+  bool partly_sent() const { return sending_pos_ < sending_.size(); }
+
+  // Runs the complete requests in the query buffer, appending replies to the output buffer. Stops
+  // early when output reaches kOutputLimit (input_stalled() tells), at a protocol error or a
+  // close request, or when stop becomes true. Requires the server lock. Returns false when the
+  // query buffer exceeds its limit (the caller closes the connection).
+  bool RunBatch(Dispatcher& dispatcher, const Config& config, int64_t now_ms,
+                const std::atomic<bool>& stop);
+
+  // Applies pre-auth or normal parser limits; requires the server lock.
+  void UpdateLimits(const Config& config);
+
+  int fd() const { return fd_.get(); }
+  ConnectionLoop* owner() const { return owner_; }
+  Session& session() { return session_; }
+  // Replies not yet written: queued plus (completion backends) in flight.
+  size_t pending_output() const { return out_.size() - out_pos_ + sending_.size() - sending_pos_; }
+  bool input_stalled() const { return input_stalled_; }
+  size_t query_buffer_size() const { return in_.size(); }
+
+  // The phase (open, closing, closed) and the I/O model's per-connection state, owned by the loop.
+  ConnectionState& state() { return state_; }
+  const ConnectionState& state() const { return state_; }
+  ReadinessIo& readiness() { return readiness_; }
+  CompletionIo& completion() { return completion_; }
+
+  // CLIENT KILL from any loop; guarded by the server lock. A killed client runs no more requests
+  // even if its loop has not yet seen the kill.
+  void MarkKilled() { killed_ = true; }
+  bool killed() const { return killed_; }
+
+  // Wall clock of the last batch (or of the accept), for --timeout.
+  int64_t last_active_ms() const { return last_active_ms_; }
+  void set_last_active_ms(int64_t ms) { last_active_ms_ = ms; }
+
+ private:
+  UniqueFd fd_;
+  ConnectionLoop* owner_;
+  Session session_;
+  InputBuffer in_;
+  resp::RequestParser parser_;
+  std::string out_;
+  size_t out_pos_ = 0;
+  std::string sending_;  // completion backends: the buffer of the send in flight
+  size_t sending_pos_ = 0;
+  bool pre_auth_ = false;
+  bool input_stalled_ = false;
+  ConnectionState state_;
+  ReadinessIo readiness_;
+  CompletionIo completion_;
+  bool killed_ = false;
+  int64_t last_active_ms_ = 0;
+};
+
+}  // namespace kv::server

@@ -1,0 +1,27 @@
+// ReadinessLoop: the connection driver for readiness backends (epoll). The poller says when a
+// socket can be read or written; the loop reads and writes with plain recv() and send().
+#pragma once
+
+#include <memory>
+
+#include "server/net/connection_loop.h"
+
+namespace kv::server {
+
+class ReadinessLoop final : public ConnectionLoop {
+ public:
+  ReadinessLoop(int index, NetShared* shared, std::unique_ptr<EventLoop> loop)
+      : ConnectionLoop(index, shared, std::move(loop)) {}
+
+  void OnClientIo(Connection* c, uint32_t events) override;
+
+ private:
+  bool Start(Connection* c) override;
+  bool Flush(Connection* c) override;
+  // Closes c when it is done, otherwise updates what the poller watches for it.
+  bool Settle(Connection* c) override;
+  // Unwatches c and frees it (closing the socket).
+  void Release(Connection* c, std::unique_ptr<Connection> owned) override;
+};
+
+}  // namespace kv::server

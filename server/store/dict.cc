@@ -1,0 +1,282 @@
+// The keyspace hash table (see dict.h): entries, hashing, lookup, insertion and incremental rehash.
+#include "server/store/dict.h"
+
+#include <cstdlib>
+#include <new>
+#include <random>
+
+namespace kv::server {
+namespace {
+
+constexpr size_t kInitialSize = 4;
+constexpr int kEmptyVisitsPerStep = 10;
+
+inline uint64_t Load64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+__extension__ typedef unsigned __int128 U128;  // GCC/Clang builtin; __extension__: -Wpedantic
+
+inline uint64_t Mix(uint64_t a, uint64_t b) {
+  const U128 r = static_cast<U128>(a) * b;
+  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+}
+
+size_t NextPowerOfTwo(size_t n) {
+  size_t s = kInitialSize;
+  while (s < n) s <<= 1;
+  return s;
+}
+
+// glibc malloc (ptmalloc) hands out chunks in 16-byte steps, each with an 8-byte size header, so
+// a chunk of 16*k bytes serves requests up to 16*k - 8. Asking for exactly that much (and using
+// the slack as value capacity) saves a whole step per entry: a 16-byte key with a 3-byte value
+// needs 51 bytes, which rounded to 64 costs an 80-byte chunk but rounded to 56 costs 64.
+constexpr size_t kChunkStep = 16;
+constexpr size_t kChunkHeader = 8;
+
+}  // namespace
+
+uint64_t HashKey(std::string_view key, uint64_t seed) {
+  // A multiply-fold hash over 8-byte words; the seed keys it per table.
+  constexpr uint64_t kM1 = 0xa0761d6478bd642fULL;
+  constexpr uint64_t kM2 = 0xe7037ed1a0b428dbULL;
+  const char* p = key.data();
+  size_t n = key.size();
+  uint64_t h = seed ^ (n * kM1);
+  while (n >= 16) {
+    h = Mix(Load64(p) ^ kM1 ^ h, Load64(p + 8) ^ kM2);
+    p += 16;
+    n -= 16;
+  }
+  uint64_t a = 0;
+  uint64_t b = 0;
+  if (n >= 8) {
+    a = Load64(p);
+    b = Load64(p + n - 8);
+  } else if (n >= 4) {
+    uint32_t x;
+    uint32_t y;
+    std::memcpy(&x, p, 4);
+    std::memcpy(&y, p + n - 4, 4);
+    a = x;
+    b = y;
+  } else if (n > 0) {
+    a = (static_cast<uint64_t>(static_cast<unsigned char>(p[0])) << 16) |
+        (static_cast<uint64_t>(static_cast<unsigned char>(p[n >> 1])) << 8) |
+        static_cast<unsigned char>(p[n - 1]);
+  }
+  return Mix(Mix(a ^ kM1, b ^ h ^ kM2), n ^ kM1);
+}
+
+size_t Entry::AllocSizeFor(size_t key_len, size_t val_cap) {
+  // The largest request that fits the same malloc chunk (see kChunkStep), so the estimate tracks
+  // real heap use and no byte of the chunk is wasted.
+  const size_t raw = sizeof(Entry) + key_len + val_cap;
+  return ((raw + kChunkHeader + kChunkStep - 1) & ~(kChunkStep - 1)) - kChunkHeader;
+}
+
+Entry* Entry::Create(std::string_view key, std::string_view value, size_t val_cap) {
+  if (val_cap < value.size()) val_cap = value.size();
+  // Use the allocator's rounding slack as value capacity (free headroom for APPEND/SETRANGE).
+  const size_t alloc = AllocSizeFor(key.size(), val_cap);
+  void* mem = std::malloc(alloc);
+  if (mem == nullptr) throw std::bad_alloc();
+  Entry* e = new (mem) Entry;
+  e->next = nullptr;
+  e->expire_ms = 0;
+  e->key_len = static_cast<uint32_t>(key.size());
+  e->val_len = static_cast<uint32_t>(value.size());
+  e->val_cap = static_cast<uint32_t>(alloc - sizeof(Entry) - key.size());
+  e->ttl_slot = 0;
+  if (!key.empty()) std::memcpy(e->key_data(), key.data(), key.size());
+  if (!value.empty()) std::memcpy(e->val_data(), value.data(), value.size());
+  return e;
+}
+
+void Entry::Destroy(Entry* e) {
+  e->~Entry();
+  std::free(e);
+}
+
+Dict::Dict()
+    : seed_((static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}()) {}
+
+Dict::~Dict() { Clear(); }
+
+size_t Dict::Clear() {
+  size_t freed = 0;
+  for (int t = 0; t < 2; ++t) {
+    for (size_t i = 0; i < size_[t]; ++i) {
+      Entry* e = table_[t][i];
+      while (e != nullptr) {
+        Entry* next = e->next;
+        freed += e->AllocSize();
+        Entry::Destroy(e);
+        e = next;
+      }
+    }
+    std::free(table_[t]);
+    table_[t] = nullptr;
+    size_[t] = 0;
+    used_[t] = 0;
+  }
+  rehash_idx_ = -1;
+  return freed;
+}
+
+void Dict::StartResize(size_t new_size) {
+  auto** table = static_cast<Entry**>(std::calloc(new_size, sizeof(Entry*)));
+  if (table == nullptr) throw std::bad_alloc();
+  if (table_[0] == nullptr) {
+    table_[0] = table;
+    size_[0] = new_size;
+    return;
+  }
+  table_[1] = table;
+  size_[1] = new_size;
+  rehash_idx_ = 0;
+}
+
+void Dict::MaybeExpand() {
+  if (rehashing()) return;
+  if (table_[0] == nullptr) {
+    StartResize(kInitialSize);
+  } else if (used_[0] >= size_[0]) {
+    StartResize(NextPowerOfTwo(used_[0] + 1));
+  }
+}
+
+void Dict::MaybeShrink() {
+  // Shrink below 1/8 load (Redis: 10%); keeps RandomEntry's empty-bucket probing cheap.
+  if (rehashing() || size_[0] <= kInitialSize || used_[0] * 8 >= size_[0]) return;
+  StartResize(NextPowerOfTwo(used_[0]));
+}
+
+bool Dict::RehashStep(int n) {
+  if (!rehashing()) return false;
+  int empty_visits = n * kEmptyVisitsPerStep;
+  while (n-- > 0 && used_[0] != 0) {
+    while (table_[0][rehash_idx_] == nullptr) {
+      ++rehash_idx_;
+      if (--empty_visits == 0) return true;
+    }
+    Entry* e = table_[0][rehash_idx_];
+    while (e != nullptr) {
+      Entry* next = e->next;
+      const size_t idx = BucketIndex(HashKey(e->key(), seed_), 1);
+      e->next = table_[1][idx];
+      table_[1][idx] = e;
+      --used_[0];
+      ++used_[1];
+      e = next;
+    }
+    table_[0][rehash_idx_] = nullptr;
+    ++rehash_idx_;
+  }
+  if (used_[0] == 0) {
+    std::free(table_[0]);
+    table_[0] = table_[1];
+    size_[0] = size_[1];
+    used_[0] = used_[1];
+    table_[1] = nullptr;
+    size_[1] = 0;
+    used_[1] = 0;
+    rehash_idx_ = -1;
+    return false;
+  }
+  return true;
+}
+
+Entry** Dict::FindLinkHashed(std::string_view key, uint64_t hash) {
+  for (int t = 0; t < 2; ++t) {
+    if (size_[t] == 0) break;
+    Entry** link = &table_[t][BucketIndex(hash, t)];
+    while (*link != nullptr) {
+      const Entry* e = *link;
+      if (e->key_len == key.size() && std::memcmp(e->key_data(), key.data(), key.size()) == 0) {
+        return link;
+      }
+      link = &(*link)->next;
+    }
+    if (!rehashing()) break;
+  }
+  return nullptr;
+}
+
+Entry** Dict::FindLink(std::string_view key) {
+  if (size() == 0) return nullptr;
+  if (rehashing()) RehashStep(1);
+  return FindLinkHashed(key, HashKey(key, seed_));
+}
+
+void Dict::Prefetch(std::span<const std::string_view> keys) const {
+  if (size() == 0) return;
+  Entry* const* buckets[2 * kMaxPrefetch];
+  size_t n = 0;
+  const int tables = rehashing() ? 2 : 1;
+  for (size_t i = 0; i < keys.size() && i < kMaxPrefetch; ++i) {
+    const uint64_t hash = HashKey(keys[i], seed_);
+    for (int t = 0; t < tables; ++t) {
+      buckets[n] = &table_[t][BucketIndex(hash, t)];
+      __builtin_prefetch(buckets[n]);
+      ++n;
+    }
+  }
+  // The bucket loads now overlap; each head's entry (header, key, usually the value) likewise.
+  for (size_t i = 0; i < n; ++i) {
+    if (const Entry* e = *buckets[i]) {
+      __builtin_prefetch(e);
+      __builtin_prefetch(reinterpret_cast<const char*>(e) + 63);
+    }
+  }
+}
+
+Entry* Dict::Find(std::string_view key) {
+  Entry** link = FindLink(key);
+  return link == nullptr ? nullptr : *link;
+}
+
+void Dict::Insert(Entry* e) {
+  if (rehashing()) RehashStep(1);
+  MaybeExpand();
+  const int t = rehashing() ? 1 : 0;
+  const size_t idx = BucketIndex(HashKey(e->key(), seed_), t);
+  e->next = table_[t][idx];
+  table_[t][idx] = e;
+  ++used_[t];
+}
+
+Entry* Dict::ReplaceAt(Entry** link, Entry* replacement) {
+  Entry* old = *link;
+  replacement->next = old->next;
+  *link = replacement;
+  return old;
+}
+
+Entry* Dict::Unlink(std::string_view key) {
+  if (size() == 0) return nullptr;
+  if (rehashing()) RehashStep(1);
+  const uint64_t hash = HashKey(key, seed_);
+  for (int t = 0; t < 2; ++t) {
+    if (size_[t] == 0) break;
+    Entry** link = &table_[t][BucketIndex(hash, t)];
+    while (*link != nullptr) {
+      Entry* e = *link;
+      if (e->key_len == key.size() && std::memcmp(e->key_data(), key.data(), key.size()) == 0) {
+        *link = e->next;
+        e->next = nullptr;
+        --used_[t];
+        MaybeShrink();
+        return e;
+      }
+      link = &e->next;
+    }
+    if (!rehashing()) break;
+  }
+  return nullptr;
+}
+
+}  // namespace kv::server

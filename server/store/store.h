@@ -1,0 +1,118 @@
+// The keyspace: 16 databases of string keys with millisecond expiry (lazy on access plus an
+// active sampling cycle) and an estimate of the memory they hold.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "server/store/dict.h"
+
+namespace kv::server {
+
+// SELECT 0..15, as Redis's default `databases 16`.
+inline constexpr int kNumDatabases = 16;
+
+// Small fast PRNG (splitmix64) for sampling; not for anything security-related.
+class SampleRng {
+ public:
+  explicit SampleRng(uint64_t seed) : state_(seed) {}
+  uint64_t operator()() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  uint64_t state_;
+};
+
+class Store {
+ public:
+  Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // The time used for every expiry decision (ms since the epoch). A key with expire_ms < now is
+  // expired (Redis: expired when now > when).
+  void SetTime(int64_t now_ms) { now_ms_ = now_ms; }
+  int64_t now_ms() const { return now_ms_; }
+
+  // Looks key up; an expired key is deleted (counted in expired_keys) and reported missing.
+  Entry* Find(int db, std::string_view key);
+  // Same, returning the link for Overwrite/Reserve/DeleteAt; valid until the next Store call.
+  Entry** FindLink(int db, std::string_view key);
+  // A hint before a pipelined batch: see Dict::Prefetch.
+  void Prefetch(int db, std::span<const std::string_view> keys) const {
+    dbs_[db].dict.Prefetch(keys);
+  }
+
+  // Creates or replaces key with value. expire_ms: 0 = none. keep_ttl: an existing key keeps its
+  // expiry (expire_ms ignored). Returns the entry.
+  Entry* Set(int db, std::string_view key, std::string_view value, int64_t expire_ms,
+             bool keep_ttl);
+  // Replaces the value of the entry at link, keeping its expiry. Returns the (maybe moved) entry.
+  Entry* Overwrite(int db, Entry** link, std::string_view value);
+  // Makes the entry at link able to hold new_len value bytes (contents and val_len kept; growth
+  // is amortised for APPEND). Returns the (maybe moved) entry.
+  Entry* Reserve(int db, Entry** link, size_t new_len);
+  // Inserts a new key (must be missing, e.g. after Find returned nullptr).
+  Entry* Add(int db, std::string_view key, std::string_view value, int64_t expire_ms);
+
+  bool Delete(int db, std::string_view key);
+  void DeleteAt(int db, Entry** link);
+  // Sets (expire_ms > 0) or removes (0) the entry's expiry.
+  void SetExpire(int db, Entry* e, int64_t expire_ms);
+  // Moves src's value and expiry to dst_key (replacing dst); src must exist. Returns the new entry.
+  Entry* Rename(int db, std::string_view src_key, int dst_db, std::string_view dst_key);
+
+  size_t DbSize(int db) const { return dbs_[db].dict.size(); }
+  size_t ExpiresCount(int db) const { return dbs_[db].ttl.size(); }
+  uint64_t TotalKeys() const;
+  // Average remaining TTL in ms over (a sample of) the db's keys with expiry; 0 when none.
+  int64_t AverageTtl(int db);
+  void FlushDb(int db);
+  void FlushAll();
+
+  // One SCAN step over db: fn(const Entry*) for each visited entry, expired or not (the caller
+  // filters and lazily expires). Returns the next cursor.
+  template <typename Fn>
+  uint64_t Scan(int db, uint64_t cursor, Fn&& fn) {
+    return dbs_[db].dict.Scan(cursor, fn);
+  }
+  // A random live key of db (expired ones met on the way are deleted), or nullptr.
+  Entry* RandomKey(int db);
+
+  // Redis's active expiry: per db, samples 20 keys with a TTL, deletes the expired ones, repeats
+  // while more than 10% of a sample was expired. Returns true when budget_us ran out first.
+  bool ActiveExpireCycle(int64_t budget_us);
+
+  // Estimated bytes held: entry allocations, bucket arrays, TTL indexes.
+  uint64_t UsedMemory() const;
+  uint64_t expired_keys() const { return expired_keys_; }
+  void ResetStats() { expired_keys_ = 0; }
+
+ private:
+  struct Db {
+    Dict dict;
+    std::vector<Entry*> ttl;  // every entry with expire_ms != 0; Entry::ttl_slot is its index
+  };
+  bool IsExpired(const Entry* e) const { return e->expire_ms != 0 && e->expire_ms < now_ms_; }
+  void TtlAdd(Db& d, Entry* e);
+  void TtlRemove(Db& d, Entry* e);
+  // Replaces the entry at link with fresh (same key), moving expiry and TTL slot; frees the old.
+  void Swap(Db& d, Entry** link, Entry* fresh);
+  void Free(Db& d, Entry* e);
+
+  Db dbs_[kNumDatabases];
+  int64_t now_ms_ = 0;
+  uint64_t entry_bytes_ = 0;
+  uint64_t expired_keys_ = 0;
+  int expire_db_cursor_ = 0;  // where the next active expiry cycle resumes
+  SampleRng rng_;
+};
+
+}  // namespace kv::server

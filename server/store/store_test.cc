@@ -1,0 +1,122 @@
+// Keyspace store: expiry (lazy and active), value replacement, TTL index, memory accounting.
+#include "server/store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace kv::server {
+namespace {
+
+constexpr int64_t kNow = 1700000000000;
+
+TEST(StoreTest, SetFindDelete) {
+  Store s;
+  s.SetTime(kNow);
+  EXPECT_EQ(s.Find(0, "k"), nullptr);
+  s.Set(0, "k", "v", 0, false);
+  ASSERT_NE(s.Find(0, "k"), nullptr);
+  EXPECT_EQ(s.Find(0, "k")->value(), "v");
+  EXPECT_EQ(s.Find(1, "k"), nullptr);
+  EXPECT_TRUE(s.Delete(0, "k"));
+  EXPECT_FALSE(s.Delete(0, "k"));
+  EXPECT_EQ(s.TotalKeys(), 0u);
+}
+
+TEST(StoreTest, LazyExpiryCountsExpiredKeys) {
+  Store s;
+  s.SetTime(kNow);
+  s.Set(0, "k", "v", kNow + 10, false);
+  EXPECT_EQ(s.ExpiresCount(0), 1u);
+  s.SetTime(kNow + 10);
+  EXPECT_NE(s.Find(0, "k"), nullptr);
+  s.SetTime(kNow + 11);
+  EXPECT_EQ(s.Find(0, "k"), nullptr);
+  EXPECT_EQ(s.expired_keys(), 1u);
+  EXPECT_EQ(s.ExpiresCount(0), 0u);
+  EXPECT_EQ(s.DbSize(0), 0u);
+}
+
+TEST(StoreTest, OverwriteKeepsTtlIndexConsistent) {
+  Store s;
+  s.SetTime(kNow);
+  for (int i = 0; i < 100; ++i) s.Set(0, "k" + std::to_string(i), "v", kNow + 1000, false);
+  // Grow values so entries move to new allocations; the TTL index must follow.
+  for (int i = 0; i < 100; ++i) {
+    Entry** link = s.FindLink(0, "k" + std::to_string(i));
+    ASSERT_NE(link, nullptr);
+    Entry* e = s.Overwrite(0, link, std::string(1000, 'x'));
+    EXPECT_EQ(e->expire_ms, kNow + 1000);
+  }
+  s.Set(0, "k5", "plain", 0, false);  // drops the TTL
+  EXPECT_EQ(s.ExpiresCount(0), 99u);
+  s.SetTime(kNow + 2000);
+  EXPECT_FALSE(s.ActiveExpireCycle(1000000));
+  EXPECT_EQ(s.TotalKeys(), 1u);
+  EXPECT_EQ(s.ExpiresCount(0), 0u);
+}
+
+TEST(StoreTest, ActiveExpiryRespectsBudgetAndResumes) {
+  Store s;
+  s.SetTime(kNow);
+  for (int i = 0; i < 20000; ++i) s.Set(i % 16, "k" + std::to_string(i), "v", kNow + 1, false);
+  s.SetTime(kNow + 5);
+  // A zero budget stops after the first sample.
+  EXPECT_TRUE(s.ActiveExpireCycle(0));
+  EXPECT_LT(s.expired_keys(), 20000u);
+  while (s.ActiveExpireCycle(1000000)) {
+  }
+  EXPECT_EQ(s.TotalKeys(), 0u);
+  EXPECT_EQ(s.expired_keys(), 20000u);
+}
+
+TEST(StoreTest, MemoryAccountingFollowsData) {
+  Store s;
+  s.SetTime(kNow);
+  const uint64_t empty = s.UsedMemory();
+  for (int i = 0; i < 1000; ++i)
+    s.Set(0, "key" + std::to_string(i), std::string(100, 'x'), 0, false);
+  const uint64_t full = s.UsedMemory();
+  EXPECT_GE(full - empty, 1000u * 100);
+  EXPECT_LT(full - empty, 1000u * 400);
+  s.FlushDb(0);
+  EXPECT_LT(s.UsedMemory(), empty + 1024);
+  for (int i = 0; i < 1000; ++i) s.Set(3, "key" + std::to_string(i), "v", 0, false);
+  s.FlushAll();
+  EXPECT_EQ(s.TotalKeys(), 0u);
+  EXPECT_LT(s.UsedMemory(), empty + 1024);
+}
+
+TEST(StoreTest, RenameMovesValueAndExpiry) {
+  Store s;
+  s.SetTime(kNow);
+  s.Set(0, "a", "1", kNow + 500, false);
+  s.Set(0, "b", "2", 0, false);
+  s.Rename(0, "a", 0, "b");
+  EXPECT_EQ(s.Find(0, "a"), nullptr);
+  ASSERT_NE(s.Find(0, "b"), nullptr);
+  EXPECT_EQ(s.Find(0, "b")->value(), "1");
+  EXPECT_EQ(s.Find(0, "b")->expire_ms, kNow + 500);
+  EXPECT_EQ(s.ExpiresCount(0), 1u);
+  EXPECT_EQ(s.DbSize(0), 1u);
+}
+
+TEST(StoreTest, ReserveGrowsAmortised) {
+  Store s;
+  s.SetTime(kNow);
+  s.Set(0, "k", "", 0, false);
+  const Entry* last = nullptr;
+  int moves = 0;
+  for (int i = 0; i < 1000; ++i) {
+    Entry** link = s.FindLink(0, "k");
+    Entry* e = s.Reserve(0, link, (*link)->val_len + 1);
+    e->val_data()[e->val_len++] = 'x';
+    if (e != last) ++moves;
+    last = e;
+  }
+  EXPECT_EQ(s.Find(0, "k")->value(), std::string(1000, 'x'));
+  EXPECT_LT(moves, 20);
+}
+
+}  // namespace
+}  // namespace kv::server
