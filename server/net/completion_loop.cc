@@ -59,7 +59,7 @@ void CompletionLoop::ProcessListed() {
     if (!c->state().closing() && (io.new_input || c->input_stalled()) &&
         c->pending_output() < kOutputLimit) {
       io.new_input = false;
-      if (!Process(c)) continue;
+      if (!Process(*this, c)) continue;
     }
     // Half-closed: once every request that arrived has run, finish the replies, then close.
     if (io.peer_eof && !io.new_input && !c->input_stalled()) c->state().StopInput();
@@ -94,7 +94,7 @@ bool CompletionLoop::Settle(Connection* c) {
   if (!Flush(c)) return false;
   // Flush may have written a large batch at once: resume the requests it held back.
   if (c->input_stalled() && !c->state().closing() && c->pending_output() < kOutputLimit) {
-    if (!Process(c)) return false;
+    if (!Process(*this, c)) return false;
   }
   size_t pending = c->pending_output();
   if (c->state().closing() && pending == 0) {

@@ -16,11 +16,14 @@ class CompletionLoop final : public ConnectionLoop {
   CompletionLoop(int index, NetShared* shared, std::unique_ptr<EventLoop> loop)
       : ConnectionLoop(index, shared, std::move(loop)) {}
 
-  void OnClientRecv(Connection* c, std::string_view data, bool more) override;
-  void OnClientRecvEnd(Connection* c, int result) override;
-  void OnClientSendDone(Connection* c, int result) override;
+  // Connection's completion handlers: data received, a receive ended, a send ended.
+  void OnClientRecv(Connection* c, std::string_view data, bool more);
+  void OnClientRecvEnd(Connection* c, int result);
+  void OnClientSendDone(Connection* c, int result);
 
  private:
+  friend class ConnectionLoop;  // Process calls Flush directly
+
   bool Start(Connection* c) override { return Settle(c); }  // starts the receive
   // At most one send in flight: replies produced meanwhile queue behind it, in order.
   bool Flush(Connection* c) override;

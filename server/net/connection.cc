@@ -8,7 +8,8 @@
 #include <cstring>
 
 #include "resp/reply_writer.h"
-#include "server/net/connection_loop.h"
+#include "server/net/completion_loop.h"
+#include "server/net/readiness_loop.h"
 
 namespace kv::server {
 namespace {
@@ -25,12 +26,21 @@ Connection::Connection(UniqueFd fd, ConnectionLoop* owner) : fd_(std::move(fd)),
   session_.fd = fd_.get();
 }
 
-void Connection::OnIo(uint32_t events) { owner_->OnClientIo(this, events); }
-void Connection::OnRecv(std::string_view data, bool more) {
-  owner_->OnClientRecv(this, data, more);
+// Only a readiness backend reports readiness for a connection (it is never watched under a
+// completion backend), and only a completion backend reports completions: the event's kind says
+// which driver owns it.
+void Connection::OnIo(uint32_t events) {
+  static_cast<ReadinessLoop*>(owner_)->OnClientIo(this, events);
 }
-void Connection::OnRecvEnd(int result) { owner_->OnClientRecvEnd(this, result); }
-void Connection::OnSendDone(int result) { owner_->OnClientSendDone(this, result); }
+void Connection::OnRecv(std::string_view data, bool more) {
+  static_cast<CompletionLoop*>(owner_)->OnClientRecv(this, data, more);
+}
+void Connection::OnRecvEnd(int result) {
+  static_cast<CompletionLoop*>(owner_)->OnClientRecvEnd(this, result);
+}
+void Connection::OnSendDone(int result) {
+  static_cast<CompletionLoop*>(owner_)->OnClientSendDone(this, result);
+}
 
 void Connection::AppendInput(std::string_view data) {
   std::memcpy(in_.Prepare(data.size()), data.data(), data.size());

@@ -224,52 +224,28 @@ void ConnectionLoop::Register(std::unique_ptr<Connection> c) {
   }
 }
 
-bool ConnectionLoop::Process(Connection* c) {
-  while (true) {
-    int64_t now = NowMs();
-    bool within_limit = true;
-    bool killed;
-    {
-      std::lock_guard<ServerLock> guard(shared_->lock);
-      killed = c->killed();
-      if (!killed) {
-        current_client_ = c->session().id;
-        within_limit =
-            c->RunBatch(*shared_->dispatcher, *shared_->config, now, shared_->shutting_down);
-        current_client_ = 0;
-      }
-    }
-    if (killed) {
-      if (Flush(c)) Close(c);
-      return false;
-    }
-    if (c->session().close_now) {
-      Close(c);
-      return false;
-    }
-    if (!within_limit) {
-      shared_->logger->Warning("Closing client " + c->session().addr +
-                               " that reached max query buffer length (qbuf=" +
-                               std::to_string(c->query_buffer_size()) + ")");
-      Close(c);
-      return false;
-    }
-    if (!Flush(c)) return false;
-    if (!c->input_stalled() || c->state().closing() || c->pending_output() >= kOutputLimit) {
-      return true;
-    }
+ConnectionLoop::BatchOutcome ConnectionLoop::RunRequests(Connection* c) {
+  int64_t now = NowMs();
+  bool within_limit = true;
+  {
+    std::lock_guard<ServerLock> guard(shared_->lock);
+    if (c->killed()) return BatchOutcome::kKilled;
+    current_client_ = c->session().id;
+    within_limit = c->RunBatch(*shared_->dispatcher, *shared_->config, now, shared_->shutting_down);
+    current_client_ = 0;
   }
-}
-
-bool ConnectionLoop::WriteNow(Connection* c) {
-  size_t n = 0;
-  Connection::IoStatus status = c->Write(&n);
-  CountOutput(n);
-  if (status == Connection::IoStatus::kError) {
+  if (c->session().close_now) {
     Close(c);
-    return false;
+    return BatchOutcome::kClosed;
   }
-  return true;
+  if (!within_limit) {
+    shared_->logger->Warning("Closing client " + c->session().addr +
+                             " that reached max query buffer length (qbuf=" +
+                             std::to_string(c->query_buffer_size()) + ")");
+    Close(c);
+    return BatchOutcome::kClosed;
+  }
+  return BatchOutcome::kRan;
 }
 
 void ConnectionLoop::Close(Connection* c) {

@@ -98,13 +98,6 @@ class ConnectionLoop {
   std::string_view backend() const { return loop_->backend(); }
   unsigned batch_wait_usec() const { return loop_->batch_wait_usec(); }
 
-  // A connection's I/O events (from its IoHandler methods). Each driver overrides the ones its
-  // I/O model produces: readiness events, or receive and send completions (see IoHandler).
-  virtual void OnClientIo(Connection* /*c*/, uint32_t /*events*/) {}
-  virtual void OnClientRecv(Connection* /*c*/, std::string_view /*data*/, bool /*more*/) {}
-  virtual void OnClientRecvEnd(Connection* /*c*/, int /*result*/) {}
-  virtual void OnClientSendDone(Connection* /*c*/, int /*result*/) {}
-
  protected:
   ConnectionLoop(int index, NetShared* shared, std::unique_ptr<EventLoop> loop);
 
@@ -126,12 +119,44 @@ class ConnectionLoop {
   virtual Status Finish() { return {}; }
 
   // --- Shared by the drivers ---
-  // Runs requests and writes replies, repeating while output drains and input is waiting.
-  // Returns false when c was closed.
-  bool Process(Connection* c);
+  enum class BatchOutcome {
+    kRan,     // the requests ran; their replies wait in the output buffer
+    kKilled,  // CLIENT KILL: nothing ran; the caller flushes what is pending, then closes c
+    kClosed,  // c asked to close at once, or its query buffer overflowed: c was closed
+  };
+  // Runs one batch of c's complete requests under the server lock.
+  BatchOutcome RunRequests(Connection* c);
+  // Runs requests and writes replies (driver.Flush), repeating while output drains and input is
+  // waiting. Returns false when c was closed. A template so that the request path calls the
+  // driver's Flush directly.
+  template <class Driver>
+  bool Process(Driver& driver, Connection* c) {
+    while (true) {
+      switch (RunRequests(c)) {
+        case BatchOutcome::kRan:
+          break;
+        case BatchOutcome::kKilled:
+          if (driver.Flush(c)) Close(c);
+          return false;
+        case BatchOutcome::kClosed:
+          return false;
+      }
+      if (!driver.Flush(c)) return false;
+      if (!c->input_stalled() || c->state().closing() || c->pending_output() >= kOutputLimit) {
+        return true;
+      }
+    }
+  }
   // Writes c's pending output with plain send()s as far as the socket takes it; closes c and
   // returns false on a write error.
-  bool WriteNow(Connection* c);
+  bool WriteNow(Connection* c) {
+    size_t n = 0;
+    Connection::IoStatus status = c->Write(&n);
+    CountOutput(n);
+    if (status != Connection::IoStatus::kError) return true;
+    Close(c);
+    return false;
+  }
   // Closes c: unregisters it, then Release.
   void Close(Connection* c);
   // Bytes received / sent, for INFO (one writer: this loop's thread).

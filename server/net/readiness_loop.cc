@@ -21,7 +21,7 @@ void ReadinessLoop::OnClientIo(Connection* c, uint32_t events) {
   if ((events & kPollOut) && c->pending_output() > 0) {
     if (!Flush(c)) return;
     if (c->input_stalled() && !c->state().closing() && c->pending_output() < kOutputLimit) {
-      if (!Process(c)) return;
+      if (!Process(*this, c)) return;
     }
   }
   if (events & (kPollIn | kPollHangup)) {
@@ -36,7 +36,7 @@ void ReadinessLoop::OnClientIo(Connection* c, uint32_t events) {
       switch (c->Read(&n)) {
         case Connection::IoStatus::kOk:
           CountInput(n);
-          if (!Process(c)) return;
+          if (!Process(*this, c)) return;
           break;
         case Connection::IoStatus::kEof:
           c->state().StopInput();  // half-closed: finish the replies, then close

@@ -13,9 +13,12 @@ class ReadinessLoop final : public ConnectionLoop {
   ReadinessLoop(int index, NetShared* shared, std::unique_ptr<EventLoop> loop)
       : ConnectionLoop(index, shared, std::move(loop)) {}
 
-  void OnClientIo(Connection* c, uint32_t events) override;
+  // Connection::OnIo: the socket is readable, writable, hung up or in error.
+  void OnClientIo(Connection* c, uint32_t events);
 
  private:
+  friend class ConnectionLoop;  // Process calls Flush directly
+
   bool Start(Connection* c) override;
   bool Flush(Connection* c) override;
   // Closes c when it is done, otherwise updates what the poller watches for it.
