@@ -81,6 +81,61 @@ TEST(CompareReportTest, VsRedisMarkdownMatchesGolden) {
             ReadTestdata("golden/vs_redis_baseline.md"));
 }
 
+// What scripts/bench.sh prints and saves as summary.txt.
+TEST(CompareReportTest, VsRedisTextOfABenchRunMatchesGolden) {
+  auto report = VsRedis(LoadTestdata("bench_run.json"));
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(RenderVsRedis(*report, {.format = OutputFormat::kText, .color = false}),
+            ReadTestdata("golden/vs_redis_bench_run.txt"));
+}
+
+// The assertions of the table kv_bench_summary printed (bench/summary_test.cc), on vs-redis.
+TEST(CompareReportTest, VsRedisTextShowsContextBothTargetsAndFailures) {
+  auto report = VsRedis(LoadTestdata("bench_run.json"));
+  ASSERT_TRUE(report.ok());
+  const std::string table = RenderVsRedis(*report, {.format = OutputFormat::kText, .color = false});
+  EXPECT_NE(table.find("\nhost: box (2 cpus)\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("\nredis_version: 7.0.15\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("kv ops/s"), std::string::npos) << table;
+  EXPECT_NE(table.find("redis ops/s"), std::string::npos) << table;
+  // SET: 20000 vs 10000 -> 2.000, with p50 and p99 of each.
+  const size_t set = table.find("SET/clients:1/pipeline:1 ");
+  ASSERT_NE(set, std::string::npos) << table;
+  const std::string set_line = table.substr(set, table.find('\n', set) - set);
+  EXPECT_NE(set_line.find("20000"), std::string::npos) << set_line;
+  EXPECT_NE(set_line.find("45.50"), std::string::npos) << set_line;
+  EXPECT_NE(set_line.find("250.0"), std::string::npos) << set_line;
+  EXPECT_NE(set_line.find("2.000"), std::string::npos) << set_line;
+  // GET: redis failed -> ERROR cell, no ratio, and the message listed below the table.
+  const size_t get = table.find("GET/clients:10/pipeline:16/threads:10 ");
+  ASSERT_NE(get, std::string::npos) << table;
+  const std::string get_line = table.substr(get, table.find('\n', get) - get);
+  EXPECT_NE(get_line.find("300000"), std::string::npos) << get_line;
+  EXPECT_NE(get_line.find("ERROR"), std::string::npos) << get_line;
+  EXPECT_NE(get_line.find("n/a"), std::string::npos) << get_line;
+  EXPECT_NE(get_line.find("redis failed"), std::string::npos) << get_line;
+  EXPECT_NE(table.find("\nERROR redis/GET/clients:10/pipeline:16/threads:10: server died: "
+                       "redis-server exited with status 1\n"),
+            std::string::npos)
+      << table;
+}
+
+TEST(CompareReportTest, VsRedisWithOneTargetHasNoRatioColumns) {
+  auto report = VsRedis(LoadTestdata("bench_run_kv_only.json"));
+  ASSERT_TRUE(report.ok());
+  for (OutputFormat format : {OutputFormat::kText, OutputFormat::kMarkdown}) {
+    const std::string table = RenderVsRedis(*report, {.format = format, .color = false});
+    EXPECT_EQ(table.find("kv÷redis"), std::string::npos) << table;
+    EXPECT_EQ(table.find("redis ops/s"), std::string::npos) << table;
+    EXPECT_EQ(table.find("geometric mean"), std::string::npos) << table;
+    EXPECT_NE(table.find("kv p50 µs"), std::string::npos) << table;
+    EXPECT_NE(table.find("1000"), std::string::npos) << table;
+    EXPECT_NE(table.find("No ratios: no case has both kv/<case> and redis/<case>"),
+              std::string::npos)
+        << table;
+  }
+}
+
 TEST(CompareReportTest, GateMarkdownMatchesGolden) {
   EXPECT_EQ(RenderGate(SlowGate(), {.format = OutputFormat::kMarkdown, .color = false}),
             ReadTestdata("golden/gate_kv_slow.md"));
@@ -194,6 +249,17 @@ TEST(CompareReportTest, VsRedisJsonShape) {
                    *report->rows[0].ops_ratio);
   EXPECT_DOUBLE_EQ(doc["geomean"]["throughput_ratio_kv_over_redis"].get<double>(),
                    *report->geomean_ops_ratio);
+  EXPECT_EQ(doc["context"]["grid"], "clients=1,10;pipeline=1,16");
+  EXPECT_DOUBLE_EQ(doc["rows"][0]["kv_p50_us"].get<double>(), *report->rows[0].kv_p50_us);
+  EXPECT_TRUE(doc["rows"][0]["kv_errors"].empty());
+
+  auto failed = VsRedis(LoadTestdata("bench_run.json"));
+  ASSERT_TRUE(failed.ok());
+  json failed_doc =
+      json::parse(RenderVsRedis(*failed, {.format = OutputFormat::kJson, .color = false}));
+  EXPECT_TRUE(failed_doc["rows"][1]["redis_items_per_second"].is_null());
+  EXPECT_EQ(failed_doc["rows"][1]["redis_errors"][0],
+            "server died: redis-server exited with status 1");
 }
 
 StabilityReport ThreeRunStability() {
