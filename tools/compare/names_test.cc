@@ -29,7 +29,7 @@ TEST(CompareNamesTest, NormalizeKeepsWhatChangesTheMeasurement) {
 }
 
 // kv_bench's names (one Google Benchmark thread per client): threads:1 goes, threads:N stays and
-// is matched as-is between kv and redis (from bench/summary_test.cc).
+// is matched as-is between kv and redis (as the former kv_bench_summary was tested).
 TEST(CompareNamesTest, KvBenchNamesSplitIntoTargetAndCase) {
   TargetAndCase set = SplitTarget(NormalizeName("kv/SET/clients:1/pipeline:1/real_time/threads:1"));
   EXPECT_EQ(set.target, "kv");

@@ -89,7 +89,7 @@ TEST(CompareReportTest, VsRedisTextOfABenchRunMatchesGolden) {
             ReadTestdata("golden/vs_redis_bench_run.txt"));
 }
 
-// The assertions of the table kv_bench_summary printed (bench/summary_test.cc), on vs-redis.
+// What the former kv_bench_summary's table was tested for, on vs-redis.
 TEST(CompareReportTest, VsRedisTextShowsContextBothTargetsAndFailures) {
   auto report = VsRedis(LoadTestdata("bench_run.json"));
   ASSERT_TRUE(report.ok());

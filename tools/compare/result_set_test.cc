@@ -169,8 +169,8 @@ TEST(CompareResultSetTest, RejectsBadInput) {
   EXPECT_NE(not_array.error().find("t.json: unknown schema"), std::string::npos);
 }
 
-// kv_bench's context and aggregates-only output with bare NaN/Infinity (from
-// bench/summary_test.cc): non-finite values are missing, strings that contain the words stay.
+// kv_bench's context and aggregates-only output with bare NaN/Infinity (as the former
+// kv_bench_summary was tested): non-finite values are missing, strings with those words stay.
 TEST(CompareResultSetTest, KvBenchAggregatesWithNonFiniteValues) {
   ResultSet set = LoadTestdata("bench_run.json");
   ASSERT_EQ(set.series.size(), 4u);

@@ -72,7 +72,8 @@ TEST(CompareVsRedisTest, NoKvOrRedisCaseIsAnError) {
 }
 
 // What scripts/bench.sh's run gives (aggregates only): the median aggregate, p50 and p99 of each
-// target, the failed runs' messages and the run's context (from bench/summary_test.cc).
+// target, the failed runs' messages and the run's context (as the former kv_bench_summary was
+// tested).
 TEST(CompareVsRedisTest, BenchRunUsesMediansAndKeepsFailuresAndContext) {
   auto report = VsRedis(LoadTestdata("bench_run.json"));
   ASSERT_TRUE(report.ok()) << report.error();
