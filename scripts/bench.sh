@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's main command: sets up and builds (release) if needed, runs kv_bench against
-# kv-server and redis-server, saves the JSON under results/<timestamp>/ and prints a summary table
-# (throughput, p50/p99 per case, kv ÷ redis ratio).
+# kv-server and redis-server, saves the JSON under results/<timestamp>/ and prints its summary with
+# `kv-compare vs-redis` (the run's host and versions; throughput, p50/p99 per case for each server,
+# kv ÷ redis ratios; failed cases).
 #   scripts/bench.sh [kv_bench flags...]     e.g. --benchmark_filter=SET  --kv_clients=1,10
 #   KV_BENCH_REPETITIONS=3 (default)         repetitions per case; the summary uses the median
 #   KV_BENCH_MIN_TIME=0.3 (default)          seconds per repetition
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 
-targets=(kv-server kv_bench kv_bench_summary)
+targets=(kv-server kv_bench kv-compare)
 if [ -n "${KV_BUILD_DIR:-}" ]; then
   build=$KV_BUILD_DIR
   echo "=== build ${targets[*]} in $build"
@@ -46,7 +47,7 @@ status=0
 echo "=== kv_bench finished in $(( $(date +%s) - start )) s (exit status $status)"
 
 if [ -s "$out/kv_bench.json" ]; then
-  "$build/kv_bench_summary" "$out/kv_bench.json" | tee "$out/summary.txt"
+  "$build/kv-compare" vs-redis "$out/kv_bench.json" | tee "$out/summary.txt"
   echo "=== results: $out (kv_bench.json, kv_bench.txt, summary.txt, server logs)"
 fi
 exit "$status"

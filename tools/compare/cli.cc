@@ -193,8 +193,10 @@ std::string UsageText() {
 
 usage:
   kv-compare vs-redis RESULTS.json
-      per case: kv-server vs redis-server throughput and p99 from the same run, their ratios
-      and the geometric mean
+      per case: kv-server vs redis-server throughput, p50 and p99 from the same run, their
+      ratios and the geometric mean, after the run's host, build and versions; failed runs
+      are marked and their messages listed (scripts/bench.sh prints this); a run of one
+      target only gives its values without ratios
   kv-compare diff BASELINE.json CURRENT.json
       per benchmark and metric: baseline and current median, change, Mann-Whitney p-value,
       verdict (improved/regressed/unchanged/noisy/new/missing); also kv÷redis ratios
@@ -218,7 +220,8 @@ options:
                                 measured with different settings
   --help                        this text
 
-exit codes: 0 ok/pass, 1 regression (gate only), 2 cannot compare or bad input
+exit codes: 0 ok/pass, 1 regression (gate only), 2 cannot compare or bad input (vs-redis:
+no kv/<case> or redis/<case> results)
 )";
 }
 

@@ -58,6 +58,20 @@ TEST(CompareCliTest, VsRedis) {
   CliRun none = Cli({"vs-redis", Data("kvload_baseline.json")});
   EXPECT_EQ(none.code, 2);
   EXPECT_NE(none.err.find("cannot compare"), std::string::npos);
+  // One target only (redis-server not installed): its values, no ratios, exit 0.
+  CliRun kv_only = Cli({"vs-redis", Data("bench_run_kv_only.json")});
+  EXPECT_EQ(kv_only.code, 0) << kv_only.err;
+  EXPECT_NE(kv_only.out.find("No ratios"), std::string::npos) << kv_only.out;
+  // Failed runs do not make the report fail: they are shown.
+  CliRun failed = Cli({"vs-redis", Data("bench_run.json")});
+  EXPECT_EQ(failed.code, 0) << failed.err;
+  EXPECT_NE(failed.out.find("\nERROR redis/GET/"), std::string::npos) << failed.out;
+  CliRun missing = Cli({"vs-redis", Data("no-such-file.json")});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("no-such-file.json: cannot open"), std::string::npos);
+  CliRun malformed = Cli({"vs-redis", Data("malformed.json")});
+  EXPECT_EQ(malformed.code, 2);
+  EXPECT_NE(malformed.err.find("malformed JSON"), std::string::npos);
 }
 
 TEST(CompareCliTest, DiffExitCodes) {

@@ -28,6 +28,18 @@ TEST(CompareNamesTest, NormalizeKeepsWhatChangesTheMeasurement) {
   EXPECT_EQ(NormalizeName("kv/real_timeX/clients:1"), "kv/real_timeX/clients:1");
 }
 
+// kv_bench's names (one Google Benchmark thread per client): threads:1 goes, threads:N stays and
+// is matched as-is between kv and redis (as the former kv_bench_summary was tested).
+TEST(CompareNamesTest, KvBenchNamesSplitIntoTargetAndCase) {
+  TargetAndCase set = SplitTarget(NormalizeName("kv/SET/clients:1/pipeline:1/real_time/threads:1"));
+  EXPECT_EQ(set.target, "kv");
+  EXPECT_EQ(set.case_name, "SET/clients:1/pipeline:1");
+  TargetAndCase lock = SplitTarget(
+      NormalizeName("redis/LOCK/clients:10/pipeline:1/rtt_us:200/real_time/threads:10"));
+  EXPECT_EQ(lock.target, "redis");
+  EXPECT_EQ(lock.case_name, "LOCK/clients:10/pipeline:1/rtt_us:200/threads:10");
+}
+
 TEST(CompareNamesTest, StripAggregateSuffix) {
   EXPECT_EQ(StripAggregateSuffix("kv/SET/clients:1/real_time_median", "median"),
             "kv/SET/clients:1/real_time");

@@ -221,13 +221,20 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
                       {"kv_items_per_second", JsonOpt(r.kv_ops)},
                       {"redis_items_per_second", JsonOpt(r.redis_ops)},
                       {"throughput_ratio_kv_over_redis", JsonOpt(r.ops_ratio)},
+                      {"kv_p50_us", JsonOpt(r.kv_p50_us)},
+                      {"redis_p50_us", JsonOpt(r.redis_p50_us)},
                       {"kv_p99_us", JsonOpt(r.kv_p99_us)},
                       {"redis_p99_us", JsonOpt(r.redis_p99_us)},
-                      {"p99_ratio_redis_over_kv", JsonOpt(r.p99_ratio)}});
+                      {"p99_ratio_redis_over_kv", JsonOpt(r.p99_ratio)},
+                      {"kv_errors", r.kv_errors},
+                      {"redis_errors", r.redis_errors}});
     }
+    json context = json::object();
+    for (const auto& [key, value] : report.context) context[key] = value;
     json out = {{"schema", "kv-compare-vs-redis"},
                 {"schema_version", kReportSchemaVersion},
                 {"source", report.source},
+                {"context", context},
                 {"paired", report.paired},
                 {"rows", rows},
                 {"geomean",
@@ -235,41 +242,85 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
                   {"p99_ratio_redis_over_kv", JsonOpt(report.geomean_p99_ratio)}}}};
     return out.dump(2) + "\n";
   }
-  Table table({{"case"},
-               {"kv ops/s", Align::kRight},
-               {"redis ops/s", Align::kRight},
-               {"ops kv÷redis", Align::kRight},
-               {"kv p99 µs", Align::kRight},
-               {"redis p99 µs", Align::kRight},
-               {"p99 redis÷kv", Align::kRight},
-               {"note"}});
+  // A target's columns only when it ran; the ratio columns only when some case has both.
+  const bool kv = report.has_kv;
+  const bool redis = report.has_redis;
+  const bool ratios = report.paired > 0;
+  std::vector<Column> columns = {{"case"}};
+  auto column = [&](bool shown, const char* title) {
+    if (shown) columns.push_back({title, Align::kRight});
+  };
+  column(kv, "kv ops/s");
+  column(redis, "redis ops/s");
+  column(ratios, "ops kv÷redis");
+  column(kv, "kv p50 µs");
+  column(redis, "redis p50 µs");
+  column(kv, "kv p99 µs");
+  column(redis, "redis p99 µs");
+  column(ratios, "p99 redis÷kv");
+  columns.push_back({"note"});
+  Table table(std::move(columns));
+  // A target's throughput: "ERROR" when all its runs failed.
+  auto ops = [](bool present, const std::optional<double>& v,
+                const std::vector<std::string>& errors) -> Cell {
+    if (present && !v && !errors.empty()) return {"ERROR"};
+    return {Opt(v)};
+  };
+  std::vector<std::string> errors;
   for (const VsRedisRow& r : report.rows) {
-    std::string note = !r.has_redis ? "no redis counterpart" : !r.has_kv ? "no kv counterpart" : "";
-    table.AddRow({{r.case_name},
-                  {Opt(r.kv_ops)},
-                  {Opt(r.redis_ops)},
-                  {OptRatio(r.ops_ratio), RatioColor(r.ops_ratio)},
-                  {Opt(r.kv_p99_us)},
-                  {Opt(r.redis_p99_us)},
-                  {OptRatio(r.p99_ratio), RatioColor(r.p99_ratio)},
-                  {note}});
+    std::vector<std::string> notes;
+    if (kv && !r.has_kv) notes.push_back("no kv counterpart");
+    if (redis && !r.has_redis) notes.push_back("no redis counterpart");
+    if (!r.kv_errors.empty()) notes.push_back("kv failed");
+    if (!r.redis_errors.empty()) notes.push_back("redis failed");
+    for (const std::string& e : r.kv_errors) errors.push_back("kv/" + r.case_name + ": " + e);
+    for (const std::string& e : r.redis_errors) errors.push_back("redis/" + r.case_name + ": " + e);
+    std::string note;
+    for (const std::string& n : notes) note += (note.empty() ? "" : "; ") + n;
+    std::vector<Cell> cells = {{r.case_name}};
+    auto cell = [&](bool shown, Cell c) {
+      if (shown) cells.push_back(std::move(c));
+    };
+    cell(kv, ops(r.has_kv, r.kv_ops, r.kv_errors));
+    cell(redis, ops(r.has_redis, r.redis_ops, r.redis_errors));
+    cell(ratios, {OptRatio(r.ops_ratio), RatioColor(r.ops_ratio)});
+    cell(kv, {Opt(r.kv_p50_us)});
+    cell(redis, {Opt(r.redis_p50_us)});
+    cell(kv, {Opt(r.kv_p99_us)});
+    cell(redis, {Opt(r.redis_p99_us)});
+    cell(ratios, {OptRatio(r.p99_ratio), RatioColor(r.p99_ratio)});
+    cells.push_back({note});
+    table.AddRow(std::move(cells));
   }
-  table.AddRow({{"geometric mean (" + std::to_string(report.paired) + " cases)"},
-                {""},
-                {""},
-                {OptRatio(report.geomean_ops_ratio), RatioColor(report.geomean_ops_ratio)},
-                {""},
-                {""},
-                {OptRatio(report.geomean_p99_ratio), RatioColor(report.geomean_p99_ratio)},
-                {""}});
+  if (ratios) {
+    // Some case has both targets, so every column is there.
+    table.AddRow({{"geometric mean (" + std::to_string(report.paired) + " cases)"},
+                  {""},
+                  {""},
+                  {OptRatio(report.geomean_ops_ratio), RatioColor(report.geomean_ops_ratio)},
+                  {""},
+                  {""},
+                  {""},
+                  {""},
+                  {OptRatio(report.geomean_p99_ratio), RatioColor(report.geomean_p99_ratio)},
+                  {""}});
+  }
+  const bool markdown = options.format == OutputFormat::kMarkdown;
   std::string title = "kv-server vs redis-server, same run: " + report.source;
-  std::string legend =
-      "Ratios > 1 favour kv-server: ops kv÷redis = throughput ratio; p99 redis÷kv = how many "
-      "times lower kv-server's p99 is. Values are medians over repetitions.\n";
-  if (options.format == OutputFormat::kMarkdown) {
-    return "## " + title + "\n\n" + Render(table, options) + "\n" + legend;
+  std::string out = markdown ? "## " + title + "\n\n" : title + "\n";
+  for (const auto& [key, value] : report.context) {
+    out += (markdown ? "- " : "") + key + ": " + value + "\n";
   }
-  return title + "\n\n" + Render(table, options) + "\n" + legend;
+  if (!markdown || !report.context.empty()) out += "\n";
+  out += Render(table, options) + "\n";
+  out += ratios
+             ? "Ratios > 1 favour kv-server: ops kv÷redis = throughput ratio; p99 redis÷kv = how "
+               "many times lower kv-server's p99 is. Values are medians over repetitions.\n"
+             : "Values are medians over repetitions. No ratios: no case has both kv/<case> and "
+               "redis/<case> results (was redis-server found when the suite ran?).\n";
+  if (!errors.empty()) out += "\n";
+  for (const std::string& e : errors) out += (markdown ? "- ERROR " : "ERROR ") + e + "\n";
+  return out;
 }
 
 std::string RenderDiff(const DiffReport& report, const RenderOptions& options) {

@@ -24,6 +24,14 @@ std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
+// The first line of `text` that starts with `prefix`; empty when there is none.
+std::string LineStartingWith(const std::string& text, const std::string& prefix) {
+  for (const std::string& line : Lines(text)) {
+    if (line.starts_with(prefix)) return line;
+  }
+  return "";
+}
+
 GateReport SlowGate() {
   return RunGate(LoadTestdata("baseline.json"), LoadTestdata("current_kv_slow.json"),
                  DefaultPolicy(), {});
@@ -79,6 +87,55 @@ TEST(CompareReportTest, VsRedisMarkdownMatchesGolden) {
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(RenderVsRedis(*report, {.format = OutputFormat::kMarkdown, .color = false}),
             ReadTestdata("golden/vs_redis_baseline.md"));
+}
+
+// What scripts/bench.sh prints and saves as summary.txt.
+TEST(CompareReportTest, VsRedisTextOfABenchRunMatchesGolden) {
+  auto report = VsRedis(LoadTestdata("bench_run.json"));
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(RenderVsRedis(*report, {.format = OutputFormat::kText, .color = false}),
+            ReadTestdata("golden/vs_redis_bench_run.txt"));
+}
+
+// What the former kv_bench_summary's table was tested for, on vs-redis.
+TEST(CompareReportTest, VsRedisTextShowsContextBothTargetsAndFailures) {
+  auto report = VsRedis(LoadTestdata("bench_run.json"));
+  ASSERT_TRUE(report.ok());
+  const std::string table = RenderVsRedis(*report, {.format = OutputFormat::kText, .color = false});
+  for (const char* want :
+       {"\nhost: box (2 cpus)\n", "\nredis_version: 7.0.15\n", "kv ops/s", "redis ops/s"}) {
+    EXPECT_NE(table.find(want), std::string::npos) << want << " in\n" << table;
+  }
+  // SET: 20000 vs 10000 -> 2.000, with p50 and p99 of each.
+  const std::string set_line = LineStartingWith(table, "SET/clients:1/pipeline:1 ");
+  for (const char* want : {"20000", "45.50", "250.0", "2.000"}) {
+    EXPECT_NE(set_line.find(want), std::string::npos) << want << " in " << set_line;
+  }
+  // GET: redis failed -> ERROR cell, no ratio, and the message listed below the table.
+  const std::string get_line = LineStartingWith(table, "GET/clients:10/pipeline:16/threads:10 ");
+  for (const char* want : {"300000", "ERROR", "n/a", "redis failed"}) {
+    EXPECT_NE(get_line.find(want), std::string::npos) << want << " in " << get_line;
+  }
+  EXPECT_NE(table.find("\nERROR redis/GET/clients:10/pipeline:16/threads:10: server died: "
+                       "redis-server exited with status 1\n"),
+            std::string::npos)
+      << table;
+}
+
+TEST(CompareReportTest, VsRedisWithOneTargetHasNoRatioColumns) {
+  auto report = VsRedis(LoadTestdata("bench_run_kv_only.json"));
+  ASSERT_TRUE(report.ok());
+  for (OutputFormat format : {OutputFormat::kText, OutputFormat::kMarkdown}) {
+    const std::string table = RenderVsRedis(*report, {.format = format, .color = false});
+    EXPECT_EQ(table.find("kv÷redis"), std::string::npos) << table;
+    EXPECT_EQ(table.find("redis ops/s"), std::string::npos) << table;
+    EXPECT_EQ(table.find("geometric mean"), std::string::npos) << table;
+    EXPECT_NE(table.find("kv p50 µs"), std::string::npos) << table;
+    EXPECT_NE(table.find("1000"), std::string::npos) << table;
+    EXPECT_NE(table.find("No ratios: no case has both kv/<case> and redis/<case>"),
+              std::string::npos)
+        << table;
+  }
 }
 
 TEST(CompareReportTest, GateMarkdownMatchesGolden) {
@@ -194,6 +251,17 @@ TEST(CompareReportTest, VsRedisJsonShape) {
                    *report->rows[0].ops_ratio);
   EXPECT_DOUBLE_EQ(doc["geomean"]["throughput_ratio_kv_over_redis"].get<double>(),
                    *report->geomean_ops_ratio);
+  EXPECT_EQ(doc["context"]["grid"], "clients=1,10;pipeline=1,16");
+  EXPECT_DOUBLE_EQ(doc["rows"][0]["kv_p50_us"].get<double>(), *report->rows[0].kv_p50_us);
+  EXPECT_TRUE(doc["rows"][0]["kv_errors"].empty());
+
+  auto failed = VsRedis(LoadTestdata("bench_run.json"));
+  ASSERT_TRUE(failed.ok());
+  json failed_doc =
+      json::parse(RenderVsRedis(*failed, {.format = OutputFormat::kJson, .color = false}));
+  EXPECT_TRUE(failed_doc["rows"][1]["redis_items_per_second"].is_null());
+  EXPECT_EQ(failed_doc["rows"][1]["redis_errors"][0],
+            "server died: redis-server exited with status 1");
 }
 
 StabilityReport ThreeRunStability() {

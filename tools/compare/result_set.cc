@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "tools/compare/json_text.h"
@@ -49,8 +50,10 @@ Status ParseGoogleBenchmark(const json& doc, ResultSet& set) {
   }
   const json& runs = doc["benchmarks"];
   std::map<std::string, size_t> index;
-  // Aggregates are kept aside: used only for benchmarks that have no iteration runs at all.
+  // Aggregates are kept aside: used only for benchmarks that have no iteration runs at all. Every
+  // name gets its series at its first run of either kind, so that series keep the file's order.
   std::map<std::string, std::map<std::string, Repetition>> aggregates;
+  std::set<std::string> with_runs;
   for (const json& run : runs) {
     if (!run.is_object() || !run.contains("name") || !run["name"].is_string()) {
       return Error{set.source + ": a benchmark entry has no \"name\""};
@@ -66,11 +69,12 @@ Status ParseGoogleBenchmark(const json& doc, ResultSet& set) {
       if (IsStructuralField(key)) continue;
       if (auto v = FiniteNumber(value)) rep.metrics[key] = *v;
     }
+    Series& series = SeriesNamed(set, index, name);
     if (run_type == "aggregate") {
       aggregates[name][aggregate] = std::move(rep);
       continue;
     }
-    Series& series = SeriesNamed(set, index, name);
+    with_runs.insert(name);
     if (run.value("error_occurred", false)) {
       series.errors.push_back(run.value("error_message", std::string("error_occurred")));
       continue;
@@ -80,15 +84,18 @@ Status ParseGoogleBenchmark(const json& doc, ResultSet& set) {
                     : static_cast<int>(series.repetitions.size());
     series.repetitions.push_back(std::move(rep));
   }
-  for (auto& [name, by_kind] : aggregates) {
-    if (index.contains(name)) continue;
+  for (Series& series : set.series) {
+    if (with_runs.contains(series.name)) continue;
+    std::map<std::string, Repetition>& by_kind = aggregates[series.name];
     auto it = by_kind.find("median");
     if (it == by_kind.end()) it = by_kind.find("mean");
-    if (it == by_kind.end()) continue;  // stddev/cv alone say nothing about the level
-    Series& series = SeriesNamed(set, index, name);
+    if (it == by_kind.end()) continue;  // stddev/cv alone say nothing about the level: dropped
     series.from_aggregates = true;
     series.repetitions.push_back(std::move(it->second));
   }
+  std::erase_if(set.series, [&](const Series& s) {
+    return !with_runs.contains(s.name) && s.repetitions.empty();
+  });
   return {};
 }
 

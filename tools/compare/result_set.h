@@ -49,9 +49,11 @@ struct ResultSet {
   const Series* Find(std::string_view name) const;
 };
 
-// Parses Google Benchmark JSON or kv-load JSON (told apart by their shape). Bare NaN/Infinity
-// tokens are accepted and treated as missing values. Errors: malformed JSON, unknown schema or
-// schema version, no benchmarks. `source` only names the input in messages.
+// Parses Google Benchmark JSON or kv-load JSON (told apart by their shape): the project's one
+// reader of either (every kv-compare subcommand, so also scripts/bench.sh's summary and the gate
+// scripts, go through it). Bare NaN/Infinity tokens are accepted and treated as missing values.
+// Errors: malformed JSON, unknown schema or schema version, no benchmarks. `source` only names the
+// input in messages.
 Result<ResultSet> ParseResults(std::string_view text, std::string_view source);
 
 // Reads and parses a file.

@@ -159,10 +159,40 @@ TEST(CompareResultSetTest, RejectsBadInput) {
   ASSERT_FALSE(v2.ok());
   EXPECT_NE(v2.error().find("schema_version 2 is not supported"), std::string::npos);
 
-  for (const char* text : {"[1, 2]", "{}", R"({"benchmarks": []})", R"({"benchmarks": [{}]})",
-                           R"({"schema": "kv-load", "schema_version": 1})", ""}) {
+  for (const char* text :
+       {"[1, 2]", "{}", R"({"benchmarks": []})", R"({"benchmarks": [{}]})", R"({"benchmarks": 3})",
+        "not json", R"({"schema": "kv-load", "schema_version": 1})", ""}) {
     EXPECT_FALSE(ParseResults(text, "t").ok()) << text;
   }
+  auto not_array = ParseResults(R"({"benchmarks": 3})", "t.json");
+  ASSERT_FALSE(not_array.ok());
+  EXPECT_NE(not_array.error().find("t.json: unknown schema"), std::string::npos);
+}
+
+// kv_bench's context and aggregates-only output with bare NaN/Infinity (as the former
+// kv_bench_summary was tested): non-finite values are missing, strings with those words stay.
+TEST(CompareResultSetTest, KvBenchAggregatesWithNonFiniteValues) {
+  ResultSet set = LoadTestdata("bench_run.json");
+  ASSERT_EQ(set.series.size(), 4u);
+  // The file's order, aggregates-only and failed benchmarks alike.
+  EXPECT_EQ(set.series[0].name, "kv/SET/clients:1/pipeline:1");
+  EXPECT_EQ(set.series[1].name, "redis/SET/clients:1/pipeline:1");
+  EXPECT_EQ(set.series[2].name, "kv/GET/clients:10/pipeline:16/threads:10");
+  EXPECT_EQ(set.series[3].name, "redis/GET/clients:10/pipeline:16/threads:10");
+  const Series* kv_set = set.Find("kv/SET/clients:1/pipeline:1");
+  ASSERT_NE(kv_set, nullptr);
+  EXPECT_TRUE(kv_set->from_aggregates);
+  EXPECT_EQ(kv_set->Values("items_per_second"), std::vector<double>{20000});
+  EXPECT_TRUE(kv_set->Values("server_cpu_us_per_op").empty());
+  const Series* redis_set = set.Find("redis/SET/clients:1/pipeline:1");
+  ASSERT_NE(redis_set, nullptr);
+  EXPECT_TRUE(redis_set->Values("max_us").empty());
+  const Series* redis_get = set.Find("redis/GET/clients:10/pipeline:16/threads:10");
+  ASSERT_NE(redis_get, nullptr);
+  EXPECT_TRUE(redis_get->repetitions.empty());
+  EXPECT_EQ(redis_get->errors.size(), 2u);
+  EXPECT_EQ(set.context.at("note"), "a \"NaN\" inside a string stays");
+  EXPECT_EQ(set.context.at("redis_version"), "7.0.15");
 }
 
 TEST(CompareResultSetTest, LoadReportsMissingFiles) {

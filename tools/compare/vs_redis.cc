@@ -1,7 +1,9 @@
 // kv-server vs redis-server from one result file.
 #include "tools/compare/vs_redis.h"
 
+#include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "stats/summary.h"
 #include "tools/compare/names.h"
@@ -21,6 +23,20 @@ std::optional<double> Ratio(std::optional<double> num, std::optional<double> den
   return *num / *den;
 }
 
+std::vector<std::string> ErrorsOf(const Series* series) {
+  std::vector<std::string> out;
+  if (series == nullptr) return out;
+  for (const std::string& e : series->errors) {
+    if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
+  }
+  return out;
+}
+
+// The context fields kv_bench writes that say what was measured where, in display order.
+constexpr std::string_view kContextKeys[] = {"host",          "build_type",        "kv_version",
+                                             "kv_git_commit", "kv_server_version", "redis_version",
+                                             "grid"};
+
 }  // namespace
 
 std::optional<double> GeometricMean(const std::vector<double>& values) {
@@ -36,6 +52,11 @@ std::optional<double> GeometricMean(const std::vector<double>& values) {
 Result<VsRedisReport> VsRedis(const ResultSet& set) {
   VsRedisReport report;
   report.source = set.source;
+  for (std::string_view key : kContextKeys) {
+    if (auto it = set.context.find(std::string(key)); it != set.context.end()) {
+      report.context.emplace_back(key, it->second);
+    }
+  }
   std::vector<VsRedisRow> unpaired;
   std::vector<double> ops_ratios;
   std::vector<double> p99_ratios;
@@ -52,10 +73,16 @@ Result<VsRedisReport> VsRedis(const ResultSet& set) {
     row.has_redis = redis != nullptr;
     row.kv_ops = MedianOf(kv, "items_per_second");
     row.redis_ops = MedianOf(redis, "items_per_second");
+    row.kv_p50_us = MedianOf(kv, "p50_us");
+    row.redis_p50_us = MedianOf(redis, "p50_us");
     row.kv_p99_us = MedianOf(kv, "p99_us");
     row.redis_p99_us = MedianOf(redis, "p99_us");
     row.ops_ratio = Ratio(row.kv_ops, row.redis_ops);
     row.p99_ratio = Ratio(row.redis_p99_us, row.kv_p99_us);
+    row.kv_errors = ErrorsOf(kv);
+    row.redis_errors = ErrorsOf(redis);
+    report.has_kv |= row.has_kv;
+    report.has_redis |= row.has_redis;
     if (row.has_kv && row.has_redis) {
       if (row.ops_ratio) ops_ratios.push_back(*row.ops_ratio);
       if (row.p99_ratio) p99_ratios.push_back(*row.p99_ratio);
@@ -65,10 +92,10 @@ Result<VsRedisReport> VsRedis(const ResultSet& set) {
       unpaired.push_back(std::move(row));
     }
   }
-  if (report.paired == 0) {
+  if (report.paired == 0 && unpaired.empty()) {
     return Error{set.source +
-                 ": no case has both kv/<case> and redis/<case> results (was redis-server "
-                 "found when the suite ran?)"};
+                 ": no kv/<case> or redis/<case> results (vs-redis reads kv_bench's Google "
+                 "Benchmark JSON)"};
   }
   report.rows.insert(report.rows.end(), unpaired.begin(), unpaired.end());
   report.geomean_ops_ratio = GeometricMean(ops_ratios);

@@ -1,8 +1,12 @@
+// vs-redis: kv-server and redis-server from one result file, paired per case.
 #include "tools/compare/vs_redis.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "stats/summary.h"
 #include "tools/compare/test_util.h"
@@ -61,10 +65,64 @@ TEST(CompareVsRedisTest, CasesWithoutACounterpartAreListedLast) {
   EXPECT_TRUE(report->rows[4].has_redis);
 }
 
-TEST(CompareVsRedisTest, NoPairIsAnError) {
+TEST(CompareVsRedisTest, NoKvOrRedisCaseIsAnError) {
   auto report = VsRedis(LoadTestdata("kvload_baseline.json"));
   ASSERT_FALSE(report.ok());
-  EXPECT_NE(report.error().find("no case has both"), std::string::npos);
+  EXPECT_NE(report.error().find("no kv/<case> or redis/<case> results"), std::string::npos);
+}
+
+// What scripts/bench.sh's run gives (aggregates only): the median aggregate, p50 and p99 of each
+// target, the failed runs' messages and the run's context (as the former kv_bench_summary was
+// tested).
+TEST(CompareVsRedisTest, BenchRunUsesMediansAndKeepsFailuresAndContext) {
+  auto report = VsRedis(LoadTestdata("bench_run.json"));
+  ASSERT_TRUE(report.ok()) << report.error();
+  ASSERT_EQ(report->rows.size(), 2u);
+  EXPECT_EQ(report->paired, 2u);
+  EXPECT_TRUE(report->has_kv);
+  EXPECT_TRUE(report->has_redis);
+  const VsRedisRow& set_row = report->rows[0];
+  EXPECT_EQ(set_row.case_name, "SET/clients:1/pipeline:1");
+  EXPECT_DOUBLE_EQ(*set_row.kv_ops, 20000);  // the median aggregate, not the mean
+  EXPECT_DOUBLE_EQ(*set_row.kv_p50_us, 45.5);
+  EXPECT_DOUBLE_EQ(*set_row.redis_p50_us, 90);
+  EXPECT_DOUBLE_EQ(*set_row.redis_p99_us, 250);
+  EXPECT_DOUBLE_EQ(*set_row.ops_ratio, 2.0);
+  EXPECT_TRUE(set_row.kv_errors.empty());
+  const VsRedisRow& get_row = report->rows[1];
+  EXPECT_EQ(get_row.case_name, "GET/clients:10/pipeline:16/threads:10");
+  EXPECT_DOUBLE_EQ(*get_row.kv_ops, 300000);
+  EXPECT_DOUBLE_EQ(*get_row.kv_p99_us, 900);
+  EXPECT_TRUE(get_row.has_redis);
+  EXPECT_FALSE(get_row.redis_ops.has_value());
+  EXPECT_FALSE(get_row.ops_ratio.has_value());  // no ratio when one side failed
+  // Both repetitions failed with the same message: listed once.
+  EXPECT_EQ(get_row.redis_errors,
+            std::vector<std::string>{"server died: redis-server exited with status 1"});
+  EXPECT_DOUBLE_EQ(*report->geomean_ops_ratio, 2.0);
+  using Field = std::pair<std::string, std::string>;
+  EXPECT_EQ(report->context, (std::vector<Field>{{"host", "box (2 cpus)"},
+                                                 {"build_type", "Release"},
+                                                 {"kv_version", "0.1.0"},
+                                                 {"kv_git_commit", "98cf81a"},
+                                                 {"kv_server_version", "0.1.0"},
+                                                 {"redis_version", "7.0.15"},
+                                                 {"grid", "clients=1,10;pipeline=1,16"}}));
+}
+
+// redis-server not installed (or --kv_targets=kv): kv's values, no ratios, not an error.
+TEST(CompareVsRedisTest, OneTargetOnlyHasNoRatios) {
+  auto report = VsRedis(LoadTestdata("bench_run_kv_only.json"));
+  ASSERT_TRUE(report.ok()) << report.error();
+  EXPECT_EQ(report->paired, 0u);
+  EXPECT_TRUE(report->has_kv);
+  EXPECT_FALSE(report->has_redis);
+  ASSERT_EQ(report->rows.size(), 1u);
+  EXPECT_DOUBLE_EQ(*report->rows[0].kv_ops, 1000);  // median of the three repetitions
+  EXPECT_DOUBLE_EQ(*report->rows[0].kv_p50_us, 11);
+  EXPECT_DOUBLE_EQ(*report->rows[0].kv_p99_us, 22.5);  // the NaN repetition is left out
+  EXPECT_FALSE(report->rows[0].ops_ratio.has_value());
+  EXPECT_FALSE(report->geomean_ops_ratio.has_value());
 }
 
 TEST(CompareVsRedisTest, GeometricMean) {
