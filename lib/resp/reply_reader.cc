@@ -7,7 +7,7 @@
 #include <cstring>
 #include <utility>
 
-#include "base/int_parse.h"
+#include "base/numbers.h"
 
 namespace kv::resp {
 namespace {

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "base/int_parse.h"
+#include "base/numbers.h"
 
 namespace kv::resp {
 namespace {

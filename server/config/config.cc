@@ -11,6 +11,7 @@
 #include <span>
 
 #include "base/ascii.h"
+#include "base/numbers.h"
 
 namespace kv::server {
 namespace {
@@ -139,14 +140,6 @@ const Setting* FindSetting(std::string_view name) {
   return nullptr;
 }
 
-// Strict decimal integer (optional '-', digits only), like Redis's string2ll.
-bool ParseInt64(std::string_view text, int64_t* out) {
-  if (text.empty() || text[0] == '+') return false;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, *out);
-  return ec == std::errc() && ptr == end;
-}
-
 std::string JoinChoices(std::span<const std::string_view> choices) {
   std::string out;
   for (std::string_view c : choices) {
@@ -212,8 +205,9 @@ std::optional<Refused> Apply(Config& config, std::string_view name, std::string_
   switch (s->kind) {
     case Kind::kInt:
     case Kind::kInt64: {
-      int64_t v = 0;
-      if (!ParseInt64(value, &v)) return invalid("argument couldn't be parsed into an integer");
+      std::optional<int64_t> parsed = ParseNumber<int64_t>(value);
+      if (!parsed) return invalid("argument couldn't be parsed into an integer");
+      int64_t v = *parsed;
       if (v < s->min || v > s->max) return range_error();
       if (s->kind == Kind::kInt) {
         config.*(s->int_field) = static_cast<int>(v);
@@ -307,11 +301,9 @@ Result<int64_t> ParseMemorySize(std::string_view text) {
     if (EqualsIgnoreCase(u.name, unit)) mul = u.mul;
   }
   if (mul == 0) return Error{Quoted(text) + " has an unknown unit"};
-  int64_t n = 0;
-  if (!ParseInt64(text.substr(0, digits), &n) || n > kInt64Max / mul) {
-    return Error{Quoted(text) + " is too large"};
-  }
-  return n * mul;
+  std::optional<int64_t> n = ParseNumber<int64_t>(text.substr(0, digits));
+  if (!n || *n > kInt64Max / mul) return Error{Quoted(text) + " is too large"};
+  return *n * mul;
 }
 
 Status SetConfigValue(Config& config, std::string_view name, std::string_view value,

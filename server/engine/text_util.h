@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "base/ascii.h"      // EqualsIgnoreCase, ToLower
-#include "base/int_parse.h"  // ParseInt64 (Redis string2ll)
+#include "base/numbers.h"  // ParseInt64 (Redis string2ll)
 
 namespace kv::server {
 

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <vector>
 
+#include "base/numbers.h"
+
 namespace kv::compare {
 namespace {
 
@@ -69,10 +71,7 @@ std::optional<long> NameParameter(std::string_view name, std::string_view key) {
       continue;
     }
     std::string_view digits = part.substr(key.size() + 1);
-    long value = 0;
-    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (ec != std::errc() || ptr != digits.data() + digits.size()) return std::nullopt;
-    return value;
+    return ParseNumber<long>(digits);
   }
   return std::nullopt;
 }

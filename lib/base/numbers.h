@@ -1,11 +1,14 @@
-// Strict decimal integer parsing with Redis's rules (string2ll in util.c): the one implementation
-// behind the RESP codec's lengths and kv-server's integer arguments, so both accept exactly what
-// Redis accepts.
+// Decimal number parsing, one implementation of each rule: ParseInt64 is Redis's string2ll (the
+// RESP codec's lengths, kv-server's integer arguments: exactly what Redis accepts); ParseNumber is
+// the whole-text std::from_chars rule for flags, settings and names.
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
+#include <system_error>
 
 namespace kv {
 
@@ -48,6 +51,19 @@ inline bool ParseInt64(std::string_view s, int64_t* value) {
     *value = static_cast<int64_t>(v);
   }
   return true;
+}
+
+// text as a T (an integer or floating-point type) when all of it is one decimal number by
+// std::from_chars's rules (an optional '-', no '+', no spaces; integers may have leading zeros;
+// floating point also takes exponents, "inf" and "nan"); nullopt otherwise, also when the value
+// does not fit in T.
+template <class T>
+std::optional<T> ParseNumber(std::string_view text) {
+  T value{};
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
 }
 
 }  // namespace kv
