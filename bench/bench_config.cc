@@ -123,8 +123,9 @@ Result<ParsedArgs> ParseArgs(int argc, const char* const* argv, const BenchConfi
       if (!v.ok()) return Error{v.error()};
       c.keyspace = *v;
     } else if (name == "kv_distribution") {
-      Result<fixtures::Distribution> d = fixtures::ParseDistribution(value);
-      if (!d.ok()) return Error{"--kv_distribution: " + d.error()};
+      Result<workload::DistributionSpec> d =
+          workload::ParseDistribution("--kv_distribution", value);
+      if (!d.ok()) return Error{d.error()};
       c.distribution = *d;
     } else if (name == "kv_seed") {
       Result<int64_t> v = ParseInt(name, value, 0, INT64_MAX);
@@ -157,7 +158,7 @@ std::string DescribeGrid(const BenchConfig& c) {
   }
   return "targets=" + targets + " clients=" + Join(c.clients) + " pipeline=" + Join(c.pipeline) +
          " value_size=" + Join(c.value_sizes) + " keyspace=" + std::to_string(c.keyspace) +
-         " distribution=" + std::string(fixtures::DistributionName(c.distribution)) +
+         " distribution=" + workload::FormatDistribution(c.distribution) +
          " rtt_us=" + std::to_string(c.rtt_us) + " locks=" + std::to_string(c.locks) +
          (c.quick ? " quick" : "");
 }
@@ -178,7 +179,7 @@ kv_bench flags:
   --kv_server_path=PATH     kv-server binary (default: the one built with kv_bench)
   --kv_redis_path=PATH      redis-server binary (default: /usr/bin/redis-server or PATH)
   --kv_keyspace=10000       keys per case (1000 with --kv_quick)
-  --kv_distribution=uniform uniform | zipf | sequential key choice
+  --kv_distribution=uniform uniform | zipf[:<theta>] | sequential key choice (zipf: theta 0.99)
   --kv_seed=1               seed of the key choice
   --kv_locks=4              LOCK: number of contended locks
   --kv_log_dir=DIR          server logs and profiles (default: next to --benchmark_out, or .)

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "fixtures/workload.h"
+#include "workload/distribution.h"
 
 namespace kv::bench {
 
@@ -21,7 +21,7 @@ struct BenchConfig {
   std::string kv_server_path;
   std::string redis_path;  // empty: /usr/bin/redis-server, else redis-server in PATH
   int64_t keyspace = 10000;
-  fixtures::Distribution distribution = fixtures::Distribution::kUniform;
+  workload::DistributionSpec distribution;  // uniform; zipf: theta 0.99 unless zipf:<theta>
   uint64_t seed = 1;
   int locks = 4;        // LOCK: how many lock keys the clients contend for
   std::string log_dir;  // server logs and profiles; empty: next to --benchmark_out, else "."

@@ -1,8 +1,12 @@
 // kv_bench flag parsing: --kv_* flags are consumed, Google Benchmark's pass through, --kv_quick
-// adjusts only what was not given, errors name the flag.
+// adjusts only what was not given, errors name the flag, --kv_distribution means what kv-load's
+// --distribution means.
 #include "bench/bench_config.h"
 
 #include <gtest/gtest.h>
+
+#include "tools/load/cli.h"
+#include "workload/key_chooser.h"
 
 namespace kv::bench {
 namespace {
@@ -35,7 +39,7 @@ TEST(BenchConfigTest, ConsumesKvFlagsAndPassesTheRest) {
   EXPECT_EQ(p->config.value_sizes, (std::vector<int>{3, 1024}));
   EXPECT_EQ(p->config.rtt_us, 200);
   EXPECT_EQ(p->config.kv_server_path, "/x/kv-server");
-  EXPECT_EQ(p->config.distribution, fixtures::Distribution::kZipf);
+  EXPECT_EQ(p->config.distribution.kind, workload::Distribution::kZipf);
   EXPECT_EQ(p->config.profile_regex, "kv/SET");
   EXPECT_EQ(p->benchmark_out, "/tmp/r/out.json");
   EXPECT_EQ(p->benchmark_args, (std::vector<std::string>{"kv_bench", "--benchmark_filter=SET",
@@ -77,6 +81,40 @@ TEST(BenchConfigTest, ErrorsNameTheFlagAndTheValue) {
   }
 }
 
+// The same distribution text gives kv_bench and kv-load the same DistributionSpec (kind and zipf
+// theta), hence the same sampler: equal keys for equal keyspace and seed. Defaults agree too, and
+// bad text is refused with the same message after the flag name.
+TEST(BenchConfigTest, DistributionFlagMatchesKvLoad) {
+  for (std::string_view text :
+       {"uniform", "sequential", "zipf", "zipf:0.99", "zipf:0.8", "zipf:1.2", "zipf:3"}) {
+    const std::string flag = "--kv_distribution=" + std::string(text);
+    Result<ParsedArgs> bench = Parse({flag.c_str()});
+    const std::vector<std::string_view> load_args = {"-r", "1000", "--distribution", text};
+    Result<load::Options> load = load::ParseArgs(load_args);
+    ASSERT_TRUE(bench.ok()) << bench.error();
+    ASSERT_TRUE(load.ok()) << load.error();
+    EXPECT_EQ(bench->config.distribution, load->distribution) << text;
+    workload::KeyChooser a(bench->config.distribution, 1000, 42, 0);
+    workload::KeyChooser b(load->distribution, 1000, 42, 0);
+    for (int i = 0; i < 1000; ++i) ASSERT_EQ(a.Next(), b.Next()) << text << " draw " << i;
+  }
+  EXPECT_EQ(Parse({})->config.distribution, load::ParseArgs({})->distribution);
+  EXPECT_EQ(Parse({"--kv_distribution=zipf"})->config.distribution.zipf_theta, 0.99);
+
+  for (std::string_view bad : {"gauss", "zipf:0", "zipf:x"}) {
+    const std::string flag = "--kv_distribution=" + std::string(bad);
+    Result<ParsedArgs> bench = Parse({flag.c_str()});
+    const std::vector<std::string_view> load_args = {"-r", "9", "--distribution", bad};
+    Result<load::Options> load = load::ParseArgs(load_args);
+    ASSERT_FALSE(bench.ok());
+    ASSERT_FALSE(load.ok());
+    ASSERT_TRUE(bench.error().starts_with("--kv_distribution")) << bench.error();
+    ASSERT_TRUE(load.error().starts_with("--distribution")) << load.error();
+    EXPECT_EQ(bench.error().substr(std::string_view("--kv_distribution").size()),
+              load.error().substr(std::string_view("--distribution").size()));
+  }
+}
+
 TEST(BenchConfigTest, GridDescriptionListsTheGrid) {
   Result<ParsedArgs> p = Parse({"--kv_clients=1,10", "--kv_targets=kv"});
   ASSERT_TRUE(p.ok());
@@ -84,6 +122,10 @@ TEST(BenchConfigTest, GridDescriptionListsTheGrid) {
   EXPECT_NE(grid.find("targets=kv "), std::string::npos) << grid;
   EXPECT_NE(grid.find("clients=1,10 "), std::string::npos) << grid;
   EXPECT_NE(grid.find("pipeline=1,16 "), std::string::npos) << grid;
+  EXPECT_NE(grid.find("distribution=uniform "), std::string::npos) << grid;
+  Result<ParsedArgs> zipf = Parse({"--kv_distribution=zipf:1.2"});
+  ASSERT_TRUE(zipf.ok());
+  EXPECT_NE(DescribeGrid(zipf->config).find("distribution=zipf:1.2 "), std::string::npos);
 }
 
 }  // namespace

@@ -53,13 +53,13 @@ int RegisterCases(const BenchConfig& config, const std::vector<Target*>& targets
   if (!config.profile_regex.empty()) profile.emplace(config.profile_regex);
   int registered = 0;
   for (int value_size : config.value_sizes) {
-    fixtures::WorkloadOptions options;
+    workload::WorkloadOptions options;
     options.keyspace = config.keyspace;
     options.value_size = static_cast<size_t>(value_size);
     options.distribution = config.distribution;
     options.seed = config.seed;
-    auto workload =
-        std::make_shared<const fixtures::Workload>(*fixtures::Workload::Create(options));
+    auto shared_workload =
+        std::make_shared<const workload::Workload>(*workload::Workload::Create(options));
     for (const Instance& inst : GridInstances(config)) {
       // Targets innermost: kv and redis run back to back, so drift on the machine hits both.
       for (Target* target : targets) {
@@ -73,7 +73,7 @@ int RegisterCases(const BenchConfig& config, const std::vector<Target*>& targets
         spec.name =
             InstanceName(*target, inst.kind, inst.clients, inst.pipeline, value_size, config);
         spec.profile = profile && std::regex_search(spec.name, *profile);
-        auto runner = std::make_shared<CaseRunner>(spec, target, workload);
+        auto runner = std::make_shared<CaseRunner>(spec, target, shared_workload);
         benchmark::RegisterBenchmark(spec.name.c_str(),
                                      [runner](benchmark::State& state) { runner->Run(state); })
             ->Threads(inst.threads)

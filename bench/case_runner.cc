@@ -16,7 +16,7 @@ double Micros(int64_t ns) { return static_cast<double>(ns) / 1000.0; }
 }  // namespace
 
 CaseRunner::CaseRunner(CaseSpec spec, Target* target,
-                       std::shared_ptr<const fixtures::Workload> workload)
+                       std::shared_ptr<const workload::Workload> workload)
     : spec_(std::move(spec)), target_(target), workload_(std::move(workload)) {}
 
 void CaseRunner::Fail(benchmark::State& state, const std::string& error) {

@@ -4,12 +4,16 @@
 #include <string>
 
 #include "bench/cases.h"
+#include "fixtures/populate.h"
+#include "workload/keys.h"
 
 namespace kv::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using fixtures::Reply;
+using workload::FormatKey;
+using workload::kKeyLength;
 
 int64_t NanosSince(Clock::time_point t0) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
@@ -53,50 +57,49 @@ Status Check(std::string_view command, const Reply& r, Reply::Type expected, Wor
 }
 
 // Appends one request of a plain (non-lock, non-pool) case; returns the reply type it expects.
-Reply::Type AppendRequest(CaseKind kind, const fixtures::Workload& workload, Worker& w,
+Reply::Type AppendRequest(CaseKind kind, const workload::Workload& workload, Worker& w,
                           fixtures::Client& c) {
-  char key[fixtures::kKeyLength];
+  char key[kKeyLength];
   const std::string& value = workload.value();
   switch (kind) {
     case CaseKind::kGet:
     case CaseKind::kLatencyGet: {
-      const std::string_view args[] = {"GET", fixtures::FormatKey(w.chooser.Next(), key)};
+      const std::string_view args[] = {"GET", FormatKey(w.chooser.Next(), key)};
       c.Append(args);
       return Reply::Type::kString;
     }
     case CaseKind::kMixed:
     case CaseKind::kPoolMixed:
-      if (w.chooser.Uniform(2) == 0) {
-        const std::string_view args[] = {"GET", fixtures::FormatKey(w.chooser.Next(), key)};
+      if (w.chooser.rng().Uniform(2) == 0) {
+        const std::string_view args[] = {"GET", FormatKey(w.chooser.Next(), key)};
         c.Append(args);
         return Reply::Type::kString;
       } else {
-        const std::string_view args[] = {"SET", fixtures::FormatKey(w.chooser.Next(), key), value};
+        const std::string_view args[] = {"SET", FormatKey(w.chooser.Next(), key), value};
         c.Append(args);
         return Reply::Type::kStatus;
       }
     case CaseKind::kIncr: {
-      const std::string_view args[] = {"INCR", fixtures::FormatKey(w.chooser.Next(), key)};
+      const std::string_view args[] = {"INCR", FormatKey(w.chooser.Next(), key)};
       c.Append(args);
       return Reply::Type::kInteger;
     }
     case CaseKind::kTtl: {
       static constexpr std::string_view kTtl = "3600";
       static_assert(kTtlSeconds == 3600);
-      const std::string_view args[] = {"SET", fixtures::FormatKey(w.chooser.Next(), key), value,
-                                       "EX", kTtl};
+      const std::string_view args[] = {"SET", FormatKey(w.chooser.Next(), key), value, "EX", kTtl};
       c.Append(args);
       return Reply::Type::kStatus;
     }
     case CaseKind::kMset:
     case CaseKind::kMget: {
-      char keys[kKeysPerBulkCommand][fixtures::kKeyLength];
+      char keys[kKeysPerBulkCommand][kKeyLength];
       std::string_view args[1 + 2 * kKeysPerBulkCommand];
       const bool set = kind == CaseKind::kMset;
       size_t n = 0;
       args[n++] = set ? "MSET" : "MGET";
       for (int i = 0; i < kKeysPerBulkCommand; ++i) {
-        args[n++] = fixtures::FormatKey(w.chooser.Next(), keys[i]);
+        args[n++] = FormatKey(w.chooser.Next(), keys[i]);
         if (set) args[n++] = value;
       }
       c.Append(std::span<const std::string_view>(args, n));
@@ -109,14 +112,14 @@ Reply::Type AppendRequest(CaseKind kind, const fixtures::Workload& workload, Wor
     case CaseKind::kLock:
       break;
   }
-  const std::string_view args[] = {"SET", fixtures::FormatKey(w.chooser.Next(), key), value};
+  const std::string_view args[] = {"SET", FormatKey(w.chooser.Next(), key), value};
   c.Append(args);
   return Reply::Type::kStatus;
 }
 
 // Sends `count` requests in one pipeline round on c and reads their replies; the latency of each
 // request runs from the round's send to the moment its own reply has been read.
-Status Round(CaseKind kind, int count, const fixtures::Workload& workload, Worker& w,
+Status Round(CaseKind kind, int count, const workload::Workload& workload, Worker& w,
              fixtures::Client& c, Clock::time_point t0, int64_t* elapsed_ns = nullptr) {
   w.expected.clear();
   for (int i = 0; i < count; ++i) w.expected.push_back(AppendRequest(kind, workload, w, c));
@@ -138,11 +141,10 @@ Status LockAttempt(const CaseSpec& spec, const Target& target, Worker& w) {
   fixtures::Client& c = *w.client;
   char key_buf[32];
   char token_buf[48];
-  const std::string_view key(
-      key_buf,
-      static_cast<size_t>(std::snprintf(
-          key_buf, sizeof(key_buf), "lock:%llu",
-          static_cast<unsigned long long>(w.chooser.Uniform(static_cast<uint64_t>(spec.locks))))));
+  const std::string_view key(key_buf, static_cast<size_t>(std::snprintf(
+                                          key_buf, sizeof(key_buf), "lock:%llu",
+                                          static_cast<unsigned long long>(w.chooser.rng().Uniform(
+                                              static_cast<uint64_t>(spec.locks))))));
   const std::string_view token(token_buf, static_cast<size_t>(std::snprintf(
                                               token_buf, sizeof(token_buf), "w%d-%llu", w.index,
                                               static_cast<unsigned long long>(++w.token_seq))));
@@ -214,7 +216,7 @@ std::string_view CaseName(CaseKind kind) {
   return "?";
 }
 
-Status Prepare(const CaseSpec& spec, const fixtures::Workload& workload, fixtures::Client& admin) {
+Status Prepare(const CaseSpec& spec, const workload::Workload& workload, fixtures::Client& admin) {
   Result<Reply> flushed = fixtures::ExpectNoError(admin.Call({"FLUSHALL"}));
   if (!flushed.ok()) return Error{"FLUSHALL: " + flushed.error()};
   switch (spec.kind) {
@@ -223,13 +225,13 @@ Status Prepare(const CaseSpec& spec, const fixtures::Workload& workload, fixture
     case CaseKind::kMget:
     case CaseKind::kPoolMixed:
     case CaseKind::kLatencyGet:
-      return workload.Populate(admin);
+      return fixtures::Populate(admin, workload);
     default:
       return {};
   }
 }
 
-Status Step(const CaseSpec& spec, const Target& target, const fixtures::Workload& workload,
+Status Step(const CaseSpec& spec, const Target& target, const workload::Workload& workload,
             Worker& w) {
   switch (spec.kind) {
     case CaseKind::kLock:

@@ -24,8 +24,9 @@
 #include "bench/bench_config.h"
 #include "bench/target.h"
 #include "fixtures/client_pool.h"
-#include "fixtures/workload.h"
 #include "stats/histogram.h"
+#include "workload/key_chooser.h"
+#include "workload/workload.h"
 
 namespace kv::bench {
 
@@ -68,7 +69,7 @@ struct Worker {
   int index = 0;
   fixtures::Client* client = nullptr;    // own connection (all cases but POOL_SET/MIXED)
   fixtures::ClientPool* pool = nullptr;  // POOL cases
-  fixtures::KeyChooser chooser;
+  workload::KeyChooser chooser;
   stats::Histogram histogram;  // per request, ns
   int64_t requests = 0;        // replies received
   int64_t items = 0;           // what items_per_second counts (requests; LOCK: attempts)
@@ -78,21 +79,21 @@ struct Worker {
   uint64_t token_seq = 0;                       // LOCK: tokens are w<index>-<seq>
   std::vector<fixtures::Reply::Type> expected;  // per request of the current round
 
-  explicit Worker(fixtures::KeyChooser c) : chooser(std::move(c)) {}
+  explicit Worker(workload::KeyChooser c) : chooser(std::move(c)) {}
 };
 
 // One iteration of the case for worker w: a pipeline round (or one lock attempt, one pool op).
 // Error replies and unexpected replies are Errors carrying the server's message.
-Status Step(const CaseSpec& spec, const Target& target, const fixtures::Workload& workload,
+Status Step(const CaseSpec& spec, const Target& target, const workload::Workload& workload,
             Worker& w);
 
 // Thread 0, before timing: FLUSHALL, then pre-populate the keyspace where the case reads.
-Status Prepare(const CaseSpec& spec, const fixtures::Workload& workload, fixtures::Client& admin);
+Status Prepare(const CaseSpec& spec, const workload::Workload& workload, fixtures::Client& admin);
 
 // One registered instance: owns the state its runs share.
 class CaseRunner {
  public:
-  CaseRunner(CaseSpec spec, Target* target, std::shared_ptr<const fixtures::Workload> workload);
+  CaseRunner(CaseSpec spec, Target* target, std::shared_ptr<const workload::Workload> workload);
   void Run(benchmark::State& state);  // the benchmark function (every thread calls it)
   const CaseSpec& spec() const { return spec_; }
 
@@ -102,7 +103,7 @@ class CaseRunner {
 
   const CaseSpec spec_;
   Target* const target_;
-  const std::shared_ptr<const fixtures::Workload> workload_;
+  const std::shared_ptr<const workload::Workload> workload_;
   // Per run; reset by thread 0 before the start barrier, used by all threads after the loop.
   std::mutex mu_;
   stats::Histogram merged_;

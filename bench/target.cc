@@ -3,7 +3,8 @@
 
 #include <algorithm>
 
-#include "fixtures/workload.h"
+#include "fixtures/populate.h"
+#include "workload/keys.h"
 
 namespace kv::bench {
 
@@ -55,11 +56,6 @@ Status MeasureBytesPerKey(Target& target, const std::vector<int>& value_sizes, i
   std::sort(sizes.begin(), sizes.end());
   int64_t first_key = 0;
   for (int size : sizes) {
-    fixtures::WorkloadOptions options;
-    options.keyspace = keys;
-    options.value_size = static_cast<size_t>(size);
-    Result<fixtures::Workload> workload = fixtures::Workload::Create(options);
-    if (!workload.ok()) return Error{workload.error()};
     auto used_memory = [&]() -> int64_t {
       Result<fixtures::Reply> info = admin->Call({"INFO", "memory"});
       return info.ok() ? std::atoll(fixtures::InfoField(info->str, "used_memory").c_str()) : 0;
@@ -67,26 +63,9 @@ Status MeasureBytesPerKey(Target& target, const std::vector<int>& value_sizes, i
     Result<fixtures::ProcStats> before = target.server->Stats();
     const int64_t used_before = used_memory();
     // Keys first_key .. first_key + keys - 1: distinct from the earlier sizes' keys.
-    const std::string value(static_cast<size_t>(size), 'x');
-    std::vector<std::string> batch_keys;
-    std::vector<std::string_view> args;
-    for (int64_t k = 0; k < keys;) {
-      int in_flight = 0;
-      for (; in_flight < 16 && k < keys; ++in_flight) {
-        batch_keys.clear();
-        const int64_t end = std::min(keys, k + 100);
-        for (; k < end; ++k) batch_keys.push_back(fixtures::MakeKey(first_key + k));
-        args.assign({"MSET"});
-        for (const std::string& key : batch_keys) {
-          args.push_back(key);
-          args.push_back(value);
-        }
-        admin->Append(args);
-      }
-      for (int i = 0; i < in_flight; ++i) {
-        Result<fixtures::Reply> r = fixtures::ExpectNoError(admin->ReadReply());
-        if (!r.ok()) return Error{"MSET: " + r.error()};
-      }
+    const std::string value = workload::MakeValue(static_cast<size_t>(size));
+    if (Status s = fixtures::WriteKeys(*admin, first_key, keys, value); !s.ok()) {
+      return Error{"MSET: " + s.error()};
     }
     Result<fixtures::ProcStats> after = target.server->Stats();
     if (!before.ok() || !after.ok()) return Error{"cannot read the server's RSS"};

@@ -1,6 +1,7 @@
 // hiredis as an independent oracle for the codec: random nested replies written by ReplyWriter
 // are read by hiredis's redisReader, ReplyReader and ScanReply (whole and split at every byte),
-// and requests formatted by redisFormatCommandArgv are parsed back by RequestParser.
+// requests formatted by redisFormatCommandArgv are parsed back by RequestParser, and EncodeRequest
+// writes the same bytes as redisFormatCommandArgv.
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
 
@@ -13,6 +14,7 @@
 #include "resp/reply_reader.h"
 #include "resp/reply_test_util.h"
 #include "resp/reply_writer.h"
+#include "resp/request_encoder.h"
 #include "resp/request_parser.h"
 
 namespace kv::resp {
@@ -354,6 +356,14 @@ TEST(HiredisOracleTest, FormattedCommandsParseBack) {
   EXPECT_EQ(got.last, ParseResult::kNeedMore) << got.error;
   EXPECT_EQ(got.requests, expected);
   EXPECT_EQ(got.consumed, pipeline.size());
+}
+
+TEST(HiredisOracleTest, RequestEncoderMatchesHiredisByteForByte) {
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 300; ++i) {
+    const std::vector<std::string> argv = RandomArgv(rng);
+    ASSERT_EQ(EncodeRequest(argv), FormatWithHiredis(argv)) << i;
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "resp/parser_test_util.h"
+#include "resp/request_encoder.h"
 #include "resp/request_parser.h"
 
 namespace kv::resp {
@@ -198,19 +199,13 @@ TEST(RequestParserErrorTest, AnnouncedSizesDoNotAllocate) {
   EXPECT_LE(bulk.reserved_arg_slots(), 1u);
 }
 
-std::string Mbulk(const std::vector<std::string>& args) {
-  std::string s = "*" + std::to_string(args.size()) + "\r\n";
-  for (const auto& a : args) s += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
-  return s;
-}
-
 // Redis's pre-AUTH limits: 10 arguments, 16384 bytes per bulk.
 TEST(RequestParserErrorTest, TightLimits) {
   const ParserLimits tight{.max_bulk_len = 16384, .max_multibulk_len = 10};
   size_t consumed = 0;
   {
     RequestParser parser(tight);
-    const std::string ok = Mbulk(std::vector<std::string>(10, std::string(16384, 'x')));
+    const std::string ok = EncodeRequest(std::vector<std::string>(10, std::string(16384, 'x')));
     ASSERT_EQ(parser.Parse(ok, &consumed), ParseResult::kComplete);
     EXPECT_EQ(consumed, ok.size());
     EXPECT_EQ(parser.args().size(), 10u);
@@ -245,7 +240,7 @@ TEST(RequestParserErrorTest, TightLimits) {
   {
     // Limits can change between requests (e.g. after AUTH).
     RequestParser parser(tight);
-    const std::string big = Mbulk(std::vector<std::string>(11, "a"));
+    const std::string big = EncodeRequest(std::vector<std::string>(11, "a"));
     EXPECT_EQ(parser.Parse(big, &consumed), ParseResult::kError);
     parser.Reset();
     parser.set_limits(ParserLimits{});

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "resp/parser_test_util.h"
+#include "resp/request_encoder.h"
 
 namespace kv::resp {
 namespace {
@@ -40,13 +41,7 @@ struct Case {
   }
 };
 
-std::string Mbulk(const Args& args) {
-  std::string s = "*" + std::to_string(args.size()) + "\r\n";
-  for (const auto& a : args) s += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
-  return s;
-}
-
-std::pair<std::string, Args> M(const Args& args) { return {Mbulk(args), args}; }
+std::pair<std::string, Args> M(const Args& args) { return {EncodeRequest(args), args}; }
 
 std::vector<Case> ValidCases() {
   using namespace std::string_literals;
@@ -146,7 +141,7 @@ TEST(RequestParserTest, ByteByByte) {
 // A 1 MiB argument in 16 KiB reads and byte-sized tails; min_bytes_needed() tracks the rest.
 TEST(RequestParserTest, LargeBulkResumesAndReportsMissingBytes) {
   const std::string value(1 << 20, 'x');
-  const std::string stream = Mbulk({"SET", "key", value});
+  const std::string stream = EncodeRequest({"SET", "key", value});
   RequestParser parser;
   std::vector<size_t> cuts;
   for (size_t i = 16384; i < stream.size(); i += 16384) cuts.push_back(i);
@@ -181,7 +176,7 @@ TEST(RequestParserTest, PipelinedBatchInGrowingBuffer) {
       a[2] += std::to_string(i);
       stream.append("SET ").append(a[1]).append(" ").append(a[2]).append("\r\n");
     } else {
-      stream += Mbulk(a);
+      stream += EncodeRequest(a);
     }
     expected.push_back(a);
   }
@@ -200,7 +195,7 @@ TEST(RequestParserTest, PipelinedBatchInGrowingBuffer) {
 TEST(RequestParserTest, ArgumentsAreViewsIntoData) {
   RequestParser parser;
   size_t consumed = 0;
-  const std::string mbulk = Mbulk({"SET", "key", "value"});
+  const std::string mbulk = EncodeRequest({"SET", "key", "value"});
   ASSERT_EQ(parser.Parse(mbulk, &consumed), ParseResult::kComplete);
   for (std::string_view a : parser.args()) {
     EXPECT_GE(a.data(), mbulk.data());
@@ -221,7 +216,7 @@ TEST(RequestParserTest, ArgumentsAreViewsIntoData) {
 // Reusing a parser for same-shaped requests keeps its vectors: no growth per argument.
 TEST(RequestParserTest, ReusesArgumentStorage) {
   RequestParser parser;
-  const std::string request = Mbulk(Args(64, "abc"));
+  const std::string request = EncodeRequest(Args(64, "abc"));
   size_t consumed = 0;
   ASSERT_EQ(parser.Parse(request, &consumed), ParseResult::kComplete);
   const size_t slots = parser.reserved_arg_slots();
@@ -235,7 +230,7 @@ TEST(RequestParserTest, ReusesArgumentStorage) {
 
 TEST(RequestParserTest, HugeRequestReleasesStorageAfterwards) {
   RequestParser parser;
-  const std::string request = Mbulk(Args(20000, "a"));
+  const std::string request = EncodeRequest(Args(20000, "a"));
   size_t consumed = 0;
   ASSERT_EQ(parser.Parse(request, &consumed), ParseResult::kComplete);
   EXPECT_EQ(parser.args().size(), 20000u);

@@ -5,20 +5,9 @@
 
 #include <random>
 
+#include "resp/request_encoder.h"
+
 namespace kv::robustness {
-namespace {
-
-std::string Multibulk(std::initializer_list<std::string_view> args) {
-  std::string out = "*" + std::to_string(args.size()) + "\r\n";
-  for (std::string_view a : args) {
-    out += "$" + std::to_string(a.size()) + "\r\n";
-    out.append(a);
-    out += "\r\n";
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string ValidPipeline(std::string_view key_prefix) {
   const std::string p(key_prefix);
@@ -27,18 +16,18 @@ std::string ValidPipeline(std::string_view key_prefix) {
   const std::string a = p + "a";
   const std::string b = p + "b";
   std::string out;
-  out += Multibulk({"SET", k, "hello"});
-  out += Multibulk({"GET", k});
-  out += Multibulk({"INCR", n});
-  out += Multibulk({"MSET", a, "1", b, "2"});
-  out += Multibulk({"MGET", a, b, p + "missing"});
-  out += Multibulk({"APPEND", k, " world"});
-  out += Multibulk({"EXPIRE", k, "100"});
-  out += Multibulk({"TTL", k});
-  out += Multibulk({"DEL", a});
-  out += Multibulk({"ECHO", "two\r\nlines"});
-  out += Multibulk({"SET", p + "empty", ""});
-  out += Multibulk({"PING"});
+  out += resp::EncodeRequest({"SET", k, "hello"});
+  out += resp::EncodeRequest({"GET", k});
+  out += resp::EncodeRequest({"INCR", n});
+  out += resp::EncodeRequest({"MSET", a, "1", b, "2"});
+  out += resp::EncodeRequest({"MGET", a, b, p + "missing"});
+  out += resp::EncodeRequest({"APPEND", k, " world"});
+  out += resp::EncodeRequest({"EXPIRE", k, "100"});
+  out += resp::EncodeRequest({"TTL", k});
+  out += resp::EncodeRequest({"DEL", a});
+  out += resp::EncodeRequest({"ECHO", "two\r\nlines"});
+  out += resp::EncodeRequest({"SET", p + "empty", ""});
+  out += resp::EncodeRequest({"PING"});
   out += "PING\r\n";
   out += "SET " + p + "i \"quoted value\"\r\n";
   out += "GET " + p + "i\r\n";

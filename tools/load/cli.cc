@@ -53,27 +53,11 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// "--distribution uniform|sequential|zipf:<theta>".
+// "--distribution uniform|sequential|zipf:<theta>" (workload/distribution.h).
 Status ParseDistribution(std::string_view text, Options* o) {
-  if (text == "uniform") {
-    o->distribution = Distribution::kUniform;
-  } else if (text == "sequential") {
-    o->distribution = Distribution::kSequential;
-  } else if (text == "zipf" || text.starts_with("zipf:")) {
-    o->distribution = Distribution::kZipf;
-    if (text.size() > 4) {
-      Result<double> theta = ParseDouble("--distribution zipf", text.substr(5));
-      if (!theta.ok()) return Error{theta.error()};
-      if (*theta <= 0 || *theta > 10) {
-        return Error{"--distribution: zipf theta must be in (0, 10], got '" +
-                     std::string(text.substr(5)) + "'"};
-      }
-      o->zipf_theta = *theta;
-    }
-  } else {
-    return Error{"--distribution: '" + std::string(text) +
-                 "' is not one of uniform, zipf:<theta>, sequential"};
-  }
+  Result<workload::DistributionSpec> spec = workload::ParseDistribution("--distribution", text);
+  if (!spec.ok()) return Error{spec.error()};
+  o->distribution = *spec;
   o->distribution_given = true;
   return {};
 }

@@ -133,16 +133,16 @@ TEST(LoadCliTest, Extensions) {
   EXPECT_DOUBLE_EQ(r->rps, 2500.5);
   EXPECT_DOUBLE_EQ(r->duration_s, 3);
   EXPECT_DOUBLE_EQ(r->warmup_s, 0.5);
-  EXPECT_EQ(r->distribution, Distribution::kZipf);
-  EXPECT_DOUBLE_EQ(r->zipf_theta, 0.8);
+  EXPECT_EQ(r->distribution.kind, workload::Distribution::kZipf);
+  EXPECT_DOUBLE_EQ(r->distribution.zipf_theta, 0.8);
   EXPECT_EQ(r->ratio_get, 9);
   EXPECT_EQ(r->ratio_set, 1);
   EXPECT_EQ(r->json_path, "out.json");
   EXPECT_TRUE(r->reconnect);
   EXPECT_EQ(r->progress, 0);
-  EXPECT_EQ(Parse({"-r", "5", "--distribution", "sequential"})->distribution,
-            Distribution::kSequential);
-  EXPECT_DOUBLE_EQ(Parse({"-r", "5", "--distribution", "zipf"})->zipf_theta, 0.99);
+  EXPECT_EQ(Parse({"-r", "5", "--distribution", "sequential"})->distribution.kind,
+            workload::Distribution::kSequential);
+  EXPECT_DOUBLE_EQ(Parse({"-r", "5", "--distribution", "zipf"})->distribution.zipf_theta, 0.99);
   // --rps without --duration runs for 10 seconds.
   EXPECT_DOUBLE_EQ(Parse({"--rps", "100"})->duration_s, 10);
 }

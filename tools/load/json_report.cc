@@ -12,18 +12,6 @@ namespace {
 double Finite(double v) { return std::isfinite(v) ? v : 0.0; }
 double Ms(int64_t ns) { return static_cast<double>(ns) / 1e6; }
 
-const char* DistributionName(Distribution d) {
-  switch (d) {
-    case Distribution::kUniform:
-      return "uniform";
-    case Distribution::kZipf:
-      return "zipf";
-    case Distribution::kSequential:
-      return "sequential";
-  }
-  return "uniform";
-}
-
 }  // namespace
 
 nlohmann::json LatencyJson(const stats::Histogram& h) {
@@ -91,9 +79,10 @@ nlohmann::json ConfigJson(const Options& o) {
       {"keepalive", o.keepalive},
       {"dbnum", o.dbnum},
       {"keyspace", o.random_keys ? nlohmann::json(o.keyspace) : nlohmann::json(nullptr)},
-      {"distribution", DistributionName(o.distribution)},
-      {"zipf_theta", o.distribution == Distribution::kZipf ? nlohmann::json(o.zipf_theta)
-                                                           : nlohmann::json(nullptr)},
+      {"distribution", workload::DistributionName(o.distribution.kind)},
+      {"zipf_theta", o.distribution.kind == workload::Distribution::kZipf
+                         ? nlohmann::json(o.distribution.zipf_theta)
+                         : nlohmann::json(nullptr)},
       {"ratio", o.has_ratio() ? nlohmann::json({{"get", o.ratio_get}, {"set", o.ratio_set}})
                               : nlohmann::json(nullptr)},
       {"rps", o.open_loop() ? nlohmann::json(o.rps) : nlohmann::json(nullptr)},

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-namespace kv::load {
+#include "workload/distribution.h"
 
-enum class Distribution { kUniform, kZipf, kSequential };
+namespace kv::load {
 
 struct Options {
   // --- redis-benchmark compatible (same defaults) ---
@@ -41,11 +41,10 @@ struct Options {
   std::vector<std::string> command;  // arbitrary command after the options
 
   // --- kv-load extensions ---
-  double rps = 0;         // --rps: open-loop target rate (0 = closed loop)
-  double duration_s = 0;  // --duration: run for a time instead of -n
-  double warmup_s = 0;    // --warmup: open loop: seconds sent but not recorded
-  Distribution distribution = Distribution::kUniform;  // --distribution
-  double zipf_theta = 0.99;
+  double rps = 0;                           // --rps: open-loop target rate (0 = closed loop)
+  double duration_s = 0;                    // --duration: run for a time instead of -n
+  double warmup_s = 0;                      // --warmup: open loop: seconds sent but not recorded
+  workload::DistributionSpec distribution;  // --distribution (zipf: theta 0.99 by default)
   bool distribution_given = false;
   int ratio_get = 0;  // --ratio GET:SET; both 0 when not given
   int ratio_set = 0;

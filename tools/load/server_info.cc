@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "resp/reply_reader.h"
+#include "resp/request_encoder.h"
 #include "tools/load/worker.h"
 
 namespace kv::load {
@@ -21,8 +22,10 @@ Result<ServerConfig> FetchServerConfig(const Options& options, const Endpoint& e
   if (!fd.ok()) return Error{fd.error()};
   Handshake hs = MakeHandshake(options);
   std::string out = hs.bytes;
-  out += "*3\r\n$6\r\nCONFIG\r\n$3\r\nGET\r\n$4\r\nsave\r\n";
-  out += "*3\r\n$6\r\nCONFIG\r\n$3\r\nGET\r\n$10\r\nappendonly\r\n";
+  const std::string_view get_save[] = {"CONFIG", "GET", "save"};
+  const std::string_view get_appendonly[] = {"CONFIG", "GET", "appendonly"};
+  resp::AppendRequest(get_save, &out);
+  resp::AppendRequest(get_appendonly, &out);
   size_t off = 0;
   while (off < out.size()) {
     pollfd p{fd->get(), POLLOUT, 0};

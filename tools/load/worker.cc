@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "resp/reply_reader.h"
+#include "resp/request_encoder.h"
 
 namespace kv::load {
 namespace {
@@ -24,7 +25,7 @@ constexpr int64_t kSetupTimeoutNs = 10'000'000'000;
 constexpr int64_t kDrainTimeoutNs = 10'000'000'000;  // after the schedule ends
 constexpr int kMaxEvents = 512;
 constexpr int kMaxReconnectFailures = 3;
-constexpr std::string_view kPing = "*1\r\n$4\r\nPING\r\n";
+constexpr std::string_view kPing[] = {"PING"};
 
 int64_t ThreadCpuNs() {
   timespec ts{};
@@ -64,12 +65,12 @@ Handshake MakeHandshake(const Options& options) {
     std::vector<std::string> auth = {"AUTH"};
     if (options.user) auth.push_back(*options.user);
     auth.push_back(*options.password);
-    h.bytes += FormatCommand(auth);
+    resp::AppendRequest(auth, &h.bytes);
     ++h.replies;
   }
   if (options.dbnum_given) {
-    std::vector<std::string> select = {"SELECT", std::to_string(options.dbnum)};
-    h.bytes += FormatCommand(select);
+    const std::vector<std::string> select = {"SELECT", std::to_string(options.dbnum)};
+    resp::AppendRequest(select, &h.bytes);
     ++h.replies;
   }
   return h;
@@ -80,12 +81,13 @@ Worker::Worker(const WorkerSpec& spec)
       handshake_(MakeHandshake(*spec.options)),
       epoll_(::epoll_create1(EPOLL_CLOEXEC)),
       conns_(static_cast<size_t>(spec.connections)),
-      keys_(*spec.options, spec.seed, spec.sequence_start),
+      keys_(spec.options->distribution, static_cast<uint64_t>(spec.options->keyspace), spec.seed,
+            spec.sequence_start),
       pipeline_(spec.options->pipeline),
       open_loop_(spec.options->open_loop()) {
   send_list_.reserve(conns_.size());
   size_t request_size = 0;
-  for (const RequestTemplate& t : spec.workload->templates) {
+  for (const workload::RequestTemplate& t : spec.workload->templates) {
     request_size = std::max(request_size, t.bytes.size());
   }
   for (Conn& c : conns_) {
@@ -146,7 +148,7 @@ Status Worker::SetupChunk(size_t begin, size_t end) {
         }
         c.state = State::kReady;
         c.wbuf = handshake_.bytes;
-        c.wbuf += kPing;
+        resp::AppendRequest(kPing, &c.wbuf);
         c.skip = handshake_.replies + 1;
         ArmEpoll(c, idx, /*add=*/false);
         Flush(c, idx);
@@ -296,12 +298,9 @@ void Worker::AppendRequest(Conn& c) {
   if (!w.weights.empty()) {
     const uint64_t total =
         static_cast<uint64_t>(w.weights[0]) + static_cast<uint64_t>(w.weights[1]);
-    which = keys_.rng().Next() % total < static_cast<uint64_t>(w.weights[0]) ? 0 : 1;
+    which = keys_.rng().Uniform(total) < static_cast<uint64_t>(w.weights[0]) ? 0 : 1;
   }
-  const RequestTemplate& t = w.templates[which];
-  const size_t base = c.wbuf.size();
-  c.wbuf.append(t.bytes);
-  for (uint32_t off : t.rand_offsets) WriteKeyDigits(c.wbuf.data() + base + off, keys_.Next());
+  workload::AppendFromTemplate(w.templates[which], keys_, &c.wbuf);
 }
 
 void Worker::SendBatch(Conn& c, uint32_t index, int64_t now_ns) {

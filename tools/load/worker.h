@@ -12,6 +12,7 @@
 #include "tools/load/options.h"
 #include "tools/load/result.h"
 #include "tools/load/workload.h"
+#include "workload/key_chooser.h"
 
 namespace kv::load {
 
@@ -109,7 +110,7 @@ class Worker {
   Fd epoll_;
   std::vector<Conn> conns_;
   std::vector<uint32_t> send_list_;
-  KeyGenerator keys_;
+  workload::KeyChooser keys_;
   ThreadResult result_;
   int pipeline_;
   bool open_loop_;

@@ -1,10 +1,9 @@
-// Workload construction (redis-benchmark's suite, arbitrary commands, GET:SET mixes) and key
-// choice. See workload.h.
+// Workload construction: redis-benchmark's suite, arbitrary commands, GET:SET mixes (see
+// workload.h).
 #include "tools/load/workload.h"
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 
 namespace kv::load {
 namespace {
@@ -22,8 +21,13 @@ constexpr std::array<std::string_view, 22> kKnownNames = {
     "lpop",        "rpop",       "sadd",       "hset",       "spop", "zadd", "zpopmin", "lrange",
     "lrange_100",  "lrange_300", "lrange_500", "lrange_600", "mset", "mget"};
 
+// "key:__rand_int__": the keys of the suite and of the --ratio mix.
+std::string RandomKey() {
+  return std::string(workload::kKeyPrefix) + std::string(workload::kRandPlaceholder);
+}
+
 std::vector<SuiteEntry> Suite(const std::string& data, bool random_keys) {
-  const std::string key = "key:__rand_int__";
+  const std::string key = RandomKey();
   std::vector<std::string> mset = {"MSET"};
   std::vector<std::string> mget = {"MGET"};
   for (int i = 0; i < 10; ++i) {
@@ -88,35 +92,6 @@ std::string ReplaceAll(std::string s, std::string_view from, std::string_view to
 
 }  // namespace
 
-std::string FormatCommand(std::span<const std::string> args) {
-  // Plain appends: GCC 12 reports a false -Wrestrict on chains of string operator+.
-  std::string out;
-  out.push_back('*');
-  out.append(std::to_string(args.size()));
-  out.append("\r\n");
-  for (const std::string& a : args) {
-    out.push_back('$');
-    out.append(std::to_string(a.size()));
-    out.append("\r\n");
-    out.append(a);
-    out.append("\r\n");
-  }
-  return out;
-}
-
-RequestTemplate MakeTemplate(std::string bytes, bool substitute) {
-  RequestTemplate t;
-  t.bytes = std::move(bytes);
-  if (substitute) {
-    size_t pos = 0;
-    while ((pos = t.bytes.find(kRandPlaceholder, pos)) != std::string::npos) {
-      t.rand_offsets.push_back(static_cast<uint32_t>(pos));
-      pos += kRandPlaceholder.size();
-    }
-  }
-  return t;
-}
-
 std::string BenchmarkData(int size) {
   // The linear congruential sequence redis-benchmark uses, so that values are alike byte for byte.
   std::string data(static_cast<size_t>(std::max(size, 0)), '\0');
@@ -143,7 +118,7 @@ Result<std::vector<Workload>> BuildWorkloads(const Options& options) {
       w.title += options.command[i];
       args.push_back(ReplaceAll(options.command[i], kDataPlaceholder, data));
     }
-    w.templates.push_back(MakeTemplate(FormatCommand(args), substitute));
+    w.templates.push_back(workload::EncodeTemplate(args, substitute));
     // As redis-benchmark: the payload of an arbitrary command is the whole request's size.
     w.payload_bytes = static_cast<int>(w.templates[0].bytes.size());
     out.push_back(std::move(w));
@@ -154,10 +129,10 @@ Result<std::vector<Workload>> BuildWorkloads(const Options& options) {
     Workload w;
     w.title = "MIXED (GET:SET " + std::to_string(options.ratio_get) + ":" +
               std::to_string(options.ratio_set) + ")";
-    std::vector<std::string> get = {"GET", "key:__rand_int__"};
-    std::vector<std::string> set = {"SET", "key:__rand_int__", data};
-    w.templates.push_back(MakeTemplate(FormatCommand(get), substitute));
-    w.templates.push_back(MakeTemplate(FormatCommand(set), substitute));
+    const std::vector<std::string> get = {"GET", RandomKey()};
+    const std::vector<std::string> set = {"SET", RandomKey(), data};
+    w.templates.push_back(workload::EncodeTemplate(get, substitute));
+    w.templates.push_back(workload::EncodeTemplate(set, substitute));
     w.weights = {options.ratio_get, options.ratio_set};
     w.payload_bytes = options.data_size;
     out.push_back(std::move(w));
@@ -173,105 +148,13 @@ Result<std::vector<Workload>> BuildWorkloads(const Options& options) {
     if (!Selected(e, options.tests)) continue;
     Workload w;
     w.title = std::string(e.title);
-    std::string bytes = e.args.empty() ? std::string("PING\r\n") : FormatCommand(e.args);
-    w.templates.push_back(MakeTemplate(std::move(bytes), substitute));
+    // PING_INLINE sends redis-benchmark's inline form, not a multibulk request.
+    w.templates.push_back(e.args.empty() ? workload::MakeTemplate("PING\r\n", substitute)
+                                         : workload::EncodeTemplate(e.args, substitute));
     w.payload_bytes = options.data_size;
     out.push_back(std::move(w));
   }
   return out;
-}
-
-// ---- random numbers and key distributions ----
-
-namespace {
-uint64_t SplitMix64(uint64_t* state) {
-  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-}  // namespace
-
-Rng::Rng(uint64_t seed) {
-  for (uint64_t& s : s_) s = SplitMix64(&seed);
-}
-
-uint64_t Rng::Next() {
-  const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
-  const uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = Rotl(s_[3], 45);
-  return result;
-}
-
-double Rng::NextDouble() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-
-namespace {
-// log1p(x)/x and expm1(x)/x, accurate near 0.
-double Log1pOverX(double x) {
-  return std::abs(x) > 1e-8 ? std::log1p(x) / x : 1 - x * (0.5 - x * (1.0 / 3 - 0.25 * x));
-}
-double Expm1OverX(double x) {
-  return std::abs(x) > 1e-8 ? std::expm1(x) / x
-                            : 1 + x * 0.5 * (1 + x * (1.0 / 3) * (1 + 0.25 * x));
-}
-}  // namespace
-
-ZipfSampler::ZipfSampler(int64_t n, double theta) : n_(std::max<int64_t>(n, 1)), theta_(theta) {
-  h_integral_x1_ = HIntegral(1.5) - 1;
-  h_integral_n_ = HIntegral(static_cast<double>(n_) + 0.5);
-  s_ = 2 - HIntegralInverse(HIntegral(2.5) - H(2));
-}
-
-double ZipfSampler::H(double x) const { return std::exp(-theta_ * std::log(x)); }
-
-double ZipfSampler::HIntegral(double x) const {
-  const double log_x = std::log(x);
-  return Expm1OverX((1 - theta_) * log_x) * log_x;
-}
-
-double ZipfSampler::HIntegralInverse(double x) const {
-  double t = x * (1 - theta_);
-  if (t < -1) t = -1;  // limit from rounding
-  return std::exp(Log1pOverX(t) * x);
-}
-
-int64_t ZipfSampler::Sample(Rng& rng) const {
-  while (true) {
-    const double u = h_integral_n_ + rng.NextDouble() * (h_integral_x1_ - h_integral_n_);
-    const double x = HIntegralInverse(u);
-    int64_t k = static_cast<int64_t>(x + 0.5);
-    k = std::clamp<int64_t>(k, 1, n_);
-    if (static_cast<double>(k) - x <= s_ ||
-        u >= HIntegral(static_cast<double>(k) + 0.5) - H(static_cast<double>(k))) {
-      return k;
-    }
-  }
-}
-
-KeyGenerator::KeyGenerator(const Options& options, uint64_t seed, uint64_t sequence_start)
-    : distribution_(options.distribution),
-      keyspace_(static_cast<uint64_t>(options.keyspace)),
-      next_sequential_(sequence_start),
-      rng_(seed),
-      zipf_(options.keyspace, options.zipf_theta) {}
-
-uint64_t KeyGenerator::Next() {
-  if (keyspace_ == 0) return 0;  // redis-benchmark: -r 0 always substitutes 0
-  switch (distribution_) {
-    case Distribution::kUniform:
-      return rng_.Next() % keyspace_;
-    case Distribution::kSequential:
-      return next_sequential_++ % keyspace_;
-    case Distribution::kZipf:
-      return static_cast<uint64_t>(zipf_.Sample(rng_) - 1);
-  }
-  return 0;
 }
 
 }  // namespace kv::load

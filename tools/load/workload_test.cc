@@ -1,12 +1,8 @@
 // Tests of kv-load's workloads: request bytes, __rand_int__ / __data__ substitution, the suite's
-// selection and order, and the key distributions.
+// selection and order. (Templates and key distributions: lib/workload's tests.)
 #include "tools/load/workload.h"
 
 #include <gtest/gtest.h>
-
-#include <cmath>
-#include <map>
-#include <set>
 
 #include "tools/load/cli.h"
 
@@ -23,25 +19,6 @@ std::vector<std::string> Titles(const std::vector<Workload>& ws) {
   std::vector<std::string> out;
   for (const Workload& w : ws) out.push_back(w.title);
   return out;
-}
-
-TEST(LoadWorkloadTest, FormatCommandIsRespMultibulk) {
-  std::vector<std::string> args = {"SET", "key", ""};
-  EXPECT_EQ(FormatCommand(args), "*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$0\r\n\r\n");
-}
-
-TEST(LoadWorkloadTest, TemplateFindsEveryPlaceholder) {
-  RequestTemplate t = MakeTemplate("a__rand_int__b__rand_int__", true);
-  EXPECT_EQ(t.rand_offsets, (std::vector<uint32_t>{1, 14}));
-  EXPECT_TRUE(MakeTemplate("a__rand_int__", false).rand_offsets.empty());
-}
-
-TEST(LoadWorkloadTest, KeyDigitsAreTwelveZeroPadded) {
-  char buf[13] = {};
-  WriteKeyDigits(buf, 12345);
-  EXPECT_STREQ(buf, "000000012345");
-  WriteKeyDigits(buf, 1234567890123ULL);  // the low 12 digits, as redis-benchmark
-  EXPECT_STREQ(buf, "234567890123");
 }
 
 TEST(LoadWorkloadTest, DataMatchesRedisBenchmark) {
@@ -129,56 +106,6 @@ TEST(LoadWorkloadTest, RatioMix) {
   EXPECT_EQ((*ws)[0].weights, (std::vector<int>{3, 1}));
   EXPECT_TRUE((*ws)[0].templates[0].bytes.starts_with("*2\r\n$3\r\nGET"));
   EXPECT_TRUE((*ws)[0].templates[1].bytes.starts_with("*3\r\n$3\r\nSET"));
-}
-
-TEST(LoadKeyGeneratorTest, UniformStaysInRangeAndCoversIt) {
-  KeyGenerator g(Parse({"-r", "10"}), 1, 0);
-  std::set<uint64_t> seen;
-  for (int i = 0; i < 1000; ++i) {
-    uint64_t k = g.Next();
-    ASSERT_LT(k, 10u);
-    seen.insert(k);
-  }
-  EXPECT_EQ(seen.size(), 10u);
-}
-
-TEST(LoadKeyGeneratorTest, ZeroKeyspaceAlwaysGivesZero) {
-  KeyGenerator g(Parse({"-r", "0"}), 1, 0);
-  for (int i = 0; i < 10; ++i) EXPECT_EQ(g.Next(), 0u);
-}
-
-TEST(LoadKeyGeneratorTest, SequentialStartsWhereToldAndWraps) {
-  KeyGenerator g(Parse({"-r", "5", "--distribution", "sequential"}), 1, 3);
-  std::vector<uint64_t> got;
-  for (int i = 0; i < 6; ++i) got.push_back(g.Next());
-  EXPECT_EQ(got, (std::vector<uint64_t>{3, 4, 0, 1, 2, 3}));
-}
-
-TEST(LoadKeyGeneratorTest, ZipfIsSkewedTowardsLowRanks) {
-  KeyGenerator g(Parse({"-r", "1000", "--distribution", "zipf:0.99"}), 7, 0);
-  std::map<uint64_t, int> counts;
-  const int n = 200000;
-  for (int i = 0; i < n; ++i) {
-    uint64_t k = g.Next();
-    ASSERT_LT(k, 1000u);
-    ++counts[k];
-  }
-  // P(rank 1) = 1 / H(1000, 0.99) ~ 0.133; rank 2 about half of it.
-  const double p0 = static_cast<double>(counts[0]) / n;
-  EXPECT_NEAR(p0, 0.133, 0.01);
-  EXPECT_NEAR(static_cast<double>(counts[1]) / counts[0], std::pow(2.0, -0.99), 0.05);
-  EXPECT_GT(counts[0], counts[10]);
-  EXPECT_GT(counts[10], counts[500]);
-}
-
-TEST(LoadKeyGeneratorTest, ZipfHandlesThetaOneAndLargeKeyspaces) {
-  ZipfSampler s(1'000'000'000, 1.0);
-  Rng rng(3);
-  for (int i = 0; i < 10000; ++i) {
-    int64_t k = s.Sample(rng);
-    ASSERT_GE(k, 1);
-    ASSERT_LE(k, 1'000'000'000);
-  }
 }
 
 }  // namespace
