@@ -28,7 +28,8 @@ class CompatibilityTest : public KvServerSuite {
       ADD_FAILURE() << "redis-cli: " << run.error();
       return "";
     }
-    EXPECT_EQ(run->exit, "exited with status 0") << "redis-cli output: " << run->output;
+    EXPECT_EQ(run->exit, fixtures::ExitStatus{.code = 0})
+        << "redis-cli " << run->exit.Describe() << "; output: " << run->output;
     return run->output;
   }
 };
@@ -77,7 +78,8 @@ TEST_F(CompatibilityTest, RedisBenchmarkQuiet) {
                      kToolTimeout);
   ASSERT_TRUE(run.ok()) << run.error();
   EXPECT_FALSE(run->timed_out) << run->output;
-  EXPECT_EQ(run->exit, "exited with status 0") << run->output;
+  EXPECT_EQ(run->exit, fixtures::ExitStatus{.code = 0})
+      << run->exit.Describe() << "; output: " << run->output;
   // "-t ping" runs PING_INLINE and PING_MBULK, so five test names give six result lines:
   // "SET: 65487.89 requests per second, p50=0.383 msec".
   std::set<std::string> tests;

@@ -69,10 +69,11 @@ void KvServerSuite::TearDownTestSuite() {
   if (!server) return;
   const Status alive = server->CheckAlive();
   const std::string log = server->LogTail(30);
-  const std::string exit = server->Stop(std::chrono::seconds(20));
+  const fixtures::ExitStatus exit = server->Stop(std::chrono::seconds(20));
   // SIGTERM must end kv-server cleanly: status 0 (a sanitizer report would make it non-zero).
   EXPECT_TRUE(alive.ok()) << alive.error();
-  EXPECT_EQ(exit, "exited with status 0") << "kv-server log:\n" << log;
+  EXPECT_EQ(exit, fixtures::ExitStatus{.code = 0})
+      << "kv-server " << exit.Describe() << "; log:\n" << log;
   server.reset();
 }
 

@@ -8,11 +8,12 @@
 #include <vector>
 
 #include "base/result.h"
+#include "fixtures/child_process.h"
 
 namespace kv::robustness {
 
 struct ToolResult {
-  std::string exit;    // "exited with status 0", "killed by signal 9 (Killed)", ...
+  fixtures::ExitStatus exit;
   std::string output;  // stdout and stderr, interleaved as written
   bool timed_out = false;
 };
