@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-#include "tools/load/stub_server.h"
+#include "tools/load/stub_server_test_util.h"
 #include "tools/load/workload.h"
 
 namespace kv::load {
