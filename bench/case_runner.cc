@@ -2,7 +2,6 @@
 // failure reporting, and merging the workers' histograms into the reported counters.
 #include <chrono>
 #include <optional>
-#include <thread>
 
 #include "bench/cases.h"
 
@@ -20,16 +19,13 @@ CaseRunner::CaseRunner(CaseSpec spec, Target* target,
     : spec_(std::move(spec)), target_(target), workload_(std::move(workload)) {}
 
 void CaseRunner::Fail(benchmark::State& state, const std::string& error) {
-  // An I/O error usually means the server died: give it a moment to be reaped, then report its
-  // exit status and log tail instead of the bare socket error.
+  // An I/O error usually means the server died: give it a moment to be reaped (the process is
+  // asked, not the error's text), then report its exit status and log tail instead of the bare
+  // socket error.
   std::string message = error;
-  for (int i = 0; i < 50; ++i) {
-    if (Status alive = target_->CheckAlive(); !alive.ok()) {
+  if (target_->server->WaitExit(std::chrono::milliseconds(500))) {
+    if (Status alive = target_->CheckAlive(); !alive.ok())
       message = "server died: " + alive.error();
-      break;
-    }
-    if (error.find("onnect") == std::string::npos) break;  // an error reply: the server is up
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   state.SkipWithError(message.c_str());
   aborted_.store(true);

@@ -94,16 +94,16 @@ void KillMidRun(int signal) {
   std::this_thread::sleep_for(milliseconds(1500));
   ASSERT_FALSE((*bench)->Exited().has_value()) << output;
   ASSERT_EQ(kill((*bench)->pid(), signal), 0);
-  std::optional<std::string> exit;
+  std::optional<fixtures::ExitStatus> exit;
   for (int i = 0; i < 2000 && !exit; ++i) {
     exit = (*bench)->Exited();
     if (!exit) std::this_thread::sleep_for(milliseconds(10));
   }
   ASSERT_TRUE(exit.has_value()) << "kv_bench did not exit within 20 s";
   if (signal == SIGINT) {
-    EXPECT_EQ(*exit, "exited with status 130");
+    EXPECT_EQ(*exit, (fixtures::ExitStatus{.code = 130})) << exit->Describe();
   } else {
-    EXPECT_EQ(*exit, "killed by signal 9 (Killed)");
+    EXPECT_EQ(*exit, (fixtures::ExitStatus{.signal = SIGKILL})) << exit->Describe();
   }
 
   // Every server must disappear (SIGINT: stopped by kv_bench; SIGKILL: parent-death signal).

@@ -87,9 +87,9 @@ void SignalLoop(LiveServers* live) {
     {
       std::lock_guard<std::mutex> lock(live->mu);
       for (fixtures::ServerProcess* s : live->servers) {
-        const std::string exit = s->Stop(std::chrono::milliseconds(2000));
+        const fixtures::ExitStatus exit = s->Stop(std::chrono::milliseconds(2000));
         std::fprintf(stderr, "kv_bench: %s (pid %d) %s\n", s->name().c_str(),
-                     static_cast<int>(s->pid()), exit.c_str());
+                     static_cast<int>(s->pid()), exit.Describe().c_str());
       }
     }
     std::fflush(stderr);
@@ -275,9 +275,9 @@ int Main(int argc, char** argv) {
   stop_signal_thread();
   for (auto& t : targets) {
     if (t->proxy) t->proxy->Stop();
-    const std::string exit = t->server->Stop();
-    if (exit.find("status 0") == std::string::npos) {
-      std::printf("kv_bench: %s %s; log: %s\n", t->server->name().c_str(), exit.c_str(),
+    const fixtures::ExitStatus exit = t->server->Stop();
+    if (!exit.clean()) {
+      std::printf("kv_bench: %s %s; log: %s\n", t->server->name().c_str(), exit.Describe().c_str(),
                   t->server->log_path().c_str());
     }
   }

@@ -19,9 +19,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Runs argv to completion (bounded), stdout to out_path; returns the exit description.
-Result<std::string> RunToFile(const std::vector<std::string>& argv, const std::string& out_path,
-                              std::chrono::seconds timeout) {
+// Runs argv to completion (bounded), stdout to out_path; returns how it ended.
+Result<fixtures::ExitStatus> RunToFile(const std::vector<std::string>& argv,
+                                       const std::string& out_path, std::chrono::seconds timeout) {
   const int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Error{"cannot write " + out_path + ": " + std::strerror(errno)};
   fixtures::ChildOptions options;
@@ -32,11 +32,11 @@ Result<std::string> RunToFile(const std::vector<std::string>& argv, const std::s
   if (!child.ok()) return Error{child.error()};
   const auto deadline = Clock::now() + timeout;
   while (Clock::now() < deadline) {
-    if (std::optional<std::string> exit = (*child)->Exited()) return *exit;
+    if (std::optional<fixtures::ExitStatus> exit = (*child)->Exited()) return *exit;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return Error{argv[0] + " did not finish within " + std::to_string(timeout.count()) + " s; " +
-               (*child)->Stop(std::chrono::milliseconds(1000))};
+               (*child)->Stop(std::chrono::milliseconds(1000)).Describe()};
 }
 
 }  // namespace
@@ -89,11 +89,11 @@ Result<std::unique_ptr<Profiler>> Profiler::Start(pid_t pid, const std::string& 
   }
   // perf fails fast when not permitted or when the options are unknown: give it a moment.
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  if (std::optional<std::string> exit = (*child)->Exited()) {
+  if (std::optional<fixtures::ExitStatus> exit = (*child)->Exited()) {
     close(ctl_fd);
     close(ack_fd);
     cleanup();
-    return Error{"perf record " + *exit + ": " + fixtures::TailOfFile(log, 3)};
+    return Error{"perf record " + exit->Describe() + ": " + fixtures::TailOfFile(log, 3)};
   }
   return std::unique_ptr<Profiler>(new Profiler(std::move(*child), data_path, dir, ctl_fd, ack_fd));
 }
@@ -142,9 +142,9 @@ void Profiler::Disable() {
 
 Status Profiler::Finish(const std::string& report_path, const std::string& top_path) {
   Disable();
-  const std::string exit = perf_->Stop(std::chrono::milliseconds(20000), SIGINT);
+  const fixtures::ExitStatus exit = perf_->Stop(std::chrono::milliseconds(20000), SIGINT);
   if (!samples_) return Error{"no case matched --kv_profile; nothing recorded"};
-  Result<std::string> report =
+  Result<fixtures::ExitStatus> report =
       RunToFile({fixtures::FindExecutable("perf", "/usr/bin/perf"), "report", "--stdio",
                  "--no-children", "-g", "none", "--percent-limit", "0.5", "-i", data_path_},
                 report_path, std::chrono::seconds(120));
@@ -158,7 +158,8 @@ Status Profiler::Finish(const std::string& report_path, const std::string& top_p
     out << line << "\n";
     ++kept;
   }
-  if (kept == 0) return Error{"perf report printed no samples (perf record " + exit + ")"};
+  if (kept == 0)
+    return Error{"perf report printed no samples (perf record " + exit.Describe() + ")"};
   return {};
 }
 

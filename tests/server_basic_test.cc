@@ -3,20 +3,28 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "tests/server_process.h"
+#include "tests/support/raw_client.h"
+#include "tests/support/test_server.h"
 
 namespace kv::test {
 namespace {
 
-std::unique_ptr<ServerProcess> StartOrDie(const std::vector<std::string>& args = {}) {
-  auto server = ServerProcess::Start(args);
+using fixtures::ExitStatus;
+using fixtures::Reply;
+
+constexpr std::chrono::seconds kIo(10);  // bound on every raw send
+
+std::unique_ptr<TestServer> StartOrDie(const std::vector<std::string>& args = {}) {
+  auto server = TestServer::Start(args);
   if (!server) {
     ADD_FAILURE() << server.error();
     return nullptr;
@@ -40,48 +48,49 @@ TEST(ServerBasicTest, ReadyLineNamesPortAndPidAndIsTheOnlyStdout) {
   EXPECT_GT(server->port(), 0);
   EXPECT_EQ(server->ready_line(), "kv-server ready port=" + std::to_string(server->port()) +
                                       " pid=" + std::to_string(server->pid()));
-  auto c = ConnectRedis(server->port());
-  ASSERT_NE(c, nullptr);
-  EXPECT_EQ(Show(Command(c.get(), {"PING"})), "+PONG");
-  c.reset();
-  auto code = server->Stop(SIGTERM, 10000);
-  ASSERT_TRUE(code.ok()) << code.error();
-  EXPECT_EQ(*code, 0);
-  EXPECT_EQ(server->RemainingStdout(), "");
+  {
+    auto c = Connect(server->port());
+    ASSERT_TRUE(c.ok()) << c.error();
+    EXPECT_EQ(Show(c->Call({"PING"})), "+PONG");
+  }
+  const ExitStatus exit = server->Stop(SIGTERM, std::chrono::seconds(10));
+  EXPECT_TRUE(exit.clean()) << exit.Describe();
+  // Nothing else on stdout, before the ready line or after it.
+  EXPECT_EQ(server->Stdout(), server->ready_line() + "\n");
 }
 
 TEST(ServerBasicTest, PingSetGet) {
   auto server = StartOrDie();
   ASSERT_NE(server, nullptr);
-  auto c = ConnectRedis(server->port());
-  ASSERT_NE(c, nullptr);
-  EXPECT_EQ(Show(Command(c.get(), {"PING"})), "+PONG");
-  EXPECT_EQ(Show(Command(c.get(), {"SET", "greeting", "hello world"})), "+OK");
-  EXPECT_EQ(Show(Command(c.get(), {"GET", "greeting"})), "$hello world");
-  EXPECT_EQ(Show(Command(c.get(), {"GET", "missing"})), "$nil");
+  auto c = Connect(server->port());
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(Show(c->Call({"PING"})), "+PONG");
+  EXPECT_EQ(Show(c->Call({"SET", "greeting", "hello world"})), "+OK");
+  EXPECT_EQ(Show(c->Call({"GET", "greeting"})), "$hello world");
+  EXPECT_EQ(Show(c->Call({"GET", "missing"})), "$nil");
   std::string binary("a\0b\r\nc", 6);
-  EXPECT_EQ(Show(Command(c.get(), {"SET", "bin", binary})), "+OK");
-  EXPECT_EQ(Show(Command(c.get(), {"GET", "bin"})), "$" + binary);
+  EXPECT_EQ(Show(c->Call({"SET", "bin", binary})), "+OK");
+  EXPECT_EQ(Show(c->Call({"GET", "bin"})), "$" + binary);
   // Inline form, as redis-benchmark's PING_INLINE sends it.
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
-  ASSERT_TRUE(raw->Send("PING\r\n"));
-  EXPECT_EQ(raw->Read(7, 10000), "+PONG\r\n");
+  ASSERT_TRUE(raw->Send("PING\r\n", After(kIo)).ok());
+  EXPECT_EQ(raw->ReadExactly(7, After(std::chrono::milliseconds(10000))).data, "+PONG\r\n");
 }
 
 TEST(ServerBasicTest, LargeValuesRoundTrip) {
   auto server = StartOrDie();
   ASSERT_NE(server, nullptr);
-  auto c = ConnectRedis(server->port());
-  ASSERT_NE(c, nullptr);
+  auto c = Connect(server->port());
+  ASSERT_TRUE(c.ok()) << c.error();
   std::string value(10 << 20, '\0');
   for (size_t i = 0; i < value.size(); ++i) value[i] = static_cast<char>('a' + i % 26);
-  ASSERT_EQ(Show(Command(c.get(), {"SET", "large", value})), "+OK");
-  auto got = Command(c.get(), {"GET", "large"});
-  ASSERT_NE(got, nullptr);
-  ASSERT_EQ(got->type, REDIS_REPLY_STRING);
-  EXPECT_TRUE(std::string(got->str, got->len) == value);
-  EXPECT_EQ(Show(Command(c.get(), {"STRLEN", "large"})), ":" + std::to_string(value.size()));
+  ASSERT_EQ(Show(c->Call({"SET", "large", value})), "+OK");
+  auto got = c->Call({"GET", "large"});
+  ASSERT_TRUE(got.ok()) << got.error();
+  ASSERT_EQ(got->type, Reply::Type::kString);
+  EXPECT_TRUE(got->str == value);
+  EXPECT_EQ(Show(c->Call({"STRLEN", "large"})), ":" + std::to_string(value.size()));
 }
 
 TEST(ServerBasicTest, PipelinesThousandCommandsInOneWrite) {
@@ -95,8 +104,9 @@ TEST(ServerBasicTest, PipelinesThousandCommandsInOneWrite) {
     batch += Request({"INCR", "counter"});
     expected += ":" + std::to_string(i) + "\r\n";
   }
-  ASSERT_TRUE(raw->Send(batch));
-  EXPECT_EQ(raw->Read(expected.size(), 20000), expected);
+  ASSERT_TRUE(raw->Send(batch, After(kIo)).ok());
+  EXPECT_EQ(raw->ReadExactly(expected.size(), After(std::chrono::milliseconds(20000))).data,
+            expected);
 }
 
 TEST(ServerBasicTest, FiftyConcurrentClientsSeeTheirOwnValues) {
@@ -109,16 +119,16 @@ TEST(ServerBasicTest, FiftyConcurrentClientsSeeTheirOwnValues) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kClients; ++t) {
     threads.emplace_back([&, t] {
-      auto c = ConnectRedis(server->port());
-      if (!c) {
+      auto c = Connect(server->port());
+      if (!c.ok()) {
         failures++;
         return;
       }
       for (int i = 0; i < kOps; ++i) {
         std::string key = "client" + std::to_string(t) + ":" + std::to_string(i % 10);
         std::string value = "value-" + std::to_string(t) + "-" + std::to_string(i);
-        if (Show(Command(c.get(), {"SET", key, value})) != "+OK") failures++;
-        if (Show(Command(c.get(), {"GET", key})) != "$" + value) failures++;
+        if (Show(c->Call({"SET", key, value})) != "+OK") failures++;
+        if (Show(c->Call({"GET", key})) != "$" + value) failures++;
         done++;
       }
     });
@@ -131,22 +141,22 @@ TEST(ServerBasicTest, FiftyConcurrentClientsSeeTheirOwnValues) {
 TEST(ServerBasicTest, KeysExpireOverTcp) {
   auto server = StartOrDie();
   ASSERT_NE(server, nullptr);
-  auto c = ConnectRedis(server->port());
-  ASSERT_NE(c, nullptr);
-  ASSERT_EQ(Show(Command(c.get(), {"SET", "short", "v", "PX", "200"})), "+OK");
-  ASSERT_EQ(Show(Command(c.get(), {"SET", "long", "v", "EX", "1000"})), "+OK");
+  auto c = Connect(server->port());
+  ASSERT_TRUE(c.ok()) << c.error();
+  ASSERT_EQ(Show(c->Call({"SET", "short", "v", "PX", "200"})), "+OK");
+  ASSERT_EQ(Show(c->Call({"SET", "long", "v", "EX", "1000"})), "+OK");
   // Keys nobody reads must go too (active expiry on the timer).
   for (int i = 0; i < 100; ++i) {
-    ASSERT_EQ(Show(Command(c.get(), {"SET", "bulk" + std::to_string(i), "v", "PX", "100"})), "+OK");
+    ASSERT_EQ(Show(c->Call({"SET", "bulk" + std::to_string(i), "v", "PX", "100"})), "+OK");
   }
   bool expired = false;
   for (int i = 0; i < 500 && !expired; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    expired = Show(Command(c.get(), {"DBSIZE"})) == ":1";
+    expired = Show(c->Call({"DBSIZE"})) == ":1";
   }
   EXPECT_TRUE(expired) << "active expiry left keys behind";
-  EXPECT_EQ(Show(Command(c.get(), {"GET", "short"})), "$nil");
-  EXPECT_EQ(Show(Command(c.get(), {"GET", "long"})), "$v");
+  EXPECT_EQ(Show(c->Call({"GET", "short"})), "$nil");
+  EXPECT_EQ(Show(c->Call({"GET", "long"})), "$v");
 }
 
 TEST(ServerBasicTest, ProtocolErrorIsAnsweredThenClosed) {
@@ -155,14 +165,14 @@ TEST(ServerBasicTest, ProtocolErrorIsAnsweredThenClosed) {
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
   // A good request first: its reply must come before the error.
-  ASSERT_TRUE(raw->Send("PING\r\n*1\r\n$x\r\nPING\r\n"));
-  std::string got;
-  EXPECT_TRUE(raw->ReadUntilClosed(&got, 10000));
-  EXPECT_EQ(got, "+PONG\r\n-ERR Protocol error: invalid bulk length\r\n");
+  ASSERT_TRUE(raw->Send("PING\r\n*1\r\n$x\r\nPING\r\n", After(kIo)).ok());
+  const ReadOutcome got = raw->ReadUntilClosed(After(std::chrono::milliseconds(10000)));
+  EXPECT_TRUE(got.closed()) << ReadEndName(got.end);
+  EXPECT_EQ(got.data, "+PONG\r\n-ERR Protocol error: invalid bulk length\r\n");
   // The server is fine for others.
-  auto c = ConnectRedis(server->port());
-  ASSERT_NE(c, nullptr);
-  EXPECT_EQ(Show(Command(c.get(), {"PING"})), "+PONG");
+  auto c = Connect(server->port());
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(Show(c->Call({"PING"})), "+PONG");
 }
 
 TEST(ServerBasicTest, HttpPostIsClosedWithoutReply) {
@@ -170,10 +180,12 @@ TEST(ServerBasicTest, HttpPostIsClosedWithoutReply) {
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
-  ASSERT_TRUE(raw->Send("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"));
-  std::string got;
-  EXPECT_TRUE(raw->ReadUntilClosed(&got, 10000));
-  EXPECT_EQ(got, "");
+  ASSERT_TRUE(
+      raw->Send("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n", After(kIo))
+          .ok());
+  const ReadOutcome got = raw->ReadUntilClosed(After(std::chrono::milliseconds(10000)));
+  EXPECT_TRUE(got.closed()) << ReadEndName(got.end);
+  EXPECT_EQ(got.data, "");
 }
 
 TEST(ServerBasicTest, HalfClosedClientStillGetsItsReplies) {
@@ -181,11 +193,11 @@ TEST(ServerBasicTest, HalfClosedClientStillGetsItsReplies) {
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
-  ASSERT_TRUE(raw->Send(Request({"SET", "k", "v"}) + Request({"GET", "k"})));
-  raw->ShutdownWrite();
-  std::string got;
-  EXPECT_TRUE(raw->ReadUntilClosed(&got, 10000));
-  EXPECT_EQ(got, "+OK\r\n$1\r\nv\r\n");
+  ASSERT_TRUE(raw->Send(Request({"SET", "k", "v"}) + Request({"GET", "k"}), After(kIo)).ok());
+  ASSERT_TRUE(raw->ShutdownWrite().ok());
+  const ReadOutcome got = raw->ReadUntilClosed(After(std::chrono::milliseconds(10000)));
+  EXPECT_TRUE(got.closed()) << ReadEndName(got.end);
+  EXPECT_EQ(got.data, "+OK\r\n$1\r\nv\r\n");
 }
 
 TEST(ServerBasicTest, QuitRepliesOkThenCloses) {
@@ -193,10 +205,10 @@ TEST(ServerBasicTest, QuitRepliesOkThenCloses) {
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
-  ASSERT_TRUE(raw->Send(Request({"QUIT"}) + Request({"PING"})));
-  std::string got;
-  EXPECT_TRUE(raw->ReadUntilClosed(&got, 10000));
-  EXPECT_EQ(got, "+OK\r\n");
+  ASSERT_TRUE(raw->Send(Request({"QUIT"}) + Request({"PING"}), After(kIo)).ok());
+  const ReadOutcome got = raw->ReadUntilClosed(After(std::chrono::milliseconds(10000)));
+  EXPECT_TRUE(got.closed()) << ReadEndName(got.end);
+  EXPECT_EQ(got.data, "+OK\r\n");
 }
 
 TEST(ServerBasicTest, SigtermFlushesRepliesInFlightAndExitsZero) {
@@ -204,37 +216,39 @@ TEST(ServerBasicTest, SigtermFlushesRepliesInFlightAndExitsZero) {
   ASSERT_NE(server, nullptr);
   const std::string value(1 << 20, 'x');
   {
-    auto c = ConnectRedis(server->port());
-    ASSERT_NE(c, nullptr);
-    ASSERT_EQ(Show(Command(c.get(), {"SET", "big", value})), "+OK");
+    auto c = Connect(server->port());
+    ASSERT_TRUE(c.ok()) << c.error();
+    ASSERT_EQ(Show(c->Call({"SET", "big", value})), "+OK");
   }
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
   std::string one_reply = Bulk(value);
   // Three 1 MB replies produced by one batch; the client reads only their first bytes before
   // the SIGTERM, so most of them are still in the server's output buffer.
-  ASSERT_TRUE(
-      raw->Send(Request({"GET", "big"}) + Request({"GET", "big"}) + Request({"GET", "big"})));
-  std::string got = raw->Read(16, 10000);
+  ASSERT_TRUE(raw->Send(Request({"GET", "big"}) + Request({"GET", "big"}) + Request({"GET", "big"}),
+                        After(kIo))
+                  .ok());
+  std::string got = raw->ReadExactly(16, After(std::chrono::milliseconds(10000))).data;
   ASSERT_EQ(got.size(), 16u);
   kill(server->pid(), SIGTERM);
-  EXPECT_TRUE(raw->ReadUntilClosed(&got, 20000));
+  const ReadOutcome rest = raw->ReadUntilClosed(After(std::chrono::milliseconds(20000)));
+  EXPECT_TRUE(rest.closed()) << ReadEndName(rest.end);
+  got += rest.data;
   EXPECT_EQ(got.size(), 3 * one_reply.size());
   EXPECT_TRUE(got == one_reply + one_reply + one_reply);
-  auto code = server->WaitExit(20000);
-  ASSERT_TRUE(code.ok()) << code.error();
-  EXPECT_EQ(*code, 0) << server->Log();
+  const std::optional<ExitStatus> exit = server->WaitExit(std::chrono::seconds(20));
+  ASSERT_TRUE(exit.has_value()) << "kv-server did not exit in time";
+  EXPECT_TRUE(exit->clean()) << exit->Describe() << "; log:\n" << server->Log();
   EXPECT_NE(server->Log().find("Received SIGTERM"), std::string::npos);
 }
 
 TEST(ServerBasicTest, SigintExitsZero) {
   auto server = StartOrDie({"--threads", "2"});
   ASSERT_NE(server, nullptr);
-  auto c = ConnectRedis(server->port());
-  ASSERT_NE(c, nullptr);
-  auto code = server->Stop(SIGINT, 10000);
-  ASSERT_TRUE(code.ok()) << code.error();
-  EXPECT_EQ(*code, 0);
+  auto c = Connect(server->port());
+  ASSERT_TRUE(c.ok()) << c.error();
+  const ExitStatus exit = server->Stop(SIGINT, std::chrono::seconds(10));
+  EXPECT_TRUE(exit.clean()) << exit.Describe();
 }
 
 TEST(ServerBasicTest, ShutdownCommandExitsZero) {
@@ -242,12 +256,12 @@ TEST(ServerBasicTest, ShutdownCommandExitsZero) {
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
-  ASSERT_TRUE(raw->Send(Request({"SHUTDOWN", "NOSAVE"})));
-  std::string got;
-  EXPECT_TRUE(raw->ReadUntilClosed(&got, 10000));
-  auto code = server->WaitExit(10000);
-  ASSERT_TRUE(code.ok()) << code.error();
-  EXPECT_EQ(*code, 0);
+  ASSERT_TRUE(raw->Send(Request({"SHUTDOWN", "NOSAVE"}), After(kIo)).ok());
+  const ReadOutcome got = raw->ReadUntilClosed(After(std::chrono::milliseconds(10000)));
+  EXPECT_TRUE(got.closed()) << ReadEndName(got.end);
+  const std::optional<ExitStatus> exit = server->WaitExit(std::chrono::seconds(10));
+  ASSERT_TRUE(exit.has_value()) << "kv-server did not exit in time";
+  EXPECT_TRUE(exit->clean()) << exit->Describe();
 }
 
 TEST(ServerBasicTest, ListensOnEveryBindAddress) {
@@ -255,15 +269,15 @@ TEST(ServerBasicTest, ListensOnEveryBindAddress) {
   int probe = socket(AF_INET6, SOCK_STREAM, 0);
   if (probe < 0) GTEST_SKIP() << "no IPv6";
   close(probe);
-  auto server = ServerProcess::Start({"--bind", "127.0.0.1", "-::1"});
+  auto server = TestServer::Start({"--bind", "127.0.0.1", "-::1"});
   ASSERT_TRUE(server.ok()) << server.error();
-  auto v4 = ConnectRedis((*server)->port(), "127.0.0.1");
-  ASSERT_NE(v4, nullptr);
-  EXPECT_EQ(Show(Command(v4.get(), {"PING"})), "+PONG");
+  auto v4 = Connect((*server)->port(), "127.0.0.1");
+  ASSERT_TRUE(v4.ok()) << v4.error();
+  EXPECT_EQ(Show(v4->Call({"PING"})), "+PONG");
   auto v6 = RawClient::Connect((*server)->port(), "::1");
   if (!v6.ok()) GTEST_SKIP() << "::1 not available: " << v6.error();
-  ASSERT_TRUE(v6->Send("PING\r\n"));
-  EXPECT_EQ(v6->Read(7, 10000), "+PONG\r\n");
+  ASSERT_TRUE(v6->Send("PING\r\n", After(kIo)).ok());
+  EXPECT_EQ(v6->ReadExactly(7, After(std::chrono::milliseconds(10000))).data, "+PONG\r\n");
 }
 
 }  // namespace

@@ -4,17 +4,24 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "tests/server_process.h"
+#include "tests/support/raw_client.h"
+#include "tests/support/test_server.h"
 
 namespace kv::test {
 namespace {
 
-std::unique_ptr<ServerProcess> StartOrDie(const std::vector<std::string>& args = {}) {
-  auto server = ServerProcess::Start(args);
+using fixtures::Reply;
+
+constexpr std::chrono::seconds kIo(10);  // bound on every raw send
+constexpr int64_t kKiB = 1024;
+
+std::unique_ptr<TestServer> StartOrDie(const std::vector<std::string>& args = {}) {
+  auto server = TestServer::Start(args);
   if (!server) {
     ADD_FAILURE() << server.error();
     return nullptr;
@@ -31,14 +38,14 @@ std::string Request(const std::vector<std::string>& args) {
 TEST(ServerLimitsTest, AuthFlow) {
   auto server = StartOrDie({"--requirepass", "s3cret"});
   ASSERT_NE(server, nullptr);
-  auto c = ConnectRedis(server->port());
-  ASSERT_NE(c, nullptr);
-  EXPECT_EQ(Show(Command(c.get(), {"GET", "k"})), "-NOAUTH Authentication required.");
-  EXPECT_EQ(Show(Command(c.get(), {"AUTH", "wrong"})),
+  auto c = Connect(server->port());
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(Show(c->Call({"GET", "k"})), "-NOAUTH Authentication required.");
+  EXPECT_EQ(Show(c->Call({"AUTH", "wrong"})),
             "-WRONGPASS invalid username-password pair or user is disabled.");
-  EXPECT_EQ(Show(Command(c.get(), {"AUTH", "s3cret"})), "+OK");
-  EXPECT_EQ(Show(Command(c.get(), {"SET", "k", "v"})), "+OK");
-  EXPECT_EQ(Show(Command(c.get(), {"GET", "k"})), "$v");
+  EXPECT_EQ(Show(c->Call({"AUTH", "s3cret"})), "+OK");
+  EXPECT_EQ(Show(c->Call({"SET", "k", "v"})), "+OK");
+  EXPECT_EQ(Show(c->Call({"GET", "k"})), "$v");
 }
 
 TEST(ServerLimitsTest, PreAuthLimitsCloseOnTooManyArgs) {
@@ -49,18 +56,18 @@ TEST(ServerLimitsTest, PreAuthLimitsCloseOnTooManyArgs) {
   {
     auto raw = RawClient::Connect(server->port());
     ASSERT_TRUE(raw.ok()) << raw.error();
-    ASSERT_TRUE(raw->Send(Request(del_eleven)));
-    std::string got;
-    EXPECT_TRUE(raw->ReadUntilClosed(&got, 10000));
-    EXPECT_EQ(got, "-ERR Protocol error: unauthenticated multibulk length\r\n");
+    ASSERT_TRUE(raw->Send(Request(del_eleven), After(kIo)).ok());
+    const ReadOutcome got = raw->ReadUntilClosed(After(std::chrono::milliseconds(10000)));
+    EXPECT_TRUE(got.closed()) << ReadEndName(got.end);
+    EXPECT_EQ(got.data, "-ERR Protocol error: unauthenticated multibulk length\r\n");
   }
   {
     auto raw = RawClient::Connect(server->port());
     ASSERT_TRUE(raw.ok()) << raw.error();
-    ASSERT_TRUE(raw->Send("*2\r\n$4\r\nAUTH\r\n$16385\r\n"));
-    std::string got;
-    EXPECT_TRUE(raw->ReadUntilClosed(&got, 10000));
-    EXPECT_EQ(got, "-ERR Protocol error: unauthenticated bulk length\r\n");
+    ASSERT_TRUE(raw->Send("*2\r\n$4\r\nAUTH\r\n$16385\r\n", After(kIo)).ok());
+    const ReadOutcome got = raw->ReadUntilClosed(After(std::chrono::milliseconds(10000)));
+    EXPECT_TRUE(got.closed()) << ReadEndName(got.end);
+    EXPECT_EQ(got.data, "-ERR Protocol error: unauthenticated bulk length\r\n");
   }
   {
     // After AUTH the normal limits apply on the same connection.
@@ -68,9 +75,12 @@ TEST(ServerLimitsTest, PreAuthLimitsCloseOnTooManyArgs) {
     ASSERT_TRUE(raw.ok()) << raw.error();
     std::string big(20000, 'v');
     ASSERT_TRUE(raw->Send(Request({"AUTH", "s3cret"}) + Request(del_eleven) +
-                          Request({"SET", "big", big}) + Request({"STRLEN", "big"})));
+                              Request({"SET", "big", big}) + Request({"STRLEN", "big"}),
+                          After(kIo))
+                    .ok());
     const std::string expected = "+OK\r\n:0\r\n+OK\r\n:20000\r\n";
-    EXPECT_EQ(raw->Read(expected.size(), 10000), expected);
+    EXPECT_EQ(raw->ReadExactly(expected.size(), After(std::chrono::milliseconds(10000))).data,
+              expected);
   }
 }
 
@@ -81,36 +91,36 @@ TEST(ServerLimitsTest, QueryBufferLimitClosesTheClient) {
   ASSERT_TRUE(raw.ok()) << raw.error();
   // A 4 MB argument is fine for proto-max-bulk-len but not for a 1 MB query buffer.
   std::string request = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$4194304\r\n" + std::string(2 << 20, 'x');
-  raw->Send(request);  // may fail part-way once the server has closed
-  std::string got;
-  EXPECT_TRUE(raw->ReadUntilClosed(&got, 10000));
-  EXPECT_EQ(got, "");
+  (void)raw->Send(request, After(kIo));  // may fail part-way once the server has closed
+  const ReadOutcome got = raw->ReadUntilClosed(After(std::chrono::milliseconds(10000)));
+  EXPECT_TRUE(got.closed()) << ReadEndName(got.end);
+  EXPECT_EQ(got.data, "");
   EXPECT_NE(server->Log().find("max query buffer"), std::string::npos) << server->Log();
-  auto c = ConnectRedis(server->port());
-  ASSERT_NE(c, nullptr);
-  EXPECT_EQ(Show(Command(c.get(), {"PING"})), "+PONG");
+  auto c = Connect(server->port());
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(Show(c->Call({"PING"})), "+PONG");
 }
 
 TEST(ServerLimitsTest, MaxClientsRejectsTheExtraClient) {
   auto server = StartOrDie({"--maxclients", "2"});
   ASSERT_NE(server, nullptr);
-  auto a = ConnectRedis(server->port());
-  auto b = ConnectRedis(server->port());
-  ASSERT_NE(a, nullptr);
-  ASSERT_NE(b, nullptr);
-  ASSERT_EQ(Show(Command(a.get(), {"PING"})), "+PONG");
-  ASSERT_EQ(Show(Command(b.get(), {"PING"})), "+PONG");
+  auto a = Connect(server->port());
+  auto b = Connect(server->port());
+  ASSERT_TRUE(a.ok()) << a.error();
+  ASSERT_TRUE(b.ok()) << b.error();
+  ASSERT_EQ(Show(a->Call({"PING"})), "+PONG");
+  ASSERT_EQ(Show(b->Call({"PING"})), "+PONG");
   auto third = RawClient::Connect(server->port());
   ASSERT_TRUE(third.ok()) << third.error();
-  std::string got;
-  EXPECT_TRUE(third->ReadUntilClosed(&got, 10000));
-  EXPECT_EQ(got, "-ERR max number of clients reached\r\n");
+  const ReadOutcome got = third->ReadUntilClosed(After(std::chrono::milliseconds(10000)));
+  EXPECT_TRUE(got.closed()) << ReadEndName(got.end);
+  EXPECT_EQ(got.data, "-ERR max number of clients reached\r\n");
   // A slot frees up when a client leaves.
-  a.reset();
+  { fixtures::Client leaving = std::move(*a); }  // a's connection closes
   bool accepted = false;
   for (int i = 0; i < 200 && !accepted; ++i) {
-    auto c = ConnectRedis(server->port());
-    accepted = c && Show(Command(c.get(), {"PING"})) == "+PONG";
+    auto c = Connect(server->port());
+    accepted = c.ok() && Show(c->Call({"PING"})) == "+PONG";
     if (!accepted) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_TRUE(accepted);
@@ -121,20 +131,20 @@ TEST(ServerLimitsTest, IdleClientsAreClosedAfterTimeout) {
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
-  ASSERT_TRUE(raw->Send("PING\r\n"));
-  ASSERT_EQ(raw->Read(7, 10000), "+PONG\r\n");
-  std::string got;
-  EXPECT_TRUE(raw->ReadUntilClosed(&got, 15000));
-  EXPECT_EQ(got, "");
+  ASSERT_TRUE(raw->Send("PING\r\n", After(kIo)).ok());
+  ASSERT_EQ(raw->ReadExactly(7, After(std::chrono::milliseconds(10000))).data, "+PONG\r\n");
+  const ReadOutcome got = raw->ReadUntilClosed(After(std::chrono::milliseconds(15000)));
+  EXPECT_TRUE(got.closed()) << ReadEndName(got.end);
+  EXPECT_EQ(got.data, "");
 }
 
 TEST(ServerLimitsTest, ClientThatNeverReadsDoesNotGrowTheServerOrStallOthers) {
   auto server = StartOrDie();
   ASSERT_NE(server, nullptr);
-  auto c = ConnectRedis(server->port());
-  ASSERT_NE(c, nullptr);
-  ASSERT_EQ(Show(Command(c.get(), {"SET", "big", std::string(1 << 20, 'x')})), "+OK");
-  long rss_before = server->RssKb();
+  auto c = Connect(server->port());
+  ASSERT_TRUE(c.ok()) << c.error();
+  ASSERT_EQ(Show(c->Call({"SET", "big", std::string(1 << 20, 'x')})), "+OK");
+  const int64_t rss_before = server->RssBytes();
   ASSERT_GT(rss_before, 0);
 
   // 20 000 GETs of a 1 MB value: 20 GB of replies if the server buffered them all.
@@ -145,23 +155,24 @@ TEST(ServerLimitsTest, ClientThatNeverReadsDoesNotGrowTheServerOrStallOthers) {
   std::string_view left = gets;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   while (!left.empty() && std::chrono::steady_clock::now() < deadline) {
-    long n = hog->SendSome(left);
-    ASSERT_GE(n, 0);
-    left.remove_prefix(static_cast<size_t>(n));
+    // What the socket takes right now (no stall allowed).
+    auto n = hog->SendUntilStalled(left, deadline, std::chrono::milliseconds(0));
+    ASSERT_TRUE(n.ok()) << n.error();
+    left.remove_prefix(*n);
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   // Others are served meanwhile.
   for (int i = 0; i < 20; ++i) {
-    ASSERT_EQ(Show(Command(c.get(), {"SET", "k", std::to_string(i)})), "+OK");
-    ASSERT_EQ(Show(Command(c.get(), {"GET", "k"})), "$" + std::to_string(i));
+    ASSERT_EQ(Show(c->Call({"SET", "k", std::to_string(i)})), "+OK");
+    ASSERT_EQ(Show(c->Call({"GET", "k"})), "$" + std::to_string(i));
   }
-  auto other = ConnectRedis(server->port());
-  ASSERT_NE(other, nullptr);
-  EXPECT_EQ(Show(Command(other.get(), {"PING"})), "+PONG");
-  long rss_after = server->RssKb();
+  auto other = Connect(server->port());
+  ASSERT_TRUE(other.ok()) << other.error();
+  EXPECT_EQ(Show(other->Call({"PING"})), "+PONG");
+  const int64_t rss_after = server->RssBytes();
   // Generous bound (sanitizer builds, allocator slack): far below the 20 GB of replies.
-  EXPECT_LT(rss_after - rss_before, 64 * 1024)
-      << "RSS grew from " << rss_before << " KiB to " << rss_after << " KiB";
+  EXPECT_LT(rss_after - rss_before, 64 * 1024 * kKiB)
+      << "RSS grew from " << rss_before / kKiB << " KiB to " << rss_after / kKiB << " KiB";
 }
 
 TEST(ServerLimitsTest, TwoThreadsShareOneKeyspaceExactly) {
@@ -173,49 +184,48 @@ TEST(ServerLimitsTest, TwoThreadsShareOneKeyspaceExactly) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kClients; ++t) {
     threads.emplace_back([&, t] {
-      auto c = ConnectRedis(server->port());
-      if (!c) {
+      auto c = Connect(server->port());
+      if (!c.ok()) {
         failures++;
         return;
       }
       for (int i = 0; i < kIncrs; ++i) {
-        auto r = Command(c.get(), {"INCR", "shared"});
-        if (!r || r->type != REDIS_REPLY_INTEGER) failures++;
+        auto r = c->Call({"INCR", "shared"});
+        if (!r.ok() || r->type != Reply::Type::kInteger) failures++;
         std::string key = "own" + std::to_string(t);
-        if (Show(Command(c.get(), {"SET", key, std::to_string(i)})) != "+OK") failures++;
-        if (Show(Command(c.get(), {"GET", key})) != "$" + std::to_string(i)) failures++;
+        if (Show(c->Call({"SET", key, std::to_string(i)})) != "+OK") failures++;
+        if (Show(c->Call({"GET", key})) != "$" + std::to_string(i)) failures++;
       }
     });
   }
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
-  auto c = ConnectRedis(server->port());
-  ASSERT_NE(c, nullptr);
-  EXPECT_EQ(Show(Command(c.get(), {"GET", "shared"})), "$" + std::to_string(kClients * kIncrs));
+  auto c = Connect(server->port());
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(Show(c->Call({"GET", "shared"})), "$" + std::to_string(kClients * kIncrs));
 }
 
 TEST(ServerLimitsTest, ClientKillAcrossLoops) {
   auto server = StartOrDie({"--threads", "2"});
   ASSERT_NE(server, nullptr);
   // Clients are dealt round-robin, so consecutive clients live on different loops.
-  auto killer = ConnectRedis(server->port());
-  auto victim = ConnectRedis(server->port());
-  ASSERT_NE(killer, nullptr);
-  ASSERT_NE(victim, nullptr);
-  auto id = Command(victim.get(), {"CLIENT", "ID"});
-  ASSERT_NE(id, nullptr);
-  ASSERT_EQ(id->type, REDIS_REPLY_INTEGER);
-  EXPECT_EQ(Show(Command(killer.get(), {"CLIENT", "KILL", "ID", std::to_string(id->integer)})),
-            ":1");
-  EXPECT_EQ(Command(victim.get(), {"PING"}), nullptr);  // connection gone
-  EXPECT_EQ(Show(Command(killer.get(), {"PING"})), "+PONG");
+  auto killer = Connect(server->port());
+  auto victim = Connect(server->port());
+  ASSERT_TRUE(killer.ok()) << killer.error();
+  ASSERT_TRUE(victim.ok()) << victim.error();
+  auto id = victim->Call({"CLIENT", "ID"});
+  ASSERT_TRUE(id.ok()) << id.error();
+  ASSERT_EQ(id->type, Reply::Type::kInteger);
+  EXPECT_EQ(Show(killer->Call({"CLIENT", "KILL", "ID", std::to_string(id->integer)})), ":1");
+  EXPECT_FALSE(victim->Call({"PING"}).ok());  // connection gone
+  EXPECT_EQ(Show(killer->Call({"PING"})), "+PONG");
   // Killing itself (SKIPME no; the new form skips the caller by default): answered, then closed.
-  auto self = Command(killer.get(), {"CLIENT", "ID"});
-  ASSERT_NE(self, nullptr);
-  EXPECT_EQ(Show(Command(killer.get(),
-                         {"CLIENT", "KILL", "ID", std::to_string(self->integer), "SKIPME", "no"})),
-            ":1");
-  EXPECT_EQ(Command(killer.get(), {"PING"}), nullptr);
+  auto self = killer->Call({"CLIENT", "ID"});
+  ASSERT_TRUE(self.ok()) << self.error();
+  EXPECT_EQ(
+      Show(killer->Call({"CLIENT", "KILL", "ID", std::to_string(self->integer), "SKIPME", "no"})),
+      ":1");
+  EXPECT_FALSE(killer->Call({"PING"}).ok());
 }
 
 }  // namespace

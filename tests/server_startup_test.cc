@@ -6,16 +6,20 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <fstream>
 #include <sstream>
 #include <string>
 
-#include "tests/server_process.h"
+#include "tests/support/test_server.h"
 
 namespace kv::test {
 namespace {
 
-constexpr int kTimeoutMs = 20000;
+using fixtures::ExitStatus;
+
+constexpr std::chrono::milliseconds kTimeout(20000);
 
 size_t Lines(const std::string& s) {
   return static_cast<size_t>(std::count(s.begin(), s.end(), '\n'));
@@ -33,10 +37,10 @@ TEST(ServerStartupTest, PortInUseExitsOneWithAMessage) {
   ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
   std::string port = std::to_string(ntohs(addr.sin_port));
 
-  auto result = RunServerToExit({"--port", port}, kTimeoutMs);
+  auto result = RunKvServer({"--port", port}, kTimeout);
   close(fd);
   ASSERT_TRUE(result.ok()) << result.error();
-  EXPECT_EQ(result->exit_code, 1);
+  EXPECT_EQ(result->exit, ExitStatus{.code = 1}) << result->exit.Describe();
   EXPECT_EQ(result->out, "");
   EXPECT_NE(result->err.find("127.0.0.1:" + port), std::string::npos) << result->err;
   EXPECT_NE(result->err.find("Address already in use"), std::string::npos) << result->err;
@@ -56,9 +60,9 @@ TEST(ServerStartupTest, BadFlagsExitOneNamingFlagAndValue) {
       {{"--hugepages", "maybe"}, {"--hugepages", "maybe"}},
   };
   for (const Case& c : cases) {
-    auto result = RunServerToExit(c.args, kTimeoutMs);
+    auto result = RunKvServer(c.args, kTimeout);
     ASSERT_TRUE(result.ok()) << result.error();
-    EXPECT_EQ(result->exit_code, 1) << c.args[0];
+    EXPECT_EQ(result->exit, ExitStatus{.code = 1}) << c.args[0] << ": " << result->exit.Describe();
     EXPECT_EQ(result->out, "") << c.args[0];
     EXPECT_EQ(Lines(result->err), 1u) << result->err;
     for (const std::string& m : c.mentions) {
@@ -68,13 +72,13 @@ TEST(ServerStartupTest, BadFlagsExitOneNamingFlagAndValue) {
 }
 
 TEST(ServerStartupTest, HelpAndVersionGoToStdout) {
-  auto help = RunServerToExit({"--help"}, kTimeoutMs);
+  auto help = RunKvServer({"--help"}, kTimeout);
   ASSERT_TRUE(help.ok()) << help.error();
-  EXPECT_EQ(help->exit_code, 0);
+  EXPECT_EQ(help->exit, ExitStatus{.code = 0}) << help->exit.Describe();
   EXPECT_NE(help->out.find("--maxclients"), std::string::npos);
-  auto version = RunServerToExit({"--version"}, kTimeoutMs);
+  auto version = RunKvServer({"--version"}, kTimeout);
   ASSERT_TRUE(version.ok()) << version.error();
-  EXPECT_EQ(version->exit_code, 0);
+  EXPECT_EQ(version->exit, ExitStatus{.code = 0}) << version->exit.Describe();
   EXPECT_EQ(version->out.rfind("kv-server v=", 0), 0u) << version->out;
 }
 
@@ -84,12 +88,12 @@ TEST(ServerStartupTest, LogfileAndLoglevel) {
   ASSERT_GE(fd, 0);
   close(fd);
   {
-    auto server = ServerProcess::Start({"--logfile", path, "--loglevel", "notice"});
+    auto server = TestServer::Start({"--logfile", path, "--loglevel", "notice"});
     ASSERT_TRUE(server.ok()) << server.error();
-    EXPECT_EQ((*server)->Log(), "");  // nothing on stderr
-    auto code = (*server)->Stop(SIGTERM, kTimeoutMs);
-    ASSERT_TRUE(code.ok());
-    EXPECT_EQ(*code, 0);
+    // Nothing on stderr: the server's log (stderr and stdout) holds just its stdout.
+    EXPECT_EQ((*server)->Log(), (*server)->Stdout());
+    const ExitStatus exit = (*server)->Stop(SIGTERM, kTimeout);
+    EXPECT_TRUE(exit.clean()) << exit.Describe();
   }
   std::ifstream in(path);
   std::stringstream text;
@@ -98,7 +102,7 @@ TEST(ServerStartupTest, LogfileAndLoglevel) {
   EXPECT_NE(text.str().find("Received SIGTERM"), std::string::npos) << text.str();
   unlink(path);
   // --loglevel warning drops the notice lines.
-  auto quiet = ServerProcess::Start({"--loglevel", "warning"});
+  auto quiet = TestServer::Start({"--loglevel", "warning"});
   ASSERT_TRUE(quiet.ok()) << quiet.error();
   EXPECT_EQ((*quiet)->Log().find("listening on port"), std::string::npos);
 }

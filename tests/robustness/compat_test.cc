@@ -7,14 +7,24 @@
 #include <string>
 #include <vector>
 
+#include "fixtures/child_process.h"
 #include "tests/robustness/kv_server_suite.h"
 #include "tests/robustness/stream_model.h"
-#include "tests/robustness/tool_runner.h"
 
 namespace kv::robustness {
 namespace {
 
 constexpr auto kToolTimeout = std::chrono::seconds(60);
+
+// Runs a tool (argv[0] its path) to its exit, stdout and stderr interleaved in `out`; killed
+// after kToolTimeout.
+Result<fixtures::RunResult> RunTool(const std::vector<std::string>& argv) {
+  fixtures::RunOptions options;
+  options.argv = argv;
+  options.timeout = kToolTimeout;
+  options.merge_stderr = true;
+  return fixtures::RunToExit(options);
+}
 
 class CompatibilityTest : public KvServerSuite {
  protected:
@@ -23,13 +33,14 @@ class CompatibilityTest : public KvServerSuite {
     const std::string cli = fixtures::FindExecutable("redis-cli", "/usr/bin/redis-cli");
     std::vector<std::string> argv = {cli, "-h", "127.0.0.1", "-p", std::to_string(port())};
     argv.insert(argv.end(), args.begin(), args.end());
-    auto run = RunTool(argv, kToolTimeout);
+    auto run = RunTool(argv);
     if (!run.ok()) {
       ADD_FAILURE() << "redis-cli: " << run.error();
       return "";
     }
-    EXPECT_EQ(run->exit, "exited with status 0") << "redis-cli output: " << run->output;
-    return run->output;
+    EXPECT_EQ(run->exit, fixtures::ExitStatus{.code = 0})
+        << "redis-cli " << run->exit.Describe() << "; output: " << run->out;
+    return run->out;
   }
 };
 
@@ -73,15 +84,15 @@ TEST_F(CompatibilityTest, RedisBenchmarkQuiet) {
   SKIP_WITHOUT("redis-benchmark");
   const std::string bench = fixtures::FindExecutable("redis-benchmark", "/usr/bin/redis-benchmark");
   auto run = RunTool({bench, "-h", "127.0.0.1", "-p", std::to_string(port()), "-t",
-                      "ping,set,get,incr,mset", "-n", "20000", "-q"},
-                     kToolTimeout);
+                      "ping,set,get,incr,mset", "-n", "20000", "-q"});
   ASSERT_TRUE(run.ok()) << run.error();
-  EXPECT_FALSE(run->timed_out) << run->output;
-  EXPECT_EQ(run->exit, "exited with status 0") << run->output;
+  EXPECT_FALSE(run->timed_out) << run->out;
+  EXPECT_EQ(run->exit, fixtures::ExitStatus{.code = 0})
+      << run->exit.Describe() << "; output: " << run->out;
   // "-t ping" runs PING_INLINE and PING_MBULK, so five test names give six result lines:
   // "SET: 65487.89 requests per second, p50=0.383 msec".
   std::set<std::string> tests;
-  std::istringstream lines(run->output);
+  std::istringstream lines(run->out);
   std::string line;
   while (std::getline(lines, line)) {
     // Progress updates end in '\r' and precede the final text on the same line.
@@ -96,8 +107,8 @@ TEST_F(CompatibilityTest, RedisBenchmarkQuiet) {
   }
   EXPECT_EQ(tests, (std::set<std::string>{"PING_INLINE", "PING_MBULK", "SET", "GET", "INCR",
                                           "MSET (10 keys)"}))
-      << run->output;
-  EXPECT_EQ(run->output.find("rror"), std::string::npos) << run->output;
+      << run->out;
+  EXPECT_EQ(run->out.find("rror"), std::string::npos) << run->out;
 }
 
 }  // namespace

@@ -6,15 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-namespace kv::robustness {
+#include "tests/support/test_server.h"
 
-std::string KvServerBinary() {
-#ifdef KV_SERVER_PATH
-  return KV_SERVER_PATH;
-#else
-  return "";
-#endif
-}
+namespace kv::robustness {
 
 bool UnderSanitizer() {
 #if defined(__SANITIZE_ADDRESS__)
@@ -37,16 +31,10 @@ std::unique_ptr<fixtures::ServerProcess>& KvServerSuite::ServerSlot() {
 }
 
 void KvServerSuite::StartServer(const std::vector<std::string>& extra_args) {
-  fixtures::ServerOptions options;
-  options.kind = fixtures::ServerKind::kKvServer;
-  options.binary = KvServerBinary();
   const ::testing::TestSuite* suite = ::testing::UnitTest::GetInstance()->current_test_suite();
-  options.log_path = std::string("robustness-") + (suite ? suite->name() : "suite") + "-" +
-                     std::to_string(getpid()) + ".log";
-  options.extra_args = IoBackendArgs();
-  options.extra_args.insert(options.extra_args.end(), extra_args.begin(), extra_args.end());
-  options.start_timeout = std::chrono::seconds(30);
-  options.missing_hint = "build the kv-server target";
+  const std::string log_path = std::string("robustness-") + (suite ? suite->name() : "suite") +
+                               "-" + std::to_string(getpid()) + ".log";
+  const fixtures::ServerOptions options = test::KvServerOptions(extra_args, log_path);
   auto started = fixtures::ServerProcess::Start(options);
   if (!started.ok()) {
     ADD_FAILURE() << "cannot start kv-server: " << started.error();
@@ -69,10 +57,11 @@ void KvServerSuite::TearDownTestSuite() {
   if (!server) return;
   const Status alive = server->CheckAlive();
   const std::string log = server->LogTail(30);
-  const std::string exit = server->Stop(std::chrono::seconds(20));
+  const fixtures::ExitStatus exit = server->Stop(std::chrono::seconds(20));
   // SIGTERM must end kv-server cleanly: status 0 (a sanitizer report would make it non-zero).
   EXPECT_TRUE(alive.ok()) << alive.error();
-  EXPECT_EQ(exit, "exited with status 0") << "kv-server log:\n" << log;
+  EXPECT_EQ(exit, fixtures::ExitStatus{.code = 0}) << "kv-server " << exit.Describe() << "; log:\n"
+                                                   << log;
   server.reset();
 }
 

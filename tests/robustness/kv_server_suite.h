@@ -11,15 +11,19 @@
 
 #include "fixtures/client.h"
 #include "fixtures/server_process.h"
-#include "tests/io_backend_env.h"
-#include "tests/robustness/raw_connection.h"
+#include "tests/support/io_backend_env.h"
+#include "tests/support/raw_client.h"
 
 namespace kv::robustness {
 
-// The kv-server binary under test (KV_SERVER_PATH from the build).
-std::string KvServerBinary();
-// The --io flags for $KV_TEST_IO (tests/io_backend_env.h).
-using test_io::IoBackendArgs;
+// The process-level tests' support (tests/support) the robustness suites use.
+using test::After;
+using test::Clock;
+using test::IoBackendArgs;
+using test::RawClient;
+using test::ReadEnd;
+using test::ReadEndName;
+using test::ReadOutcome;
 
 class KvServerSuite : public ::testing::Test {
  protected:

@@ -70,7 +70,7 @@ std::vector<ExactCase> ExactCases() {
 void ExpectExact(int port, const ExactCase& c, std::chrono::milliseconds timeout,
                  const std::string& server_name) {
   SCOPED_TRACE(server_name + ": " + c.name);
-  auto conn = RawConnection::Connect(port);
+  auto conn = RawClient::Connect(port);
   ASSERT_TRUE(conn.ok()) << conn.error();
   const Status sent = conn->Send(c.input, After(timeout));
   ASSERT_TRUE(sent.ok()) << sent.error();
@@ -117,10 +117,10 @@ TEST_F(RobustnessLimitsTest, HugeAnnouncedLengthsDoNotAllocate) {
       "*2\r\n$3\r\nGET\r\n$536870912\r\nabc",
       "*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$536870911\r\n",
   };
-  std::vector<RawConnection> open;
+  std::vector<RawClient> open;
   for (int round = 0; round < 12; ++round) {
     for (const std::string& input : inputs) {
-      auto conn = RawConnection::Connect(port());
+      auto conn = RawClient::Connect(port());
       ASSERT_TRUE(conn.ok()) << conn.error();
       const Status sent = conn->Send(input, After(IoTimeout()));
       ASSERT_TRUE(sent.ok()) << sent.error();
@@ -136,7 +136,7 @@ TEST_F(RobustnessLimitsTest, HugeAnnouncedLengthsDoNotAllocate) {
       << "RSS before " << before / kMiB << " MiB, with the huge announcements " << during / kMiB
       << " MiB";
   // None of these connections got a reply or was closed: the server is still waiting for data.
-  for (RawConnection& conn : open) {
+  for (RawClient& conn : open) {
     const ReadOutcome got = conn.ReadUntilClosed(After(std::chrono::milliseconds(1)));
     EXPECT_EQ(ReadEndName(got.end), ReadEndName(ReadEnd::kDeadline)) << Printable(got.data);
   }
@@ -153,7 +153,7 @@ TEST_F(RobustnessLimitsTest, HugeLengthsThenCloseKeepTheServerSmall) {
                                            "*2\r\n$3\r\nSET\r\n$536870912\r\n0123456789"};
   for (int round = 0; round < 50; ++round) {
     for (const std::string& input : inputs) {
-      auto conn = RawConnection::Connect(port());
+      auto conn = RawClient::Connect(port());
       ASSERT_TRUE(conn.ok()) << conn.error();
       (void)conn->Send(input, After(IoTimeout()));
     }
@@ -175,7 +175,7 @@ TEST_F(RobustnessLimitsTest, HalfClosedSocketStillGetsEveryReply) {
     pipeline += Request({"GET", key});
     expected += "+OK\r\n$" + std::to_string(value.size()) + "\r\n" + value + "\r\n";
   }
-  auto conn = RawConnection::Connect(port());
+  auto conn = RawClient::Connect(port());
   ASSERT_TRUE(conn.ok()) << conn.error();
   ASSERT_TRUE(conn->Send(pipeline, After(IoTimeout())).ok());
   ASSERT_TRUE(conn->ShutdownWrite().ok());
@@ -187,7 +187,7 @@ TEST_F(RobustnessLimitsTest, HalfClosedSocketStillGetsEveryReply) {
 
 TEST_F(RobustnessLimitsTest, HalfClosedAfterIncompleteRequest) {
   // Replies to the complete requests, nothing for the incomplete tail, then close.
-  auto conn = RawConnection::Connect(port());
+  auto conn = RawClient::Connect(port());
   ASSERT_TRUE(conn.ok()) << conn.error();
   ASSERT_TRUE(conn->Send("PING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\n*2\r\n$4\r\nECHO\r\n$5\r\nhe",
                          After(IoTimeout()))
@@ -201,16 +201,16 @@ TEST_F(RobustnessLimitsTest, HalfClosedAfterIncompleteRequest) {
 TEST_F(RobustnessLimitsTest, SlowlorisOneByteAtATime) {
   // A long command arriving one byte per write, while other clients keep being served; plus idle
   // connections holding half a header line.
-  std::vector<RawConnection> idle;
+  std::vector<RawClient> idle;
   for (const char* partial : {"*3\r\n$3\r\nSE", "*", "SET k", "*2\r\n$3\r\nGET\r\n$10\r\nabc"}) {
-    auto conn = RawConnection::Connect(port());
+    auto conn = RawClient::Connect(port());
     ASSERT_TRUE(conn.ok()) << conn.error();
     ASSERT_TRUE(conn->Send(partial, After(IoTimeout())).ok());
     idle.push_back(std::move(*conn));
   }
   const std::string value(3000, 's');
   const std::string request = Request({"SET", "rob:slow", value}) + Request({"STRLEN", "rob:slow"});
-  auto slow = RawConnection::Connect(port());
+  auto slow = RawClient::Connect(port());
   ASSERT_TRUE(slow.ok()) << slow.error();
   fixtures::ClientOptions options;
   options.io_timeout = IoTimeout();
@@ -232,7 +232,7 @@ TEST_F(RobustnessLimitsTest, SlowlorisOneByteAtATime) {
   ASSERT_TRUE(get.ok()) << get.error();
   EXPECT_EQ(get->str, value);
   // The half-sent requests got nothing and are still open.
-  for (RawConnection& conn : idle) {
+  for (RawClient& conn : idle) {
     const ReadOutcome none = conn.ReadUntilClosed(After(std::chrono::milliseconds(1)));
     EXPECT_EQ(Printable(none.data), Printable(""));
     EXPECT_EQ(ReadEndName(none.end), ReadEndName(ReadEnd::kDeadline));
@@ -256,7 +256,7 @@ TEST_F(RobustnessLimitsTest, ClientThatNeverReadsCannotGrowTheServer) {
   constexpr int kGets = 128;
   std::string pipeline;
   for (int i = 0; i < kGets; ++i) pipeline += Request({"GET", "rob:big"});
-  auto reader = RawConnection::Connect(port());
+  auto reader = RawClient::Connect(port());
   ASSERT_TRUE(reader.ok()) << reader.error();
   auto sent = reader->SendUntilStalled(pipeline, After(IoTimeout()), std::chrono::seconds(1));
   ASSERT_TRUE(sent.ok()) << sent.error();

@@ -65,14 +65,14 @@ Result<size_t> CountReplies(std::string_view data, size_t* rest_bytes) {
   return count;
 }
 
-Status CheckReplies(const ReadOutcome& got, const StreamExpectation& want) {
+Status CheckReplies(const test::ReadOutcome& got, const StreamExpectation& want) {
   const std::string context = " (received " + std::to_string(got.data.size()) +
-                              " bytes, ended by " + ReadEndName(got.end) + ": " +
+                              " bytes, ended by " + test::ReadEndName(got.end) + ": " +
                               Printable(got.data) + ")";
-  if (got.end != ReadEnd::kClosed && got.end != ReadEnd::kReset) {
+  if (got.end != test::ReadEnd::kClosed && got.end != test::ReadEnd::kReset) {
     return Error{"the server neither closed the connection nor reset it" + context};
   }
-  const bool reset = got.end == ReadEnd::kReset;
+  const bool reset = got.end == test::ReadEnd::kReset;
   size_t rest = 0;
   Result<size_t> count = CountReplies(got.data, &rest);
   if (!count.ok()) return Error{count.error() + context};

@@ -8,7 +8,7 @@
 
 #include "base/result.h"
 #include "resp/request_parser.h"
-#include "tests/robustness/raw_connection.h"
+#include "tests/support/raw_client.h"
 
 namespace kv::robustness {
 
@@ -33,7 +33,7 @@ StreamExpectation PredictReplies(std::string_view stream, const resp::ParserLimi
 // many as predicted, the predicted protocol error last (byte for byte), no other protocol error,
 // and the connection closed. A reset (ECONNRESET) is accepted in place of the close, with any
 // prefix of the predicted replies, because a TCP reset may discard bytes in flight.
-Status CheckReplies(const ReadOutcome& got, const StreamExpectation& want);
+Status CheckReplies(const test::ReadOutcome& got, const StreamExpectation& want);
 
 // Splits data into complete RESP replies; error if a reply is malformed. *rest_bytes: the length
 // of an incomplete reply at the end (0 when data ends on a reply boundary).

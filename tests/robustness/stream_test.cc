@@ -23,7 +23,7 @@ class RobustnessStreamTest : public KvServerSuite {
   // Sends input on a fresh connection, shuts down the writing side, reads until the server closes
   // and checks the replies against PredictReplies(input).
   Status SendAndCheck(std::string_view input) {
-    auto conn = RawConnection::Connect(port());
+    auto conn = RawClient::Connect(port());
     if (!conn.ok()) return Error{"connect: " + conn.error()};
     // A send error is acceptable: the server may close early after a protocol error. The replies
     // (and the close) are checked either way.
@@ -35,7 +35,7 @@ class RobustnessStreamTest : public KvServerSuite {
 
   // Sends input on a fresh connection and drops the connection at once (orderly or with a reset).
   Status SendAndDrop(std::string_view input, bool reset) {
-    auto conn = RawConnection::Connect(port());
+    auto conn = RawClient::Connect(port());
     if (!conn.ok()) return Error{"connect: " + conn.error()};
     (void)conn->Send(input, After(IoTimeout()));
     if (reset) {
@@ -87,7 +87,7 @@ TEST_F(RobustnessStreamTest, ValidPipelineGetsExactReplies) {
   const StreamExpectation want = PredictReplies(pipeline);
   EXPECT_EQ(want.replies, 18u);
   EXPECT_TRUE(want.protocol_error.empty());
-  auto conn = RawConnection::Connect(port());
+  auto conn = RawClient::Connect(port());
   ASSERT_TRUE(conn.ok()) << conn.error();
   ASSERT_TRUE(conn->Send(pipeline, After(IoTimeout())).ok());
   ASSERT_TRUE(conn->ShutdownWrite().ok());

@@ -1,14 +1,7 @@
 // Process-level tests of the kv-load binary: against redis-server (skipped when it is not
 // installed), against kv-server (when built in the same build directory), and against an
 // in-test stub server that stalls or drops a connection on purpose.
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -19,10 +12,12 @@
 #include <regex>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "tools/load/stub_server.h"
+#include "fixtures/child_process.h"
+#include "fixtures/client.h"
+#include "fixtures/server_process.h"
+#include "tools/load/stub_server_test_util.h"
 #include "tools/load/workload.h"
 
 namespace kv::load {
@@ -61,153 +56,73 @@ struct RunOutput {
   nlohmann::json json;  // parsed --json file, when one was requested with "{json}"
 };
 
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-// Runs kv-load with args (bounded by timeout(1)); an argument "{json}" becomes a temp file
-// whose contents are parsed into RunOutput::json.
+// Runs kv-load with args to its exit (killed after timeout_s); an argument "{json}" becomes a
+// temp file whose contents are parsed into RunOutput::json.
 RunOutput RunKvLoad(std::vector<std::string> args, int timeout_s = 120) {
   TempDir dir;
   const fs::path json = dir.path() / "out.json";
-  std::string cmd = "timeout -s KILL " + std::to_string(timeout_s) + " " + Quote(KV_LOAD_BINARY);
+  fixtures::RunOptions options;
+  options.argv = {KV_LOAD_BINARY};
+  options.timeout = std::chrono::seconds(timeout_s);
   bool wants_json = false;
   for (std::string& a : args) {
     if (a == "{json}") {
       a = json.string();
       wants_json = true;
     }
-    cmd += " " + Quote(a);
+    options.argv.push_back(a);
   }
-  cmd += " </dev/null >" + Quote((dir.path() / "out").string()) + " 2>" +
-         Quote((dir.path() / "err").string());
   RunOutput r;
-  int status = std::system(cmd.c_str());
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = ReadFile(dir.path() / "out");
-  r.err = ReadFile(dir.path() / "err");
+  Result<fixtures::RunResult> run = fixtures::RunToExit(options);
+  if (!run.ok()) {
+    r.err = "cannot run kv-load: " + run.error();
+    return r;
+  }
+  r.exit_code = run->exit.exited() ? run->exit.code : -1;
+  r.out = std::move(run->out);
+  r.err = std::move(run->err);
   if (wants_json && fs::exists(json)) {
     r.json = nlohmann::json::parse(ReadFile(json), nullptr, /*allow_exceptions=*/false);
   }
   return r;
 }
 
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
+// Options for a fixtures::ServerProcess of this test (its log in the working directory).
+fixtures::ServerOptions ServerOptions(fixtures::ServerKind kind, const std::string& binary,
+                                      const std::string& tag) {
+  fixtures::ServerOptions options;
+  options.kind = kind;
+  options.binary = binary;
+  options.log_path = "load-test-" + tag + "-" + std::to_string(::getpid()) + ".log";
+  return options;
 }
 
-bool Pings(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  bool ok = false;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-    timeval tv{1, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    char buf[16] = {};
-    ok = ::write(fd, "PING\r\n", 6) == 6 && ::read(fd, buf, sizeof(buf)) > 0 &&
-         std::string(buf).starts_with("+PONG");
-  }
-  ::close(fd);
-  return ok;
-}
-
-// A server child process in its own process group, killed (and reaped) on destruction.
-class ServerChild {
- public:
-  ServerChild() = default;
-  ServerChild(const ServerChild&) = delete;
-  ServerChild& operator=(const ServerChild&) = delete;
-  ~ServerChild() { Stop(); }
-
-  // Starts argv; when ready_prefix is non-empty, reads stdout until a line starting with it.
-  bool Start(const std::vector<std::string>& argv, std::string* first_line) {
-    int pipefd[2];
-    if (::pipe2(pipefd, O_CLOEXEC) != 0) return false;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::setpgid(0, 0);
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      ::dup2(pipefd[1], STDOUT_FILENO);
-      int devnull = ::open("/dev/null", O_WRONLY);
-      ::dup2(devnull, STDERR_FILENO);
-      std::vector<char*> cargv;
-      for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-      cargv.push_back(nullptr);
-      ::execvp(cargv[0], cargv.data());
-      ::_exit(127);
-    }
-    ::close(pipefd[1]);
-    out_fd_ = pipefd[0];
-    if (first_line != nullptr) {
-      std::string line;
-      char c;
-      while (::read(out_fd_, &c, 1) == 1 && c != '\n') line += c;
-      *first_line = line;
-    }
-    return pid_ > 0;
-  }
-
-  void Stop() {
-    if (pid_ > 0) {
-      ::kill(-pid_, SIGTERM);
-      for (int i = 0; i < 50; ++i) {
-        if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-          pid_ = -1;
-          break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-      if (pid_ > 0) {
-        ::kill(-pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-        pid_ = -1;
-      }
-    }
-    if (out_fd_ >= 0) ::close(out_fd_);
-    out_fd_ = -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int out_fd_ = -1;
-};
-
-bool HaveRedis() { return std::system("command -v redis-server >/dev/null 2>&1") == 0; }
+std::string RedisServerPath() { return fixtures::FindExecutable("redis-server"); }
+bool HaveRedis() { return !RedisServerPath().empty(); }
 
 // One redis-server for the whole suite (servers start once, not per test).
 class LoadRedisTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (!HaveRedis()) return;
-    port_ = FreePort();
-    server_ = new ServerChild();
-    server_->Start({"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--maxclients", "10000"},
-                   nullptr);
-    for (int i = 0; i < 100 && !Pings(port_); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    fixtures::ServerOptions options =
+        ServerOptions(fixtures::ServerKind::kRedis, RedisServerPath(), "redis");
+    options.extra_args = {"--maxclients", "10000"};
+    auto started = fixtures::ServerProcess::Start(options);
+    if (!started.ok()) {
+      start_error_ = started.error();
+      return;
     }
+    server_ = std::move(*started);
+    port_ = server_->endpoint().port;
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
+  static void TearDownTestSuite() { server_.reset(); }
   void SetUp() override {
     if (!HaveRedis()) GTEST_SKIP() << "redis-server is not installed";
-    ASSERT_TRUE(Pings(port_)) << "redis-server did not start";
+    ASSERT_NE(server_, nullptr) << "redis-server did not start: " << start_error_;
+    auto client = fixtures::Client::Connect(server_->endpoint());
+    ASSERT_TRUE(client.ok() && client->Ping().ok())
+        << "redis-server does not answer PING: " << server_->CheckAlive().error();
   }
   std::string Redis(const std::string& cli_args) {
     std::string cmd = "redis-cli -p " + std::to_string(port_) + " " + cli_args;
@@ -221,7 +136,8 @@ class LoadRedisTest : public ::testing::Test {
   std::string Port() const { return std::to_string(port_); }
 
   static inline int port_ = 0;
-  static inline ServerChild* server_ = nullptr;
+  static inline std::unique_ptr<fixtures::ServerProcess> server_;
+  static inline std::string start_error_;
 };
 
 TEST_F(LoadRedisTest, DefaultReportHasRedisBenchmarksSections) {
@@ -403,7 +319,9 @@ TEST(LoadCliProcessTest, BadFlagExitsNonZero) {
 }
 
 TEST(LoadCliProcessTest, ConnectionRefusedIsAnError) {
-  RunOutput r = RunKvLoad({"-p", std::to_string(FreePort()), "-t", "ping", "-n", "10"});
+  Result<int> free_port = fixtures::PickFreePort();
+  ASSERT_TRUE(free_port.ok()) << free_port.error();
+  RunOutput r = RunKvLoad({"-p", std::to_string(*free_port), "-t", "ping", "-n", "10"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("Could not connect to Redis at 127.0.0.1:"), std::string::npos) << r.err;
 }
@@ -484,12 +402,10 @@ TEST(LoadStubServerTest, KeepaliveZeroReconnectsEveryRequest) {
 
 TEST(LoadKvServerTest, SmallRunsAndPipelines) {
   if (!fs::exists(KV_SERVER_BINARY)) GTEST_SKIP() << "kv-server not built: " << KV_SERVER_BINARY;
-  ServerChild server;
-  std::string ready;
-  ASSERT_TRUE(server.Start({KV_SERVER_BINARY, "--port", "0"}, &ready));
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(ready, m, std::regex("port=([0-9]+)"))) << ready;
-  const std::string port = m[1];
+  auto server = fixtures::ServerProcess::Start(
+      ServerOptions(fixtures::ServerKind::kKvServer, KV_SERVER_BINARY, "kv"));
+  ASSERT_TRUE(server.ok()) << server.error();
+  const std::string port = std::to_string((*server)->endpoint().port);
   for (const char* pipeline : {"1", "16"}) {
     RunOutput r = RunKvLoad({"-p", port, "-t", "ping,set,get,incr,mset", "-n", "2000", "-r", "1000",
                              "-P", pipeline, "--json", "{json}", "-q"});

@@ -1,6 +1,6 @@
-// The test stub server (see stub_server.h): one poll() thread, kv::resp::RequestParser per
-// connection.
-#include "tools/load/stub_server.h"
+// The test stub server (see stub_server_test_util.h): one poll() thread,
+// kv::resp::RequestParser per connection.
+#include "tools/load/stub_server_test_util.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

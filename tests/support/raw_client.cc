@@ -1,5 +1,5 @@
-// RawConnection: non-blocking socket + poll() with deadlines.
-#include "tests/robustness/raw_connection.h"
+// RawClient: non-blocking socket + poll() with deadlines.
+#include "tests/support/raw_client.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -11,9 +11,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
-namespace kv::robustness {
+namespace kv::test {
 namespace {
 
 std::string Errno(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
@@ -53,34 +54,45 @@ const char* ReadEndName(ReadEnd end) {
   return "?";
 }
 
-Result<RawConnection> RawConnection::Connect(int port, std::chrono::milliseconds timeout) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+Result<RawClient> RawClient::Connect(int port, const std::string& host,
+                                     std::chrono::milliseconds timeout) {
+  sockaddr_storage addr{};
+  socklen_t addr_len = 0;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&addr);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&addr);
+  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<uint16_t>(port));
+    addr_len = sizeof(sockaddr_in);
+  } else if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(port));
+    addr_len = sizeof(sockaddr_in6);
+  } else {
+    return Error{"not an IP address: " + host};
+  }
+  const std::string where = host + ":" + std::to_string(port);
+  const int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return Error{Errno("socket")};
-  RawConnection conn(fd);  // owns fd from here on
+  RawClient conn(fd);  // owns fd from here on
   const int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) {
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&addr), addr_len) != 0) {
     if (errno != EINPROGRESS) return Error{Errno("connect")};
     if ((WaitFor(fd, POLLOUT, Clock::now() + timeout) & (POLLOUT | POLLERR | POLLHUP)) == 0) {
-      return Error{"connect to 127.0.0.1:" + std::to_string(port) + ": timed out"};
+      return Error{"connect to " + where + ": timed out"};
     }
     int err = 0;
     socklen_t len = sizeof(err);
     getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-    if (err != 0) {
-      return Error{"connect to 127.0.0.1:" + std::to_string(port) + ": " + std::strerror(err)};
-    }
+    if (err != 0) return Error{"connect to " + where + ": " + std::strerror(err)};
   }
   return conn;
 }
 
-RawConnection::RawConnection(RawConnection&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+RawClient::RawClient(RawClient&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
 
-RawConnection& RawConnection::operator=(RawConnection&& other) noexcept {
+RawClient& RawClient::operator=(RawClient&& other) noexcept {
   if (this != &other) {
     Close();
     fd_ = other.fd_;
@@ -89,26 +101,26 @@ RawConnection& RawConnection::operator=(RawConnection&& other) noexcept {
   return *this;
 }
 
-RawConnection::~RawConnection() { Close(); }
+RawClient::~RawClient() { Close(); }
 
-void RawConnection::Close() {
+void RawClient::Close() {
   if (fd_ >= 0) close(fd_);
   fd_ = -1;
 }
 
-void RawConnection::CloseWithReset() {
+void RawClient::CloseWithReset() {
   if (fd_ < 0) return;
   const linger lin{1, 0};
   setsockopt(fd_, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin));
   Close();
 }
 
-Status RawConnection::ShutdownWrite() {
+Status RawClient::ShutdownWrite() {
   if (shutdown(fd_, SHUT_WR) != 0) return Error{Errno("shutdown")};
   return {};
 }
 
-Status RawConnection::Send(std::string_view bytes, Clock::time_point deadline) {
+Status RawClient::Send(std::string_view bytes, Clock::time_point deadline) {
   while (!bytes.empty()) {
     const ssize_t n = send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n > 0) {
@@ -125,8 +137,8 @@ Status RawConnection::Send(std::string_view bytes, Clock::time_point deadline) {
   return {};
 }
 
-Result<size_t> RawConnection::SendUntilStalled(std::string_view bytes, Clock::time_point deadline,
-                                               std::chrono::milliseconds stall) {
+Result<size_t> RawClient::SendUntilStalled(std::string_view bytes, Clock::time_point deadline,
+                                           std::chrono::milliseconds stall) {
   size_t sent = 0;
   while (sent < bytes.size() && Clock::now() < deadline) {
     const ssize_t n = send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
@@ -145,11 +157,11 @@ Result<size_t> RawConnection::SendUntilStalled(std::string_view bytes, Clock::ti
 }
 
 template <typename Done>
-ReadOutcome RawConnection::ReadUntil(Clock::time_point deadline, Done done) {
+ReadOutcome RawClient::ReadUntil(Clock::time_point deadline, size_t limit, Done done) {
   ReadOutcome out;
   char buf[64 * 1024];
   while (!done(out.data)) {
-    const ssize_t n = recv(fd_, buf, sizeof(buf), 0);
+    const ssize_t n = recv(fd_, buf, std::min(sizeof(buf), limit - out.data.size()), 0);
     if (n > 0) {
       out.data.append(buf, static_cast<size_t>(n));
       continue;
@@ -173,12 +185,16 @@ ReadOutcome RawConnection::ReadUntil(Clock::time_point deadline, Done done) {
   return out;
 }
 
-ReadOutcome RawConnection::ReadUntilClosed(Clock::time_point deadline) {
-  return ReadUntil(deadline, [](const std::string&) { return false; });
+ReadOutcome RawClient::ReadUntilClosed(Clock::time_point deadline) {
+  return ReadUntil(deadline, SIZE_MAX, [](const std::string&) { return false; });
 }
 
-ReadOutcome RawConnection::ReadAtLeast(size_t n, Clock::time_point deadline) {
-  return ReadUntil(deadline, [n](const std::string& data) { return data.size() >= n; });
+ReadOutcome RawClient::ReadAtLeast(size_t n, Clock::time_point deadline) {
+  return ReadUntil(deadline, SIZE_MAX, [n](const std::string& data) { return data.size() >= n; });
 }
 
-}  // namespace kv::robustness
+ReadOutcome RawClient::ReadExactly(size_t n, Clock::time_point deadline) {
+  return ReadUntil(deadline, n, [n](const std::string& data) { return data.size() >= n; });
+}
+
+}  // namespace kv::test

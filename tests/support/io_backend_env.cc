@@ -1,5 +1,5 @@
 // $KV_TEST_IO: the kv-server flags it selects and the skip where that backend cannot run.
-#include "tests/io_backend_env.h"
+#include "tests/support/io_backend_env.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 
 #include "server/net/event_loop_poller.h"
 
-namespace kv::test_io {
+namespace kv::test {
 namespace {
 
 // Skips every test when $KV_TEST_IO names a backend that cannot run here (not built, or io_uring
@@ -41,4 +41,4 @@ std::vector<std::string> IoBackendArgs() {
   return {"--io", io};
 }
 
-}  // namespace kv::test_io
+}  // namespace kv::test
