@@ -1,26 +1,25 @@
 // Parsing of kv_bench's --kv_* flags.
 #include "bench/bench_config.h"
 
-#include <cerrno>
 #include <cstdint>
-#include <cstdlib>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
+
+#include "base/numbers.h"
 
 namespace kv::bench {
 namespace {
 
 Result<int64_t> ParseInt(const std::string& flag, const std::string& text, int64_t min,
                          int64_t max) {
-  char* end = nullptr;
-  errno = 0;
-  const long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno != 0 || v < min || v > max) {
+  std::optional<int64_t> v = ParseNumber<int64_t>(text);
+  if (!v || *v < min || *v > max) {
     return Error{"--" + flag + ": '" + text + "' is not an integer in [" + std::to_string(min) +
                  ", " + std::to_string(max) + "]"};
   }
-  return static_cast<int64_t>(v);
+  return *v;
 }
 
 std::vector<std::string> Split(const std::string& text) {

@@ -3,10 +3,12 @@
 #include "tools/load/cli.h"
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
+
+#include "base/ascii.h"
+#include "base/numbers.h"
 
 namespace kv::load {
 namespace {
@@ -18,14 +20,14 @@ Error InvalidOption(std::string_view arg) {
   return Error{"Invalid option \"" + std::string(arg) + "\" or option argument missing"};
 }
 
+Error NotANumber(std::string_view flag, std::string_view text) {
+  return Error{std::string(flag) + ": '" + std::string(text) + "' is not a number"};
+}
+
 Result<int64_t> ParseInt(std::string_view flag, std::string_view text) {
-  int64_t value = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end) {
-    return Error{std::string(flag) + ": '" + std::string(text) + "' is not a number"};
-  }
-  return value;
+  std::optional<int64_t> value = ParseNumber<int64_t>(text);
+  if (!value) return NotANumber(flag, text);
+  return *value;
 }
 
 Result<int> ParseInt32(std::string_view flag, std::string_view text) {
@@ -38,19 +40,9 @@ Result<int> ParseInt32(std::string_view flag, std::string_view text) {
 }
 
 Result<double> ParseDouble(std::string_view flag, std::string_view text) {
-  double value = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(value)) {
-    return Error{std::string(flag) + ": '" + std::string(text) + "' is not a number"};
-  }
-  return value;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  std::optional<double> value = ParseNumber<double>(text);
+  if (!value || !std::isfinite(*value)) return NotANumber(flag, text);
+  return *value;
 }
 
 // "--distribution uniform|sequential|zipf:<theta>" (workload/distribution.h).
@@ -159,7 +151,7 @@ Result<Options> ParseArgs(std::span<const std::string_view> args) {
     } else if (a == "-t") {
       if (!need()) return InvalidOption(a);
       o.tests.clear();
-      std::string list = Lower(*v);
+      std::string list = ToLower(*v);
       size_t start = 0;
       while (start <= list.size()) {
         size_t comma = list.find(',', start);

@@ -15,11 +15,6 @@
 
 namespace kv::load {
 
-void Fd::Reset() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-}
-
 Result<Endpoint> ResolveEndpoint(const std::string& host, int port,
                                  const std::string& socket_path) {
   Endpoint ep;
@@ -52,8 +47,8 @@ Result<Endpoint> ResolveEndpoint(const std::string& host, int port,
   return ep;
 }
 
-Result<Fd> StartConnect(const Endpoint& endpoint) {
-  Fd fd(::socket(endpoint.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+Result<UniqueFd> StartConnect(const Endpoint& endpoint) {
+  UniqueFd fd(::socket(endpoint.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return Error{std::string("socket: ") + std::strerror(errno)};
   if (!endpoint.unix_socket) {
     int one = 1;
@@ -74,8 +69,8 @@ int ConnectError(int fd) {
   return err;
 }
 
-Result<Fd> ConnectBlocking(const Endpoint& endpoint, int timeout_ms) {
-  Result<Fd> fd = StartConnect(endpoint);
+Result<UniqueFd> ConnectBlocking(const Endpoint& endpoint, int timeout_ms) {
+  Result<UniqueFd> fd = StartConnect(endpoint);
   if (!fd.ok()) return fd;
   pollfd p{fd->get(), POLLOUT, 0};
   int rc = ::poll(&p, 1, timeout_ms);

@@ -18,7 +18,7 @@ constexpr int kTimeoutMs = 5000;
 }
 
 Result<ServerConfig> FetchServerConfig(const Options& options, const Endpoint& endpoint) {
-  Result<Fd> fd = ConnectBlocking(endpoint, kTimeoutMs);
+  Result<UniqueFd> fd = ConnectBlocking(endpoint, kTimeoutMs);
   if (!fd.ok()) return Error{fd.error()};
   Handshake hs = MakeHandshake(options);
   std::string out = hs.bytes;

@@ -119,7 +119,7 @@ Status Worker::Setup() {
 
 Status Worker::SetupChunk(size_t begin, size_t end) {
   for (size_t i = begin; i < end; ++i) {
-    Result<Fd> fd = StartConnect(*spec_.endpoint);
+    Result<UniqueFd> fd = StartConnect(*spec_.endpoint);
     if (!fd.ok()) return Error{fd.error()};
     Conn& c = conns_[i];
     c.fd = std::move(*fd);
@@ -484,7 +484,7 @@ void Worker::Reopen(Conn& c, uint32_t index) {
   c.woff = 0;
   c.want_write = false;
   c.skip = 0;
-  Result<Fd> fd = StartConnect(*spec_.endpoint);
+  Result<UniqueFd> fd = StartConnect(*spec_.endpoint);
   if (!fd.ok()) {
     result_.errors.AddTyped(kErrConnectionLost, "reconnect failed: " + fd.error(), 0);
     c.state = State::kDead;

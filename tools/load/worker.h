@@ -70,7 +70,7 @@ class Worker {
   };
   enum class State { kConnecting, kReady, kDead };
   struct Conn {
-    Fd fd;
+    UniqueFd fd;
     State state = State::kDead;
     std::vector<char> rbuf;
     size_t rlen = 0;
@@ -107,7 +107,7 @@ class Worker {
 
   WorkerSpec spec_;
   Handshake handshake_;
-  Fd epoll_;
+  UniqueFd epoll_;
   std::vector<Conn> conns_;
   std::vector<uint32_t> send_list_;
   workload::KeyChooser keys_;
