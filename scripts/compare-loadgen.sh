@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kv-load vs redis-benchmark against the same redis-server, run alternately in the same session:
 # prints each tool's requests per second per round and test, the ratio kv-load / redis-benchmark,
-# and the median ratio. The target: median ratio >= 1.5 at -c 50 -P 1 with one kv-load
+# and the median ratio. The target kv-load was built to: median ratio >= 1.5 at -c 50 -P 1 with one kv-load
 # thread. The redis-server is started here on a free loopback port and killed on exit.
 #
 #   scripts/compare-loadgen.sh [path/to/kv-load]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# kv-server against redis-server with the stock tools only (issue 7): alternating rounds, each
+# kv-server against redis-server with the stock tools only: alternating rounds, each
 # server started fresh and alone, the same redis-benchmark flags for both. Reports per round and
-# as median [min..max] over rounds the ratios the issue sets targets for, and writes a JSON summary.
+# as median [min..max] over rounds the ratios with their targets (README, Performance), and writes a JSON summary.
 #
 #   scripts/compare-servers.sh [--rounds N] [--requests N] [--requests-p16 N] [--tests set,get,incr]
 #                              [--client-threads N] [--kv PATH] [--kv-args "ARGS"] [--out FILE]

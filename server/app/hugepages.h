@@ -2,7 +2,7 @@
 // heap, so at a million keys nearly every lookup misses the TLB; on a virtual machine a TLB miss
 // is a two-level page walk. glibc backs its heap with huge pages when started with
 // GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (read once, at process start), so kv-server re-executes
-// itself with that tunable added (--hugepages auto, the default). Measured in docs/DESIGN.md.
+// itself with that tunable added (--hugepages auto, the default). Measured in docs/server.md.
 #pragma once
 
 #include <string>

@@ -19,7 +19,7 @@ namespace {
 
 constexpr size_t kMaxEventsPerRound = 256;
 // Whether --io auto picks io_uring where it works: it uses fewer syscalls per request (measured in
-// docs/DESIGN.md, "io_uring backend").
+// docs/server.md, "io_uring backend").
 [[maybe_unused]] constexpr bool kAutoPrefersUring = true;
 
 Error SysError(const char* what) { return Error{std::string(what) + ": " + std::strerror(errno)}; }

@@ -69,7 +69,7 @@ class Poller {
 Result<std::unique_ptr<Poller>> CreatePoller(std::string_view io, unsigned batch_wait_usec = 0);
 
 // The concrete backend for io: "epoll" or "uring". "auto" prefers io_uring where it is built and
-// works (it measured faster, see docs/DESIGN.md), else epoll with *note saying why (empty when no
+// works (it measured faster, see docs/server.md), else epoll with *note saying why (empty when no
 // fallback happened). "uring" is an error where io_uring is not built or does not work. Probes
 // io_uring (ring, buffer ring, one multishot receive) on the calling thread.
 Result<std::string> ResolveIoBackend(std::string_view io, std::string* note);
