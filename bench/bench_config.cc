@@ -172,7 +172,9 @@ kv_bench flags:
   --kv_pipeline=1,16        requests per pipeline round
   --kv_value_size=3         value sizes in bytes (a list adds /value_size:<D> to names)
   --kv_targets=kv,redis     servers to measure (redis is skipped with a note when not installed)
-  --kv_rtt_us=0             run through a loopback proxy adding this round-trip time
+  --kv_rtt_us=0             clients go through a loopback proxy adding this round-trip time
+                            (half each way); the RTT measured through it is reported at start
+                            (stderr, context kv_rtt_us_measured)
   --kv_quick                small grid and short runs (CI: ctest -L benchmark)
   --kv_profile=<regex>      perf record the server while matching cases run
   --kv_server_path=PATH     kv-server binary (default: the one built with kv_bench)

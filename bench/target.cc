@@ -26,7 +26,8 @@ Result<std::unique_ptr<Target>> StartTarget(const std::string& name, const std::
   target->client_endpoint = target->server->endpoint();
   if (config.rtt_us > 0) {
     Result<std::unique_ptr<fixtures::DelayProxy>> proxy = fixtures::DelayProxy::Start(
-        target->server->endpoint(), std::chrono::microseconds(config.rtt_us / 2));
+        target->server->endpoint(),
+        std::chrono::nanoseconds(std::chrono::microseconds(config.rtt_us)) / 2);
     if (!proxy.ok()) return Error{proxy.error()};
     target->proxy = std::move(*proxy);
     target->client_endpoint = target->proxy->endpoint();
