@@ -31,6 +31,18 @@ std::string RegressionReason(const Comparison& c, const MetricPolicy& metric, do
          " < " + Format("%.4g", level) + " = alpha/" + std::to_string(family) + ")";
 }
 
+std::string IntervalText(const Comparison& c) {
+  if (!c.ratio) return "n/a";
+  return "[" + Format("%.3f", c.ratio->low) + ", " + Format("%.3f", c.ratio->high) + "]";
+}
+
+// Whether the row's interval rules out a regression as large as the metric's threshold.
+bool ExcludesRegression(const Comparison& c, const MetricPolicy& metric) {
+  if (!c.ratio || std::min(c.n_baseline, c.n_current) < stats::kMinVerdictSamples) return false;
+  return metric.direction == Direction::kHigherIsBetter ? c.ratio->low >= 1 - metric.threshold
+                                                        : c.ratio->high <= 1 + metric.threshold;
+}
+
 // Smallest two-sided p an exact Mann-Whitney test of n1 vs n2 values can give: 2 / C(n1+n2, n1).
 double SmallestP(size_t n1, size_t n2) {
   double c = 1;
@@ -129,17 +141,21 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
                       std::to_string(m) + " gated " + cmp.metric +
                       " rows): regressions cannot fail this gate; run more repetitions";
       }
-      if (cmp.benchmark == kAllCasesRow) {
-        suite_rows = true;
-        if (cmp.verdict == Verdict::kTooNoisy) suite_noisy = true;
-      }
-      if (cmp.verdict == Verdict::kTooNoisy) {
-        ++noisy;
-        report.warnings.push_back("too noisy to tell, not judged: " + RowLabel(cmp) + " (" +
-                                  cmp.note + ")");
-      }
       row.fails = enough && cmp.verdict == Verdict::kRegressed && cmp.p_value &&
                   *cmp.p_value < level && RegressionBeyond(cmp, *metric);
+      // Inconclusive for the gate: the interval cannot exclude a regression of the threshold.
+      const bool inconclusive = !row.fails && !ExcludesRegression(cmp, *metric);
+      if (cmp.benchmark == kAllCasesRow) {
+        suite_rows = true;
+        if (inconclusive) suite_noisy = true;
+      }
+      if (inconclusive) {
+        ++noisy;
+        report.warnings.push_back("too noisy to tell, not judged: " + RowLabel(cmp) +
+                                  " (interval " + IntervalText(cmp) + " reaches a " +
+                                  Format("%.0f%%", metric->threshold * 100) + " regression" +
+                                  (cmp.note.empty() ? "" : "; " + cmp.note) + ")");
+      }
       if (row.fails) report.reasons.push_back(RegressionReason(cmp, *metric, level, m));
     }
     report.rows.push_back(std::move(row));

@@ -58,8 +58,9 @@ struct GateReport {
 //    target with "gate": true was missed — even when the run is too noisy overall: a clean series
 //    that regressed is evidence regardless of the noisy ones;
 //  kExitCannotCompare when none regressed but more than policy.max_noisy_fraction of the gated
-//    comparisons are too noisy to tell and so is an all-cases row (the run cannot show that
-//    nothing regressed; --force passes it);
+//    comparisons are inconclusive — their interval reaches a regression as large as the
+//    threshold — and so is an all-cases row (the run cannot show that nothing regressed;
+//    --force passes it);
 //  kExitPass otherwise. Rows too noisy to tell never fail; they are listed as warnings.
 GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Policy& policy,
                    const GateOptions& options);

@@ -97,6 +97,13 @@ TEST(CompareReportTest, VsRedisTextOfABenchRunMatchesGolden) {
             ReadTestdata("golden/vs_redis_bench_run.txt"));
 }
 
+TEST(CompareReportTest, VsRedisTextWithRunConditionsMatchesGolden) {
+  auto report = VsRedis(LoadTestdata("bench_run_conditions.json"));
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(RenderVsRedis(*report, {.format = OutputFormat::kText, .color = false}),
+            ReadTestdata("golden/vs_redis_conditions.txt"));
+}
+
 // What the former kv_bench_summary's table was tested for, on vs-redis.
 TEST(CompareReportTest, VsRedisTextShowsContextBothTargetsAndFailures) {
   auto report = VsRedis(LoadTestdata("bench_run.json"));
