@@ -24,34 +24,6 @@ double MedianOfSorted(const std::vector<double>& v) {
   return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-// P(U >= u) for the U statistic of samples of sizes m and n drawn from one continuous
-// distribution (no ties), from the exact null distribution. U counts pairs (a, b) with a > b;
-// building the merged sorted order left to right, an `a` placed after j `b`s adds j to U. So with
-// f_j[i][u] = number of orders of i `a`s and j `b`s with statistic u:
-//   f_j[i][u] = f_j[i-1][u-j] (last element is an `a`) + f_{j-1}[i][u] (last element is a `b`).
-// Counts reach C(m+n, m) (~1e29 for 50+50): doubles keep them to ~1e-15 relative, which is ample
-// for a p-value. Cost O(m^2 n^2) additions: 6.25M for the 50 x 50 limit.
-double ExactUpperTail(int m, int n, double u) {
-  const int max_u = m * n;
-  std::vector<std::vector<double>> f(static_cast<size_t>(m) + 1,
-                                     std::vector<double>(static_cast<size_t>(max_u) + 1, 0.0));
-  for (auto& row : f) row[0] = 1;  // j = 0: the only order is all `a`s, U = 0
-  for (int j = 1; j <= n; ++j) {
-    for (int i = 1; i <= m; ++i) {
-      // f[i] holds f_{j-1}[i]; f[i-1] already holds f_j[i-1]. Highest u reachable is i*j.
-      for (int v = i * j; v >= j; --v) f[i][v] += f[i - 1][v - j];
-    }
-  }
-  const std::vector<double>& dist = f[static_cast<size_t>(m)];
-  double total = 0;
-  double tail = 0;
-  for (int v = 0; v <= max_u; ++v) {
-    total += dist[v];
-    if (v >= u) tail += dist[v];
-  }
-  return tail / total;
-}
-
 // Standard normal survival function P(Z > z).
 double NormalSf(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
 
@@ -88,6 +60,28 @@ double CoefficientOfVariation(std::span<const double> xs) {
   const double mean = Mean(xs);
   if (mean == 0) return 0;
   return StdDev(xs) / std::fabs(mean);
+}
+
+// Building the merged sorted order left to right, an `a` placed after j `b`s adds j to U. So with
+// f_j[i][u] = number of orders of i `a`s and j `b`s with statistic u:
+//   f_j[i][u] = f_j[i-1][u-j] (last element is an `a`) + f_{j-1}[i][u] (last element is a `b`).
+// Counts reach C(m+n, m) (~1e29 for 50+50): doubles keep them to ~1e-15 relative, which is ample
+// for a p-value. Cost O(m^2 n^2) additions: 6.25M for the 50 x 50 limit.
+std::vector<double> MannWhitneyNullDistribution(size_t m, size_t n) {
+  const size_t max_u = m * n;
+  std::vector<std::vector<double>> f(m + 1, std::vector<double>(max_u + 1, 0.0));
+  for (auto& row : f) row[0] = 1;  // j = 0: the only order is all `a`s, U = 0
+  for (size_t j = 1; j <= n; ++j) {
+    for (size_t i = 1; i <= m; ++i) {
+      // f[i] holds f_{j-1}[i]; f[i-1] already holds f_j[i-1]. Highest u reachable is i*j.
+      for (size_t v = i * j; v >= j; --v) f[i][v] += f[i - 1][v - j];
+    }
+  }
+  std::vector<double> dist = std::move(f[m]);
+  double total = 0;
+  for (double c : dist) total += c;
+  for (double& c : dist) c /= total;
+  return dist;
 }
 
 MannWhitneyResult MannWhitneyU(std::span<const double> a, std::span<const double> b,
@@ -134,7 +128,13 @@ MannWhitneyResult MannWhitneyU(std::span<const double> a, std::span<const double
   if (method == MannWhitneyMethod::kAuto && tie_term == 0 && n1 <= kMannWhitneyExactMaxSize &&
       n2 <= kMannWhitneyExactMaxSize) {
     result.exact = true;
-    p = 2 * ExactUpperTail(static_cast<int>(n1), static_cast<int>(n2), u_big);
+    // P(U >= u_big) from the exact null distribution (no ties).
+    const std::vector<double> dist = MannWhitneyNullDistribution(n1, n2);
+    double tail = 0;
+    for (size_t v = 0; v < dist.size(); ++v) {
+      if (static_cast<double>(v) >= u_big) tail += dist[v];
+    }
+    p = 2 * tail;
   } else {
     const double mu = d1 * d2 / 2;
     const double sigma = std::sqrt(d1 * d2 / 12 * ((dn + 1) - tie_term / (dn * (dn - 1))));

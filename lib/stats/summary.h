@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <span>
+#include <vector>
 
 namespace kv::stats {
 
@@ -27,6 +28,10 @@ enum class MannWhitneyMethod { kAuto, kAsymptotic };
 
 // Largest sample size for which MannWhitneyU computes the exact p-value.
 inline constexpr size_t kMannWhitneyExactMaxSize = 50;
+
+// The exact null distribution of the Mann-Whitney U statistic (pairs a > b) for samples of sizes m
+// and n from one continuous distribution: element u is P(U = u), u = 0 .. m*n. Cost O(m^2 n^2).
+std::vector<double> MannWhitneyNullDistribution(size_t m, size_t n);
 
 // Two-sided Mann-Whitney U test. Rule for kAuto: the p-value is EXACT (the null distribution of U
 // computed by dynamic programming, p = 2 * P(U >= max(U, n1*n2 - U)) clipped to 1) when there are

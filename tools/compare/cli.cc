@@ -91,9 +91,13 @@ int Fail(std::ostream& err, const std::string& message) {
 int RunVsRedis(const CliOptions& options, const RenderOptions& render, std::ostream& out,
                std::ostream& err) {
   if (options.positional.size() != 2) return Fail(err, "usage: kv-compare vs-redis RESULTS.json");
+  auto policy = PolicyFor(options);
+  if (!policy) return Fail(err, policy.error());
   auto set = LoadResults(options.positional[1]);
   if (!set) return Fail(err, set.error());
-  auto report = VsRedis(*set);
+  auto report = VsRedis(*set, VsRedisOptions{.confidence = policy->confidence,
+                                             .equal_band = policy->equal_band,
+                                             .bootstrap = {}});
   if (!report) return Fail(err, "cannot compare: " + report.error());
   out << RenderVsRedis(*report, render);
   return kExitOk;
@@ -131,6 +135,7 @@ int RunDiff(const CliOptions& options, const RenderOptions& render, std::ostream
   const auto& [baseline, current] = *pair;
   report.baseline_source = baseline.source;
   report.current_source = current.source;
+  report.confidence = policy->confidence;
   report.rows = CompareRaw(baseline, current, *policy);
   std::vector<Comparison> ratios = CompareRatios(baseline, current, *policy);
   report.rows.insert(report.rows.end(), ratios.begin(), ratios.end());

@@ -1,11 +1,12 @@
 // Baseline vs current comparison rows and their verdicts.
 #include "tools/compare/compare.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <utility>
 #include <set>
+#include <utility>
 
 #include "stats/summary.h"
 #include "tools/compare/names.h"
@@ -53,10 +54,10 @@ std::string_view VerdictName(Verdict verdict) {
       return "improved";
     case Verdict::kRegressed:
       return "regressed";
-    case Verdict::kUnchanged:
-      return "unchanged";
-    case Verdict::kNoisy:
-      return "noisy";
+    case Verdict::kNoClearDifference:
+      return "no clear difference";
+    case Verdict::kTooNoisy:
+      return "too noisy to tell";
     case Verdict::kNew:
       return "new";
     case Verdict::kMissing:
@@ -91,29 +92,33 @@ Comparison CompareSamples(std::span<const double> baseline, std::span<const doub
   if (baseline.size() >= 2 && current.size() >= 2) {
     row.p_value = stats::MannWhitneyU(baseline, current).p_value;
   }
-  double cv = std::max(row.cv_baseline.value_or(0), row.cv_current.value_or(0));
-  if (cv > policy.cv_limit) {
-    row.verdict = Verdict::kNoisy;
-    row.note = "CV " + Percent(cv) + " > limit " + Percent(policy.cv_limit);
-    return row;
+  row.ratio = stats::HodgesLehmannRatio(baseline, current, policy.confidence);
+  const size_t n = std::min(baseline.size(), current.size());
+  const stats::Finding finding = stats::JudgeRatio(row.ratio, n, policy.equal_band);
+  const bool higher = metric.direction == Direction::kHigherIsBetter;
+  switch (finding) {
+    case stats::Finding::kHigher:
+      row.verdict = higher ? Verdict::kImproved : Verdict::kRegressed;
+      break;
+    case stats::Finding::kLower:
+      row.verdict = higher ? Verdict::kRegressed : Verdict::kImproved;
+      break;
+    case stats::Finding::kNoClearDifference:
+      row.verdict = Verdict::kNoClearDifference;
+      break;
+    case stats::Finding::kTooNoisy:
+      row.verdict = Verdict::kTooNoisy;
+      if (n < stats::kMinVerdictSamples) {
+        row.note =
+            "fewer than " + std::to_string(stats::kMinVerdictSamples) + " repetitions a side";
+      } else if (!row.ratio) {
+        row.note = *row.baseline == 0 || *row.current == 0 ? "baseline or current is 0"
+                                                           : "no interval from these samples";
+      } else {
+        row.note = "not significant; interval wider than ±" + Percent(policy.equal_band);
+      }
+      break;
   }
-  if (!row.change) {
-    row.verdict = Verdict::kUnchanged;
-    row.note = "baseline is 0";
-    return row;
-  }
-  if (std::fabs(*row.change) <= metric.threshold) {
-    row.verdict = Verdict::kUnchanged;
-    return row;
-  }
-  if (row.p_value && *row.p_value >= policy.alpha) {
-    row.verdict = Verdict::kUnchanged;
-    row.note = "beyond " + Percent(metric.threshold) + " but not significant";
-    return row;
-  }
-  bool better = metric.direction == Direction::kHigherIsBetter ? *row.change > 0 : *row.change < 0;
-  row.verdict = better ? Verdict::kImproved : Verdict::kRegressed;
-  if (!row.p_value) row.note = "no repetitions: threshold only";
   return row;
 }
 
@@ -199,6 +204,14 @@ std::vector<double> GeomeanRatios(const ResultSet& set, const std::vector<std::s
   return out;
 }
 
+std::string CommandOf(std::string_view case_name) {
+  return std::string(case_name.substr(0, case_name.find('/')));
+}
+
+std::string CommandRowName(std::string_view command) {
+  return std::string(command) + "/* (geometric mean)";
+}
+
 std::vector<std::string> PairedCases(const ResultSet& set) {
   std::vector<std::string> cases;
   for (const Series& s : set.series) {
@@ -241,14 +254,34 @@ std::vector<Comparison> CompareRatios(const ResultSet& baseline, const ResultSet
       }
     }
     if (common.size() < 2) continue;
-    std::vector<double> bv = GeomeanRatios(baseline, common, metric.name);
-    std::vector<double> cv = GeomeanRatios(current, common, metric.name);
-    if (bv.empty() || cv.empty()) continue;
-    Comparison row = CompareSamples(bv, cv, metric, policy);
-    row.benchmark = std::string(kAllCasesRow);
-    row.mode = GateMode::kRatio;
-    if (row.note.empty()) row.note = std::to_string(common.size()) + " cases";
-    rows.push_back(std::move(row));
+    // Per command (first path element), in order of first appearance.
+    std::vector<std::string> commands;
+    std::map<std::string, std::vector<std::string>> cells;
+    for (const std::string& case_name : common) {
+      std::string command = CommandOf(case_name);
+      auto [it, inserted] = cells.try_emplace(command);
+      if (inserted) commands.push_back(command);
+      it->second.push_back(case_name);
+    }
+    auto aggregate_row = [&](const std::vector<std::string>& group, std::string name) {
+      std::vector<double> bv = GeomeanRatios(baseline, group, metric.name);
+      std::vector<double> cv = GeomeanRatios(current, group, metric.name);
+      if (bv.empty() || cv.empty()) return;
+      Comparison row = CompareSamples(bv, cv, metric, policy);
+      row.benchmark = std::move(name);
+      row.mode = GateMode::kRatio;
+      row.aggregate = true;
+      if (row.note.empty()) {
+        row.note = std::to_string(group.size()) + (group.size() == 1 ? " case" : " cases");
+      }
+      rows.push_back(std::move(row));
+    };
+    if (commands.size() >= 2) {
+      for (const std::string& command : commands) {
+        aggregate_row(cells[command], CommandRowName(command));
+      }
+    }
+    aggregate_row(common, std::string(kAllCasesRow));
   }
   return rows;
 }

@@ -1,5 +1,6 @@
-// Baseline vs current: per benchmark and metric, medians, change, Mann-Whitney p-value and a
-// verdict; raw values and the machine-independent kv/X ÷ redis/X ratios.
+// Baseline vs current: per benchmark and metric, medians, the current÷baseline ratio with its
+// confidence interval (Hodges-Lehmann, exact Mann-Whitney interval), p-value and a verdict; raw
+// values, the machine-independent kv/X ÷ redis/X ratios and their per-command and all-case means.
 #pragma once
 
 #include <optional>
@@ -9,12 +10,14 @@
 #include <vector>
 
 #include "base/result.h"
+#include "stats/interval.h"
 #include "tools/compare/policy.h"
 #include "tools/compare/result_set.h"
 
 namespace kv::compare {
 
-enum class Verdict { kImproved, kRegressed, kUnchanged, kNoisy, kNew, kMissing };
+// kNoClearDifference prints "no clear difference", kTooNoisy "too noisy to tell".
+enum class Verdict { kImproved, kRegressed, kNoClearDifference, kTooNoisy, kNew, kMissing };
 
 std::string_view VerdictName(Verdict verdict);
 
@@ -31,18 +34,23 @@ struct Comparison {
   std::optional<double> p_value;      // two-sided Mann-Whitney U; nullopt with < 2 values a side
   std::optional<double> cv_baseline;  // coefficient of variation; nullopt with < 2 values
   std::optional<double> cv_current;
-  Verdict verdict = Verdict::kUnchanged;
-  std::string note;  // why the verdict, when it is not obvious
+  // current ÷ baseline: Hodges-Lehmann estimate (the median of the m×n ratios) and its exact
+  // Mann-Whitney interval at policy.confidence; nullopt when a side has a value <= 0 or the
+  // samples are too small for an interval at that level (fewer than 4 a side at 95 %).
+  std::optional<stats::Interval> ratio;
+  Verdict verdict = Verdict::kNoClearDifference;
+  bool aggregate = false;  // a per-command or all-cases ratio row (geometric mean of cases)
+  std::string note;        // why the verdict, when it is not obvious
 };
 
-// The verdict for two samples of one metric. Rules, in order:
+// The verdict for two samples of one metric (stats::JudgeRatio on `ratio`, by direction):
 //   empty baseline -> new; empty current -> missing;
-//   either side's CV above policy.cv_limit -> noisy (never a regression: the data cannot tell);
-//   |change| <= threshold -> unchanged;
-//   p-value known and >= alpha -> unchanged (not significant);
-//   otherwise improved or regressed by the metric's direction (with fewer than 2 values a side
-//   there is no p-value and the threshold alone decides; the gate then refuses to decide, see
-//   gate.h).
+//   fewer than 3 values a side or no interval -> too noisy to tell;
+//   interval entirely on the good side of 1 -> improved, on the bad side -> regressed;
+//   interval inside [1 - policy.equal_band, 1 + policy.equal_band] -> no clear difference;
+//   otherwise -> too noisy to tell.
+// Whether a regression is large and significant enough to fail the gate is the gate's business
+// (RegressionBeyond, gate.h).
 Comparison CompareSamples(std::span<const double> baseline, std::span<const double> current,
                           const MetricPolicy& metric, const Policy& policy);
 
@@ -70,9 +78,18 @@ inline constexpr std::string_view kAllCasesRow = "all cases (geometric mean)";
 std::vector<double> GeomeanRatios(const ResultSet& set, const std::vector<std::string>& cases,
                                   std::string_view metric);
 
+// The command of a case: its first path element ("INCR" for "INCR/clients:10/pipeline:16").
+std::string CommandOf(std::string_view case_name);
+
+// The name of the per-command row of `command` ("INCR/* (geometric mean)").
+std::string CommandRowName(std::string_view command);
+
 // Ratio rows: every case paired in either file × every policy metric; "new"/"missing" when only
-// one file has the pair. Then, per metric, one kAllCasesRow row over the cases paired in both
-// files (when there are at least two).
+// one file has the pair. Then, per metric, over the cases paired in both files: when they span at
+// least two commands, one row per command (GeomeanRatios over that command's cases: a regression
+// confined to one command is diluted by the others in the all-cases mean), then one kAllCasesRow
+// row (when there are at least two cases).
+// `Comparison::aggregate` marks the per-command and all-cases rows.
 std::vector<Comparison> CompareRatios(const ResultSet& baseline, const ResultSet& current,
                                       const Policy& policy);
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "tools/compare/test_util.h"
 
@@ -47,33 +48,51 @@ TEST(CompareSamplesTest, DirectionLowerIsBetter) {
             Verdict::kRegressed);
 }
 
-TEST(CompareSamplesTest, UnchangedWithinThreshold) {
-  // Significant (complete separation) but only 5 %: below the 10 % threshold.
+TEST(CompareSamplesTest, SmallButClearChangeIsNamedButNotBeyondThreshold) {
+  // Complete separation, 5 % lower: the interval lies below 1 (regressed), but its estimate is
+  // within the 10 % threshold, so it could not fail the gate.
   Comparison c = CompareSamples(kBase, Scaled(kBase, 0.95), Higher(), DefaultPolicy());
-  EXPECT_EQ(c.verdict, Verdict::kUnchanged);
+  EXPECT_EQ(c.verdict, Verdict::kRegressed);
   EXPECT_LT(*c.p_value, 0.01);
+  ASSERT_TRUE(c.ratio.has_value());
+  EXPECT_NEAR(c.ratio->estimate, 0.95, 1e-12);
+  EXPECT_LT(c.ratio->high, 1);
 }
 
-TEST(CompareSamplesTest, UnchangedWhenNotSignificant) {
-  // Median +15 % but the samples overlap: p is far above alpha.
+TEST(CompareSamplesTest, IntervalInsideTheBandIsNoClearDifference) {
+  // current = baseline in another order: the HL estimate is 1 and the interval lies inside
+  // [0.95, 1.05].
+  std::vector<double> shuffled = {99.5, 100, 101, 99, 100.5};
+  Comparison c = CompareSamples(kBase, shuffled, Higher(), DefaultPolicy());
+  EXPECT_EQ(c.verdict, Verdict::kNoClearDifference);
+  ASSERT_TRUE(c.ratio.has_value());
+  EXPECT_DOUBLE_EQ(c.ratio->estimate, 1);
+  EXPECT_GE(c.ratio->low, 0.95);
+  EXPECT_LE(c.ratio->high, 1.05);
+}
+
+TEST(CompareSamplesTest, TooNoisyWhenNotSignificant) {
+  // Median +15 % but the samples overlap: p is far above alpha, the interval contains 1 and
+  // reaches beyond the equal band.
   std::vector<double> current = {115, 99.8, 116, 100.2, 117};
   Comparison c = CompareSamples(kBase, current, Higher(), DefaultPolicy());
-  EXPECT_EQ(c.verdict, Verdict::kUnchanged);
+  EXPECT_EQ(c.verdict, Verdict::kTooNoisy);
   EXPECT_NEAR(*c.change, 0.15, 1e-12);
   EXPECT_GT(*c.p_value, 0.05);
   EXPECT_NE(c.note.find("not significant"), std::string::npos);
 }
 
-TEST(CompareSamplesTest, NoisyWinsOverEverythingElse) {
+TEST(CompareSamplesTest, NoisyDataIsTooNoisyToTell) {
   std::vector<double> noisy = {48, 112, 80, 64, 96};  // median -20 %, CV ~ 30 %
   Comparison c = CompareSamples(kBase, noisy, Higher(), DefaultPolicy());
-  EXPECT_EQ(c.verdict, Verdict::kNoisy);
+  EXPECT_EQ(c.verdict, Verdict::kTooNoisy);
   EXPECT_GT(*c.cv_current, 0.10);
-  EXPECT_NE(c.note.find("> limit 10.0%"), std::string::npos);
-  // The same data with a looser CV limit is judged on its merits.
+  ASSERT_TRUE(c.ratio.has_value());
+  EXPECT_LT(c.ratio->low, 1);
+  EXPECT_GT(c.ratio->high, 1);
+  // The same data at a lower confidence level is judged on its merits: 4 of 5 below baseline.
   Policy loose = DefaultPolicy();
-  loose.cv_limit = 0.5;
-  loose.alpha = 0.2;
+  loose.confidence = 0.5;
   EXPECT_EQ(CompareSamples(kBase, noisy, Higher(), loose).verdict, Verdict::kRegressed);
 }
 
@@ -87,23 +106,25 @@ TEST(CompareSamplesTest, NewAndMissing) {
   EXPECT_FALSE(gone.current.has_value());
 }
 
-TEST(CompareSamplesTest, WithoutRepetitionsThresholdAlone) {
+TEST(CompareSamplesTest, WithoutRepetitionsTooNoisyToTell) {
   std::vector<double> b = {100};
   std::vector<double> c = {80};
   Comparison row = CompareSamples(b, c, Higher(), DefaultPolicy());
-  EXPECT_EQ(row.verdict, Verdict::kRegressed);
+  EXPECT_EQ(row.verdict, Verdict::kTooNoisy);
+  EXPECT_NEAR(*row.change, -0.2, 1e-12);  // still reported
   EXPECT_FALSE(row.p_value.has_value());
   EXPECT_FALSE(row.cv_baseline.has_value());
-  EXPECT_NE(row.note.find("threshold only"), std::string::npos);
-  std::vector<double> same = {95};
-  EXPECT_EQ(CompareSamples(b, same, Higher(), DefaultPolicy()).verdict, Verdict::kUnchanged);
+  EXPECT_NE(row.note.find("fewer than 3 repetitions"), std::string::npos);
+  std::vector<double> same = {100};
+  EXPECT_EQ(CompareSamples(b, same, Higher(), DefaultPolicy()).verdict, Verdict::kTooNoisy);
 }
 
 TEST(CompareSamplesTest, ZeroBaseline) {
   std::vector<double> zeros = {0, 0, 0};
   std::vector<double> ones = {1, 1, 1};
   Comparison c = CompareSamples(zeros, ones, Lower(), DefaultPolicy());
-  EXPECT_EQ(c.verdict, Verdict::kUnchanged);
+  EXPECT_EQ(c.verdict, Verdict::kTooNoisy);  // no ratio interval with a 0
+  EXPECT_FALSE(c.ratio.has_value());
   EXPECT_FALSE(c.change.has_value());
   EXPECT_EQ(CompareSamples(zeros, zeros, Lower(), DefaultPolicy()).change, 0.0);
 }
@@ -182,12 +203,13 @@ TEST(CompareRatioTest, RatioRowsCancelTheMachine) {
     }
   }
   std::vector<Comparison> ratios = CompareRatios(baseline, current, DefaultPolicy());
-  // 3 cases × their metrics (GET has no bytes_per_key), then one all-cases row per metric.
-  EXPECT_EQ(ratios.size(), 19u);
+  // 3 cases × their metrics (GET has no bytes_per_key), then per metric the per-command rows
+  // (SET and GET; none for bytes_per_key, which only SET has) and one all-cases row.
+  EXPECT_EQ(ratios.size(), 27u);
   EXPECT_EQ(ratios.back().benchmark, kAllCasesRow);
   for (const Comparison& c : ratios) {
     EXPECT_EQ(c.mode, GateMode::kRatio);
-    EXPECT_EQ(c.verdict, Verdict::kUnchanged) << c.benchmark << " " << c.metric;
+    EXPECT_NE(c.verdict, Verdict::kRegressed) << c.benchmark << " " << c.metric;
   }
 }
 
@@ -216,9 +238,36 @@ TEST(CompareRatioTest, AllCasesRowIsTheGeometricMeanPerRepetition) {
   ASSERT_NE(row, nullptr);
   ASSERT_TRUE(row->change.has_value());
   EXPECT_NEAR(*row->change, std::cbrt(0.8) - 1, 1e-9);  // -7.2 %: below the 10 % threshold
-  EXPECT_EQ(row->verdict, Verdict::kUnchanged);
+  // The same shift in every repetition: the interval is that shift alone, clearly below 1.
+  EXPECT_EQ(row->verdict, Verdict::kRegressed);
+  ASSERT_TRUE(row->ratio.has_value());
+  EXPECT_NEAR(row->ratio->estimate, std::cbrt(0.8), 1e-9);
+  EXPECT_TRUE(row->aggregate);
   // A case missing from one run leaves the mean undefined rather than biased.
   EXPECT_TRUE(GeomeanRatios(baseline, {cases[0], "NOPE/clients:1"}, "items_per_second").empty());
+}
+
+TEST(CompareRatioTest, PerCommandRowsAreGeometricMeansOfTheirCases) {
+  // current_kv_slow: one of SET's two cases is 20 % slower: SET's row moves by sqrt(0.8), GET's
+  // not at all.
+  ResultSet baseline = LoadTestdata("baseline.json");
+  ResultSet current = LoadTestdata("current_kv_slow.json");
+  EXPECT_EQ(CommandOf("INCR/clients:10/pipeline:16"), "INCR");
+  EXPECT_EQ(CommandRowName("INCR"), "INCR/* (geometric mean)");
+  std::map<std::string, const Comparison*> rows;
+  std::vector<Comparison> all = CompareRatios(baseline, current, DefaultPolicy());
+  for (const Comparison& c : all) {
+    if (c.metric == "items_per_second" && c.aggregate) rows[c.benchmark] = &c;
+  }
+  ASSERT_EQ(rows.size(), 3u);
+  const Comparison& set = *rows.at(CommandRowName("SET"));
+  EXPECT_NEAR(*set.change, std::sqrt(0.8) - 1, 1e-9);
+  EXPECT_EQ(set.verdict, Verdict::kRegressed);
+  EXPECT_EQ(set.note, "2 cases");
+  const Comparison& get = *rows.at(CommandRowName("GET"));
+  EXPECT_NEAR(*get.change, 0, 1e-9);
+  EXPECT_EQ(get.verdict, Verdict::kNoClearDifference);
+  EXPECT_TRUE(rows.contains(std::string(kAllCasesRow)));
 }
 
 TEST(CompareCheckComparableTest, SameSettingsCompare) {
@@ -258,8 +307,8 @@ TEST(CompareCheckComparableTest, DifferentSettingsDoNot) {
 TEST(CompareVerdictNameTest, Names) {
   EXPECT_EQ(VerdictName(Verdict::kImproved), "improved");
   EXPECT_EQ(VerdictName(Verdict::kRegressed), "regressed");
-  EXPECT_EQ(VerdictName(Verdict::kUnchanged), "unchanged");
-  EXPECT_EQ(VerdictName(Verdict::kNoisy), "noisy");
+  EXPECT_EQ(VerdictName(Verdict::kNoClearDifference), "no clear difference");
+  EXPECT_EQ(VerdictName(Verdict::kTooNoisy), "too noisy to tell");
   EXPECT_EQ(VerdictName(Verdict::kNew), "new");
   EXPECT_EQ(VerdictName(Verdict::kMissing), "missing");
 }

@@ -1,7 +1,11 @@
 // Gate decision: which comparisons count, whether they are trustworthy, and the exit code.
 #include "tools/compare/gate.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
+#include <set>
+#include <utility>
 
 namespace kv::compare {
 namespace {
@@ -16,12 +20,36 @@ std::string RowLabel(const Comparison& c) {
   return (c.mode == GateMode::kRatio ? "kv÷redis " + c.benchmark : c.benchmark) + " " + c.metric;
 }
 
-std::string RegressionReason(const Comparison& c, const MetricPolicy& metric, double alpha) {
+std::string RegressionReason(const Comparison& c, const MetricPolicy& metric, double level,
+                             size_t family) {
+  const stats::Interval& r = *c.ratio;
   return "regressed: " + RowLabel(c) + ": " + Format("%.6g", c.baseline.value_or(0)) + " -> " +
-         Format("%.6g", c.current.value_or(0)) + " (" +
-         Format("%+.1f%%", c.change.value_or(0) * 100) + ", threshold " +
+         Format("%.6g", c.current.value_or(0)) + " (current÷baseline " +
+         Format("%.3f", r.estimate) + " [" + Format("%.3f", r.low) + ", " + Format("%.3f", r.high) +
+         "], " + Format("%+.1f%%", (r.estimate - 1) * 100) + ", threshold " +
          Format("%.1f%%", metric.threshold * 100) + ", p=" + Format("%.4f", c.p_value.value_or(1)) +
-         " < alpha " + Format("%g", alpha) + ")";
+         " < " + Format("%.4g", level) + " = alpha/" + std::to_string(family) + ")";
+}
+
+std::string IntervalText(const Comparison& c) {
+  if (!c.ratio) return "n/a";
+  return "[" + Format("%.3f", c.ratio->low) + ", " + Format("%.3f", c.ratio->high) + "]";
+}
+
+// Whether the row's interval rules out a regression as large as the metric's threshold.
+bool ExcludesRegression(const Comparison& c, const MetricPolicy& metric) {
+  if (!c.ratio || std::min(c.n_baseline, c.n_current) < stats::kMinVerdictSamples) return false;
+  return metric.direction == Direction::kHigherIsBetter ? c.ratio->low >= 1 - metric.threshold
+                                                        : c.ratio->high <= 1 + metric.threshold;
+}
+
+// Smallest two-sided p an exact Mann-Whitney test of n1 vs n2 values can give: 2 / C(n1+n2, n1).
+double SmallestP(size_t n1, size_t n2) {
+  double c = 1;
+  for (size_t i = 1; i <= n1; ++i) {
+    c = c * static_cast<double>(n2 + i) / static_cast<double>(i);
+  }
+  return std::min(1.0, 2 / c);
 }
 
 bool Compared(const Comparison& c) {
@@ -30,12 +58,19 @@ bool Compared(const Comparison& c) {
 
 }  // namespace
 
+bool RegressionBeyond(const Comparison& c, const MetricPolicy& metric) {
+  if (!c.ratio) return false;
+  return metric.direction == Direction::kHigherIsBetter ? c.ratio->estimate < 1 - metric.threshold
+                                                        : c.ratio->estimate > 1 + metric.threshold;
+}
+
 GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Policy& policy,
                    const GateOptions& options) {
   GateReport report;
   report.baseline_source = baseline.source;
   report.current_source = current.source;
   report.modes = options.modes.value_or(policy.gate_modes);
+  report.confidence = policy.confidence;
   auto gates = [&](GateMode mode) {
     for (GateMode m : report.modes) {
       if (m == mode) return true;
@@ -55,6 +90,24 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
   std::vector<Comparison> ratio_rows = CompareRatios(baseline, current, policy);
   rows.insert(rows.end(), ratio_rows.begin(), ratio_rows.end());
 
+  // Which rows gate: raw rows in raw mode; ratio mode: the aggregate rows, single cases only
+  // when the policy says so or the metric has no aggregate row.
+  std::set<std::string> metrics_with_aggregates;
+  for (const Comparison& c : rows) {
+    if (c.aggregate) metrics_with_aggregates.insert(c.metric);
+  }
+  auto is_gated = [&](const Comparison& c) {
+    const MetricPolicy* metric = policy.FindMetric(c.metric);
+    if (!gates(c.mode) || metric == nullptr || !metric->gate) return false;
+    if (c.mode == GateMode::kRaw || c.aggregate || policy.gate_single_cases) return true;
+    return !metrics_with_aggregates.contains(c.metric);
+  };
+  // Bonferroni families: gated, compared rows per (mode, metric).
+  std::map<std::pair<GateMode, std::string>, size_t> family;
+  for (const Comparison& c : rows) {
+    if (is_gated(c) && Compared(c)) ++family[{c.mode, c.metric}];
+  }
+
   size_t gated_compared = 0;
   size_t noisy = 0;
   // Clean all-cases rows (every gated metric's) judge the whole server even when single cases
@@ -63,34 +116,51 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
   bool suite_noisy = false;
   size_t too_few = 0;
   std::string too_few_example;
+  std::string unreachable;
   for (Comparison& c : rows) {
     const MetricPolicy* metric = policy.FindMetric(c.metric);
     GateRow row;
     row.comparison = std::move(c);
     const Comparison& cmp = row.comparison;
-    row.gated = gates(cmp.mode) && metric != nullptr && metric->gate;
+    row.gated = is_gated(cmp);
     if (row.gated && Compared(cmp)) {
       ++gated_compared;
+      const size_t m = family[{cmp.mode, cmp.metric}];
+      const double level = policy.alpha / static_cast<double>(m);
+      row.level = level;
       bool enough = cmp.n_baseline >= static_cast<size_t>(policy.min_repetitions) &&
                     cmp.n_current >= static_cast<size_t>(policy.min_repetitions);
       if (!enough && too_few++ == 0) {
         too_few_example = RowLabel(cmp) + " has " + std::to_string(cmp.n_baseline) +
                           " (baseline) and " + std::to_string(cmp.n_current) + " (current)";
       }
-      if (cmp.benchmark == kAllCasesRow) {
-        suite_rows = true;
-        if (cmp.verdict == Verdict::kNoisy) suite_noisy = true;
-      }
-      if (cmp.verdict == Verdict::kNoisy) {
-        ++noisy;
-        report.warnings.push_back("noisy, not judged: " + RowLabel(cmp) + " (" + cmp.note + ")");
+      if (enough && unreachable.empty() && SmallestP(cmp.n_baseline, cmp.n_current) >= level) {
+        unreachable = "with " + std::to_string(cmp.n_baseline) + " vs " +
+                      std::to_string(cmp.n_current) + " repetitions no p-value can go below " +
+                      Format("%.4g", level) + " (alpha " + Format("%g", policy.alpha) + " / " +
+                      std::to_string(m) + " gated " + cmp.metric +
+                      " rows): regressions cannot fail this gate; run more repetitions";
       }
       row.fails = enough && cmp.verdict == Verdict::kRegressed && cmp.p_value &&
-                  *cmp.p_value < policy.alpha;
-      if (row.fails) report.reasons.push_back(RegressionReason(cmp, *metric, policy.alpha));
+                  *cmp.p_value < level && RegressionBeyond(cmp, *metric);
+      // Inconclusive for the gate: the interval cannot exclude a regression of the threshold.
+      const bool inconclusive = !row.fails && !ExcludesRegression(cmp, *metric);
+      if (cmp.benchmark == kAllCasesRow) {
+        suite_rows = true;
+        if (inconclusive) suite_noisy = true;
+      }
+      if (inconclusive) {
+        ++noisy;
+        report.warnings.push_back("too noisy to tell, not judged: " + RowLabel(cmp) +
+                                  " (interval " + IntervalText(cmp) + " reaches a " +
+                                  Format("%.0f%%", metric->threshold * 100) + " regression" +
+                                  (cmp.note.empty() ? "" : "; " + cmp.note) + ")");
+      }
+      if (row.fails) report.reasons.push_back(RegressionReason(cmp, *metric, level, m));
     }
     report.rows.push_back(std::move(row));
   }
+  if (!unreachable.empty()) report.warnings.push_back(unreachable);
   if (too_few > 0) {
     forceable.push_back(
         std::to_string(too_few) + " gated comparison(s) have fewer than " +
@@ -104,11 +174,12 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
   // inconclusive (decided below, after the targets).
   std::string too_noisy;
   const bool suite_judged = suite_rows && !suite_noisy;
-  if (!suite_judged && gated_compared > 0 && static_cast<double>(noisy) >
-                                static_cast<double>(gated_compared) * policy.max_noisy_fraction) {
+  if (!suite_judged && gated_compared > 0 &&
+      static_cast<double>(noisy) >
+          static_cast<double>(gated_compared) * policy.max_noisy_fraction) {
     too_noisy =
         ("too noisy to judge: " + std::to_string(noisy) + " of " + std::to_string(gated_compared) +
-         " gated comparisons are noisy (policy max_noisy_fraction " +
+         " gated comparisons are too noisy to tell (policy max_noisy_fraction " +
          Format("%g", policy.max_noisy_fraction) +
          "); rerun on a quieter machine or with a longer --benchmark_min_time");
   }

@@ -23,9 +23,15 @@ struct GateOptions {
 
 struct GateRow {
   Comparison comparison;
-  bool gated = false;  // this mode and metric decide the gate
-  bool fails = false;  // gated, regressed, significant (p < alpha) with enough repetitions
+  bool gated = false;  // this mode, metric and row kind decide the gate
+  // Gated rows: the per-row significance level alpha / m (m: gated rows of this metric and mode).
+  std::optional<double> level;
+  bool fails = false;  // gated, regressed beyond the threshold, p < level, enough repetitions
 };
+
+// Whether the row's current÷baseline estimate moved in the metric's bad direction by more than its
+// threshold (false without an estimate).
+bool RegressionBeyond(const Comparison& c, const MetricPolicy& metric);
 
 struct GateReport {
   int exit_code = kExitPass;
@@ -36,19 +42,26 @@ struct GateReport {
   std::vector<TargetResult> targets;
   std::vector<std::string> reasons;   // why it did not pass (regressions, or cannot compare)
   std::vector<std::string> warnings;  // reported, not failing (noisy series, forced checks)
+  double confidence = 0.95;           // the policy's interval level
 };
 
-// Decides the gate:
+// Decides the gate. Gated rows: raw rows in raw mode; in ratio mode the per-command and all-cases
+// rows (single cases too when policy.gate_single_cases, or when a metric has no aggregate row).
+// A gated row fails when its verdict is "regressed" (the interval lies on the bad side of 1), its
+// estimate is beyond the metric's threshold, and its Mann-Whitney p < alpha / m (Bonferroni over
+// the m gated rows of that metric and mode), with at least min_repetitions a side.
 //  kExitCannotCompare when the files are not comparable (CheckComparable), a current benchmark
 //    failed, or a gated comparison has fewer than policy.min_repetitions values a side (these three
 //    are overridden by --force, the rows are then reported but do not fail), or no gated
 //    comparison exists at all (nothing in common; ratio mode without kv/X + redis/X pairs);
-//  kExitRegression when a gated row regressed beyond its threshold with p < alpha, or an absolute
+//  kExitRegression when a gated row fails (above), or an absolute
 //    target with "gate": true was missed — even when the run is too noisy overall: a clean series
 //    that regressed is evidence regardless of the noisy ones;
 //  kExitCannotCompare when none regressed but more than policy.max_noisy_fraction of the gated
-//    comparisons are noisy (the run cannot show that nothing regressed; --force passes it);
-//  kExitPass otherwise. Noisy rows never fail; they are listed as warnings.
+//    comparisons are inconclusive — their interval reaches a regression as large as the
+//    threshold — and so is an all-cases row (the run cannot show that nothing regressed;
+//    --force passes it);
+//  kExitPass otherwise. Rows too noisy to tell never fail; they are listed as warnings.
 GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Policy& policy,
                    const GateOptions& options);
 

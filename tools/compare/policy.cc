@@ -180,11 +180,19 @@ Result<Policy> ParsePolicy(std::string_view text, std::string_view source) {
         return Error{where + ": min_repetitions must be an integer >= 2 (a p-value needs 2)"};
       }
       policy.min_repetitions = value.get<int>();
-    } else if (key == "cv_limit") {
-      if (!value.is_number() || value.get<double>() <= 0) {
-        return Error{where + ": cv_limit must be a number > 0"};
+    } else if (key == "confidence") {
+      if (!value.is_number() || value.get<double>() < 0.5 || value.get<double>() >= 1) {
+        return Error{where + ": confidence must be in [0.5, 1)"};
       }
-      policy.cv_limit = value.get<double>();
+      policy.confidence = value.get<double>();
+    } else if (key == "equal_band") {
+      if (!value.is_number() || value.get<double>() < 0 || value.get<double>() >= 1) {
+        return Error{where + ": equal_band must be in [0, 1)"};
+      }
+      policy.equal_band = value.get<double>();
+    } else if (key == "gate_single_cases") {
+      if (!value.is_boolean()) return Error{where + ": gate_single_cases must be true or false"};
+      policy.gate_single_cases = value.get<bool>();
     } else if (key == "max_noisy_fraction") {
       if (!value.is_number() || value.get<double>() < 0 || value.get<double>() > 1) {
         return Error{where + ": max_noisy_fraction must be a number in [0, 1]"};

@@ -41,11 +41,17 @@ struct Target {
 
 struct Policy {
   int version = 1;
-  double alpha = 0.01;      // significance level of the two-sided Mann-Whitney U test
-  int min_repetitions = 5;  // per side; fewer and the gate cannot decide (exit 2)
-  double cv_limit = 0.10;   // coefficient of variation above which a series is "noisy"
-  // When more than this fraction of the gated comparisons is noisy the gate cannot judge the run
-  // (exit 2, overridable with --force): passing a run whose data could not show a regression
+  // Family-wise significance level of the gate, per gated metric and mode: the m gated rows of a
+  // metric each fail only at two-sided Mann-Whitney p < alpha / m (Bonferroni).
+  double alpha = 0.05;
+  int min_repetitions = 5;   // per side; fewer and the gate cannot decide (exit 2)
+  double confidence = 0.95;  // level of every interval kv-compare prints
+  double equal_band = 0.05;  // an interval inside [1 - band, 1 + band]: "no clear difference"
+  // Whether single-case ratio rows gate too (false: only the per-command and all-cases rows, so
+  // m stays small enough for a 5-repetition run to reach alpha / m; see baselines/README.md).
+  bool gate_single_cases = false;
+  // When more than this fraction of the gated comparisons is too noisy the gate cannot judge the
+  // run (exit 2, overridable with --force): passing a run whose data could not show a regression
   // would be a false "pass".
   double max_noisy_fraction = 0.5;
   std::vector<GateMode> gate_modes = {GateMode::kRatio};

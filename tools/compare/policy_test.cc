@@ -25,7 +25,9 @@ TEST(ComparePolicyTest, ShippedPolicyIsTheDefault) {
   Policy def = DefaultPolicy();
   EXPECT_EQ(shipped->alpha, def.alpha);
   EXPECT_EQ(shipped->min_repetitions, def.min_repetitions);
-  EXPECT_EQ(shipped->cv_limit, def.cv_limit);
+  EXPECT_EQ(shipped->confidence, def.confidence);
+  EXPECT_EQ(shipped->equal_band, def.equal_band);
+  EXPECT_EQ(shipped->gate_single_cases, def.gate_single_cases);
   EXPECT_EQ(shipped->max_noisy_fraction, def.max_noisy_fraction);
   EXPECT_EQ(shipped->gate_modes, def.gate_modes);
   ASSERT_EQ(shipped->metrics.size(), def.metrics.size());
@@ -61,11 +63,11 @@ TEST(ComparePolicyTest, DefaultDirections) {
 }
 
 TEST(ComparePolicyTest, PartialPolicyOverridesOnlyWhatItSays) {
-  auto p = Parse(R"("alpha": 0.05, "gate_modes": ["raw", "ratio"],
+  auto p = Parse(R"("alpha": 0.02, "gate_modes": ["raw", "ratio"],
                     "metrics": {"p99_us": {"direction": "lower", "threshold": 0.3},
                                 "items_per_second": {"direction": "higher", "gate": false}})");
   ASSERT_TRUE(p.ok()) << p.error();
-  EXPECT_EQ(p->alpha, 0.05);
+  EXPECT_EQ(p->alpha, 0.02);
   EXPECT_EQ(p->min_repetitions, DefaultPolicy().min_repetitions);
   EXPECT_TRUE(p->Gates(GateMode::kRaw));
   EXPECT_TRUE(p->Gates(GateMode::kRatio));
@@ -83,7 +85,10 @@ TEST(ComparePolicyTest, RejectsMistakes) {
   EXPECT_NE(ParseError(R"("alpah": 0.05)").find("unknown policy key \"alpah\""), std::string::npos);
   EXPECT_NE(ParseError(R"("alpha": 1.5)").find("alpha"), std::string::npos);
   EXPECT_NE(ParseError(R"("min_repetitions": 1)").find("min_repetitions"), std::string::npos);
-  EXPECT_NE(ParseError(R"("cv_limit": 0)").find("cv_limit"), std::string::npos);
+  EXPECT_NE(ParseError(R"("cv_limit": 0.1)").find("unknown policy key"), std::string::npos);
+  EXPECT_NE(ParseError(R"("confidence": 1)").find("confidence"), std::string::npos);
+  EXPECT_NE(ParseError(R"("equal_band": -0.1)").find("equal_band"), std::string::npos);
+  EXPECT_NE(ParseError(R"("gate_single_cases": 1)").find("gate_single_cases"), std::string::npos);
   EXPECT_NE(ParseError(R"("max_noisy_fraction": 1.5)").find("max_noisy_fraction"),
             std::string::npos);
   EXPECT_NE(ParseError(R"("gate_modes": ["fast"])").find("gate_modes"), std::string::npos);

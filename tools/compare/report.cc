@@ -1,6 +1,7 @@
 // Text, markdown and JSON rendering of vs-redis, diff and gate reports.
 #include "tools/compare/report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -30,6 +31,17 @@ std::string OptPercent(const std::optional<double>& v) {
   return Printf("%+.1f%%", percent);
 }
 std::string OptP(const std::optional<double>& v) { return v ? Printf("%.4f", *v) : "n/a"; }
+// "0.912 [0.871, 0.950]"; "n/a" without an interval.
+std::string IntervalText(const std::optional<stats::Interval>& v) {
+  if (!v) return "n/a";
+  return Printf("%.3f", v->estimate) + " [" + Printf("%.3f", v->low) + ", " +
+         Printf("%.3f", v->high) + "]";
+}
+json IntervalJson(const std::optional<stats::Interval>& v) {
+  if (!v) return nullptr;
+  return json{
+      {"estimate", v->estimate}, {"low", v->low}, {"high", v->high}, {"confidence", v->confidence}};
+}
 
 json JsonOpt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 // A number for JSON output: null instead of NaN/Infinity (which nlohmann would print as null
@@ -43,16 +55,26 @@ Color VerdictColor(Verdict v) {
       return Color::kRed;
     case Verdict::kImproved:
       return Color::kGreen;
-    case Verdict::kNoisy:
+    case Verdict::kTooNoisy:
       return Color::kYellow;
     default:
       return Color::kNone;
   }
 }
 
-Color RatioColor(const std::optional<double>& ratio) {
-  if (!ratio) return Color::kNone;
-  return *ratio >= 1.0 ? Color::kGreen : Color::kRed;
+// A kv÷redis ratio: with its interval when there is one, else the ratio of the medians alone
+// (its verdict then says "too noisy to tell").
+Cell RatioCell(const std::optional<stats::Interval>& interval, const std::optional<double>& ratio) {
+  if (interval) return {IntervalText(interval)};
+  return {OptRatio(ratio)};
+}
+
+Cell VsVerdictCell(VsRedisVerdict v) {
+  Color color = v == VsRedisVerdict::kFaster              ? Color::kGreen
+                : v == VsRedisVerdict::kSlower            ? Color::kRed
+                : v == VsRedisVerdict::kNoClearDifference ? Color::kNone
+                                                          : Color::kYellow;
+  return {std::string(VsRedisVerdictName(v)), color};
 }
 
 std::string Render(const Table& table, const RenderOptions& options) {
@@ -77,27 +99,27 @@ std::string ListItems(const std::string& title, const std::vector<std::string>& 
 // The table of one mode's rows; `gate_column` adds whether each row decides the gate.
 std::string ComparisonTable(const std::vector<const Comparison*>& rows,
                             const std::vector<std::string>& gate_cells, GateMode mode,
-                            const RenderOptions& options) {
-  std::vector<Column> columns = {{mode == GateMode::kRatio ? "case (kv÷redis)" : "benchmark"},
-                                 {"metric"},
-                                 {"baseline", Align::kRight},
-                                 {"current", Align::kRight},
-                                 {"change", Align::kRight},
-                                 {"p-value", Align::kRight},
-                                 {"verdict"}};
+                            double confidence, const RenderOptions& options) {
+  std::vector<Column> columns = {
+      {mode == GateMode::kRatio ? "case (kv÷redis)" : "benchmark"},
+      {"metric"},
+      {"baseline", Align::kRight},
+      {"current", Align::kRight},
+      {"change", Align::kRight},
+      {"current÷baseline [" + Printf("%g", confidence * 100) + "% CI]", Align::kRight},
+      {"p-value", Align::kRight},
+      {"verdict"}};
   if (!gate_cells.empty()) columns.push_back({"gate"});
   columns.push_back({"note"});
   Table table(std::move(columns));
   for (size_t i = 0; i < rows.size(); ++i) {
     const Comparison& c = *rows[i];
     auto number = mode == GateMode::kRatio ? OptRatio : Opt;
-    std::vector<Cell> cells = {{c.benchmark},
-                               {c.metric},
-                               {number(c.baseline)},
-                               {number(c.current)},
-                               {OptPercent(c.change)},
-                               {OptP(c.p_value)},
-                               {std::string(VerdictName(c.verdict)), VerdictColor(c.verdict)}};
+    std::vector<Cell> cells = {
+        {c.benchmark},          {c.metric},
+        {number(c.baseline)},   {number(c.current)},
+        {OptPercent(c.change)}, {IntervalText(c.ratio)},
+        {OptP(c.p_value)},      {std::string(VerdictName(c.verdict)), VerdictColor(c.verdict)}};
     if (!gate_cells.empty()) {
       cells.push_back({gate_cells[i], gate_cells[i] == "FAIL" ? Color::kRed : Color::kNone});
     }
@@ -119,13 +141,16 @@ json ComparisonJson(const Comparison& c) {
               {"p_value", JsonOpt(c.p_value)},
               {"cv_baseline", JsonOpt(c.cv_baseline)},
               {"cv_current", JsonOpt(c.cv_current)},
+              {"current_over_baseline", IntervalJson(c.ratio)},
+              {"aggregate", c.aggregate},
               {"verdict", VerdictName(c.verdict)},
               {"note", c.note}};
 }
 
 // Raw and ratio sections for diff (gate_cells empty) and gate.
 std::string Sections(const std::vector<const Comparison*>& rows,
-                     const std::vector<std::string>& gate_cells, const RenderOptions& options) {
+                     const std::vector<std::string>& gate_cells, double confidence,
+                     const RenderOptions& options) {
   std::string out;
   for (GateMode mode : {GateMode::kRaw, GateMode::kRatio}) {
     std::vector<const Comparison*> selected;
@@ -140,7 +165,14 @@ std::string Sections(const std::vector<const Comparison*>& rows,
                        ? "Raw values: median over repetitions, baseline vs current"
                        : "kv ÷ redis from the same run (machine-independent), baseline vs current",
                    options);
-    out += ComparisonTable(selected, cells, mode, options);
+    out += ComparisonTable(selected, cells, mode, confidence, options);
+  }
+  if (!out.empty()) {
+    out +=
+        "\ncurrent÷baseline: Hodges-Lehmann estimate (median of all current÷baseline pairs of "
+        "repetitions) and its exact Mann-Whitney interval. Verdict: interval above/below 1 -> "
+        "improved/regressed (by the metric's direction); inside the equal band -> no clear "
+        "difference; else, or with fewer than 3 repetitions a side, too noisy to tell.\n";
   }
   return out;
 }
@@ -226,6 +258,14 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
                       {"kv_p99_us", JsonOpt(r.kv_p99_us)},
                       {"redis_p99_us", JsonOpt(r.redis_p99_us)},
                       {"p99_ratio_redis_over_kv", JsonOpt(r.p99_ratio)},
+                      {"pairs", r.pairs},
+                      {"throughput_interval", IntervalJson(r.ops_interval)},
+                      {"throughput_verdict", VsRedisVerdictName(r.ops_verdict)},
+                      {"p99_interval", IntervalJson(r.p99_interval)},
+                      {"p99_verdict", VsRedisVerdictName(r.p99_verdict)},
+                      {"kv_client_cpu_util", JsonOpt(r.kv_client_cpu_util)},
+                      {"redis_client_cpu_util", JsonOpt(r.redis_client_cpu_util)},
+                      {"client_bound", r.client_bound},
                       {"kv_errors", r.kv_errors},
                       {"redis_errors", r.redis_errors}});
     }
@@ -239,7 +279,16 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
                 {"rows", rows},
                 {"geomean",
                  {{"throughput_ratio_kv_over_redis", JsonOpt(report.geomean_ops_ratio)},
-                  {"p99_ratio_redis_over_kv", JsonOpt(report.geomean_p99_ratio)}}}};
+                  {"p99_ratio_redis_over_kv", JsonOpt(report.geomean_p99_ratio)},
+                  {"throughput_interval", IntervalJson(report.geomean_ops_interval)},
+                  {"throughput_verdict", VsRedisVerdictName(report.geomean_ops_verdict)},
+                  {"interval_cases", report.geomean_cases}}},
+                {"conditions",
+                 {{"cpus", JsonOpt(report.conditions.cpus)},
+                  {"other_cpu_cores", JsonOpt(report.conditions.other_cpu_cores)},
+                  {"load_avg_before", JsonOpt(report.conditions.load_before)},
+                  {"disturbed", report.conditions.disturbed},
+                  {"summary", report.conditions.summary}}}};
     return out.dump(2) + "\n";
   }
   // A target's columns only when it ran; the ratio columns only when some case has both.
@@ -252,12 +301,17 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
   };
   column(kv, "kv ops/s");
   column(redis, "redis ops/s");
-  column(ratios, "ops kv÷redis");
+  const std::string level = Printf("%g", report.confidence * 100) + "% CI";
+  const std::string ops_title = "ops kv÷redis [" + level + "]";
+  const std::string p99_title = "p99 redis÷kv [" + level + "]";
+  column(ratios, ops_title.c_str());
+  column(ratios, "kv is");
   column(kv, "kv p50 µs");
   column(redis, "redis p50 µs");
   column(kv, "kv p99 µs");
   column(redis, "redis p99 µs");
-  column(ratios, "p99 redis÷kv");
+  column(ratios, p99_title.c_str());
+  column(ratios, "kv p99 is");
   columns.push_back({"note"});
   Table table(std::move(columns));
   // A target's throughput: "ERROR" when all its runs failed.
@@ -273,6 +327,13 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
     if (redis && !r.has_redis) notes.push_back("no redis counterpart");
     if (!r.kv_errors.empty()) notes.push_back("kv failed");
     if (!r.redis_errors.empty()) notes.push_back("redis failed");
+    if (r.client_bound) {
+      notes.push_back("client-bound (client CPU " +
+                      Printf("%.0f%%", std::max(r.kv_client_cpu_util.value_or(0),
+                                                r.redis_client_cpu_util.value_or(0)) *
+                                           100) +
+                      ")");
+    }
     for (const std::string& e : r.kv_errors) errors.push_back("kv/" + r.case_name + ": " + e);
     for (const std::string& e : r.redis_errors) errors.push_back("redis/" + r.case_name + ": " + e);
     std::string note;
@@ -283,12 +344,15 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
     };
     cell(kv, ops(r.has_kv, r.kv_ops, r.kv_errors));
     cell(redis, ops(r.has_redis, r.redis_ops, r.redis_errors));
-    cell(ratios, {OptRatio(r.ops_ratio), RatioColor(r.ops_ratio)});
+    const bool pair = r.has_kv && r.has_redis;
+    cell(ratios, RatioCell(r.ops_interval, r.ops_ratio));
+    cell(ratios, pair ? VsVerdictCell(r.ops_verdict) : Cell{""});
     cell(kv, {Opt(r.kv_p50_us)});
     cell(redis, {Opt(r.redis_p50_us)});
     cell(kv, {Opt(r.kv_p99_us)});
     cell(redis, {Opt(r.redis_p99_us)});
-    cell(ratios, {OptRatio(r.p99_ratio), RatioColor(r.p99_ratio)});
+    cell(ratios, RatioCell(r.p99_interval, r.p99_ratio));
+    cell(ratios, pair ? VsVerdictCell(r.p99_verdict) : Cell{""});
     cells.push_back({note});
     table.AddRow(std::move(cells));
   }
@@ -297,13 +361,18 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
     table.AddRow({{"geometric mean (" + std::to_string(report.paired) + " cases)"},
                   {""},
                   {""},
-                  {OptRatio(report.geomean_ops_ratio), RatioColor(report.geomean_ops_ratio)},
+                  RatioCell(report.geomean_ops_interval, report.geomean_ops_ratio),
+                  VsVerdictCell(report.geomean_ops_verdict),
                   {""},
                   {""},
                   {""},
                   {""},
-                  {OptRatio(report.geomean_p99_ratio), RatioColor(report.geomean_p99_ratio)},
-                  {""}});
+                  RatioCell(std::nullopt, report.geomean_p99_ratio),
+                  {""},
+                  {report.geomean_cases > 0 && report.geomean_cases != report.paired
+                       ? "interval over " + std::to_string(report.geomean_cases) +
+                             " cases (not client-bound)"
+                       : ""}});
   }
   const bool markdown = options.format == OutputFormat::kMarkdown;
   std::string title = "kv-server vs redis-server, same run: " + report.source;
@@ -311,11 +380,19 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
   for (const auto& [key, value] : report.context) {
     out += (markdown ? "- " : "") + key + ": " + value + "\n";
   }
-  if (!markdown || !report.context.empty()) out += "\n";
+  if (!report.conditions.summary.empty()) {
+    out += (markdown ? "- **" : "") + report.conditions.summary + (markdown ? "**" : "") + "\n";
+  }
+  if (!markdown || !report.context.empty() || !report.conditions.summary.empty()) out += "\n";
   out += Render(table, options) + "\n";
   out += ratios
              ? "Ratios > 1 favour kv-server: ops kv÷redis = throughput ratio; p99 redis÷kv = how "
-               "many times lower kv-server's p99 is. Values are medians over repetitions.\n"
+               "many times lower kv-server's p99 is. Raw values are medians over repetitions; a "
+               "ratio is the median of the per-repetition ratios (kv and redis paired by "
+               "repetition) with a seeded percentile-bootstrap interval. Verdict: interval above 1 "
+               "-> faster, below 1 -> slower, inside the equal band -> no clear difference, "
+               "otherwise or with fewer than 3 repetitions -> too noisy to tell; client-bound: the "
+               "load generator used >= 90% of its CPU, so the ratio describes the client.\n"
              : "Values are medians over repetitions. No ratios: no case has both kv/<case> and "
                "redis/<case> results (was redis-server found when the suite ran?).\n";
   if (!errors.empty()) out += "\n";
@@ -339,7 +416,7 @@ std::string RenderDiff(const DiffReport& report, const RenderOptions& options) {
   for (const Comparison& c : report.rows) rows.push_back(&c);
   std::string title = "kv-compare diff: " + report.baseline_source + " -> " + report.current_source;
   std::string out = options.format == OutputFormat::kMarkdown ? "## " + title + "\n" : title + "\n";
-  out += Sections(rows, {}, options);
+  out += Sections(rows, {}, report.confidence, options);
   out += ListItems("Warnings", report.warnings, options);
   return out;
 }
@@ -353,6 +430,7 @@ std::string RenderGate(const GateReport& report, const RenderOptions& options) {
     for (const GateRow& r : report.rows) {
       json row = ComparisonJson(r.comparison);
       row["gated"] = r.gated;
+      row["level"] = JsonOpt(r.level);
       row["fails"] = r.fails;
       rows.push_back(std::move(row));
     }
@@ -380,7 +458,7 @@ std::string RenderGate(const GateReport& report, const RenderOptions& options) {
   std::string title = "kv-compare gate (" + GateModesName(report.modes) +
                       "): " + report.baseline_source + " -> " + report.current_source;
   std::string out = options.format == OutputFormat::kMarkdown ? "## " + title + "\n" : title + "\n";
-  out += Sections(rows, gate_cells, options);
+  out += Sections(rows, gate_cells, report.confidence, options);
   if (!report.targets.empty()) {
     out += Heading("Absolute targets (current run)", options);
     out += TargetsTable(report.targets, options);

@@ -27,6 +27,7 @@ struct DiffReport {
   std::string current_source;
   std::vector<Comparison> rows;  // raw rows, then ratio rows
   std::vector<std::string> warnings;
+  double confidence = 0.95;  // the policy's, for the column title
 };
 
 std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& options);

@@ -3,9 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string_view>
 
+#include "base/numbers.h"
 #include "stats/summary.h"
+#include "tools/compare/compare.h"
 #include "tools/compare/names.h"
 
 namespace kv::compare {
@@ -33,11 +36,146 @@ std::vector<std::string> ErrorsOf(const Series* series) {
 }
 
 // The context fields kv_bench writes that say what was measured where, in display order.
-constexpr std::string_view kContextKeys[] = {"host",          "build_type",        "kv_version",
-                                             "kv_git_commit", "kv_server_version", "redis_version",
-                                             "grid"};
+constexpr std::string_view kContextKeys[] = {"host",
+                                             "build_type",
+                                             "kv_version",
+                                             "kv_git_commit",
+                                             "kv_server_version",
+                                             "redis_version",
+                                             "grid",
+                                             "kv_kernel",
+                                             "kv_compiler",
+                                             "kv_cpus",
+                                             "kv_cpu_governor",
+                                             "kv_thp",
+                                             "kv_load_avg_before",
+                                             "kv_rtt_us_measured",
+                                             "kv_server_args",
+                                             "redis_args"};
+
+std::string Fixed(const char* fmt, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+VsRedisVerdict Judge(const std::optional<stats::Interval>& interval, size_t n,
+                     const VsRedisOptions& options) {
+  switch (stats::JudgeRatio(interval, n, options.equal_band)) {
+    case stats::Finding::kHigher:
+      return VsRedisVerdict::kFaster;
+    case stats::Finding::kLower:
+      return VsRedisVerdict::kSlower;
+    case stats::Finding::kNoClearDifference:
+      return VsRedisVerdict::kNoClearDifference;
+    case stats::Finding::kTooNoisy:
+      break;
+  }
+  return VsRedisVerdict::kTooNoisy;
+}
+
+std::optional<stats::Interval> Bootstrap(const std::vector<double>& xs,
+                                         const VsRedisOptions& options) {
+  stats::BootstrapOptions b = options.bootstrap;
+  b.confidence = options.confidence;
+  return stats::BootstrapMedian(xs, b);
+}
+
+std::optional<std::string> ContextValue(const ResultSet& set, const char* key) {
+  auto it = set.context.find(key);
+  if (it == set.context.end()) return std::nullopt;
+  return it->second;
+}
 
 }  // namespace
+
+std::string_view VsRedisVerdictName(VsRedisVerdict verdict) {
+  switch (verdict) {
+    case VsRedisVerdict::kFaster:
+      return "faster";
+    case VsRedisVerdict::kSlower:
+      return "slower";
+    case VsRedisVerdict::kNoClearDifference:
+      return "no clear difference";
+    case VsRedisVerdict::kTooNoisy:
+      return "too noisy to tell";
+    case VsRedisVerdict::kClientBound:
+      return "client-bound";
+  }
+  return "?";
+}
+
+std::optional<double> ParseCpuCount(std::string_view text) {
+  double count = 0;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    std::string_view part = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    const size_t dash = part.find('-');
+    if (dash == std::string_view::npos) {
+      auto n = ParseNumber<long>(part);
+      if (!n || *n < 0) return std::nullopt;
+      // A single number is a count ("2"); in a list it names one CPU ("0,2").
+      count += comma == std::string_view::npos && count == 0 ? static_cast<double>(*n) : 1;
+      continue;
+    }
+    auto lo = ParseNumber<long>(part.substr(0, dash));
+    auto hi = ParseNumber<long>(part.substr(dash + 1));
+    if (!lo || !hi || *lo < 0 || *hi < *lo) return std::nullopt;
+    count += static_cast<double>(*hi - *lo + 1);
+  }
+  if (count <= 0) return std::nullopt;
+  return count;
+}
+
+RunConditions JudgeConditions(const ResultSet& set) {
+  RunConditions c;
+  if (auto cpus = ContextValue(set, "kv_cpus")) c.cpus = ParseCpuCount(*cpus);
+  if (!c.cpus) {
+    if (auto n = ContextValue(set, "num_cpus")) c.cpus = ParseCpuCount(*n);
+  }
+  double sum = 0;
+  size_t n = 0;
+  for (const Series& s : set.series) {
+    for (double v : s.Values("other_cpu_cores")) {
+      sum += v;
+      ++n;
+    }
+  }
+  if (n > 0) c.other_cpu_cores = sum / static_cast<double>(n);
+  if (auto load = ContextValue(set, "kv_load_avg_before")) {
+    std::string_view text = *load;
+    auto first = ParseNumber<double>(text.substr(0, text.find(' ')));
+    if (first && std::isfinite(*first)) c.load_before = *first;
+  }
+  if (!c.other_cpu_cores && !c.load_before) return c;
+  std::vector<std::string> parts;
+  bool by_cores = false;
+  bool by_load = false;
+  if (c.other_cpu_cores) {
+    by_cores = c.cpus && *c.other_cpu_cores >= kDisturbedOtherCoresShare * *c.cpus;
+    parts.push_back("other processes used " + Fixed("%.2f", *c.other_cpu_cores) +
+                    " cores on average during the runs");
+  }
+  if (c.load_before) {
+    by_load = c.cpus && *c.load_before >= kDisturbedLoadShare * *c.cpus;
+    parts.push_back("load average before " + Fixed("%.2f", *c.load_before));
+  }
+  c.disturbed = by_cores || by_load;
+  std::string text;
+  for (const std::string& part : parts) text += (text.empty() ? "" : ", ") + part;
+  std::string cpus = c.cpus ? Fixed("%g", *c.cpus) + " CPUs" : "unknown CPU count";
+  if (c.disturbed) {
+    c.summary = "machine disturbed: " + text + " (" + cpus +
+                "; disturbed at >= " + Fixed("%g", kDisturbedOtherCoresShare * 100) +
+                " % of the CPUs used by others or a " +
+                "load average >= " + Fixed("%g", kDisturbedLoadShare * 100) +
+                " % of them); ratios are less certain than their intervals say";
+  } else {
+    c.summary = "machine quiet: " + text + " (" + cpus + ")";
+  }
+  return c;
+}
 
 std::optional<double> GeometricMean(const std::vector<double>& values) {
   if (values.empty()) return std::nullopt;
@@ -49,9 +187,12 @@ std::optional<double> GeometricMean(const std::vector<double>& values) {
   return std::exp(log_sum / static_cast<double>(values.size()));
 }
 
-Result<VsRedisReport> VsRedis(const ResultSet& set) {
+Result<VsRedisReport> VsRedis(const ResultSet& set, const VsRedisOptions& options) {
   VsRedisReport report;
   report.source = set.source;
+  report.confidence = options.confidence;
+  report.conditions = JudgeConditions(set);
+  std::vector<std::string> geomean_cases;
   for (std::string_view key : kContextKeys) {
     if (auto it = set.context.find(std::string(key)); it != set.context.end()) {
       report.context.emplace_back(key, it->second);
@@ -81,6 +222,28 @@ Result<VsRedisReport> VsRedis(const ResultSet& set) {
     row.p99_ratio = Ratio(row.redis_p99_us, row.kv_p99_us);
     row.kv_errors = ErrorsOf(kv);
     row.redis_errors = ErrorsOf(redis);
+    row.kv_client_cpu_util = MedianOf(kv, "client_cpu_util");
+    row.redis_client_cpu_util = MedianOf(redis, "client_cpu_util");
+    row.client_bound = row.kv_client_cpu_util.value_or(0) >= kClientBoundUtil ||
+                       row.redis_client_cpu_util.value_or(0) >= kClientBoundUtil;
+    if (kv != nullptr && redis != nullptr) {
+      std::vector<double> ops = TargetRatios(set, tc.case_name, "items_per_second");
+      std::vector<double> p99;  // redis ÷ kv
+      for (double r : TargetRatios(set, tc.case_name, "p99_us")) {
+        if (r > 0) p99.push_back(1 / r);
+      }
+      row.pairs = ops.size();
+      row.ops_interval = Bootstrap(ops, options);
+      row.p99_interval = Bootstrap(p99, options);
+      row.ops_verdict = Judge(row.ops_interval, ops.size(), options);
+      row.p99_verdict = Judge(row.p99_interval, p99.size(), options);
+      if (row.client_bound) {
+        row.ops_verdict = VsRedisVerdict::kClientBound;
+        row.p99_verdict = VsRedisVerdict::kClientBound;
+      } else if (!ops.empty()) {
+        geomean_cases.push_back(tc.case_name);
+      }
+    }
     report.has_kv |= row.has_kv;
     report.has_redis |= row.has_redis;
     if (row.has_kv && row.has_redis) {
@@ -100,6 +263,12 @@ Result<VsRedisReport> VsRedis(const ResultSet& set) {
   report.rows.insert(report.rows.end(), unpaired.begin(), unpaired.end());
   report.geomean_ops_ratio = GeometricMean(ops_ratios);
   report.geomean_p99_ratio = GeometricMean(p99_ratios);
+  if (geomean_cases.size() >= 2) {
+    std::vector<double> per_rep = GeomeanRatios(set, geomean_cases, "items_per_second");
+    report.geomean_cases = geomean_cases.size();
+    report.geomean_ops_interval = Bootstrap(per_rep, options);
+    report.geomean_ops_verdict = Judge(report.geomean_ops_interval, per_rep.size(), options);
+  }
   return report;
 }
 

@@ -133,5 +133,47 @@ TEST(CompareVsRedisTest, GeometricMean) {
   EXPECT_FALSE(GeometricMean({1.0, -2.0}).has_value());
 }
 
+// bench_run_conditions.json (generate_conditions.py): other processes used 0.30 cores of 2, INCR's
+// client threads were saturated.
+TEST(CompareVsRedisTest, RunConditionsAndClientBoundCases) {
+  auto report = VsRedis(LoadTestdata("bench_run_conditions.json"));
+  ASSERT_TRUE(report.ok()) << report.error();
+  const RunConditions& c = report->conditions;
+  ASSERT_TRUE(c.cpus && c.other_cpu_cores && c.load_before);
+  EXPECT_EQ(*c.cpus, 2);
+  EXPECT_NEAR(*c.other_cpu_cores, 0.30, 1e-12);
+  EXPECT_NEAR(*c.load_before, 0.52, 1e-12);
+  EXPECT_TRUE(c.disturbed);  // 0.30 >= 0.1 × 2 (and 0.52 < 0.5 × 2 alone would not be)
+  EXPECT_NE(c.summary.find("machine disturbed: other processes used 0.30 cores"),
+            std::string::npos);
+  ASSERT_EQ(report->rows.size(), 3u);
+  EXPECT_EQ(report->rows[0].ops_verdict, VsRedisVerdict::kFaster);
+  EXPECT_FALSE(report->rows[0].client_bound);
+  const VsRedisRow& incr = report->rows[2];
+  EXPECT_TRUE(incr.client_bound);
+  EXPECT_EQ(incr.ops_verdict, VsRedisVerdict::kClientBound);  // never faster/slower
+  EXPECT_EQ(incr.pairs, 5u);
+  EXPECT_EQ(report->geomean_cases, 2u);  // the interval leaves the client-bound case out
+  bool shows_governor = false;
+  for (const auto& [key, value] : report->context) {
+    if (key == "kv_cpu_governor" && value == "performance") shows_governor = true;
+  }
+  EXPECT_TRUE(shows_governor);
+  // Without the fields nothing is judged.
+  auto plain = VsRedis(LoadTestdata("baseline.json"));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->conditions.disturbed);
+  EXPECT_TRUE(plain->conditions.summary.empty());
+}
+
+TEST(CompareVsRedisTest, ParseCpuCount) {
+  EXPECT_EQ(ParseCpuCount("2"), 2);
+  EXPECT_EQ(ParseCpuCount("0-3"), 4);
+  EXPECT_EQ(ParseCpuCount("0,2-3"), 3);
+  EXPECT_FALSE(ParseCpuCount("two").has_value());
+  EXPECT_FALSE(ParseCpuCount("3-1").has_value());
+  EXPECT_FALSE(ParseCpuCount("").has_value());
+}
+
 }  // namespace
 }  // namespace kv::compare
