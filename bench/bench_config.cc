@@ -65,6 +65,11 @@ Result<ParsedArgs> ParseArgs(int argc, const char* const* argv, const BenchConfi
       if (arg.rfind("--benchmark_out=", 0) == 0) out.benchmark_out = arg.substr(16);
       if (arg.rfind("--benchmark_format=", 0) == 0) out.benchmark_format = arg.substr(19);
       if (arg.rfind("--benchmark_min_time=", 0) == 0) has_min_time = true;
+      if (arg == "--benchmark_list_tests") out.list_tests = true;
+      if (arg.rfind("--benchmark_list_tests=", 0) == 0) {
+        const std::string v = arg.substr(23);
+        out.list_tests = v != "false" && v != "0" && v != "no" && v != "f" && v != "n";
+      }
       out.benchmark_args.push_back(arg);
       continue;
     }
@@ -73,11 +78,12 @@ Result<ParsedArgs> ParseArgs(int argc, const char* const* argv, const BenchConfi
     const bool has_value = eq != std::string::npos;
     const std::string value = has_value ? arg.substr(eq + 1) : "";
     given.insert(name);
-    if (name == "kv_quick" || name == "kv_help") {
+    if (name == "kv_quick" || name == "kv_help" || name == "kv_progress") {
       if (has_value && value != "true" && value != "false") {
         return Error{"--" + name + ": expected no value, true or false, got '" + value + "'"};
       }
-      (name == "kv_quick" ? c.quick : c.help) = !has_value || value == "true";
+      bool& flag = name == "kv_quick" ? c.quick : name == "kv_help" ? c.help : c.progress;
+      flag = !has_value || value == "true";
       continue;
     }
     if (!has_value) return Error{"--" + name + ": needs a value (--" + name + "=...)"};
@@ -167,6 +173,8 @@ std::string HelpText() {
 Cases are named <target>/<CASE>/clients:<N>/pipeline:<P>[/value_size:<D>][/rtt_us:<R>] (Google
 Benchmark appends /real_time and /threads:<N>). Every Google Benchmark flag works
 (--benchmark_filter, --benchmark_out=FILE --benchmark_out_format=json, --benchmark_repetitions...).
+stdout carries Google Benchmark's output only (console, JSON or the list of cases); kv_bench's own
+messages and the progress lines go to stderr.
 kv_bench flags:
   --kv_clients=1,10,50      client connections (one worker thread each)
   --kv_pipeline=1,16        requests per pipeline round
@@ -184,6 +192,7 @@ kv_bench flags:
   --kv_seed=1               seed of the key choice
   --kv_locks=4              LOCK: number of contended locks
   --kv_log_dir=DIR          server logs and profiles (default: next to --benchmark_out, or .)
+  --kv_progress             one line per finished case on stderr: [n/N] <case>  elapsed  ETA
   --kv_help                 this text
 )";
 }

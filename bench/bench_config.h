@@ -17,6 +17,7 @@ struct BenchConfig {
   std::vector<std::string> targets{"kv", "redis"};
   int rtt_us = 0;  // > 0: clients connect through a DelayProxy adding rtt_us / 2 each way
   bool quick = false;
+  bool progress = false;      // one line per finished case on stderr ("[n/N] <case>  elapsed  ETA")
   std::string profile_regex;  // cases whose name matches are profiled with perf
   std::string kv_server_path;
   std::string redis_path;  // empty: /usr/bin/redis-server, else redis-server in PATH
@@ -33,12 +34,13 @@ struct ParsedArgs {
   std::vector<std::string> benchmark_args;  // argv[0] and everything that is not --kv_*
   std::string benchmark_out;                // value of --benchmark_out ("" if absent)
   std::string benchmark_format;             // value of --benchmark_format ("" if absent)
+  bool list_tests = false;                  // --benchmark_list_tests[=true]: nothing runs
 };
 
-// Parses --kv_* flags (--kv_name=value; --kv_quick alone), starting from `defaults`. --kv_quick
-// switches to the quick grid (clients 1,10; pipeline 1,16; keyspace 1000) for every list not
-// given explicitly, and adds --benchmark_min_time=0.05 unless a min time is given. Errors name
-// the flag and the bad value; unknown --kv_ flags are errors.
+// Parses --kv_* flags (--kv_name=value; --kv_quick, --kv_progress, --kv_help alone), starting from
+// `defaults`. --kv_quick switches to the quick grid (clients 1,10; pipeline 1,16; keyspace 1000)
+// for every list not given explicitly, and adds --benchmark_min_time=0.05 unless a min time is
+// given. Errors name the flag and the bad value; unknown --kv_ flags are errors.
 Result<ParsedArgs> ParseArgs(int argc, const char* const* argv, const BenchConfig& defaults);
 
 // "1,10,50" -> {1, 10, 50}; every element must be an integer in [min, max].

@@ -59,6 +59,21 @@ TEST(BenchConfigTest, QuickShrinksOnlyWhatWasNotGiven) {
   EXPECT_EQ(q->benchmark_args, (std::vector<std::string>{"kv_bench", "--benchmark_min_time=1"}));
 }
 
+TEST(BenchConfigTest, ProgressAndListTests) {
+  Result<ParsedArgs> p = Parse({"--kv_progress", "--benchmark_list_tests"});
+  ASSERT_TRUE(p.ok()) << p.error();
+  EXPECT_TRUE(p->config.progress);
+  EXPECT_TRUE(p->list_tests);
+  EXPECT_EQ(p->benchmark_args,
+            (std::vector<std::string>{"kv_bench", "--benchmark_list_tests"}));  // passed through
+  Result<ParsedArgs> q = Parse({"--kv_progress=false", "--benchmark_list_tests=false"});
+  ASSERT_TRUE(q.ok()) << q.error();
+  EXPECT_FALSE(q->config.progress);
+  EXPECT_FALSE(q->list_tests);
+  EXPECT_FALSE(Parse({})->config.progress);
+  EXPECT_TRUE(Parse({"--benchmark_list_tests=true"})->list_tests);
+}
+
 TEST(BenchConfigTest, ErrorsNameTheFlagAndTheValue) {
   struct Case {
     const char* arg;
@@ -73,6 +88,7 @@ TEST(BenchConfigTest, ErrorsNameTheFlagAndTheValue) {
       {"--kv_distribution=gauss", "--kv_distribution"},
       {"--kv_profile=(", "--kv_profile"},
       {"--kv_quick=maybe", "--kv_quick"},
+      {"--kv_progress=1", "--kv_progress"},
   };
   for (const Case& c : cases) {
     Result<ParsedArgs> p = Parse({c.arg});

@@ -48,10 +48,13 @@ std::vector<Instance> GridInstances(const BenchConfig& config) {
 
 }  // namespace
 
-int RegisterCases(const BenchConfig& config, const std::vector<Target*>& targets) {
+std::vector<std::string> RegisterCases(const BenchConfig& config,
+                                       const std::vector<Target*>& targets) {
   std::optional<std::regex> profile;
   if (!config.profile_regex.empty()) profile.emplace(config.profile_regex);
-  int registered = 0;
+  std::vector<pid_t> started_pids;
+  for (const Target* target : targets) started_pids.push_back(target->server->pid());
+  std::vector<std::string> registered;
   for (int value_size : config.value_sizes) {
     workload::WorkloadOptions options;
     options.keyspace = config.keyspace;
@@ -73,13 +76,14 @@ int RegisterCases(const BenchConfig& config, const std::vector<Target*>& targets
         spec.name =
             InstanceName(*target, inst.kind, inst.clients, inst.pipeline, value_size, config);
         spec.profile = profile && std::regex_search(spec.name, *profile);
-        auto runner = std::make_shared<CaseRunner>(spec, target, shared_workload);
+        auto runner = std::make_shared<CaseRunner>(spec, target, shared_workload, started_pids);
         benchmark::RegisterBenchmark(spec.name.c_str(),
                                      [runner](benchmark::State& state) { runner->Run(state); })
             ->Threads(inst.threads)
             ->UseRealTime()
             ->Unit(benchmark::kMicrosecond);
-        ++registered;
+        // As Google Benchmark names an instance with real time and one thread count.
+        registered.push_back(spec.name + "/real_time/threads:" + std::to_string(inst.threads));
       }
     }
   }

@@ -15,8 +15,12 @@ double Micros(int64_t ns) { return static_cast<double>(ns) / 1000.0; }
 }  // namespace
 
 CaseRunner::CaseRunner(CaseSpec spec, Target* target,
-                       std::shared_ptr<const workload::Workload> workload)
-    : spec_(std::move(spec)), target_(target), workload_(std::move(workload)) {}
+                       std::shared_ptr<const workload::Workload> workload,
+                       std::vector<pid_t> started_pids)
+    : spec_(std::move(spec)),
+      target_(target),
+      workload_(std::move(workload)),
+      started_pids_(std::move(started_pids)) {}
 
 void CaseRunner::Fail(benchmark::State& state, const std::string& error) {
   // An I/O error usually means the server died: give it a moment to be reaped (the process is
@@ -44,7 +48,10 @@ void CaseRunner::Run(benchmark::State& state) {
     merged_.Reset();
     merged_threads_ = 0;
     total_requests_ = 0;
+    client_cpu_ns_ = 0;
+    client_wall_ns_ = 0;
     have_before_ = false;
+    cpu_before_.reset();
     aborted_.store(false);
     pool_.reset();
     if (Status alive = target_->CheckAlive(); !alive.ok())
@@ -96,6 +103,8 @@ void CaseRunner::Run(benchmark::State& state) {
         before_ = *before;
         have_before_ = true;
       }
+      Result<fixtures::CpuSnapshot> cpu = fixtures::TakeCpuSnapshot(started_pids_);
+      if (cpu.ok()) cpu_before_ = *cpu;
       if (spec_.profile && target_->profiler) target_->profiler->Enable();
     }
   } else if (setup_error.empty() && w.client != nullptr) {
@@ -105,7 +114,16 @@ void CaseRunner::Run(benchmark::State& state) {
   }
   if (!setup_error.empty()) Fail(state, setup_error);
 
+  // The loop's own CPU and wall time, from the first iteration (after the start barrier).
+  bool timing = false;
+  int64_t cpu0 = 0;
+  std::chrono::steady_clock::time_point wall0;
   for (auto _ : state) {
+    if (!timing) {
+      timing = true;
+      cpu0 = fixtures::ThreadCpuNanos();
+      wall0 = std::chrono::steady_clock::now();
+    }
     if (w.pool == nullptr) w.pool = pool_.get();  // set by thread 0 before the start barrier
     if (aborted_.load(std::memory_order_relaxed)) {
       state.SkipWithError("aborted: another worker of this case failed");
@@ -115,6 +133,12 @@ void CaseRunner::Run(benchmark::State& state) {
       Fail(state, s.error());
       break;
     }
+  }
+  if (timing) {
+    w.cpu_ns = fixtures::ThreadCpuNanos() - cpu0;
+    w.wall_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::steady_clock::now() - wall0)
+                    .count();
   }
   Finish(state, w);
 }
@@ -146,6 +170,8 @@ void CaseRunner::Finish(benchmark::State& state, Worker& w) {
     std::lock_guard<std::mutex> lock(mu_);
     merged_.Merge(w.histogram);
     total_requests_ += w.requests;
+    client_cpu_ns_ += w.cpu_ns;
+    client_wall_ns_ += w.wall_ns;
     last = ++merged_threads_ == state.threads();
   }
   if (!last) return;
@@ -169,6 +195,17 @@ void CaseRunner::Finish(benchmark::State& state, Worker& w) {
     if (after.ok()) {
       state.counters["server_cpu_us_per_op"] = static_cast<double>(after->cpu_us - before_.cpu_us) /
                                                static_cast<double>(total_requests_);
+    }
+  }
+  if (client_wall_ns_ > 0) {
+    state.counters["client_cpu_util"] =
+        static_cast<double>(client_cpu_ns_) / static_cast<double>(client_wall_ns_);
+  }
+  if (cpu_before_) {
+    Result<fixtures::CpuSnapshot> cpu_after = fixtures::TakeCpuSnapshot(started_pids_);
+    if (cpu_after.ok()) {
+      state.counters["other_cpu_cores"] =
+          fixtures::OtherCpuCores(*cpu_before_, *cpu_after, fixtures::ClockTicksPerSecond());
     }
   }
   if (spec_.kind == CaseKind::kSet || spec_.kind == CaseKind::kMset) {

@@ -8,6 +8,12 @@
 // loop every worker merges into the run's histogram and the last one to merge sets the percentile
 // and server counters on its own State (Google Benchmark sums user counters over threads, so a
 // counter set by one thread only is reported as is).
+//
+// Run conditions, per run: client_cpu_util = CPU time of the worker threads during the timed loop
+// (CLOCK_THREAD_CPUTIME_ID, from each worker's first iteration to the end of its loop) ÷ their
+// wall time over the same span, summed over workers (>= 0.9: kv_bench's own clients were the
+// bottleneck); other_cpu_cores = cores busy with neither kv_bench nor the servers it started, from
+// /proc between thread 0's last set-up step and the last worker's merge (see OtherCpuCores).
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -16,6 +22,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +31,7 @@
 #include "bench/bench_config.h"
 #include "bench/target.h"
 #include "fixtures/client_pool.h"
+#include "fixtures/proc_stats.h"
 #include "stats/histogram.h"
 #include "workload/key_chooser.h"
 #include "workload/workload.h"
@@ -76,6 +84,7 @@ struct Worker {
   int64_t misses = 0;          // GET answered nil
   int64_t lock_acquired = 0, lock_failed = 0, lock_lost = 0;
   int64_t pool_ns = 0, direct_ns = 0, pool_ops = 0, direct_ops = 0;  // POOL_OVERHEAD
+  int64_t cpu_ns = 0, wall_ns = 0;              // the timed loop's thread CPU and wall time
   uint64_t token_seq = 0;                       // LOCK: tokens are w<index>-<seq>
   std::vector<fixtures::Reply::Type> expected;  // per request of the current round
 
@@ -93,7 +102,9 @@ Status Prepare(const CaseSpec& spec, const workload::Workload& workload, fixture
 // One registered instance: owns the state its runs share.
 class CaseRunner {
  public:
-  CaseRunner(CaseSpec spec, Target* target, std::shared_ptr<const workload::Workload> workload);
+  // started_pids: every server kv_bench started (other_cpu_cores leaves them out).
+  CaseRunner(CaseSpec spec, Target* target, std::shared_ptr<const workload::Workload> workload,
+             std::vector<pid_t> started_pids);
   void Run(benchmark::State& state);  // the benchmark function (every thread calls it)
   const CaseSpec& spec() const { return spec_; }
 
@@ -104,18 +115,24 @@ class CaseRunner {
   const CaseSpec spec_;
   Target* const target_;
   const std::shared_ptr<const workload::Workload> workload_;
+  const std::vector<pid_t> started_pids_;
   // Per run; reset by thread 0 before the start barrier, used by all threads after the loop.
   std::mutex mu_;
   stats::Histogram merged_;
   int merged_threads_ = 0;
   int64_t total_requests_ = 0;
+  int64_t client_cpu_ns_ = 0;
+  int64_t client_wall_ns_ = 0;
   fixtures::ProcStats before_;
   bool have_before_ = false;
+  std::optional<fixtures::CpuSnapshot> cpu_before_;
   std::unique_ptr<fixtures::ClientPool> pool_;
   std::atomic<bool> aborted_{false};
 };
 
-// Registers every case of the grid for every target; returns how many were registered.
-int RegisterCases(const BenchConfig& config, const std::vector<Target*>& targets);
+// Registers every case of the grid for every target; returns the names Google Benchmark gives the
+// instances (<registered name>/real_time/threads:<N>), in the order they run.
+std::vector<std::string> RegisterCases(const BenchConfig& config,
+                                       const std::vector<Target*>& targets);
 
 }  // namespace kv::bench

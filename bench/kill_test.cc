@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_test_util.h"
 #include "fixtures/child_process.h"
 #include "fixtures/server_process.h"
 
@@ -25,14 +26,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-std::string KvServerPath() {
-#ifdef KV_SERVER_PATH
-  return access(KV_SERVER_PATH, X_OK) == 0 ? KV_SERVER_PATH : "";
-#else
-  return "";
-#endif
-}
-
 // Reaps pid if it is our (adopted) child and has exited; true when the process no longer exists.
 bool Gone(pid_t pid) {
   int status;
@@ -41,13 +34,9 @@ bool Gone(pid_t pid) {
 }
 
 void KillMidRun(int signal) {
-  const std::string redis = fixtures::FindExecutable("redis-server", "/usr/bin/redis-server");
-  const std::string kv = KvServerPath();
-  std::string targets;
-  if (!kv.empty()) targets = "kv";
-  if (!redis.empty()) targets += std::string(targets.empty() ? "" : ",") + "redis";
-  if (targets.empty()) GTEST_SKIP() << "neither kv-server nor redis-server is available";
-  const size_t expected_servers = (kv.empty() ? 0 : 1) + (redis.empty() ? 0 : 1);
+  const AvailableTargets available = FindTargets();
+  if (available.count() == 0) GTEST_SKIP() << "neither kv-server nor redis-server is available";
+  const size_t expected_servers = available.count();
 
   ASSERT_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
   const std::string log_dir =
@@ -56,13 +45,9 @@ void KillMidRun(int signal) {
   ASSERT_EQ(pipe2(out, O_CLOEXEC), 0);
   fixtures::ChildOptions options;
   // One case that would run for 10 minutes: it is certainly mid-run when killed.
-  options.argv = {KV_BENCH_PATH,
-                  "--kv_targets=" + targets,
-                  "--kv_quick",
-                  "--kv_log_dir=" + log_dir,
-                  "--benchmark_filter=/SET/clients:1/pipeline:1/",
-                  "--benchmark_min_time=600"};
-  if (!kv.empty()) options.argv.push_back("--kv_server_path=" + kv);
+  options.argv = {KV_BENCH_PATH, "--kv_quick", "--kv_log_dir=" + log_dir,
+                  "--benchmark_filter=/SET/clients:1/pipeline:1/", "--benchmark_min_time=600"};
+  for (const std::string& flag : available.Flags()) options.argv.push_back(flag);
   options.stdout_fd = out[1];
   options.stderr_fd = out[1];
   Result<std::unique_ptr<fixtures::ChildProcess>> bench = fixtures::ChildProcess::Spawn(options);

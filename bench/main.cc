@@ -1,4 +1,5 @@
 // kv_bench: starts each server once, registers the case grid with Google Benchmark and runs it.
+// stdout carries Google Benchmark's output only; kv_bench's own messages go to stderr.
 // Servers never outlive kv_bench: SIGINT/SIGTERM stop them here; a SIGKILL of kv_bench kills
 // them through their parent-death signal (see fixtures/child_process.h).
 #include <benchmark/benchmark.h>
@@ -19,6 +20,8 @@
 
 #include "bench/bench_config.h"
 #include "bench/cases.h"
+#include "bench/reporter.h"
+#include "bench/run_conditions.h"
 #include "bench/target.h"
 
 #ifndef KV_SERVER_DEFAULT_PATH
@@ -37,32 +40,16 @@
 namespace kv::bench {
 namespace {
 
-// Forwards everything to `inner` and remembers which runs failed (SkipWithError).
-class ErrorCountingReporter : public benchmark::BenchmarkReporter {
- public:
-  explicit ErrorCountingReporter(std::unique_ptr<benchmark::BenchmarkReporter> inner)
-      : inner_(std::move(inner)) {}
-  bool ReportContext(const Context& context) override { return inner_->ReportContext(context); }
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      if (run.error_occurred) failures_.push_back(run.benchmark_name() + ": " + run.error_message);
-    }
-    inner_->ReportRuns(runs);
-  }
-  void Finalize() override { inner_->Finalize(); }
-  const std::vector<std::string>& failures() const { return failures_; }
-
- private:
-  std::unique_ptr<benchmark::BenchmarkReporter> inner_;
-  std::vector<std::string> failures_;
-};
-
 std::unique_ptr<benchmark::BenchmarkReporter> MakeDisplayReporter(const std::string& format) {
   if (format == "json") return std::make_unique<benchmark::JSONReporter>();
   // Not tabular: cases carry different counters, and a table would repeat its header.
-  return std::make_unique<benchmark::ConsoleReporter>(isatty(STDOUT_FILENO)
-                                                          ? benchmark::ConsoleReporter::OO_Color
-                                                          : benchmark::ConsoleReporter::OO_None);
+  auto console = std::make_unique<benchmark::ConsoleReporter>(
+      isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Color
+                            : benchmark::ConsoleReporter::OO_None);
+  // The console reporter prints its context (date, CPUs, load, Debian's "Library was built as
+  // DEBUG" banner) on stderr; it belongs with the table on stdout, and stderr to kv_bench.
+  console->SetErrorStream(&std::cout);
+  return console;
 }
 
 // What the signal thread must stop; main adds servers as they start and clears the list
@@ -104,6 +91,7 @@ std::string HostDescription() {
 }
 
 int Main(int argc, char** argv) {
+  const std::string load_avg_before = LoadAvgNow();  // before kv_bench loads the machine
   // Block the signals before any thread exists so that only SignalLoop receives them.
   sigset_t blocked;
   sigemptyset(&blocked);
@@ -162,9 +150,9 @@ int Main(int argc, char** argv) {
         return 1;
       }
       if (redis.empty()) {
-        std::printf(
-            "kv_bench: redis-server not found (looked at /usr/bin/redis-server and in "
-            "PATH): the redis cases are not registered (install it: scripts/setup.sh)\n");
+        std::fprintf(stderr,
+                     "kv_bench: redis-server not found (looked at /usr/bin/redis-server and in "
+                     "PATH): the redis cases are not registered (install it: scripts/setup.sh)\n");
         continue;
       }
       to_start.emplace_back("redis", redis);
@@ -192,13 +180,12 @@ int Main(int argc, char** argv) {
       std::lock_guard<std::mutex> lock(live.mu);
       live.servers.push_back(t.server.get());
     }
-    std::printf(
-        "kv_bench: target %s: %s %s pid=%d port=%d log=%s%s\n", name.c_str(),
+    std::fprintf(
+        stderr, "kv_bench: target %s: %s %s pid=%d port=%d log=%s%s\n", name.c_str(),
         t.server->name().c_str(), t.kv_version.empty() ? t.version.c_str() : t.kv_version.c_str(),
         static_cast<int>(t.server->pid()), t.server->endpoint().port, t.server->log_path().c_str(),
         t.proxy ? (" via delay proxy port=" + std::to_string(t.proxy->endpoint().port)).c_str()
                 : "");
-    std::fflush(stdout);
     targets.push_back(std::move(*target));
   }
 
@@ -208,9 +195,10 @@ int Main(int argc, char** argv) {
     // --hugepages auto), which at 100k keys made bytes_per_key jump by ~20 bytes run to run.
     const int64_t memory_keys = config.quick ? 20000 : 1000000;
     for (auto& t : targets) {
+      if (parsed->list_tests) break;  // nothing runs: no memory probe, no profiler
       if (Status s = MeasureBytesPerKey(*t, config.value_sizes, memory_keys); !s.ok()) {
-        std::printf("kv_bench: warning: %s: bytes_per_key not measured: %s\n", t->name.c_str(),
-                    s.error().c_str());
+        std::fprintf(stderr, "kv_bench: warning: %s: bytes_per_key not measured: %s\n",
+                     t->name.c_str(), s.error().c_str());
       }
       if (!config.profile_regex.empty()) {
         const std::string data = log_dir + "/kv_bench-" + t->name + ".perf.data";
@@ -218,8 +206,8 @@ int Main(int argc, char** argv) {
         if (profiler.ok()) {
           t->profiler = std::move(*profiler);
         } else {
-          std::printf("kv_bench: warning: %s will not be profiled: %s\n", t->name.c_str(),
-                      profiler.error().c_str());
+          std::fprintf(stderr, "kv_bench: warning: %s will not be profiled: %s\n", t->name.c_str(),
+                       profiler.error().c_str());
         }
       }
     }
@@ -234,9 +222,12 @@ int Main(int argc, char** argv) {
     } else {
       std::string redis_version = "not measured";
       std::string kv_server_version = "not measured";
+      std::string redis_args = "not started";
+      std::string kv_server_args = "not started";
       for (auto& t : targets) {
         if (t->name == "redis") redis_version = t->version;
         if (t->name == "kv") kv_server_version = t->kv_version;
+        (t->name == "kv" ? kv_server_args : redis_args) = FormatCommandLine(t->server->argv());
       }
       benchmark::AddCustomContext("kv_version", KV_PROJECT_VERSION);
       benchmark::AddCustomContext("kv_git_commit", KV_GIT_COMMIT);
@@ -245,6 +236,10 @@ int Main(int argc, char** argv) {
       benchmark::AddCustomContext("build_type", KV_BUILD_TYPE);
       benchmark::AddCustomContext("grid", DescribeGrid(config));
       benchmark::AddCustomContext("host", HostDescription());
+      benchmark::AddCustomContext("kv_load_avg_before", load_avg_before);
+      for (const auto& [key, value] : HostSettings()) benchmark::AddCustomContext(key, value);
+      benchmark::AddCustomContext("kv_server_args", kv_server_args);
+      benchmark::AddCustomContext("redis_args", redis_args);
       if (config.rtt_us > 0) {
         // What the delay proxy really adds: PING round trips through it, "<target>=<median µs>".
         std::string measured;
@@ -270,8 +265,10 @@ int Main(int argc, char** argv) {
 
       std::vector<Target*> raw;
       for (auto& t : targets) raw.push_back(t.get());
-      RegisterCases(config, raw);
-      ErrorCountingReporter reporter(MakeDisplayReporter(parsed->benchmark_format));
+      const std::vector<std::string> cases = RegisterCases(config, raw);
+      RunReporter reporter(MakeDisplayReporter(parsed->benchmark_format),
+                           CountSelected(cases, benchmark::GetBenchmarkFilter()),
+                           config.progress ? stderr : nullptr);
       benchmark::RunSpecifiedBenchmarks(&reporter);
       failures = reporter.failures();
       benchmark::ClearRegisteredBenchmarks();
@@ -283,10 +280,11 @@ int Main(int argc, char** argv) {
     const std::string prefix = log_dir + "/kv_bench-" + t->name;
     Status s = t->profiler->Finish(prefix + ".perf-report.txt", prefix + ".perf-top.txt");
     if (s.ok()) {
-      std::printf("kv_bench: %s profile: %s (top functions: %s.perf-top.txt)\n", t->name.c_str(),
-                  t->profiler->data_path().c_str(), prefix.c_str());
+      std::fprintf(stderr, "kv_bench: %s profile: %s (top functions: %s.perf-top.txt)\n",
+                   t->name.c_str(), t->profiler->data_path().c_str(), prefix.c_str());
     } else {
-      std::printf("kv_bench: warning: %s profile: %s\n", t->name.c_str(), s.error().c_str());
+      std::fprintf(stderr, "kv_bench: warning: %s profile: %s\n", t->name.c_str(),
+                   s.error().c_str());
     }
     t->profiler.reset();
   }
@@ -299,14 +297,14 @@ int Main(int argc, char** argv) {
     if (t->proxy) t->proxy->Stop();
     const fixtures::ExitStatus exit = t->server->Stop();
     if (!exit.clean()) {
-      std::printf("kv_bench: %s %s; log: %s\n", t->server->name().c_str(), exit.Describe().c_str(),
-                  t->server->log_path().c_str());
+      std::fprintf(stderr, "kv_bench: %s %s; log: %s\n", t->server->name().c_str(),
+                   exit.Describe().c_str(), t->server->log_path().c_str());
     }
   }
   benchmark::Shutdown();
   if (!failures.empty()) {
-    std::printf("kv_bench: %zu case(s) failed:\n", failures.size());
-    for (const std::string& f : failures) std::printf("  %s\n", f.c_str());
+    std::fprintf(stderr, "kv_bench: %zu case(s) failed:\n", failures.size());
+    for (const std::string& f : failures) std::fprintf(stderr, "  %s\n", f.c_str());
     if (status == 0) status = 1;
   }
   return status;

@@ -3,7 +3,10 @@
 # kv-server and redis-server, saves the JSON under results/<timestamp>/ and prints its summary with
 # `kv-compare vs-redis` (the run's host and versions; throughput, p50/p99 per case for each server,
 # kv ÷ redis ratios; failed cases).
-#   scripts/bench.sh [kv_bench flags...]     e.g. --benchmark_filter=SET  --kv_clients=1,10
+#   scripts/bench.sh [--console] [kv_bench flags...]   e.g. --benchmark_filter=SET  --kv_clients=1,10
+#   The terminal shows kv_bench's messages and one line per finished case ("[n/N] <case>  elapsed
+#   1m12s  ETA 3m40s"); Google Benchmark's console goes to results/<timestamp>/kv_bench.txt.
+#   --console or KV_BENCH_CONSOLE=1          show that console in the terminal too (no progress lines)
 #   KV_BENCH_REPETITIONS=3 (default)         repetitions per case; the summary uses the median
 #   KV_BENCH_MIN_TIME=0.3 (default)          seconds per repetition
 #   KV_BUILD_DIR=build/other                 use (and build in) an existing build tree instead of
@@ -11,6 +14,12 @@
 # Default grid: clients 1,10,50 x pipeline 1,16, value size 3; about 5-8 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+console=${KV_BENCH_CONSOLE:-0}
+bench_args=()
+for arg in "$@"; do
+  if [ "$arg" = --console ]; then console=1; else bench_args+=("$arg"); fi
+done
 
 scripts/setup.sh
 
@@ -38,12 +47,19 @@ min_time=${KV_BENCH_MIN_TIME:-0.3}
 echo "=== kv_bench -> $out/kv_bench.json (repetitions=$reps, min_time=${min_time}s)"
 start=$(date +%s)
 status=0
-"$build/kv_bench" \
-  --benchmark_out="$out/kv_bench.json" --benchmark_out_format=json \
-  --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
-  --benchmark_min_time="$min_time" \
-  --kv_log_dir="$out" \
-  "$@" | tee "$out/kv_bench.txt" || status=$?
+run=("$build/kv_bench"
+  --benchmark_out="$out/kv_bench.json" --benchmark_out_format=json
+  --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true
+  --benchmark_min_time="$min_time"
+  --kv_log_dir="$out")
+# kv_bench writes Google Benchmark's console (its context too) on stdout, its own messages and the
+# progress lines on stderr.
+if [ "$console" = 1 ]; then
+  "${run[@]}" ${bench_args[@]+"${bench_args[@]}"} | tee "$out/kv_bench.txt" || status=$?
+else
+  echo "    (console: $out/kv_bench.txt; scripts/bench.sh --console shows it here)"
+  "${run[@]}" --kv_progress ${bench_args[@]+"${bench_args[@]}"} >"$out/kv_bench.txt" || status=$?
+fi
 echo "=== kv_bench finished in $(( $(date +%s) - start )) s (exit status $status)"
 
 if [ -s "$out/kv_bench.json" ]; then
