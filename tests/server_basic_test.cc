@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "resp/reply_writer.h"
+#include "resp/request_encoder.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/test_server.h"
 
@@ -20,6 +22,7 @@ namespace {
 
 using fixtures::ExitStatus;
 using fixtures::Reply;
+using resp::EncodeRequest;
 
 constexpr std::chrono::seconds kIo(10);  // bound on every raw send
 
@@ -30,16 +33,6 @@ std::unique_ptr<TestServer> StartOrDie(const std::vector<std::string>& args = {}
     return nullptr;
   }
   return std::move(*server);
-}
-
-std::string Bulk(std::string_view s) {
-  return "$" + std::to_string(s.size()) + "\r\n" + std::string(s) + "\r\n";
-}
-
-std::string Request(const std::vector<std::string>& args) {
-  std::string out = "*" + std::to_string(args.size()) + "\r\n";
-  for (const std::string& a : args) out += Bulk(a);
-  return out;
 }
 
 TEST(ServerBasicTest, ReadyLineNamesPortAndPidAndIsTheOnlyStdout) {
@@ -100,9 +93,10 @@ TEST(ServerBasicTest, PipelinesThousandCommandsInOneWrite) {
   ASSERT_TRUE(raw.ok()) << raw.error();
   std::string batch;
   std::string expected;
+  resp::ReplyWriter replies(&expected);
   for (int i = 1; i <= 1000; ++i) {
-    batch += Request({"INCR", "counter"});
-    expected += ":" + std::to_string(i) + "\r\n";
+    batch += EncodeRequest({"INCR", "counter"});
+    replies.Integer(i);
   }
   ASSERT_TRUE(raw->Send(batch, After(kIo)).ok());
   EXPECT_EQ(raw->ReadExactly(expected.size(), After(std::chrono::milliseconds(20000))).data,
@@ -164,7 +158,7 @@ TEST(ServerBasicTest, ProtocolErrorIsAnsweredThenClosed) {
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
-  // A good request first: its reply must come before the error.
+  // A good request first: its reply must come before the error (a hand-written bad bulk length).
   ASSERT_TRUE(raw->Send("PING\r\n*1\r\n$x\r\nPING\r\n", After(kIo)).ok());
   const ReadOutcome got = raw->ReadUntilClosed(After(std::chrono::milliseconds(10000)));
   EXPECT_TRUE(got.closed()) << ReadEndName(got.end);
@@ -193,7 +187,8 @@ TEST(ServerBasicTest, HalfClosedClientStillGetsItsReplies) {
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
-  ASSERT_TRUE(raw->Send(Request({"SET", "k", "v"}) + Request({"GET", "k"}), After(kIo)).ok());
+  ASSERT_TRUE(
+      raw->Send(EncodeRequest({"SET", "k", "v"}) + EncodeRequest({"GET", "k"}), After(kIo)).ok());
   ASSERT_TRUE(raw->ShutdownWrite().ok());
   const ReadOutcome got = raw->ReadUntilClosed(After(std::chrono::milliseconds(10000)));
   EXPECT_TRUE(got.closed()) << ReadEndName(got.end);
@@ -205,7 +200,7 @@ TEST(ServerBasicTest, QuitRepliesOkThenCloses) {
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
-  ASSERT_TRUE(raw->Send(Request({"QUIT"}) + Request({"PING"}), After(kIo)).ok());
+  ASSERT_TRUE(raw->Send(EncodeRequest({"QUIT"}) + EncodeRequest({"PING"}), After(kIo)).ok());
   const ReadOutcome got = raw->ReadUntilClosed(After(std::chrono::milliseconds(10000)));
   EXPECT_TRUE(got.closed()) << ReadEndName(got.end);
   EXPECT_EQ(got.data, "+OK\r\n");
@@ -222,10 +217,12 @@ TEST(ServerBasicTest, SigtermFlushesRepliesInFlightAndExitsZero) {
   }
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
-  std::string one_reply = Bulk(value);
+  std::string one_reply;
+  resp::ReplyWriter(&one_reply).Bulk(value);
   // Three 1 MB replies produced by one batch; the client reads only their first bytes before
   // the SIGTERM, so most of them are still in the server's output buffer.
-  ASSERT_TRUE(raw->Send(Request({"GET", "big"}) + Request({"GET", "big"}) + Request({"GET", "big"}),
+  ASSERT_TRUE(raw->Send(EncodeRequest({"GET", "big"}) + EncodeRequest({"GET", "big"}) +
+                            EncodeRequest({"GET", "big"}),
                         After(kIo))
                   .ok());
   std::string got = raw->ReadExactly(16, After(std::chrono::milliseconds(10000))).data;
@@ -256,7 +253,7 @@ TEST(ServerBasicTest, ShutdownCommandExitsZero) {
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
-  ASSERT_TRUE(raw->Send(Request({"SHUTDOWN", "NOSAVE"}), After(kIo)).ok());
+  ASSERT_TRUE(raw->Send(EncodeRequest({"SHUTDOWN", "NOSAVE"}), After(kIo)).ok());
   const ReadOutcome got = raw->ReadUntilClosed(After(std::chrono::milliseconds(10000)));
   EXPECT_TRUE(got.closed()) << ReadEndName(got.end);
   const std::optional<ExitStatus> exit = server->WaitExit(std::chrono::seconds(10));

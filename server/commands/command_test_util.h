@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "resp/reply_writer.h"
 #include "server/api/server_control.h"
 #include "server/api/session.h"
 #include "server/commands/commands.h"
@@ -82,18 +83,34 @@ class Harness {
   Session session;
 };
 
-inline std::string Bulk(std::string_view s) {
-  return "$" + std::to_string(s.size()) + "\r\n" + std::string(s) + "\r\n";
-}
-inline std::string Int(int64_t v) { return ":" + std::to_string(v) + "\r\n"; }
-inline std::string Err(std::string_view text) { return "-" + std::string(text) + "\r\n"; }
-inline std::string Simple(std::string_view text) { return "+" + std::string(text) + "\r\n"; }
-inline std::string Array(std::initializer_list<std::string> items) {
-  std::string out = "*" + std::to_string(items.size()) + "\r\n";
-  for (const std::string& i : items) out += i;
+// Expected replies, written by resp::ReplyWriter: Array({Bulk("a"), Int(1), kNil}).
+template <typename Write>
+std::string Reply(Write write) {
+  std::string out;
+  resp::ReplyWriter w(&out);
+  write(w);
   return out;
 }
-inline const std::string kOK = "+OK\r\n";
-inline const std::string kNil = "$-1\r\n";
+inline std::string Bulk(std::string_view s) {
+  return Reply([&](resp::ReplyWriter& w) { w.Bulk(s); });
+}
+inline std::string Int(int64_t v) {
+  return Reply([&](resp::ReplyWriter& w) { w.Integer(v); });
+}
+inline std::string Err(std::string_view text) {
+  return Reply([&](resp::ReplyWriter& w) { w.Error(text); });
+}
+inline std::string Simple(std::string_view text) {
+  return Reply([&](resp::ReplyWriter& w) { w.Simple(text); });
+}
+// An array of replies that are already encoded.
+inline std::string Array(std::initializer_list<std::string> items) {
+  return Reply([&](resp::ReplyWriter& w) {
+    w.ArrayHeader(items.size());
+    for (const std::string& i : items) w.Raw(i);
+  });
+}
+inline const std::string kOK(resp::kOk);
+inline const std::string kNil(resp::kNullBulk);
 
 }  // namespace kv::server::testing

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "resp/reply_writer.h"
 #include "server/commands/command_test_util.h"
 
 namespace kv::server {
@@ -16,6 +17,7 @@ using testing::Harness;
 using testing::Int;
 using testing::kNil;
 using testing::kOK;
+using testing::Reply;
 using testing::Simple;
 
 TEST(DispatchTest, UnknownCommandText) {
@@ -345,7 +347,8 @@ TEST(CommandTest, CountInfoDocs) {
   ASSERT_EQ(count[0], ':');
   const int n = std::stoi(count.substr(1));
   EXPECT_GT(n, 50);
-  const std::string header = "*" + std::to_string(n) + "\r\n";
+  const std::string header =
+      Reply([&](resp::ReplyWriter& w) { w.ArrayHeader(static_cast<size_t>(n)); });
   EXPECT_EQ(h.Run({"COMMAND"}).substr(0, header.size()), header);
   const std::string get_info = h.Run({"COMMAND", "INFO", "get"});
   const std::string prefix = "*1\r\n*10\r\n$3\r\nget\r\n:2\r\n*2\r\n+readonly\r\n+fast\r\n";

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 
+#include "resp/request_encoder.h"
 #include "server/commands/command_test_util.h"
 
 namespace kv::server {
@@ -13,9 +15,7 @@ namespace {
 
 using testing::Harness;
 
-std::string Get(const std::string& key) {
-  return "*2\r\n$3\r\nGET\r\n$" + std::to_string(key.size()) + "\r\n" + key + "\r\n";
-}
+std::string Get(std::string_view key) { return resp::EncodeRequest({"GET", key}); }
 
 TEST(CommandProcessorPrefetchTest, CoversTheCompleteRequestsAhead) {
   Harness h;
@@ -31,9 +31,8 @@ TEST(CommandProcessorPrefetchTest, StopsAtItsLimits) {
   for (int i = 0; i < 40; ++i) pending += Get("key" + std::to_string(i));
   EXPECT_EQ(h.processor.Prefetch(h.session, pending), CommandProcessor::kPrefetchRequests);
   // One request larger than the window: nothing covered, yet the caller still advances by one.
-  const std::string big = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" +
-                          std::to_string(CommandProcessor::kPrefetchWindow) + "\r\n" +
-                          std::string(CommandProcessor::kPrefetchWindow, 'x') + "\r\n";
+  const std::string big =
+      resp::EncodeRequest({"SET", "k", std::string(CommandProcessor::kPrefetchWindow, 'x')});
   EXPECT_EQ(h.processor.Prefetch(h.session, big + Get("a")), 1u);
   EXPECT_EQ(h.processor.Prefetch(h.session, ""), 1u);
   EXPECT_EQ(h.processor.Prefetch(h.session, "*x\r\n"), 1u);  // a protocol error: not looked into

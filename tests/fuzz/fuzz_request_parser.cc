@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "resp/request_encoder.h"
 #include "resp/request_parser.h"
 #include "tests/fuzz/fuzz_common.h"
 
@@ -119,24 +120,9 @@ StreamRun ParseStream(std::string_view input, const resp::ParserLimits& limits, 
   return run;
 }
 
-// Appended piece by piece: GCC 12 misreports `"literal" + std::string` (-Wrestrict, bug 105329).
-std::string Encode(const Request& args) {
-  std::string out(1, '*');
-  out += std::to_string(args.size());
-  out += "\r\n";
-  for (const std::string& a : args) {
-    out += '$';
-    out += std::to_string(a.size());
-    out += "\r\n";
-    out += a;
-    out += "\r\n";
-  }
-  return out;
-}
-
 void CheckRoundTrip(const Request& args) {
   if (args.empty()) return;
-  const std::string encoded = Encode(args);
+  const std::string encoded = resp::EncodeRequest(args);
   resp::RequestParser parser;
   size_t consumed = 0;
   FUZZ_CHECK(parser.Parse(encoded, &consumed) == resp::ParseResult::kComplete,

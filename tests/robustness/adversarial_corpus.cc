@@ -5,6 +5,7 @@
 
 #include <random>
 
+#include "resp/reply_writer.h"
 #include "resp/request_encoder.h"
 
 namespace kv::robustness {
@@ -39,24 +40,30 @@ std::string ValidPipeline(std::string_view key_prefix) {
 }
 
 std::string ValidPipelineReplies() {
-  return "+OK\r\n"                              // SET k hello
-         "$5\r\nhello\r\n"                      // GET k
-         ":1\r\n"                               // INCR n
-         "+OK\r\n"                              // MSET a 1 b 2
-         "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$-1\r\n"  // MGET a b missing
-         ":11\r\n"                              // APPEND k " world"
-         ":1\r\n"                               // EXPIRE k 100
-         ":100\r\n"                             // TTL k
-         ":1\r\n"                               // DEL a
-         "$10\r\ntwo\r\nlines\r\n"              // ECHO
-         "+OK\r\n"                              // SET empty ""
-         "+PONG\r\n"                            // PING (multibulk)
-         "+PONG\r\n"                            // PING (inline)
-         "+OK\r\n"                              // SET i "quoted value"
-         "$12\r\nquoted value\r\n"              // GET i
-         ":6\r\n"                               // INCRBY n 5
-         ":2\r\n"                               // EXISTS k i
-         ":5\r\n";                              // DECR n
+  std::string out;
+  resp::ReplyWriter w(&out);
+  w.Simple("OK");    // SET k hello
+  w.Bulk("hello");   // GET k
+  w.Integer(1);      // INCR n
+  w.Simple("OK");    // MSET a 1 b 2
+  w.ArrayHeader(3);  // MGET a b missing
+  w.Bulk("1");
+  w.Bulk("2");
+  w.NullBulk();
+  w.Integer(11);           // APPEND k " world"
+  w.Integer(1);            // EXPIRE k 100
+  w.Integer(100);          // TTL k
+  w.Integer(1);            // DEL a
+  w.Bulk("two\r\nlines");  // ECHO
+  w.Simple("OK");          // SET empty ""
+  w.Simple("PONG");        // PING (multibulk)
+  w.Simple("PONG");        // PING (inline)
+  w.Simple("OK");          // SET i "quoted value"
+  w.Bulk("quoted value");  // GET i
+  w.Integer(6);            // INCRBY n 5
+  w.Integer(2);            // EXISTS k i
+  w.Integer(5);            // DECR n
+  return out;
 }
 
 std::string Corrupt(std::string_view s, size_t pos, char byte) {

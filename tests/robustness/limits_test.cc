@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "resp/reply_writer.h"
+#include "resp/request_encoder.h"
 #include "tests/robustness/adversarial_corpus.h"
 #include "tests/robustness/kv_server_suite.h"
 #include "tests/robustness/stream_model.h"
@@ -15,17 +17,9 @@
 namespace kv::robustness {
 namespace {
 
-constexpr int64_t kMiB = 1024 * 1024;
+using resp::EncodeRequest;
 
-std::string Request(std::initializer_list<std::string_view> args) {
-  std::string out = "*" + std::to_string(args.size()) + "\r\n";
-  for (std::string_view a : args) {
-    out += "$" + std::to_string(a.size()) + "\r\n";
-    out.append(a);
-    out += "\r\n";
-  }
-  return out;
-}
+constexpr int64_t kMiB = 1024 * 1024;
 
 // An input and everything the server must send back before closing the connection.
 struct ExactCase {
@@ -34,6 +28,8 @@ struct ExactCase {
   std::string reply;
 };
 
+// Malformed, partial or inline inputs: hand-written on purpose (resp::EncodeRequest only builds
+// well-formed requests), as are Redis's exact reply bytes.
 std::vector<ExactCase> ExactCases() {
   return {
       {"bulk length over proto-max-bulk-len", "*1\r\n$2147483648\r\n",
@@ -168,12 +164,14 @@ TEST_F(RobustnessLimitsTest, HalfClosedSocketStillGetsEveryReply) {
   // 1000 commands, then SHUT_WR: every reply arrives, in order, then the server closes.
   std::string pipeline;
   std::string expected;
+  resp::ReplyWriter replies(&expected);
   for (int i = 0; i < 500; ++i) {
     const std::string key = "rob:half:" + std::to_string(i);
     const std::string value = std::string(static_cast<size_t>(i % 50), 'v') + std::to_string(i);
-    pipeline += Request({"SET", key, value});
-    pipeline += Request({"GET", key});
-    expected += "+OK\r\n$" + std::to_string(value.size()) + "\r\n" + value + "\r\n";
+    pipeline += EncodeRequest({"SET", key, value});
+    pipeline += EncodeRequest({"GET", key});
+    replies.Simple("OK");
+    replies.Bulk(value);
   }
   auto conn = RawClient::Connect(port());
   ASSERT_TRUE(conn.ok()) << conn.error();
@@ -209,7 +207,8 @@ TEST_F(RobustnessLimitsTest, SlowlorisOneByteAtATime) {
     idle.push_back(std::move(*conn));
   }
   const std::string value(3000, 's');
-  const std::string request = Request({"SET", "rob:slow", value}) + Request({"STRLEN", "rob:slow"});
+  const std::string request =
+      EncodeRequest({"SET", "rob:slow", value}) + EncodeRequest({"STRLEN", "rob:slow"});
   auto slow = RawClient::Connect(port());
   ASSERT_TRUE(slow.ok()) << slow.error();
   fixtures::ClientOptions options;
@@ -255,7 +254,7 @@ TEST_F(RobustnessLimitsTest, ClientThatNeverReadsCannotGrowTheServer) {
 
   constexpr int kGets = 128;
   std::string pipeline;
-  for (int i = 0; i < kGets; ++i) pipeline += Request({"GET", "rob:big"});
+  for (int i = 0; i < kGets; ++i) pipeline += EncodeRequest({"GET", "rob:big"});
   auto reader = RawClient::Connect(port());
   ASSERT_TRUE(reader.ok()) << reader.error();
   auto sent = reader->SendUntilStalled(pipeline, After(IoTimeout()), std::chrono::seconds(1));
@@ -271,7 +270,8 @@ TEST_F(RobustnessLimitsTest, ClientThatNeverReadsCannotGrowTheServer) {
   EXPECT_EQ(strlen_reply->integer, 1 << 20);
 
   // Now read: the rest of the pipeline is sent as the server drains, every reply arrives.
-  const std::string one_reply = "$1048576\r\n" + value + "\r\n";
+  std::string one_reply;
+  resp::ReplyWriter(&one_reply).Bulk(value);
   std::string rest = pipeline.substr(*sent);
   ReadOutcome got;
   const auto deadline = After(IoTimeout() * 4);

@@ -3,6 +3,7 @@
 
 #include "base/ascii.h"
 #include "resp/reply_reader.h"
+#include "resp/reply_writer.h"
 
 namespace kv::robustness {
 namespace {
@@ -21,12 +22,8 @@ StreamExpectation PredictReplies(std::string_view stream, const resp::ParserLimi
     if (r == resp::ParseResult::kNeedMore) break;  // the rest is an incomplete request at EOF
     if (r == resp::ParseResult::kError) {
       // Redis sends error texts with CR and LF replaced by spaces (addReplyErrorFormat), so that
-      // e.g. "expected '$', got '\r'" cannot break the reply stream.
-      std::string text = parser.error();
-      for (char& c : text) {
-        if (c == '\r' || c == '\n') c = ' ';
-      }
-      want.protocol_error = "-" + text + "\r\n";
+      // e.g. "expected '$', got '\r'" cannot break the reply stream; ReplyWriter::Error does too.
+      resp::ReplyWriter(&want.protocol_error).Error(parser.error());
       break;
     }
     pos += consumed;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "resp/reply_writer.h"
 #include "resp/request_parser.h"
 
 namespace kv::load {
@@ -111,12 +112,15 @@ void StubServer::Loop() {
           pos += consumed;
           auto args = c.parser.args();
           if (args.empty()) continue;
+          resp::ReplyWriter reply(&c.out);
           if (Is(args[0], "PING")) {
-            c.out += "+PONG\r\n";
+            reply.Simple("PONG");
             continue;
           }
-          if (Is(args[0], "CONFIG")) {
-            c.out += "*2\r\n$4\r\nsave\r\n$0\r\n\r\n";
+          if (Is(args[0], "CONFIG")) {  // any CONFIG: as CONFIG GET save, with save ""
+            reply.ArrayHeader(2);
+            reply.Bulk("save");
+            reply.Bulk("");
             continue;
           }
           const int64_t count = ++requests_;
@@ -126,11 +130,11 @@ void StubServer::Loop() {
             break;
           }
           if (Is(args[0], "SET")) {
-            c.out += "+OK\r\n";
+            reply.Simple("OK");
           } else if (Is(args[0], "GET")) {
-            c.out += "$-1\r\n";
+            reply.NullBulk();
           } else {
-            c.out += "-ERR unknown command '" + std::string(args[0]) + "'\r\n";
+            reply.Error("ERR unknown command '" + std::string(args[0]) + "'");
           }
           if (!stalled && config_.stall_after >= 0 && count >= config_.stall_after) {
             stalled = true;
