@@ -5,7 +5,7 @@
 # compare. About 1–2 minutes on the 2-core CI box (docs/instruction-gate.md).
 #   scripts/instruction-gate.sh [--kv-args "ARGS"] [--threshold F] [--no-build]
 # --no-build uses KV_BUILD_DIR's kv-server and kv-compare as they are.
-# Environment: KV_BUILD_DIR (default build/ci, else build/release), KV_INSN_BASELINE
+# Environment: KV_BUILD_DIR (default build/ci), KV_INSN_BASELINE
 #   (baselines/instructions.json), KV_INSN_OUT (results/instructions/<timestamp>.json),
 #   GITHUB_STEP_SUMMARY (markdown appended if set).
 set -euo pipefail
@@ -26,22 +26,14 @@ while [ "$#" -gt 0 ]; do
     *) echo "instruction-gate: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-if [ -n "${KV_BUILD_DIR:-}" ]; then
-  build=$KV_BUILD_DIR
-elif [ -f build/ci/build.ninja ]; then
-  build=build/ci
-else
-  build=build/release
-fi
+build=${KV_BUILD_DIR:-build/ci}
 out=${KV_INSN_OUT:-results/instructions/$(date -u +%Y%m%dT%H%M%SZ).json}
 if [ ! -f "$baseline" ]; then
   echo "instruction-gate: no baseline at $baseline (docs/instruction-gate.md: refreshing it)" >&2
   exit 2
 fi
 if [ "$build_first" = 1 ]; then
-  if [ ! -f "$build/build.ninja" ]; then
-    cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  fi
+  [ -f "$build/build.ninja" ] || { echo "instruction-gate: no build in $build (cmake --preset ci)" >&2; exit 2; }
   cmake --build "$build" -j "${KV_JOBS:-2}" --target kv-server kv-compare >/dev/null
 fi
 
