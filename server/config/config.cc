@@ -16,7 +16,7 @@
 namespace kv::server {
 namespace {
 
-enum class Kind { kInt, kInt64, kMemory, kBool, kString, kEnum, kBind, kFixed };
+enum class Kind { kInt, kInt64, kMemory, kBool, kString, kEnum, kBind, kCommandName, kFixed };
 
 inline constexpr std::string_view kLogLevels[] = {"debug", "verbose", "notice", "warning",
                                                   "nothing"};
@@ -118,6 +118,14 @@ const Setting kSettings[] = {
      .min = 0,
      .max = 1000,
      .int64_field = &Config::debug_slowdown_pct},
+    {.name = "debug-slowdown-command",
+     .kind = Kind::kCommandName,
+     .string_field = &Config::debug_slowdown_command},
+    {.name = "debug-extra-work",
+     .kind = Kind::kInt64,
+     .min = 0,
+     .max = 100'000'000,
+     .int64_field = &Config::debug_extra_work},
     {.name = "save", .kind = Kind::kFixed, .fixed_value = ""},
     {.name = "appendonly", .kind = Kind::kFixed, .fixed_value = "no"},
     {.name = "databases", .kind = Kind::kFixed, .immutable = true, .fixed_value = "16"},
@@ -249,6 +257,18 @@ std::optional<Refused> Apply(Config& config, std::string_view name, std::string_
       config.*(s->string_field) = std::move(*list);
       return std::nullopt;
     }
+    case Kind::kCommandName: {
+      // Empty, or a command name as clients send it: letters, digits, '_' and '-' (stored lower).
+      constexpr size_t kMaxName = 64;
+      bool ok = value.size() <= kMaxName;
+      for (char c : value) {
+        ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-');
+      }
+      if (!ok) return invalid("argument must be empty or a command name (letters, digits, _ -)");
+      config.*(s->string_field) = ToLower(value);
+      return std::nullopt;
+    }
     case Kind::kFixed:
       // Compatibility entries: tools set them to what they already are (CONFIG SET save "").
       if (EqualsIgnoreCase(value, s->fixed_value)) return std::nullopt;
@@ -270,6 +290,7 @@ std::string SettingValue(const Config& config, const Setting& s) {
     case Kind::kString:
     case Kind::kEnum:
     case Kind::kBind:
+    case Kind::kCommandName:
       return config.*(s.string_field);
     case Kind::kFixed:
       return std::string(s.fixed_value);
@@ -405,6 +426,11 @@ A Redis-7-compatible in-memory key-value server (RESP2).
   --debug-command-delay-us N   testing only: busy-wait N us per command
   --debug-slowdown-pct P       testing only: make each command take P % longer than the
                                server's recent time per command (proves the CI gate)
+  --debug-slowdown-command NAME
+                               testing only: apply --debug-slowdown-pct to NAME only (e.g.
+                               incr; case-insensitive; default empty = every command)
+  --debug-extra-work N         testing only: run a loop of N iterations per command (about
+                               3 instructions each; proves the instruction gate)
   --version                    print the version and exit
   --help                       print this help and exit
 

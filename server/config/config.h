@@ -36,6 +36,10 @@ struct Config {
   std::string hugepages = "auto";      // auto | no: huge pages for the heap (see hugepages.h)
   int64_t debug_command_delay_us = 0;  // debug only: busy-wait this long per command
   int64_t debug_slowdown_pct = 0;  // debug only: each command costs this % more (the gate's test)
+  // debug only: restricts debug_slowdown_pct to this command (lower case; empty: every command).
+  std::string debug_slowdown_command;
+  // debug only: a loop of this many iterations per command (the instruction gate's test).
+  int64_t debug_extra_work = 0;
 };
 
 // What main() should do after parsing the command line.

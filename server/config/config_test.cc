@@ -92,7 +92,11 @@ TEST(ParseCommandLineTest, EveryFlag) {
                    "--debug-command-delay-us",
                    "7",
                    "--debug-slowdown-pct",
-                   "15"});
+                   "15",
+                   "--debug-slowdown-command",
+                   "INCR",
+                   "--debug-extra-work",
+                   "300"});
   ASSERT_TRUE(cl.ok()) << cl.error();
   const Config& c = cl->config;
   EXPECT_EQ(c.port, 0);
@@ -112,6 +116,8 @@ TEST(ParseCommandLineTest, EveryFlag) {
   EXPECT_EQ(c.io_batch_usec, 120);
   EXPECT_EQ(c.debug_command_delay_us, 7);
   EXPECT_EQ(c.debug_slowdown_pct, 15);
+  EXPECT_EQ(c.debug_slowdown_command, "incr");
+  EXPECT_EQ(c.debug_extra_work, 300);
 }
 
 TEST(ParseCommandLineTest, EqualsFormAndQuotedBindList) {
@@ -161,6 +167,9 @@ TEST(ParseCommandLineTest, ErrorsNameFlagAndValue) {
       {{"--io-batch-usec", "10001"}, {"--io-batch-usec", "'10001'", "between 0 and 10000"}},
       {{"--io-batch-usec", "-5"}, {"--io-batch-usec", "'-5'"}},
       {{"--bind", "localhost"}, {"--bind", "'localhost'"}},
+      {{"--debug-slowdown-command", "in cr"}, {"--debug-slowdown-command", "'in cr'", "name"}},
+      {{"--debug-extra-work", "-1"}, {"--debug-extra-work", "'-1'"}},
+      {{"--debug-extra-work", "100000001"}, {"--debug-extra-work", "between 0 and 100000000"}},
       {{"--bind", "127.0.0.1", "300.1.1.1"}, {"--bind", "300.1.1.1"}},
   };
   for (const Case& c : cases) {
@@ -223,6 +232,30 @@ TEST(SetConfigValueTest, RuntimeChangesRoundTripThroughConfigPairs) {
     EXPECT_TRUE(SetConfigValue(copy, name, value, true).ok()) << name << "=" << value;
   }
   EXPECT_EQ(PairsOf(copy), pairs);
+}
+
+TEST(SetConfigValueTest, DebugKnobsAtRunTime) {
+  Config config;
+  EXPECT_EQ(PairsOf(config)["debug-slowdown-command"], "");
+  EXPECT_EQ(PairsOf(config)["debug-extra-work"], "0");
+  ASSERT_TRUE(SetConfigValue(config, "debug-slowdown-command", "IncrBy", false).ok());
+  ASSERT_TRUE(SetConfigValue(config, "debug-extra-work", "250", false).ok());
+  EXPECT_EQ(config.debug_slowdown_command, "incrby");
+  EXPECT_EQ(PairsOf(config)["debug-slowdown-command"], "incrby");
+  EXPECT_EQ(PairsOf(config)["debug-extra-work"], "250");
+  // Refused values leave the setting alone.
+  for (const char* bad : {"get set", "get\r\n", "x\"", "config|get", "*"}) {
+    Status s = SetConfigValue(config, "debug-slowdown-command", bad, false);
+    ASSERT_FALSE(s.ok()) << bad;
+    EXPECT_NE(s.error().find("argument must be empty or a command name"), std::string::npos);
+  }
+  EXPECT_FALSE(SetConfigValue(config, "debug-slowdown-command", std::string(65, 'a'), false).ok());
+  EXPECT_TRUE(SetConfigValue(config, "debug-slowdown-command", std::string(64, 'a'), false).ok());
+  EXPECT_FALSE(SetConfigValue(config, "debug-extra-work", "x", false).ok());
+  EXPECT_EQ(config.debug_extra_work, 250);
+  // Empty: every command again.
+  ASSERT_TRUE(SetConfigValue(config, "debug-slowdown-command", "", false).ok());
+  EXPECT_EQ(config.debug_slowdown_command, "");
 }
 
 TEST(SetConfigValueTest, ConfigPairsHasCompatibilityEntriesInStableOrder) {

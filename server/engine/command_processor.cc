@@ -2,7 +2,6 @@
 #include "server/engine/command_processor.h"
 
 #include <array>
-#include <chrono>
 #include <cstdint>
 
 #include "resp/request_parser.h"
@@ -15,18 +14,6 @@ namespace {
 
 constexpr std::string_view kErrNoAuth = "NOAUTH Authentication required.";
 constexpr std::string_view kErrOom = "OOM command not allowed when used memory > 'maxmemory'.";
-
-int64_t MonotonicNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-void BusyWaitMicros(int64_t us) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(us);
-  while (std::chrono::steady_clock::now() < until) {
-  }
-}
 
 // Redis 7 commandCheckExistence: name and the arguments quoted, at most ~128 characters of them.
 void ReplyUnknownCommand(resp::ReplyWriter& reply, std::span<const std::string_view> args) {
@@ -67,7 +54,7 @@ struct CommandProcessor::Impl {
     register_commands(state.table);
   }
   ServerState state;
-  DebugSlowdown slowdown;
+  DebugKnobs debug;               // the test knobs (debug_slowdown.h)
   resp::RequestParser lookahead;  // Prefetch's own, so a connection's parser is never disturbed
 };
 
@@ -83,13 +70,8 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
                                std::string* out) {
   ServerState& s = impl_->state;
   const Config& config = *s.config;
-  if (config.debug_command_delay_us > 0) BusyWaitMicros(config.debug_command_delay_us);
-  if (config.debug_slowdown_pct > 0) {
-    const int64_t now = MonotonicNs();
-    const int64_t delay = impl_->slowdown.NextDelayNs(now, config.debug_slowdown_pct);
-    while (MonotonicNs() < now + delay) {
-    }
-  }
+  if (DebugKnobs::Active(config)) [[unlikely]]
+    impl_->debug.BeforeCommand(config, args[0]);
   resp::ReplyWriter reply(out);
 
   const CommandSpec* spec = s.table.Find(args[0]);

@@ -1,5 +1,5 @@
 // CommandProcessor::Prefetch: how far it looks ahead into a connection's pending input, and that
-// it never disturbs what the requests then do.
+// it never disturbs what the requests then do; the debug knobs leave replies alone.
 #include "server/engine/command_processor.h"
 
 #include <gtest/gtest.h>
@@ -59,6 +59,26 @@ TEST(CommandProcessorPrefetchTest, LeavesTheKeyspaceAlone) {
   h.session.db = 0;
   EXPECT_EQ(h.Run({"DBSIZE"}), ":2000\r\n");
   EXPECT_EQ(h.Run({"GET", "k970"}), "$3\r\n970\r\n");
+}
+
+TEST(CommandProcessorDebugKnobsTest, SetAtRunTimeAndRepliesUnchanged) {
+  Harness h;
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "debug-slowdown-command", "INCR"}), "+OK\r\n");
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "debug-slowdown-pct", "15"}), "+OK\r\n");
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "debug-extra-work", "1000"}), "+OK\r\n");
+  EXPECT_EQ(h.Run({"CONFIG", "GET", "debug-slowdown-command"}),
+            "*2\r\n$22\r\ndebug-slowdown-command\r\n$4\r\nincr\r\n");
+  EXPECT_EQ(h.config.debug_extra_work, 1000);
+  EXPECT_NE(h.Run({"CONFIG", "SET", "debug-slowdown-command", "a b"}).find("-ERR CONFIG SET"),
+            std::string::npos);
+  // With every knob on, commands (matching and not) reply as before.
+  EXPECT_EQ(h.Run({"SET", "k", "1"}), "+OK\r\n");
+  EXPECT_EQ(h.Run({"incr", "k"}), ":2\r\n");
+  EXPECT_EQ(h.Run({"GET", "k"}), "$1\r\n2\r\n");
+  EXPECT_EQ(h.Run({"NOSUCH"}).substr(0, 20), "-ERR unknown command");
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "debug-extra-work", "0"}), "+OK\r\n");
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "debug-slowdown-pct", "0"}), "+OK\r\n");
+  EXPECT_EQ(h.Run({"INCR", "k"}), ":3\r\n");
 }
 
 }  // namespace

@@ -1,9 +1,14 @@
-// DebugSlowdown: the gate's test knob (--debug-slowdown-pct). Makes every command cost P % more
-// wall time than the server currently spends per command, so that a case's throughput drops by
-// about P % whether it is bound by round trips (one client, no pipelining) or by server CPU.
+// The gates' test knobs. DebugSlowdown (--debug-slowdown-pct, optionally for one command only):
+// a command costs P % more wall time than the server currently spends per command, so that a
+// case's throughput drops by about P % whether it is bound by round trips (one client, no
+// pipelining) or by server CPU. --debug-extra-work N: N loop iterations of user-space work per
+// command, a deterministic instruction count. DebugKnobs applies them all.
 #pragma once
 
 #include <cstdint>
+#include <string_view>
+
+#include "server/config/config.h"
 
 namespace kv::server {
 
@@ -44,6 +49,33 @@ class DebugSlowdown {
   int64_t window_ns_ = 0;
   int64_t window_commands_ = 0;
   int64_t delay_ns_ = 0;
+};
+
+// Whether --debug-slowdown-pct applies to `command` (args[0]) under --debug-slowdown-command
+// `only` (empty: every command; otherwise case-insensitive equality).
+bool SlowdownApplies(std::string_view command, std::string_view only);
+
+// Runs `iterations` iterations of an empty loop the compiler must keep (an asm barrier in each):
+// about 3 user-space instructions per iteration, the same on every run.
+void ExtraWork(int64_t iterations);
+
+// The per-command debug knobs of Config together. Off, they cost the caller one test and branch
+// (Active); on, BeforeCommand busy-waits and loops as configured.
+class DebugKnobs {
+ public:
+  static bool Active(const Config& c) {
+    return (c.debug_command_delay_us | c.debug_slowdown_pct | c.debug_extra_work) != 0;
+  }
+
+  // Applies every knob that is on, for a command named `command`, before it runs.
+  void BeforeCommand(const Config& config, std::string_view command);
+
+  // The --debug-slowdown-pct delay for `command` starting at now_ns (0 when it does not apply,
+  // and then the command does not enter the slowdown's running average either).
+  int64_t SlowdownDelayNs(const Config& config, std::string_view command, int64_t now_ns);
+
+ private:
+  DebugSlowdown slowdown_;
 };
 
 }  // namespace kv::server

@@ -1,4 +1,5 @@
-// DebugSlowdown over synthetic clocks: the delay tracks pct % of the base per-command time.
+// DebugSlowdown over synthetic clocks: the delay tracks pct % of the base per-command time; the
+// knobs' switch (DebugKnobs::Active) and the one-command restriction.
 #include "server/engine/debug_slowdown.h"
 
 #include <gtest/gtest.h>
@@ -49,6 +50,58 @@ TEST(DebugSlowdownTest, FollowsAChangeOfLoad) {
   int64_t clock = 1'000'000;
   Simulate(s, 40'000, 10, 1000, &clock);
   EXPECT_EQ(Simulate(s, 2'000, 10, 1000, &clock), 200);
+}
+
+TEST(DebugSlowdownTest, AppliesToOneCommandCaseInsensitively) {
+  EXPECT_TRUE(SlowdownApplies("GET", ""));
+  EXPECT_TRUE(SlowdownApplies("INCR", "incr"));
+  EXPECT_TRUE(SlowdownApplies("iNcR", "incr"));
+  EXPECT_FALSE(SlowdownApplies("INCRBY", "incr"));
+  EXPECT_FALSE(SlowdownApplies("INC", "incr"));
+  EXPECT_FALSE(SlowdownApplies("GET", "incr"));
+}
+
+TEST(DebugKnobsTest, ActiveWhenAnyKnobIsOn) {
+  Config config;
+  EXPECT_FALSE(DebugKnobs::Active(config));
+  config.debug_slowdown_command = "incr";  // alone it does nothing
+  EXPECT_FALSE(DebugKnobs::Active(config));
+  for (int64_t Config::*knob :
+       {&Config::debug_command_delay_us, &Config::debug_slowdown_pct, &Config::debug_extra_work}) {
+    Config c;
+    c.*knob = 1;
+    EXPECT_TRUE(DebugKnobs::Active(c));
+  }
+}
+
+// Restricted to INCR: other commands get no delay and do not count in the average, so INCR's
+// delay is pct % of the time between INCRs.
+TEST(DebugKnobsTest, SlowdownRestrictedToOneCommand) {
+  Config config;
+  config.debug_slowdown_pct = 15;
+  config.debug_slowdown_command = "incr";
+  DebugKnobs knobs;
+  int64_t clock = 1'000'000;
+  int64_t incr_delay = 0;
+  for (int i = 0; i < 4000; ++i) {
+    EXPECT_EQ(knobs.SlowdownDelayNs(config, "GET", clock), 0);
+    clock += 10'000;
+    incr_delay = knobs.SlowdownDelayNs(config, "INCR", clock);
+    clock += 10'000 + incr_delay;
+  }
+  EXPECT_EQ(incr_delay, 3'000);  // 15 % of the 20 us from one INCR to the next
+  config.debug_slowdown_pct = 0;
+  EXPECT_EQ(knobs.SlowdownDelayNs(config, "INCR", clock), 0);
+  // Unrestricted: every command.
+  config.debug_slowdown_pct = 15;
+  config.debug_slowdown_command.clear();
+  DebugKnobs all;
+  int64_t get_delay = 0;
+  for (int i = 0; i < 4000; ++i) {
+    get_delay = all.SlowdownDelayNs(config, "GET", clock);
+    clock += 10'000 + get_delay;
+  }
+  EXPECT_EQ(get_delay, 1'500);
 }
 
 }  // namespace

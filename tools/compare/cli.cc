@@ -6,6 +6,7 @@
 #include "base/result.h"
 #include "tools/compare/compare.h"
 #include "tools/compare/gate.h"
+#include "tools/compare/instructions.h"
 #include "tools/compare/policy.h"
 #include "tools/compare/report.h"
 #include "tools/compare/result_set.h"
@@ -211,6 +212,9 @@ usage:
       run-to-run variation (items_per_second): per case paired in every run, the coefficient
       of variation over the runs of the kv median, the redis median and the median kv÷redis
       ratio; then the median CVs and how many cases have a steadier ratio than kv throughput
+  kv-compare instructions [--threshold 0.03] [--format F] BASELINE.json CURRENT.json
+      the instruction gate (scripts/callgrind-requests.sh JSON): per test and pipeline depth,
+      current ÷ baseline instructions per request; exit 1 when one exceeds 1 + threshold
 
 options:
   --format text|markdown|json   output format (default text; colour only on a terminal
@@ -232,6 +236,9 @@ no kv/<case> or redis/<case> results)
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
            const CliEnv& env) {
+  // Has its own options (--threshold); they follow the subcommand.
+  if (!args.empty() && args[0] == "instructions")
+    return RunInstructionsCommand(args, out, err, env);
   auto options = ParseArgs(args);
   if (!options) return Fail(err, options.error());
   if (options->help) {
