@@ -127,7 +127,8 @@ run_server() {  # kv|redis RUN
 
 # Provenance: the source tree, the tools and the build of the measured binary (its CMakeCache).
 cache=$(dirname "$kv")/CMakeCache.txt
-cache_get() { sed -n "s/^$1:[A-Z]*=//p" "$cache" 2>/dev/null | head -1; }
+# Empty (not an error) when the binary was not built in a CMake build tree (a copy elsewhere).
+cache_get() { [ -f "$cache" ] || return 0; sed -n "s/^$1:[A-Z]*=//p" "$cache" | head -1; }
 build_type=$(cache_get CMAKE_BUILD_TYPE)
 build_type_upper=$(echo "$build_type" | tr '[:lower:]' '[:upper:]')
 cxx=$(cache_get CMAKE_CXX_COMPILER)
