@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Proves the CI gate (issue 6): N gate runs on unchanged code (every failure is a false alarm) and
-# N runs with kv-server slowed by P % through its test knob --debug-slowdown-pct (every pass is a
-# miss), alternating, against the stored baseline. Prints the tally and keeps every run's JSON and
-# gate report under results/gate-proof/<timestamp>/ for kv-compare stability.
-#   scripts/gate-proof.sh [runs=10] [pct=15]
+# Proves the CI gate: N gate runs on unchanged code (every failure is a false alarm) and N runs
+# with kv-server slowed by P % through its test knobs (every pass is a miss), alternating, against
+# the stored baseline. With COMMANDS (e.g. set,get,incr) the slowed runs rotate through them, each
+# slowing that one command only (--debug-slowdown-command); without, the whole server is slowed.
+# Prints the tally and keeps every run's JSON and gate report under results/gate-proof/<timestamp>/
+# for kv-compare stability.
+#   scripts/gate-proof.sh [runs=10] [pct=15] [commands]
 # Environment: as scripts/gate.sh (KV_BUILD_DIR, KV_GATE_BASELINE, KV_GATE_POLICY, ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=${1:-10}
 pct=${2:-15}
+commands=${3:-}
 case "$runs$pct" in *[!0-9]*|"") echo "gate-proof: runs and pct must be numbers" >&2; exit 2;; esac
 if [ -n "${KV_BUILD_DIR:-}" ]; then build=$KV_BUILD_DIR
 elif [ -f build/ci/build.ninja ]; then build=build/ci
@@ -20,12 +23,19 @@ dir=results/gate-proof/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$dir"
 wrapper=$(mktemp -d)
 trap 'rm -rf "$wrapper"' EXIT
-# kv_bench starts "the kv-server binary"; this one is the same binary, slowed.
-cat > "$wrapper/kv-server" <<WRAP
+# kv_bench starts "the kv-server binary"; these are the same binary, slowed (one per command).
+IFS=, read -r -a command_list <<< "${commands:-all}"
+for cmd in "${command_list[@]}"; do
+  case "$cmd" in *[!a-z]*|"") echo "gate-proof: bad command '$cmd'" >&2; exit 2;; esac
+  only=""
+  [ "$cmd" = all ] || only="--debug-slowdown-command $cmd"
+  mkdir -p "$wrapper/$cmd"
+  cat > "$wrapper/$cmd/kv-server" <<WRAP
 #!/bin/sh
-exec "$(pwd)/$build/kv-server" --debug-slowdown-pct $pct "\$@"
+exec "$(pwd)/$build/kv-server" --debug-slowdown-pct $pct $only "\$@"
 WRAP
-chmod +x "$wrapper/kv-server"
+  chmod +x "$wrapper/$cmd/kv-server"
+done
 
 false_alarms=0
 detected=0
@@ -33,7 +43,8 @@ inconclusive=0
 for i in $(seq 1 "$runs"); do
   for kind in unchanged slowed; do
     extra=()
-    [ "$kind" = slowed ] && extra=("--kv_server_path=$wrapper/kv-server")
+    cmd=${command_list[$(( (i - 1) % ${#command_list[@]} ))]}
+    [ "$kind" = slowed ] && extra=("--kv_server_path=$wrapper/$cmd/kv-server")
     status=0
     KV_GATE_OUT="$dir/$kind-$i.json" scripts/gate.sh "${extra[@]}" > "$dir/$kind-$i.txt" 2>&1 ||
       status=$?
@@ -48,11 +59,13 @@ for i in $(seq 1 "$runs"); do
     fi
     if [ "$kind" = unchanged ] && [ "$status" -eq 1 ]; then false_alarms=$((false_alarms + 1)); fi
     if [ "$kind" = slowed ] && [ "$status" -eq 1 ]; then detected=$((detected + 1)); fi
-    echo "gate-proof: $kind run $i: exit $status ($(grep -m1 -E '^(PASS|FAIL|gate:)' "$dir/$kind-$i.txt" | tail -1))"
+    label=$kind
+    [ "$kind" = slowed ] && label="slowed ($cmd)"
+    echo "gate-proof: $label run $i: exit $status ($(grep -m1 -E '^(PASS|FAIL|gate:)' "$dir/$kind-$i.txt" | tail -1))"
   done
 done
 echo "gate-proof: unchanged code: $false_alarms false regression(s) in $runs runs"
-echo "gate-proof: slowed by $pct %: $detected of $runs detected"
+echo "gate-proof: slowed by $pct % (${commands:-whole server}): $detected of $runs detected"
 echo "gate-proof: $inconclusive run(s) too noisy to judge (exit 2: a warning in CI)"
 echo "gate-proof: run-to-run variation of the unchanged runs:"
 "$build/kv-compare" stability "$dir"/unchanged-*.json
