@@ -7,14 +7,10 @@
 #include <set>
 #include <utility>
 
+#include "tools/compare/table.h"
+
 namespace kv::compare {
 namespace {
-
-std::string Format(const char* fmt, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, fmt, v);
-  return buf;
-}
 
 std::string RowLabel(const Comparison& c) {
   return (c.mode == GateMode::kRatio ? "kv÷redis " + c.benchmark : c.benchmark) + " " + c.metric;
@@ -23,17 +19,19 @@ std::string RowLabel(const Comparison& c) {
 std::string RegressionReason(const Comparison& c, const MetricPolicy& metric, double level,
                              size_t family) {
   const stats::Interval& r = *c.ratio;
-  return "regressed: " + RowLabel(c) + ": " + Format("%.6g", c.baseline.value_or(0)) + " -> " +
-         Format("%.6g", c.current.value_or(0)) + " (current÷baseline " +
-         Format("%.3f", r.estimate) + " [" + Format("%.3f", r.low) + ", " + Format("%.3f", r.high) +
-         "], " + Format("%+.1f%%", (r.estimate - 1) * 100) + ", threshold " +
-         Format("%.1f%%", metric.threshold * 100) + ", p=" + Format("%.4f", c.p_value.value_or(1)) +
-         " < " + Format("%.4g", level) + " = alpha/" + std::to_string(family) + ")";
+  return "regressed: " + RowLabel(c) + ": " + FormatDouble("%.6g", c.baseline.value_or(0)) +
+         " -> " + FormatDouble("%.6g", c.current.value_or(0)) + " (current÷baseline " +
+         FormatDouble("%.3f", r.estimate) + " [" + FormatDouble("%.3f", r.low) + ", " +
+         FormatDouble("%.3f", r.high) + "], " + FormatDouble("%+.1f%%", (r.estimate - 1) * 100) +
+         ", threshold " + FormatDouble("%.1f%%", metric.threshold * 100) +
+         ", p=" + FormatDouble("%.4f", c.p_value.value_or(1)) + " < " +
+         FormatDouble("%.4g", level) + " = alpha/" + std::to_string(family) + ")";
 }
 
 std::string IntervalText(const Comparison& c) {
   if (!c.ratio) return "n/a";
-  return "[" + Format("%.3f", c.ratio->low) + ", " + Format("%.3f", c.ratio->high) + "]";
+  return "[" + FormatDouble("%.3f", c.ratio->low) + ", " + FormatDouble("%.3f", c.ratio->high) +
+         "]";
 }
 
 // Whether the row's interval rules out a regression as large as the metric's threshold.
@@ -137,8 +135,8 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
       if (enough && unreachable.empty() && SmallestP(cmp.n_baseline, cmp.n_current) >= level) {
         unreachable = "with " + std::to_string(cmp.n_baseline) + " vs " +
                       std::to_string(cmp.n_current) + " repetitions no p-value can go below " +
-                      Format("%.4g", level) + " (alpha " + Format("%g", policy.alpha) + " / " +
-                      std::to_string(m) + " gated " + cmp.metric +
+                      FormatDouble("%.4g", level) + " (alpha " + FormatDouble("%g", policy.alpha) +
+                      " / " + std::to_string(m) + " gated " + cmp.metric +
                       " rows): regressions cannot fail this gate; run more repetitions";
       }
       row.fails = enough && cmp.verdict == Verdict::kRegressed && cmp.p_value &&
@@ -153,7 +151,7 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
         ++noisy;
         report.warnings.push_back("too noisy to tell, not judged: " + RowLabel(cmp) +
                                   " (interval " + IntervalText(cmp) + " reaches a " +
-                                  Format("%.0f%%", metric->threshold * 100) + " regression" +
+                                  FormatDouble("%.0f%%", metric->threshold * 100) + " regression" +
                                   (cmp.note.empty() ? "" : "; " + cmp.note) + ")");
       }
       if (row.fails) report.reasons.push_back(RegressionReason(cmp, *metric, level, m));
@@ -180,7 +178,7 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
     too_noisy =
         ("too noisy to judge: " + std::to_string(noisy) + " of " + std::to_string(gated_compared) +
          " gated comparisons are too noisy to tell (policy max_noisy_fraction " +
-         Format("%g", policy.max_noisy_fraction) +
+         FormatDouble("%g", policy.max_noisy_fraction) +
          "); rerun on a quieter machine or with a longer --benchmark_min_time");
   }
 
@@ -191,7 +189,7 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
     for (const TargetCheck& check : t.checks) {
       if (check.met) continue;
       std::string text = "target missed: " + t.target.name + ": " + check.benchmark + " " +
-                         t.target.metric + " = " + Format("%.6g", check.value);
+                         t.target.metric + " = " + FormatDouble("%.6g", check.value);
       if (t.target.gate) {
         report.reasons.push_back(text);
       } else {

@@ -18,12 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Printf(const char* fmt, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, fmt, v);
-  return buf;
-}
-
 std::string RowName(const std::string& test, int pipeline) {
   return test + " -P " + std::to_string(pipeline);
 }
@@ -135,7 +129,7 @@ Result<InstructionRun> LoadInstructionRun(const std::string& path) {
 Result<InstructionReport> CompareInstructions(const InstructionRun& baseline,
                                               const InstructionRun& current, double threshold) {
   if (!(threshold > 0 && threshold < 1)) {
-    return Error{"threshold " + Printf("%g", threshold) + " is not between 0 and 1"};
+    return Error{"threshold " + FormatDouble("%g", threshold) + " is not between 0 and 1"};
   }
   struct Setting {
     const char* name;
@@ -212,7 +206,7 @@ Result<InstructionReport> CompareInstructions(const InstructionRun& baseline,
 
 std::string RenderInstructions(const InstructionReport& report, const RenderOptions& options) {
   auto opt = [](const std::optional<double>& v, const char* fmt) {
-    return v ? Printf(fmt, *v) : std::string("n/a");
+    return v ? FormatDouble(fmt, *v) : std::string("n/a");
   };
   if (options.format == OutputFormat::kJson) {
     auto json_opt = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
@@ -245,9 +239,9 @@ std::string RenderInstructions(const InstructionReport& report, const RenderOpti
     table.AddRow({{r.test},
                   {std::to_string(r.pipeline)},
                   {opt(r.baseline, "%.0f")},
-                  {Printf("%.0f", r.current)},
+                  {FormatDouble("%.0f", r.current)},
                   {opt(r.ratio, "%.4f"), color},
-                  {r.baseline_spread ? Printf("%.2f%%", *r.baseline_spread * 100) : "n/a"},
+                  {r.baseline_spread ? FormatDouble("%.2f%%", *r.baseline_spread * 100) : "n/a"},
                   {std::string(VerdictName(r.verdict)), color}});
   }
   const bool markdown = options.format == OutputFormat::kMarkdown;
@@ -258,7 +252,7 @@ std::string RenderInstructions(const InstructionReport& report, const RenderOpti
   out += "\n";
   for (const std::string& w : report.warnings)
     out += (markdown ? "- warning: " : "warning: ") + w + "\n";
-  const std::string limit = Printf("%.1f%%", report.threshold * 100);
+  const std::string limit = FormatDouble("%.1f%%", report.threshold * 100);
   if (report.regressions == 0) {
     out += "PASS: no row more than " + limit + " above the baseline\n";
   } else {

@@ -16,26 +16,22 @@ using nlohmann::json;
 
 constexpr int kReportSchemaVersion = 1;
 
-std::string Printf(const char* fmt, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, fmt, v);
-  return buf;
-}
-
 std::string Opt(const std::optional<double>& v) { return v ? FormatNumber(*v) : "n/a"; }
-std::string OptRatio(const std::optional<double>& v) { return v ? Printf("%.3f", *v) : "n/a"; }
+std::string OptRatio(const std::optional<double>& v) {
+  return v ? FormatDouble("%.3f", *v) : "n/a";
+}
 std::string OptPercent(const std::optional<double>& v) {
   if (!v) return "n/a";
   double percent = *v * 100;
   if (std::fabs(percent) < 0.05) percent = 0;  // no "-0.0%"
-  return Printf("%+.1f%%", percent);
+  return FormatDouble("%+.1f%%", percent);
 }
-std::string OptP(const std::optional<double>& v) { return v ? Printf("%.4f", *v) : "n/a"; }
+std::string OptP(const std::optional<double>& v) { return v ? FormatDouble("%.4f", *v) : "n/a"; }
 // "0.912 [0.871, 0.950]"; "n/a" without an interval.
 std::string IntervalText(const std::optional<stats::Interval>& v) {
   if (!v) return "n/a";
-  return Printf("%.3f", v->estimate) + " [" + Printf("%.3f", v->low) + ", " +
-         Printf("%.3f", v->high) + "]";
+  return FormatDouble("%.3f", v->estimate) + " [" + FormatDouble("%.3f", v->low) + ", " +
+         FormatDouble("%.3f", v->high) + "]";
 }
 json IntervalJson(const std::optional<stats::Interval>& v) {
   if (!v) return nullptr;
@@ -47,7 +43,7 @@ json JsonOpt(const std::optional<double>& v) { return v ? json(*v) : json(nullpt
 // A number for JSON output: null instead of NaN/Infinity (which nlohmann would print as null
 // anyway, but say so).
 json JsonFinite(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-std::string CvPercent(double cv) { return Printf("%.2f", cv * 100); }
+std::string CvPercent(double cv) { return FormatDouble("%.2f", cv * 100); }
 
 Color VerdictColor(Verdict v) {
   switch (v) {
@@ -106,7 +102,7 @@ std::string ComparisonTable(const std::vector<const Comparison*>& rows,
       {"baseline", Align::kRight},
       {"current", Align::kRight},
       {"change", Align::kRight},
-      {"current÷baseline [" + Printf("%g", confidence * 100) + "% CI]", Align::kRight},
+      {"current÷baseline [" + FormatDouble("%g", confidence * 100) + "% CI]", Align::kRight},
       {"p-value", Align::kRight},
       {"verdict"}};
   if (!gate_cells.empty()) columns.push_back({"gate"});
@@ -237,10 +233,10 @@ Result<OutputFormat> ParseOutputFormat(std::string_view name) {
 
 std::string FormatNumber(double v) {
   double a = std::fabs(v);
-  if (a >= 1000) return Printf("%.0f", v);
-  if (a >= 100) return Printf("%.1f", v);
-  if (a >= 10) return Printf("%.2f", v);
-  return Printf("%.3f", v);
+  if (a >= 1000) return FormatDouble("%.0f", v);
+  if (a >= 100) return FormatDouble("%.1f", v);
+  if (a >= 10) return FormatDouble("%.2f", v);
+  return FormatDouble("%.3f", v);
 }
 
 std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& options) {
@@ -301,7 +297,7 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
   };
   column(kv, "kv ops/s");
   column(redis, "redis ops/s");
-  const std::string level = Printf("%g", report.confidence * 100) + "% CI";
+  const std::string level = FormatDouble("%g", report.confidence * 100) + "% CI";
   const std::string ops_title = "ops kv÷redis [" + level + "]";
   const std::string p99_title = "p99 redis÷kv [" + level + "]";
   column(ratios, ops_title.c_str());
@@ -329,9 +325,9 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
     if (!r.redis_errors.empty()) notes.push_back("redis failed");
     if (r.client_bound) {
       notes.push_back("client-bound (client CPU " +
-                      Printf("%.0f%%", std::max(r.kv_client_cpu_util.value_or(0),
-                                                r.redis_client_cpu_util.value_or(0)) *
-                                           100) +
+                      FormatDouble("%.0f%%", std::max(r.kv_client_cpu_util.value_or(0),
+                                                      r.redis_client_cpu_util.value_or(0)) *
+                                                 100) +
                       ")");
     }
     for (const std::string& e : r.kv_errors) errors.push_back("kv/" + r.case_name + ": " + e);

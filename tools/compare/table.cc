@@ -2,8 +2,15 @@
 #include "tools/compare/table.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace kv::compare {
+
+std::string FormatDouble(const char* fmt, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
 namespace {
 
 const char* AnsiCode(Color color) {

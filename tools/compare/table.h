@@ -6,6 +6,9 @@
 
 namespace kv::compare {
 
+// printf-style formatting of one number for a cell: FormatDouble("%.3f", 1.5) == "1.500".
+std::string FormatDouble(const char* fmt, double v);
+
 enum class Color { kNone, kRed, kGreen, kYellow };
 enum class Align { kLeft, kRight };
 

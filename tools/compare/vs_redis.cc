@@ -10,6 +10,7 @@
 #include "stats/summary.h"
 #include "tools/compare/compare.h"
 #include "tools/compare/names.h"
+#include "tools/compare/table.h"
 
 namespace kv::compare {
 namespace {
@@ -52,12 +53,6 @@ constexpr std::string_view kContextKeys[] = {"host",
                                              "kv_rtt_us_measured",
                                              "kv_server_args",
                                              "redis_args"};
-
-std::string Fixed(const char* fmt, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, fmt, v);
-  return buf;
-}
 
 VsRedisVerdict Judge(const std::optional<stats::Interval>& interval, size_t n,
                      const VsRedisOptions& options) {
@@ -154,22 +149,22 @@ RunConditions JudgeConditions(const ResultSet& set) {
   bool by_load = false;
   if (c.other_cpu_cores) {
     by_cores = c.cpus && *c.other_cpu_cores >= kDisturbedOtherCoresShare * *c.cpus;
-    parts.push_back("other processes used " + Fixed("%.2f", *c.other_cpu_cores) +
+    parts.push_back("other processes used " + FormatDouble("%.2f", *c.other_cpu_cores) +
                     " cores on average during the runs");
   }
   if (c.load_before) {
     by_load = c.cpus && *c.load_before >= kDisturbedLoadShare * *c.cpus;
-    parts.push_back("load average before " + Fixed("%.2f", *c.load_before));
+    parts.push_back("load average before " + FormatDouble("%.2f", *c.load_before));
   }
   c.disturbed = by_cores || by_load;
   std::string text;
   for (const std::string& part : parts) text += (text.empty() ? "" : ", ") + part;
-  std::string cpus = c.cpus ? Fixed("%g", *c.cpus) + " CPUs" : "unknown CPU count";
+  std::string cpus = c.cpus ? FormatDouble("%g", *c.cpus) + " CPUs" : "unknown CPU count";
   if (c.disturbed) {
     c.summary = "machine disturbed: " + text + " (" + cpus +
-                "; disturbed at >= " + Fixed("%g", kDisturbedOtherCoresShare * 100) +
+                "; disturbed at >= " + FormatDouble("%g", kDisturbedOtherCoresShare * 100) +
                 " % of the CPUs used by others or a " +
-                "load average >= " + Fixed("%g", kDisturbedLoadShare * 100) +
+                "load average >= " + FormatDouble("%g", kDisturbedLoadShare * 100) +
                 " % of them); ratios are less certain than their intervals say";
   } else {
     c.summary = "machine quiet: " + text + " (" + cpus + ")";
