@@ -153,7 +153,9 @@ RunConditions JudgeConditions(const ResultSet& set) {
                     " cores on average during the runs");
   }
   if (c.load_before) {
-    by_load = c.cpus && *c.load_before >= kDisturbedLoadShare * *c.cpus;
+    // The load average before the run also counts whatever ran just before it (a previous
+    // benchmark, a build): it decides only when the run did not measure other processes' CPU.
+    by_load = !c.other_cpu_cores && c.cpus && *c.load_before >= kDisturbedLoadShare * *c.cpus;
     parts.push_back("load average before " + FormatDouble("%.2f", *c.load_before));
   }
   c.disturbed = by_cores || by_load;
@@ -163,8 +165,8 @@ RunConditions JudgeConditions(const ResultSet& set) {
   if (c.disturbed) {
     c.summary = "machine disturbed: " + text + " (" + cpus +
                 "; disturbed at >= " + FormatDouble("%g", kDisturbedOtherCoresShare * 100) +
-                " % of the CPUs used by others or a " +
-                "load average >= " + FormatDouble("%g", kDisturbedLoadShare * 100) +
+                " % of the CPUs used by others or, when that was not measured, a load average >= " +
+                FormatDouble("%g", kDisturbedLoadShare * 100) +
                 " % of them); ratios are less certain than their intervals say";
   } else {
     c.summary = "machine quiet: " + text + " (" + cpus + ")";
