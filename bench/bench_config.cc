@@ -64,7 +64,23 @@ Result<ParsedArgs> ParseArgs(int argc, const char* const* argv, const BenchConfi
     if (i == 0 || arg.rfind("--kv_", 0) != 0) {
       if (arg.rfind("--benchmark_out=", 0) == 0) out.benchmark_out = arg.substr(16);
       if (arg.rfind("--benchmark_format=", 0) == 0) out.benchmark_format = arg.substr(19);
-      if (arg.rfind("--benchmark_min_time=", 0) == 0) has_min_time = true;
+      if (arg.rfind("--benchmark_min_time=", 0) == 0) {
+        has_min_time = true;
+        std::string v = arg.substr(21);
+        if (v.ends_with('s')) v.pop_back();
+        auto t = ParseNumber<double>(v);
+        if (!t || !(*t >= 0)) return Error{"--benchmark_min_time: expected seconds, not '" +
+                                           arg.substr(21) + "'"};
+        out.min_time_s = *t;
+      }
+      if (arg.rfind("--benchmark_repetitions=", 0) == 0) {
+        auto n = ParseNumber<int>(arg.substr(24));
+        if (!n || *n < 1) {
+          return Error{"--benchmark_repetitions: expected a count >= 1, not '" + arg.substr(24) +
+                       "'"};
+        }
+        out.repetitions = *n;
+      }
       if (arg == "--benchmark_list_tests") out.list_tests = true;
       if (arg.rfind("--benchmark_list_tests=", 0) == 0) {
         const std::string v = arg.substr(23);
@@ -150,7 +166,10 @@ Result<ParsedArgs> ParseArgs(int argc, const char* const* argv, const BenchConfi
     if (!given.count("kv_clients")) c.clients = {1, 10};
     if (!given.count("kv_pipeline")) c.pipeline = {1, 16};
     if (!given.count("kv_keyspace")) c.keyspace = 1000;
-    if (!has_min_time) out.benchmark_args.push_back("--benchmark_min_time=0.05");
+    if (!has_min_time) {
+      out.benchmark_args.push_back("--benchmark_min_time=0.05");
+      out.min_time_s = 0.05;
+    }
   }
   return out;
 }

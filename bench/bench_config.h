@@ -35,6 +35,8 @@ struct ParsedArgs {
   std::string benchmark_out;                // value of --benchmark_out ("" if absent)
   std::string benchmark_format;             // value of --benchmark_format ("" if absent)
   bool list_tests = false;                  // --benchmark_list_tests[=true]: nothing runs
+  double min_time_s = 0.5;                  // --benchmark_min_time (Google Benchmark's default)
+  int repetitions = 1;                      // --benchmark_repetitions
 };
 
 // Parses --kv_* flags (--kv_name=value; --kv_quick, --kv_progress, --kv_help alone), starting from

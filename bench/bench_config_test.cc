@@ -57,6 +57,22 @@ TEST(BenchConfigTest, QuickShrinksOnlyWhatWasNotGiven) {
   Result<ParsedArgs> q = Parse({"--benchmark_min_time=1", "--kv_quick"});
   ASSERT_TRUE(q.ok());
   EXPECT_EQ(q->benchmark_args, (std::vector<std::string>{"kv_bench", "--benchmark_min_time=1"}));
+  EXPECT_EQ(q->min_time_s, 1);
+  EXPECT_EQ(p->min_time_s, 0.05);
+}
+
+TEST(BenchConfigTest, MinTimeAndRepetitionsAreReadForTheProgressCount) {
+  Result<ParsedArgs> d = Parse({});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->min_time_s, 0.5);  // Google Benchmark's default
+  EXPECT_EQ(d->repetitions, 1);
+  Result<ParsedArgs> p = Parse({"--benchmark_min_time=0.15s", "--benchmark_repetitions=9"});
+  ASSERT_TRUE(p.ok()) << p.error();
+  EXPECT_EQ(p->min_time_s, 0.15);
+  EXPECT_EQ(p->repetitions, 9);
+  EXPECT_FALSE(Parse({"--benchmark_min_time=fast"}).ok());
+  EXPECT_FALSE(Parse({"--benchmark_repetitions=0"}).ok());
+  EXPECT_FALSE(Parse({"--benchmark_repetitions=lots"}).ok());
 }
 
 TEST(BenchConfigTest, ProgressAndListTests) {

@@ -49,7 +49,7 @@ std::vector<Instance> GridInstances(const BenchConfig& config) {
 }  // namespace
 
 std::vector<std::string> RegisterCases(const BenchConfig& config,
-                                       const std::vector<Target*>& targets) {
+                                       const std::vector<Target*>& targets, RunTracking tracking) {
   std::optional<std::regex> profile;
   if (!config.profile_regex.empty()) profile.emplace(config.profile_regex);
   std::vector<pid_t> started_pids;
@@ -76,7 +76,8 @@ std::vector<std::string> RegisterCases(const BenchConfig& config,
         spec.name =
             InstanceName(*target, inst.kind, inst.clients, inst.pipeline, value_size, config);
         spec.profile = profile && std::regex_search(spec.name, *profile);
-        auto runner = std::make_shared<CaseRunner>(spec, target, shared_workload, started_pids);
+        auto runner = std::make_shared<CaseRunner>(spec, target, shared_workload, started_pids,
+                                                     tracking);
         benchmark::RegisterBenchmark(spec.name.c_str(),
                                      [runner](benchmark::State& state) { runner->Run(state); })
             ->Threads(inst.threads)

@@ -16,11 +16,12 @@ double Micros(int64_t ns) { return static_cast<double>(ns) / 1000.0; }
 
 CaseRunner::CaseRunner(CaseSpec spec, Target* target,
                        std::shared_ptr<const workload::Workload> workload,
-                       std::vector<pid_t> started_pids)
+                       std::vector<pid_t> started_pids, RunTracking tracking)
     : spec_(std::move(spec)),
       target_(target),
       workload_(std::move(workload)),
-      started_pids_(std::move(started_pids)) {}
+      started_pids_(std::move(started_pids)),
+      tracking_(tracking) {}
 
 void CaseRunner::Fail(benchmark::State& state, const std::string& error) {
   // An I/O error usually means the server died: give it a moment to be reaped (the process is
@@ -32,6 +33,10 @@ void CaseRunner::Fail(benchmark::State& state, const std::string& error) {
       message = "server died: " + alive.error();
   }
   state.SkipWithError(message.c_str());
+  {
+    std::lock_guard lock(mu_);
+    if (failure_.empty()) failure_ = message;
+  }
   aborted_.store(true);
 }
 
@@ -53,6 +58,10 @@ void CaseRunner::Run(benchmark::State& state) {
     have_before_ = false;
     cpu_before_.reset();
     aborted_.store(false);
+    {
+      std::lock_guard lock(mu_);
+      failure_.clear();
+    }
     pool_.reset();
     if (Status alive = target_->CheckAlive(); !alive.ok())
       setup_error = "server died: " + alive.error();
@@ -141,6 +150,22 @@ void CaseRunner::Run(benchmark::State& state) {
                     .count();
   }
   Finish(state, w);
+  if (thread == 0) {
+    const bool failed = state.error_occurred();
+    std::string failure;
+    if (failed) {
+      std::lock_guard lock(mu_);
+      failure = failure_.empty() ? "failed" : failure_;
+    }
+    if (EndsRepetition(repetitions_done_, static_cast<double>(w.wall_ns) / 1e9,
+                       tracking_.min_time_s, failed)) {
+      ++repetitions_done_;
+      if (tracking_.progress != nullptr) {
+        tracking_.progress->RunDone(spec_.name, repetitions_done_,
+                                    failure);
+      }
+    }
+  }
 }
 
 void CaseRunner::Finish(benchmark::State& state, Worker& w) {

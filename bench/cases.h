@@ -29,6 +29,7 @@
 
 #include "base/result.h"
 #include "bench/bench_config.h"
+#include "bench/progress.h"
 #include "bench/target.h"
 #include "fixtures/client_pool.h"
 #include "fixtures/proc_stats.h"
@@ -99,12 +100,19 @@ Status Step(const CaseSpec& spec, const Target& target, const workload::Workload
 // Thread 0, before timing: FLUSHALL, then pre-populate the keyspace where the case reads.
 Status Prepare(const CaseSpec& spec, const workload::Workload& workload, fixtures::Client& admin);
 
+// How a case reports its finished repetitions (progress.h): to `progress` (nullptr: nobody), with
+// --benchmark_min_time to tell a first repetition's last call (EndsRepetition).
+struct RunTracking {
+  Progress* progress = nullptr;
+  double min_time_s = 0.5;
+};
+
 // One registered instance: owns the state its runs share.
 class CaseRunner {
  public:
   // started_pids: every server kv_bench started (other_cpu_cores leaves them out).
   CaseRunner(CaseSpec spec, Target* target, std::shared_ptr<const workload::Workload> workload,
-             std::vector<pid_t> started_pids);
+             std::vector<pid_t> started_pids, RunTracking tracking = {});
   void Run(benchmark::State& state);  // the benchmark function (every thread calls it)
   const CaseSpec& spec() const { return spec_; }
 
@@ -116,6 +124,8 @@ class CaseRunner {
   Target* const target_;
   const std::shared_ptr<const workload::Workload> workload_;
   const std::vector<pid_t> started_pids_;
+  const RunTracking tracking_;
+  int repetitions_done_ = 0;  // thread 0 only
   // Per run; reset by thread 0 before the start barrier, used by all threads after the loop.
   std::mutex mu_;
   stats::Histogram merged_;
@@ -128,11 +138,13 @@ class CaseRunner {
   std::optional<fixtures::CpuSnapshot> cpu_before_;
   std::unique_ptr<fixtures::ClientPool> pool_;
   std::atomic<bool> aborted_{false};
+  std::string failure_;  // the run's first error (guarded by mu_), for the progress line
 };
 
 // Registers every case of the grid for every target; returns the names Google Benchmark gives the
 // instances (<registered name>/real_time/threads:<N>), in the order they run.
 std::vector<std::string> RegisterCases(const BenchConfig& config,
-                                       const std::vector<Target*>& targets);
+                                       const std::vector<Target*>& targets,
+                                       RunTracking tracking = {});
 
 }  // namespace kv::bench

@@ -8,18 +8,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "bench/bench_config.h"
 #include "bench/cases.h"
+#include "bench/progress.h"
 #include "bench/reporter.h"
 #include "bench/run_conditions.h"
 #include "bench/target.h"
@@ -265,10 +268,21 @@ int Main(int argc, char** argv) {
 
       std::vector<Target*> raw;
       for (auto& t : targets) raw.push_back(t.get());
-      const std::vector<std::string> cases = RegisterCases(config, raw);
-      RunReporter reporter(MakeDisplayReporter(parsed->benchmark_format),
-                           CountSelected(cases, benchmark::GetBenchmarkFilter()),
-                           config.progress ? stderr : nullptr);
+      std::optional<Progress> progress;
+      if (config.progress) {
+        progress.emplace(Progress::Options{.repetitions = parsed->repetitions,
+                                           .out = stderr,
+                                           .in_place = isatty(STDERR_FILENO) == 1});
+      }
+      const std::vector<std::string> cases = RegisterCases(
+          config, raw,
+          RunTracking{.progress = progress ? &*progress : nullptr,
+                      .min_time_s = parsed->min_time_s});
+      RunReporter reporter(MakeDisplayReporter(parsed->benchmark_format));
+      if (progress) {
+        progress->Start(std::max(0, CountSelected(cases, benchmark::GetBenchmarkFilter())) *
+                        parsed->repetitions);
+      }
       benchmark::RunSpecifiedBenchmarks(&reporter);
       failures = reporter.failures();
       benchmark::ClearRegisteredBenchmarks();

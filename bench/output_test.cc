@@ -118,7 +118,8 @@ TEST_F(KvBenchOutputTest, JsonOnStdoutParsesAndRecordsTheRunConditions) {
     EXPECT_LE(other, 1.5 * cpus) << expected[i];
   }
 
-  // One progress line per case on stderr, the last one "[N/N]".
+  // Progress on stderr (not a terminal here): the first run's line and the last one, "[N/N]"
+  // (one repetition per case, not interleaved: the last case).
   const std::string n = std::to_string(expected.size());
   EXPECT_NE(r.err.find("[" + n + "/" + n + "] " +
                        expected.back().substr(0, expected.back().find("/real_time"))),

@@ -7,8 +7,9 @@
 #   The terminal shows kv_bench's messages and one line per finished case ("[n/N] <case>  elapsed
 #   1m12s  ETA 3m40s"); Google Benchmark's console goes to results/<timestamp>/kv_bench.txt.
 #   --console or KV_BENCH_CONSOLE=1          show that console in the terminal too (no progress lines)
-#   KV_BENCH_REPETITIONS=3 (default)         repetitions per case; the summary uses the median
-#   KV_BENCH_MIN_TIME=0.3 (default)          seconds per repetition
+#   KV_BENCH_REPETITIONS=9 (default)         interleaved repetitions per case; the summary's
+#                                            intervals need >= 6 (docs/statistics.md)
+#   KV_BENCH_MIN_TIME=0.15 (default)         seconds per repetition
 #   KV_BUILD_DIR=build/other                 use (and build in) an existing build tree instead of
 #                                            the release preset's build/release
 # Default grid: clients 1,10,50 x pipeline 1,16, value size 3; about 5-8 minutes on 2 cores.
@@ -41,15 +42,16 @@ fi
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="results/$stamp"
 mkdir -p "$out"
-reps=${KV_BENCH_REPETITIONS:-3}
-min_time=${KV_BENCH_MIN_TIME:-0.3}
+reps=${KV_BENCH_REPETITIONS:-9}
+min_time=${KV_BENCH_MIN_TIME:-0.15}
 
 echo "=== kv_bench -> $out/kv_bench.json (repetitions=$reps, min_time=${min_time}s)"
 start=$(date +%s)
 status=0
 run=("$build/kv_bench"
   --benchmark_out="$out/kv_bench.json" --benchmark_out_format=json
-  --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true
+  --benchmark_repetitions="$reps" --benchmark_display_aggregates_only=true
+  --benchmark_enable_random_interleaving=true
   --benchmark_min_time="$min_time"
   --kv_log_dir="$out")
 # kv_bench writes Google Benchmark's console (its context too) on stdout, its own messages and the

@@ -1,9 +1,8 @@
-// Percentile bootstrap of the median, Hodges-Lehmann shift with its exact interval, verdict rule.
+// Exact interval of a median, Hodges-Lehmann shift with its exact interval, verdict rule.
 #include "stats/interval.h"
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 #include <vector>
 
 #include "stats/summary.h"
@@ -13,14 +12,6 @@ namespace {
 
 bool AllFinite(std::span<const double> xs) {
   return std::all_of(xs.begin(), xs.end(), [](double x) { return std::isfinite(x); });
-}
-
-// Quantile q of sorted values, linear interpolation between order statistics (type 7).
-double Quantile(const std::vector<double>& sorted, double q) {
-  const double pos = q * static_cast<double>(sorted.size() - 1);
-  const size_t lo = static_cast<size_t>(std::floor(pos));
-  const size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
 // Largest k with P(U <= k - 1) <= tail (0 when even P(U = 0) exceeds it), and that coverage.
@@ -60,26 +51,40 @@ Rank NormalRank(size_t m, size_t n, double confidence) {
 
 }  // namespace
 
-std::optional<Interval> BootstrapMedian(std::span<const double> xs,
-                                        const BootstrapOptions& options) {
-  if (xs.size() < 2 || !AllFinite(xs) || options.resamples < 2) return std::nullopt;
-  std::mt19937_64 rng(options.seed);
+std::optional<Interval> MedianInterval(std::span<const double> xs, double confidence) {
+  if (xs.empty() || !AllFinite(xs)) return std::nullopt;
   const size_t n = xs.size();
-  std::vector<double> sample(n);
-  std::vector<double> medians;
-  medians.reserve(options.resamples);
-  for (size_t r = 0; r < options.resamples; ++r) {
-    for (double& v : sample) v = xs[rng() % n];
-    medians.push_back(Median(sample));
+  // P(B = j) for B ~ Binomial(n, 1/2), accumulated in log space (n may be in the thousands).
+  const double tail = (1 - confidence) / 2;
+  size_t k = 0;
+  double coverage = 0;
+  double cdf = 0;  // P(B <= k - 1) for the next k
+  for (size_t j = 0; j < n; ++j) {
+    const double log_p = std::lgamma(static_cast<double>(n) + 1) -
+                         std::lgamma(static_cast<double>(j) + 1) -
+                         std::lgamma(static_cast<double>(n - j) + 1) -
+                         static_cast<double>(n) * std::log(2.0);
+    cdf += std::exp(log_p);
+    if (cdf > tail * (1 + 1e-12) || 2 * (j + 1) > n) break;
+    k = j + 1;
+    coverage = 1 - 2 * cdf;
   }
-  std::sort(medians.begin(), medians.end());
-  const double tail = (1 - options.confidence) / 2;
+  if (k == 0) return std::nullopt;
+  std::vector<double> sorted(xs.begin(), xs.end());
+  std::sort(sorted.begin(), sorted.end());
   Interval out;
   out.estimate = Median(xs);
-  out.low = std::min(Quantile(medians, tail), out.estimate);
-  out.high = std::max(Quantile(medians, 1 - tail), out.estimate);
-  out.confidence = options.confidence;
+  out.low = sorted[k - 1];
+  out.high = sorted[n - k];
+  out.confidence = coverage;
   return out;
+}
+
+size_t MedianIntervalMinSamples(double confidence) {
+  // [min, max] of n values misses the median with probability 2 / 2^n.
+  size_t n = 1;
+  while (n < 64 && 2 / std::ldexp(1.0, static_cast<int>(n)) > (1 - confidence) * (1 + 1e-12)) ++n;
+  return n;
 }
 
 std::optional<Interval> HodgesLehmannShift(std::span<const double> a, std::span<const double> b,

@@ -1,5 +1,5 @@
-// Confidence intervals for ratios (percentile bootstrap of a median, Hodges-Lehmann with the exact
-// Mann-Whitney interval) and the verdict rule that turns an interval into a word.
+// Confidence intervals for ratios (the exact order-statistic interval of a median, Hodges-Lehmann
+// with the exact Mann-Whitney interval) and the verdict rule that turns an interval into a word.
 #pragma once
 
 #include <cstddef>
@@ -14,24 +14,22 @@ struct Interval {
   double estimate = 0;
   double low = 0;
   double high = 0;
-  double confidence = 0.95;  // the interval's nominal (bootstrap) or guaranteed (exact) level
+  double confidence = 0.95;  // the interval's guaranteed coverage (>= the level asked for)
 };
 
-struct BootstrapOptions {
-  double confidence = 0.95;
-  size_t resamples = 4000;
-  // Fixed so that the same input prints the same interval (std::mt19937_64 is specified exactly;
-  // an index is drawn as rng() % n, whose bias is below 1e-17 for benchmark-sized samples).
-  uint64_t seed = 20261122;
-};
+// The distribution-free interval of a median (the one the sign test inverts): with x(1) <= ... <=
+// x(n) sorted and k the largest integer with P(B <= k - 1) <= (1 - confidence) / 2 for B ~
+// Binomial(n, 1/2), the interval is [x(k), x(n + 1 - k)] and its coverage 1 - 2 P(B <= k - 1)
+// (stored in Interval::confidence) is at least `confidence` for any continuous distribution. The
+// estimate is Median(xs). nullopt when a value is not finite or n is too small for any interval at
+// this level (k would be 0: at 95 %, fewer than 6 values, since 2 / 2^5 = 6.25 % > 5 %). Used for
+// paired per-repetition ratios (kv_i / redis_i): the pairs share the repetition's noise, so their
+// ratios are the sample. 6 values: [min, max], 96.9 %; 9: [x(2), x(8)], 96.1 %; 12: [x(3),
+// x(10)], 96.1 %.
+std::optional<Interval> MedianInterval(std::span<const double> xs, double confidence = 0.95);
 
-// Percentile bootstrap of the median: `resamples` samples of xs.size() values drawn with
-// replacement, the median of each, and the (1 - confidence) / 2 and (1 + confidence) / 2
-// quantiles (linear interpolation) of those medians. The estimate is Median(xs). nullopt when
-// xs.size() < 2 or a value is not finite. Used for paired per-repetition ratios (kv_i / redis_i):
-// the pairs share the repetition's noise, so their ratios are the sample.
-std::optional<Interval> BootstrapMedian(std::span<const double> xs,
-                                        const BootstrapOptions& options = {});
+// The fewest values for which MedianInterval has an interval at `confidence` (6 at 95 %).
+size_t MedianIntervalMinSamples(double confidence = 0.95);
 
 // Hodges-Lehmann estimate of the shift b - a (the median of the m*n differences b_j - a_i) with
 // the exact distribution-free interval from the Mann-Whitney null distribution: with D(1) <= ...

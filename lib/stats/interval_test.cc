@@ -1,4 +1,4 @@
-// Tests of the bootstrap and Hodges-Lehmann intervals and the verdict rule, against hand-computed
+// Tests of the exact median and Hodges-Lehmann intervals and the verdict rule, against hand-computed
 // values and a coverage check on synthetic lognormal data (fixed seeds: deterministic).
 #include "stats/interval.h"
 
@@ -73,32 +73,53 @@ TEST(StatsIntervalTest, HodgesLehmannLargeSamplesUseTheNormalRank) {
   EXPECT_DOUBLE_EQ(hl->high, 107);
 }
 
-TEST(StatsIntervalTest, BootstrapOfFiveValuesSpansTheExtremes) {
-  // With 5 values, P(bootstrap median = minimum) = P(>= 3 of 5 draws hit it) = 0.058 > 0.025.
-  const std::vector<double> xs = {3, 1, 5, 2, 4};
-  auto b = BootstrapMedian(xs);
-  ASSERT_TRUE(b.has_value());
-  EXPECT_DOUBLE_EQ(b->estimate, 3);
-  EXPECT_DOUBLE_EQ(b->low, 1);
-  EXPECT_DOUBLE_EQ(b->high, 5);
-  // Seeded: the same input gives the same interval.
+TEST(StatsIntervalTest, MedianIntervalUsesBinomialOrderStatistics) {
+  // 6 values: P(B <= 0) = 1/64 <= 0.025 < P(B <= 1) = 7/64, so k = 1: [min, max], 1 - 2/64.
+  auto six = MedianInterval(std::vector<double>{3, 1, 6, 2, 5, 4});
+  ASSERT_TRUE(six.has_value());
+  EXPECT_DOUBLE_EQ(six->estimate, 3.5);
+  EXPECT_DOUBLE_EQ(six->low, 1);
+  EXPECT_DOUBLE_EQ(six->high, 6);
+  EXPECT_DOUBLE_EQ(six->confidence, 1 - 2.0 / 64);
+  // 9 values: P(B <= 1) = 10/512 = 0.0195, P(B <= 2) = 46/512 = 0.0898: k = 2, [x(2), x(8)].
+  auto nine = MedianInterval(std::vector<double>{9, 1, 8, 2, 7, 3, 6, 4, 5});
+  ASSERT_TRUE(nine.has_value());
+  EXPECT_DOUBLE_EQ(nine->low, 2);
+  EXPECT_DOUBLE_EQ(nine->high, 8);
+  EXPECT_NEAR(nine->confidence, 1 - 20.0 / 512, 1e-12);
+  // 12 values: P(B <= 2) = 79/4096 = 0.0193, P(B <= 3) = 299/4096 = 0.073: k = 3.
+  std::vector<double> twelve;
+  for (int i = 12; i >= 1; --i) twelve.push_back(i);
+  auto t = MedianInterval(twelve);
+  ASSERT_TRUE(t.has_value());
+  EXPECT_DOUBLE_EQ(t->low, 3);
+  EXPECT_DOUBLE_EQ(t->high, 10);
+  EXPECT_EQ(MedianIntervalMinSamples(0.95), 6u);
+  EXPECT_EQ(MedianIntervalMinSamples(0.9), 5u);
+  EXPECT_EQ(MedianIntervalMinSamples(0.99), 8u);
+  // 5 values cannot give 95 % (2/32 = 6.25 %), but give 90 %: [min, max] with 1 - 2/32.
+  EXPECT_FALSE(MedianInterval(std::vector<double>{1, 2, 3, 4, 5}));
+  auto five90 = MedianInterval(std::vector<double>{1, 2, 3, 4, 5}, 0.9);
+  ASSERT_TRUE(five90.has_value());
+  EXPECT_DOUBLE_EQ(five90->confidence, 1 - 2.0 / 32);
+  // 1000 values: k from the exact binomial tail, the interval is about median +- 1.96 sqrt(n)/2.
   std::vector<double> many;
-  for (int i = 0; i < 30; ++i) many.push_back(1 + 0.01 * ((i * 7) % 30));
-  auto first = BootstrapMedian(many);
-  auto second = BootstrapMedian(many);
-  ASSERT_TRUE(first && second);
-  EXPECT_EQ(first->low, second->low);
-  EXPECT_EQ(first->high, second->high);
-  EXPECT_LT(first->low, first->estimate);
-  EXPECT_GT(first->high, first->estimate);
+  for (int i = 1; i <= 1000; ++i) many.push_back(i);
+  auto m = MedianInterval(many);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_NEAR(m->low, 500 - 31, 2);
+  EXPECT_NEAR(m->high, 501 + 31, 2);
+  EXPECT_GE(m->confidence, 0.95);
+  EXPECT_LT(m->confidence, 0.96);
 }
 
-TEST(StatsIntervalTest, BootstrapDegenerateInputs) {
-  EXPECT_FALSE(BootstrapMedian(std::vector<double>{}));
-  EXPECT_FALSE(BootstrapMedian(std::vector<double>{1.5}));
-  EXPECT_FALSE(BootstrapMedian(std::vector<double>{1, std::numeric_limits<double>::quiet_NaN()}));
-  EXPECT_FALSE(BootstrapMedian(std::vector<double>{1, std::numeric_limits<double>::infinity()}));
-  auto same = BootstrapMedian(std::vector<double>{2, 2, 2, 2});
+TEST(StatsIntervalTest, DegenerateInputs) {
+  EXPECT_FALSE(MedianInterval(std::vector<double>{}));
+  EXPECT_FALSE(MedianInterval(std::vector<double>{1.5}));
+  EXPECT_FALSE(MedianInterval(std::vector<double>{1, 1, 1, 1, 1, std::nan("")}));
+  EXPECT_FALSE(MedianInterval(
+      std::vector<double>{1, 1, 1, 1, 1, std::numeric_limits<double>::infinity()}));
+  auto same = MedianInterval(std::vector<double>{2, 2, 2, 2, 2, 2});
   ASSERT_TRUE(same.has_value());
   EXPECT_EQ(same->estimate, 2);
   EXPECT_EQ(same->low, 2);
@@ -111,9 +132,10 @@ TEST(StatsIntervalTest, BootstrapDegenerateInputs) {
   EXPECT_EQ(JudgeRatio(hl_same, 5, 0.05), Finding::kNoClearDifference);
 }
 
-// 200 samples of 25 lognormal values (median exactly 1.2): about 95 % of the bootstrap intervals
-// must contain 1.2. Binomial(200, 0.95) has standard deviation 3.1: accept 181..199 (3 sd).
-TEST(StatsIntervalTest, BootstrapCoverageOnLognormalData) {
+// 200 samples of 25 lognormal values (median exactly 1.2): the exact interval ([x(8), x(18)],
+// P(B <= 7) = 0.0216) covers 1.2 with probability 0.957; Binomial(200, 0.957) has standard
+// deviation 2.9: accept 183..200 (3 sd below).
+TEST(StatsIntervalTest, MedianIntervalCoverageOnLognormalData) {
   std::mt19937_64 rng(7);
   std::normal_distribution<double> noise(0, 0.1);
   const double truth = 1.2;
@@ -121,14 +143,12 @@ TEST(StatsIntervalTest, BootstrapCoverageOnLognormalData) {
   for (int trial = 0; trial < 200; ++trial) {
     std::vector<double> xs;
     for (int i = 0; i < 25; ++i) xs.push_back(truth * std::exp(noise(rng)));
-    auto b = BootstrapMedian(xs, {.confidence = 0.95,
-                                  .resamples = 2000,
-                                  .seed = static_cast<uint64_t>(trial)});
+    auto b = MedianInterval(xs);
     ASSERT_TRUE(b.has_value());
+    EXPECT_NEAR(b->confidence, 0.957, 0.001);
     if (b->low <= truth && truth <= b->high) ++covered;
   }
-  EXPECT_GE(covered, 181);
-  EXPECT_LE(covered, 199);
+  EXPECT_GE(covered, 183);
 }
 
 // The exact HL interval guarantees its level: same check, unpaired lognormal samples 8 vs 8.

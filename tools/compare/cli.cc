@@ -97,8 +97,7 @@ int RunVsRedis(const CliOptions& options, const RenderOptions& render, std::ostr
   auto set = LoadResults(options.positional[1]);
   if (!set) return Fail(err, set.error());
   auto report = VsRedis(*set, VsRedisOptions{.confidence = policy->confidence,
-                                             .equal_band = policy->equal_band,
-                                             .bootstrap = {}});
+                                             .equal_band = policy->equal_band});
   if (!report) return Fail(err, "cannot compare: " + report.error());
   out << RenderVsRedis(*report, render);
   return kExitOk;

@@ -272,6 +272,7 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
                 {"source", report.source},
                 {"context", context},
                 {"paired", report.paired},
+                {"too_few_repetitions", report.too_few_repetitions},
                 {"rows", rows},
                 {"geomean",
                  {{"throughput_ratio_kv_over_redis", JsonOpt(report.geomean_ops_ratio)},
@@ -379,15 +380,22 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
   if (!report.conditions.summary.empty()) {
     out += (markdown ? "- **" : "") + report.conditions.summary + (markdown ? "**" : "") + "\n";
   }
-  if (!markdown || !report.context.empty() || !report.conditions.summary.empty()) out += "\n";
+  if (!report.too_few_repetitions.empty()) {
+    out += (markdown ? "- **" : "") + report.too_few_repetitions + (markdown ? "**" : "") + "\n";
+  }
+  if (!markdown || !report.context.empty() || !report.conditions.summary.empty() ||
+      !report.too_few_repetitions.empty()) {
+    out += "\n";
+  }
   out += Render(table, options) + "\n";
   out += ratios
              ? "Ratios > 1 favour kv-server: ops kv÷redis = throughput ratio; p99 redis÷kv = how "
                "many times lower kv-server's p99 is. Raw values are medians over repetitions; a "
                "ratio is the median of the per-repetition ratios (kv and redis paired by "
-               "repetition) with a seeded percentile-bootstrap interval. Verdict: interval above 1 "
-               "-> faster, below 1 -> slower, inside the equal band -> no clear difference, "
-               "otherwise or with fewer than 3 repetitions -> too noisy to tell; client-bound: the "
+               "repetition) with its exact 95% interval (order statistics; needs >= 6 repetitions). "
+               "Verdict: interval above 1 -> faster, below 1 -> slower, inside the equal band -> no "
+               "clear difference, otherwise or without an interval -> too noisy to tell; "
+               "client-bound: the "
                "load generator used >= 90% of its CPU, so the ratio describes the client.\n"
              : "Values are medians over repetitions. No ratios: no case has both kv/<case> and "
                "redis/<case> results (was redis-server found when the suite ran?).\n";

@@ -69,11 +69,9 @@ VsRedisVerdict Judge(const std::optional<stats::Interval>& interval, size_t n,
   return VsRedisVerdict::kTooNoisy;
 }
 
-std::optional<stats::Interval> Bootstrap(const std::vector<double>& xs,
-                                         const VsRedisOptions& options) {
-  stats::BootstrapOptions b = options.bootstrap;
-  b.confidence = options.confidence;
-  return stats::BootstrapMedian(xs, b);
+std::optional<stats::Interval> MedianInterval(const std::vector<double>& xs,
+                                              const VsRedisOptions& options) {
+  return stats::MedianInterval(xs, options.confidence);
 }
 
 std::optional<std::string> ContextValue(const ResultSet& set, const char* key) {
@@ -230,8 +228,8 @@ Result<VsRedisReport> VsRedis(const ResultSet& set, const VsRedisOptions& option
         if (r > 0) p99.push_back(1 / r);
       }
       row.pairs = ops.size();
-      row.ops_interval = Bootstrap(ops, options);
-      row.p99_interval = Bootstrap(p99, options);
+      row.ops_interval = MedianInterval(ops, options);
+      row.p99_interval = MedianInterval(p99, options);
       row.ops_verdict = Judge(row.ops_interval, ops.size(), options);
       row.p99_verdict = Judge(row.p99_interval, p99.size(), options);
       if (row.client_bound) {
@@ -257,13 +255,25 @@ Result<VsRedisReport> VsRedis(const ResultSet& set, const VsRedisOptions& option
                  ": no kv/<case> or redis/<case> results (vs-redis reads kv_bench's Google "
                  "Benchmark JSON)"};
   }
+  const size_t needed = stats::MedianIntervalMinSamples(options.confidence);
+  size_t fewest = needed;
+  for (const VsRedisRow& r : report.rows) {
+    if (r.pairs > 0 && r.pairs < fewest) fewest = r.pairs;
+  }
+  if (fewest < needed) {
+    report.too_few_repetitions =
+        std::to_string(fewest) + " repetitions per case: an exact " +
+        FormatDouble("%g", options.confidence * 100) + "% interval of the median needs at least " +
+        std::to_string(needed) + " (kv_bench --benchmark_repetitions=" + std::to_string(needed) +
+        ", or KV_BENCH_REPETITIONS for scripts/bench.sh); such cases are too noisy to tell";
+  }
   report.rows.insert(report.rows.end(), unpaired.begin(), unpaired.end());
   report.geomean_ops_ratio = GeometricMean(ops_ratios);
   report.geomean_p99_ratio = GeometricMean(p99_ratios);
   if (geomean_cases.size() >= 2) {
     std::vector<double> per_rep = GeomeanRatios(set, geomean_cases, "items_per_second");
     report.geomean_cases = geomean_cases.size();
-    report.geomean_ops_interval = Bootstrap(per_rep, options);
+    report.geomean_ops_interval = MedianInterval(per_rep, options);
     report.geomean_ops_verdict = Judge(report.geomean_ops_interval, per_rep.size(), options);
   }
   return report;

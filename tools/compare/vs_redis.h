@@ -31,7 +31,6 @@ inline constexpr double kDisturbedLoadShare = 0.5;
 struct VsRedisOptions {
   double confidence = 0.95;           // interval level
   double equal_band = 0.05;           // "no clear difference" band around 1
-  stats::BootstrapOptions bootstrap;  // resamples and seed (confidence is taken from above)
 };
 
 // The run's conditions, from kv_bench's counters and context (absent fields stay nullopt).
@@ -55,7 +54,7 @@ struct VsRedisRow {
   std::optional<double> kv_p99_us;  // median p99_us over repetitions
   std::optional<double> redis_p99_us;
   std::optional<double> p99_ratio;  // redis ÷ kv p99: > 1 means kv-server's tail is lower
-  // Percentile bootstrap of the median of the per-repetition ratios (kv_i ÷ redis_i throughput,
+  // Exact (order-statistic) interval of the median of the per-repetition ratios (kv_i ÷ redis_i throughput,
   // redis_i ÷ kv_i p99; pairs by repetition index share the interleaved run's noise).
   std::optional<stats::Interval> ops_interval;
   std::optional<stats::Interval> p99_interval;
@@ -79,12 +78,15 @@ struct VsRedisReport {
   // Geometric means over the paired rows that have the ratio; nullopt when none has.
   std::optional<double> geomean_ops_ratio;
   std::optional<double> geomean_p99_ratio;
-  // Bootstrap interval of the median over repetitions of the per-repetition geometric mean over
+  // Exact interval of the median over repetitions of the per-repetition geometric mean over
   // the paired cases that are not client-bound (GeomeanRatios), and its verdict.
   std::optional<stats::Interval> geomean_ops_interval;
   VsRedisVerdict geomean_ops_verdict = VsRedisVerdict::kTooNoisy;
   size_t geomean_cases = 0;  // cases in that interval
   RunConditions conditions;
+  // Set when some paired case has repetitions, but fewer than an interval needs: "N repetitions
+  // per case: ..." (then every such verdict is "too noisy to tell").
+  std::string too_few_repetitions;
   double confidence = 0.95;
   size_t paired = 0;    // 0: only one target ran (e.g. redis-server was not found); no ratios
   bool has_kv = false;  // some row has a kv/X benchmark

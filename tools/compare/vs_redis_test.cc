@@ -152,7 +152,7 @@ TEST(CompareVsRedisTest, RunConditionsAndClientBoundCases) {
   const VsRedisRow& incr = report->rows[2];
   EXPECT_TRUE(incr.client_bound);
   EXPECT_EQ(incr.ops_verdict, VsRedisVerdict::kClientBound);  // never faster/slower
-  EXPECT_EQ(incr.pairs, 5u);
+  EXPECT_EQ(incr.pairs, 6u);
   EXPECT_EQ(report->geomean_cases, 2u);  // the interval leaves the client-bound case out
   bool shows_governor = false;
   for (const auto& [key, value] : report->context) {
