@@ -40,6 +40,8 @@ done
 false_alarms=0
 detected=0
 inconclusive=0
+second_looks=0
+unchanged_runs=()
 for i in $(seq 1 "$runs"); do
   for kind in unchanged slowed; do
     extra=()
@@ -61,12 +63,15 @@ for i in $(seq 1 "$runs"); do
     if [ "$kind" = slowed ] && [ "$status" -eq 1 ]; then detected=$((detected + 1)); fi
     label=$kind
     [ "$kind" = slowed ] && label="slowed ($cmd)"
-    echo "gate-proof: $label run $i: exit $status ($(grep -m1 -E '^(PASS|FAIL|gate:)' "$dir/$kind-$i.txt" | tail -1))"
+    grep -q '^gate: look 2' "$dir/$kind-$i.txt" && second_looks=$((second_looks + 1))
+    [ "$kind" = unchanged ] && unchanged_runs+=("$dir/$kind-$i.json")
+    echo "gate-proof: $label run $i: exit $status ($(grep -E '^gate: [A-Z]' "$dir/$kind-$i.txt" | tail -1))"
   done
 done
 echo "gate-proof: unchanged code: $false_alarms false regression(s) in $runs runs"
 echo "gate-proof: slowed by $pct % (${commands:-whole server}): $detected of $runs detected"
 echo "gate-proof: $inconclusive run(s) too noisy to judge (exit 2: a warning in CI)"
+echo "gate-proof: $second_looks of $(( 2 * runs )) runs took a second look"
 echo "gate-proof: run-to-run variation of the unchanged runs:"
-"$build/kv-compare" stability "$dir"/unchanged-*.json
+"$build/kv-compare" stability "${unchanged_runs[@]}"
 echo "gate-proof: runs kept in $dir"

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Runs the benchmark suite with repetitions and stores the result as baselines/<name>.json, then
-# records where it came from (date, commit, machine, versions, command) in baselines/README.md.
+# Runs the benchmark suite KV_BASELINE_RUNS times with repetitions and stores the runs as
+# baselines/<name>/run-<i>.json (kv-compare pools them: "a.json,b.json"), then records where they
+# came from (date, commit, machine, versions, command) in baselines/README.md. Several separate
+# runs, not one long one: whatever stays fixed within a run (placement of the processes, memory
+# layout) then varies within the baseline too, so it is not mistaken for a change later.
 #   scripts/update-baselines.sh [gate|full]      default: gate (the grid scripts/gate.sh runs)
 #   scripts/update-baselines.sh --print-flags gate   kv_bench flags of a grid (used by gate.sh)
-# Environment: KV_BUILD_DIR (default build/release), KV_BASELINE_REPETITIONS (default 5),
-#   KV_BENCH_EXTRA (more kv_bench flags, e.g. --kv_server_path=...; recorded in the README).
+# Environment: KV_BUILD_DIR (default build/release), KV_BASELINE_RUNS (default 5),
+#   KV_BASELINE_REPETITIONS (per run, default 5), KV_BENCH_EXTRA (more kv_bench flags, e.g.
+#   --kv_server_path=...; recorded in the README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +32,8 @@ fi
 name=${1:-gate}
 flags=$(grid_flags "$name")
 reps=${KV_BASELINE_REPETITIONS:-5}
+runs=${KV_BASELINE_RUNS:-5}
+case "$runs$reps" in *[!0-9]*|"") echo "update-baselines: runs and repetitions must be numbers" >&2; exit 2;; esac
 build=${KV_BUILD_DIR:-build/release}
 extra=${KV_BENCH_EXTRA:-}
 
@@ -36,19 +42,29 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 cmake --build "$build" -j "${KV_JOBS:-2}" --target kv_bench kv-server kv-compare
 
-out="baselines/$name.json"
-tmp="$out.tmp"
+dir="baselines/$name"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 read -r -a flag_words <<< "$flags"
 read -r -a extra_words <<< "$extra"
 cmd=("$build/kv_bench" "${flag_words[@]}" "${extra_words[@]}" "--benchmark_repetitions=$reps"
-     "--benchmark_enable_random_interleaving=true"
-     "--benchmark_out=$tmp" "--benchmark_out_format=json")
-echo "update-baselines: ${cmd[*]}"
+     "--benchmark_enable_random_interleaving=true" "--benchmark_out_format=json"
+     "--kv_log_dir=$tmp")
+echo "update-baselines: $runs runs of: ${cmd[*]} --benchmark_out=..."
 start=$(date +%s)
 load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
-"${cmd[@]}"
-mv "$tmp" "$out"
-"$build/kv-compare" vs-redis "$out" || true
+files=()
+for i in $(seq 1 "$runs"); do
+  "${cmd[@]}" "--benchmark_out=$tmp/run-$i.json" > "$tmp/run-$i.txt"
+  files+=("$dir/run-$i.json")
+  echo "update-baselines: run $i of $runs done ($(( $(date +%s) - start )) s)"
+done
+rm -rf "$dir"
+mkdir -p "$dir"
+mv "$tmp"/run-*.json "$dir/"
+pooled=$(IFS=,; echo "${files[*]}")
+"$build/kv-compare" vs-redis "$dir/run-1.json" || true
+if [ "$runs" -gt 1 ]; then "$build/kv-compare" stability "${files[@]}" || true; fi
 
 # Provenance, between markers in baselines/README.md (replaced on every update).
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -56,12 +72,12 @@ dirty=""
 if git status --porcelain 2>/dev/null | grep -q .; then dirty=" (uncommitted changes)"; fi
 block=$(cat <<BLOCK
 <!-- baseline:$name -->
-### baselines/$name.json
+### baselines/$name/ ($runs runs x $reps repetitions: \`$pooled\`)
 - date: $(date -u +%Y-%m-%dT%H:%M:%SZ), wall time $(( $(date +%s) - start )) s
 - commit: $commit$dirty
 - machine: $(uname -srm), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //'), load average at start $load
 - versions: $(redis-server --version 2>/dev/null | cut -d' ' -f1-3), $(c++ --version | head -1), Google Benchmark $(dpkg-query -W -f='${Version}' libbenchmark-dev 2>/dev/null || echo '?')
-- command: \`KV_BUILD_DIR=$build scripts/update-baselines.sh $name\` = \`${cmd[*]}\`
+- command: \`KV_BUILD_DIR=$build scripts/update-baselines.sh $name\` = $runs x \`${cmd[*]}\`
 <!-- /baseline:$name -->
 BLOCK
 )
@@ -74,4 +90,4 @@ if grep -q "<!-- baseline:$name -->" "$readme"; then
 else
   printf '\n%s\n' "$block" >> "$readme"
 fi
-echo "update-baselines: wrote $out and its provenance in $readme"
+echo "update-baselines: wrote $dir/ ($runs runs) and its provenance in $readme"

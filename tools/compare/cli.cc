@@ -1,16 +1,24 @@
 // kv-compare command line parsing and dispatch.
 #include "tools/compare/cli.h"
 
+#include <cmath>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
+#include "base/numbers.h"
 #include "base/result.h"
+#include "stats/interval.h"
+#include "stats/summary.h"
 #include "tools/compare/compare.h"
 #include "tools/compare/gate.h"
 #include "tools/compare/instructions.h"
 #include "tools/compare/policy.h"
+#include "tools/compare/pool.h"
 #include "tools/compare/report.h"
 #include "tools/compare/result_set.h"
 #include "tools/compare/stability.h"
+#include "tools/compare/table.h"
 #include "tools/compare/vs_redis.h"
 
 namespace kv::compare {
@@ -24,8 +32,28 @@ struct CliOptions {
   OutputFormat format = OutputFormat::kText;
   std::optional<std::string> policy_path;
   std::optional<std::vector<GateMode>> modes;
+  bool lower_is_better = false;  // interval: the values are ratios of a lower-is-better metric
+  int look = 1;  // --look K/N (gate): sequential look K of N
+  int looks = 1;
   std::vector<std::string> positional;  // subcommand, then files
 };
+
+// "K/N" with 1 <= K <= N <= 10.
+Status ParseLook(const std::string& value, CliOptions& options) {
+  const size_t slash = value.find('/');
+  std::optional<int> k;
+  std::optional<int> n;
+  if (slash != std::string::npos) {
+    k = ParseNumber<int>(value.substr(0, slash));
+    n = ParseNumber<int>(value.substr(slash + 1));
+  }
+  if (!k || !n || *k < 1 || *n < *k || *n > 10) {
+    return Error{"--look: expected K/N with 1 <= K <= N <= 10 (e.g. 1/2), not '" + value + "'"};
+  }
+  options.look = *k;
+  options.looks = *n;
+  return {};
+}
 
 Result<std::vector<GateMode>> ParseModes(const std::string& value) {
   if (value == "raw") return std::vector<GateMode>{GateMode::kRaw};
@@ -70,6 +98,12 @@ Result<CliOptions> ParseArgs(const std::vector<std::string>& args) {
       auto m = ParseModes(*v);
       if (!m) return Error{m.error()};
       options.modes = *m;
+    } else if (arg == "--lower-is-better") {
+      options.lower_is_better = true;
+    } else if (arg == "--look") {
+      auto v = value();
+      if (!v) return Error{v.error()};
+      if (Status s = ParseLook(*v, options); !s) return Error{s.error()};
     } else if (arg.starts_with("-") && arg != "-") {
       return Error{"unknown option '" + args[i] + "' (see --help)"};
     } else {
@@ -106,9 +140,9 @@ int RunVsRedis(const CliOptions& options, const RenderOptions& render, std::ostr
 // Loads BASELINE and CURRENT (positional[1..2]) and checks that they can be compared.
 Result<std::pair<ResultSet, ResultSet>> LoadPair(const CliOptions& options,
                                                  std::vector<std::string>& warnings) {
-  auto baseline = LoadResults(options.positional[1]);
+  auto baseline = LoadPooled(options.positional[1]);
   if (!baseline) return Error{baseline.error()};
-  auto current = LoadResults(options.positional[2]);
+  auto current = LoadPooled(options.positional[2]);
   if (!current) return Error{current.error()};
   if (Status s = CheckComparable(*baseline, *current); !s) {
     if (!options.force)
@@ -150,18 +184,67 @@ int RunGateCommand(const CliOptions& options, const RenderOptions& render, std::
   }
   auto policy = PolicyFor(options);
   if (!policy) return Fail(err, policy.error());
-  auto baseline = LoadResults(options.positional[1]);
+  auto baseline = LoadPooled(options.positional[1]);
   if (!baseline) return Fail(err, baseline.error());
-  auto current = LoadResults(options.positional[2]);
+  auto current = LoadPooled(options.positional[2]);
   if (!current) return Fail(err, current.error());
   GateReport report = RunGate(*baseline, *current, *policy,
-                              GateOptions{.force = options.force, .modes = options.modes});
+                              GateOptions{.force = options.force,
+                                          .modes = options.modes,
+                                          .look = options.look,
+                                          .looks = options.looks});
   out << RenderGate(report, render);
   if (report.exit_code == kExitCannotCompare) {
     for (const std::string& reason : report.reasons)
       err << "kv-compare: cannot compare: " << reason << "\n";
   }
   return report.exit_code;
+}
+
+// VALUE... (positional[1..]): paired ratios (kv ÷ reference, one per round or repetition); prints
+// the median with its exact interval and the verdict word, for scripts (compare-*.sh).
+int RunIntervalCommand(const CliOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.positional.size() < 2) {
+    return Fail(err, "usage: kv-compare interval [--lower-is-better] RATIO RATIO ...");
+  }
+  auto policy = PolicyFor(options);
+  if (!policy) return Fail(err, policy.error());
+  std::vector<double> values;
+  for (size_t i = 1; i < options.positional.size(); ++i) {
+    auto v = ParseNumber<double>(options.positional[i]);
+    if (!v || !(*v > 0) || !std::isfinite(*v)) {
+      return Fail(err, "interval: '" + options.positional[i] + "' is not a positive ratio");
+    }
+    values.push_back(*v);
+  }
+  const std::optional<stats::Interval> interval = stats::MedianInterval(values, policy->confidence);
+  const stats::Finding finding = stats::JudgeRatio(interval, values.size(), policy->equal_band);
+  std::string verdict = "too noisy to tell";
+  if (finding == stats::Finding::kNoClearDifference) verdict = "no clear difference";
+  if (finding == stats::Finding::kHigher) verdict = options.lower_is_better ? "slower" : "faster";
+  if (finding == stats::Finding::kLower) verdict = options.lower_is_better ? "faster" : "slower";
+  const double median = stats::Median(values);
+  const std::string level = FormatDouble("%g", policy->confidence * 100) + "%";
+  if (options.format == OutputFormat::kJson) {
+    nlohmann::json j = {{"n", values.size()},
+                        {"median", median},
+                        {"low", interval ? nlohmann::json(interval->low) : nlohmann::json()},
+                        {"high", interval ? nlohmann::json(interval->high) : nlohmann::json()},
+                        {"coverage", interval ? nlohmann::json(interval->confidence) : nlohmann::json()},
+                        {"verdict", verdict}};
+    out << j.dump() << "\n";
+    return kExitOk;
+  }
+  out << FormatDouble("%.3f", median);
+  if (interval) {
+    out << " [" << FormatDouble("%.3f", interval->low) << ", "
+        << FormatDouble("%.3f", interval->high) << "]";
+  } else {
+    out << " [no " << level << " interval from " << values.size() << " values; needs "
+        << stats::MedianIntervalMinSamples(policy->confidence) << "]";
+  }
+  out << " " << verdict << "\n";
+  return kExitOk;
 }
 
 // RUN1 RUN2 [...] (positional[1..]): every run must be comparable with the first (or --force).
@@ -203,14 +286,23 @@ usage:
       are marked and their messages listed (scripts/bench.sh prints this); a run of one
       target only gives its values without ratios
   kv-compare diff BASELINE.json CURRENT.json
-      per benchmark and metric: baseline and current median, change, Mann-Whitney p-value,
-      verdict (improved/regressed/unchanged/noisy/new/missing); also kv÷redis ratios
-  kv-compare gate --policy baselines/policy.json BASELINE.json CURRENT.json
-      the regression gate: exit 0 pass, 1 regression, 2 cannot compare
+      per benchmark and metric: baseline and current median, change, current÷baseline with its
+      95% interval, Mann-Whitney p-value, verdict (improved/regressed/no clear difference/too
+      noisy to tell/new/missing); also kv÷redis ratios
+  kv-compare gate --policy baselines/policy.json [--look K/N] BASELINE.json CURRENT.json
+      the regression gate: exit 0 pass, 1 regression, 2 cannot compare, 3 (only with
+      --look K/N, K < N) inconclusive so far: rerun the commands it names and look again
+      with both files (alpha is split over the N looks)
+  Wherever a file is expected by diff and gate, A.json,B.json,... (commas) pools the files'
+  repetitions into one sample (a baseline recorded over several runs; a second look).
   kv-compare stability RUN1.json RUN2.json [RUN3.json ...]
       run-to-run variation (items_per_second): per case paired in every run, the coefficient
       of variation over the runs of the kv median, the redis median and the median kv÷redis
       ratio; then the median CVs and how many cases have a steadier ratio than kv throughput
+  kv-compare interval [--lower-is-better] [--format json] RATIO RATIO ...
+      paired ratios (kv ÷ reference, one per round): the median with its exact 95% interval
+      (order statistics; 6 values or more) and faster / slower / no clear difference / too
+      noisy to tell (--lower-is-better: ratios of p99, CPU or memory); for scripts
   kv-compare instructions [--threshold 0.03] [--format F] BASELINE.json CURRENT.json
       the instruction gate (scripts/callgrind-requests.sh JSON): per test and pipeline depth,
       current ÷ baseline instructions per request; exit 1 when one exceeds 1 + threshold
@@ -229,7 +321,7 @@ options:
   --help                        this text
 
 exit codes: 0 ok/pass, 1 regression (gate only), 2 cannot compare or bad input (vs-redis:
-no kv/<case> or redis/<case> results)
+no kv/<case> or redis/<case> results), 3 gate --look K/N with K < N: more repetitions needed
 )";
 }
 
@@ -254,8 +346,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (command == "diff") return RunDiff(*options, render, out, err);
   if (command == "gate") return RunGateCommand(*options, render, out, err);
   if (command == "stability") return RunStabilityCommand(*options, render, out, err);
-  return Fail(
-      err, "unknown subcommand '" + command + "' (vs-redis, diff, gate or stability; see --help)");
+  if (command == "interval") return RunIntervalCommand(*options, out, err);
+  return Fail(err, "unknown subcommand '" + command +
+                       "' (vs-redis, diff, gate, stability, interval or instructions; see --help)");
 }
 
 }  // namespace kv::compare

@@ -89,6 +89,46 @@ TEST(CompareCliTest, DiffExitCodes) {
   EXPECT_EQ(Cli({"diff", Data("kvload_baseline.json"), Data("kvload_current.json")}).code, 0);
 }
 
+TEST(CompareCliTest, GateLooksAndPooledFiles) {
+  // Look 1 of 2 on a noisy run: exit 3 and the line scripts/gate.sh reads.
+  CliRun first = Cli({"gate", "--look", "1/2", Data("baseline.json"), Data("current_noisy.json")});
+  EXPECT_EQ(first.code, 3) << first.out << first.err;
+  EXPECT_NE(first.out.find("\nrerun-filter: \n"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("gate: INCONCLUSIVE SO FAR (more repetitions) (look 1 of 2)"),
+            std::string::npos)
+      << first.out;
+  // Look 2 of 2 pools the two files: the last look never asks for more.
+  CliRun second = Cli({"gate", "--look=2/2", Data("baseline.json"),
+                       Data("current_noisy.json") + "," + Data("current_same.json")});
+  EXPECT_NE(second.code, 3) << second.out;
+  EXPECT_NE(second.out.find("current_noisy.json+"), std::string::npos) << second.out;
+  for (const char* bad : {"0/2", "3/2", "2", "1/x", "1/11"}) {
+    CliRun r = Cli({"gate", "--look", bad, Data("baseline.json"), Data("current_same.json")});
+    EXPECT_EQ(r.code, 2) << bad;
+    EXPECT_NE(r.err.find("--look: expected K/N"), std::string::npos) << r.err;
+  }
+  CliRun missing = Cli({"gate", Data("baseline.json") + ",/nonexistent.json",
+                        Data("current_same.json")});
+  EXPECT_EQ(missing.code, 2);
+}
+
+TEST(CompareCliTest, IntervalOfPairedRatios) {
+  CliRun six = Cli({"interval", "1.1", "1.2", "1.15", "1.12", "1.18", "1.3"});
+  EXPECT_EQ(six.code, 0);
+  EXPECT_EQ(six.out, "1.165 [1.100, 1.300] faster\n");
+  CliRun three = Cli({"interval", "1.1", "1.2", "1.15"});
+  EXPECT_EQ(three.out, "1.150 [no 95% interval from 3 values; needs 6] too noisy to tell\n");
+  CliRun p99 = Cli({"interval", "--lower-is-better", "0.8", "0.7", "0.75", "0.72", "0.71", "0.9"});
+  EXPECT_NE(p99.out.find(" faster\n"), std::string::npos) << p99.out;  // lower p99: kv better
+  CliRun same = Cli({"interval", "0.99", "1.01", "1.0", "1.02", "0.98", "1.0"});
+  EXPECT_NE(same.out.find("no clear difference"), std::string::npos) << same.out;
+  CliRun json = Cli({"--format", "json", "interval", "1", "1", "1", "1", "1", "1"});
+  EXPECT_NE(json.out.find("\"n\":6"), std::string::npos) << json.out;
+  EXPECT_EQ(Cli({"interval"}).code, 2);
+  EXPECT_EQ(Cli({"interval", "1.1", "-1"}).code, 2);
+  EXPECT_EQ(Cli({"interval", "1.1", "nan"}).code, 2);
+}
+
 TEST(CompareCliTest, GateExitCodes) {
   EXPECT_EQ(
       Cli({"gate", "--policy", PolicyPath(), Data("baseline.json"), Data("current_same.json")})
@@ -244,7 +284,7 @@ TEST(CompareCliTest, HelpNamesStability) {
             std::string::npos);
   CliRun unknown = Cli({"stabilty", Data("stability_run1.json"), Data("stability_run2.json")});
   EXPECT_EQ(unknown.code, 2);
-  EXPECT_NE(unknown.err.find("gate or stability"), std::string::npos);
+  EXPECT_NE(unknown.err.find("gate, stability, interval or instructions"), std::string::npos);
 }
 
 TEST(CompareCliBinaryTest, StabilityExitCodesEndToEnd) {

@@ -14,9 +14,6 @@
 namespace kv::compare {
 namespace {
 
-constexpr std::string_view kKvTarget = "kv";
-constexpr std::string_view kRedisTarget = "redis";
-
 std::string Percent(double fraction) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", fraction * 100);

@@ -70,6 +70,9 @@ std::vector<std::string> PairedCases(const ResultSet& set);
 
 // The name of the ratio row that summarises every case (see GeomeanRatios).
 inline constexpr std::string_view kAllCasesRow = "all cases (geometric mean)";
+// The target names kv_bench gives kv-server and redis-server (the first element of a name).
+inline constexpr std::string_view kKvTarget = "kv";
+inline constexpr std::string_view kRedisTarget = "redis";
 
 // Per repetition index present in every one of `cases`: the geometric mean over the cases of
 // that repetition's kv/X ÷ redis/X ratio. One case's repetition spreads by ~10-20 % on a busy

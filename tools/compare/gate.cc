@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "tools/compare/names.h"
 #include "tools/compare/table.h"
 
 namespace kv::compare {
@@ -54,6 +55,14 @@ bool Compared(const Comparison& c) {
   return c.verdict != Verdict::kNew && c.verdict != Verdict::kMissing;
 }
 
+// The command a row belongs to ("" for an all-cases row): the case name's first element.
+std::string RowCommand(const Comparison& c) {
+  const std::string name =
+      c.mode == GateMode::kRaw ? SplitTarget(c.benchmark).case_name : c.benchmark;
+  if (name == kAllCasesRow) return "";
+  return CommandOf(name);
+}
+
 }  // namespace
 
 bool RegressionBeyond(const Comparison& c, const MetricPolicy& metric) {
@@ -69,6 +78,8 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
   report.current_source = current.source;
   report.modes = options.modes.value_or(policy.gate_modes);
   report.confidence = policy.confidence;
+  report.look = std::max(1, options.look);
+  report.looks = std::max(report.look, options.looks);
   auto gates = [&](GateMode mode) {
     for (GateMode m : report.modes) {
       if (m == mode) return true;
@@ -114,6 +125,8 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
   bool suite_noisy = false;
   size_t too_few = 0;
   std::string too_few_example;
+  std::vector<std::string> rerun;  // commands of inconclusive gated rows
+  bool rerun_all = false;
   std::string unreachable;
   for (Comparison& c : rows) {
     const MetricPolicy* metric = policy.FindMetric(c.metric);
@@ -124,7 +137,7 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
     if (row.gated && Compared(cmp)) {
       ++gated_compared;
       const size_t m = family[{cmp.mode, cmp.metric}];
-      const double level = policy.alpha / static_cast<double>(m);
+      const double level = policy.alpha / static_cast<double>(m * report.looks);
       row.level = level;
       bool enough = cmp.n_baseline >= static_cast<size_t>(policy.min_repetitions) &&
                     cmp.n_current >= static_cast<size_t>(policy.min_repetitions);
@@ -136,8 +149,9 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
         unreachable = "with " + std::to_string(cmp.n_baseline) + " vs " +
                       std::to_string(cmp.n_current) + " repetitions no p-value can go below " +
                       FormatDouble("%.4g", level) + " (alpha " + FormatDouble("%g", policy.alpha) +
-                      " / " + std::to_string(m) + " gated " + cmp.metric +
-                      " rows): regressions cannot fail this gate; run more repetitions";
+                      " / " + std::to_string(m) + " gated " + cmp.metric + " rows" +
+                      (report.looks > 1 ? " / " + std::to_string(report.looks) + " looks" : "") +
+                      "): regressions cannot fail this gate; run more repetitions";
       }
       row.fails = enough && cmp.verdict == Verdict::kRegressed && cmp.p_value &&
                   *cmp.p_value < level && RegressionBeyond(cmp, *metric);
@@ -149,6 +163,12 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
       }
       if (inconclusive) {
         ++noisy;
+        const std::string command = RowCommand(cmp);
+        if (command.empty()) {
+          rerun_all = true;
+        } else if (std::find(rerun.begin(), rerun.end(), command) == rerun.end()) {
+          rerun.push_back(command);
+        }
         report.warnings.push_back("too noisy to tell, not judged: " + RowLabel(cmp) +
                                   " (interval " + IntervalText(cmp) + " reaches a " +
                                   FormatDouble("%.0f%%", metric->threshold * 100) + " regression" +
@@ -217,6 +237,12 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
     return report;
   }
   for (const std::string& f : forceable) report.warnings.push_back("forced: " + f);
+  if (report.reasons.empty() && report.look < report.looks && (rerun_all || !rerun.empty())) {
+    if (!rerun_all) report.rerun_commands = rerun;
+    report.rerun_filter = RerunFilter(report.rerun_commands);
+    report.exit_code = kExitMoreRepetitions;
+    return report;
+  }
   if (!too_noisy.empty()) {
     if (!report.reasons.empty() || options.force) {
       report.warnings.push_back((options.force ? "forced: " : "") + too_noisy);
@@ -228,6 +254,13 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
   }
   report.exit_code = report.reasons.empty() ? kExitPass : kExitRegression;
   return report;
+}
+
+std::string RerunFilter(const std::vector<std::string>& commands) {
+  if (commands.empty()) return "";
+  std::string filter = "^(" + std::string(kKvTarget) + "|" + std::string(kRedisTarget) + ")/(";
+  for (size_t i = 0; i < commands.size(); ++i) filter += (i > 0 ? "|" : "") + commands[i];
+  return filter + ")/";
 }
 
 }  // namespace kv::compare

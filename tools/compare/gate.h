@@ -15,10 +15,19 @@ namespace kv::compare {
 inline constexpr int kExitPass = 0;
 inline constexpr int kExitRegression = 1;
 inline constexpr int kExitCannotCompare = 2;
+// Only before the last look of a sequential gate (GateOptions::look < looks): nothing regressed,
+// but some gated row is still inconclusive; run more repetitions of GateReport::rerun_commands.
+inline constexpr int kExitMoreRepetitions = 3;
 
 struct GateOptions {
   bool force = false;  // compare despite different settings, failed runs or too few repetitions
   std::optional<std::vector<GateMode>> modes;  // overrides policy.gate_modes
+  // Sequential testing: this is look `look` of at most `looks` at growing data (scripts/gate.sh:
+  // 2). alpha is spent evenly over the looks (Bonferroni: every row at every look is tested at
+  // alpha / (m * looks)), so the family-wise false-alarm rate stays <= alpha however the looks
+  // are stopped.
+  int look = 1;
+  int looks = 1;
 };
 
 struct GateRow {
@@ -43,7 +52,17 @@ struct GateReport {
   std::vector<std::string> reasons;   // why it did not pass (regressions, or cannot compare)
   std::vector<std::string> warnings;  // reported, not failing (noisy series, forced checks)
   double confidence = 0.95;           // the policy's interval level
+  int look = 1;
+  int looks = 1;
+  // kExitMoreRepetitions: the commands (first element of a case name) whose gated rows were
+  // inconclusive, in row order; empty when every command needs more (an all-cases row was), and
+  // the kv_bench filter that selects them ("" = the whole grid).
+  std::vector<std::string> rerun_commands;
+  std::string rerun_filter;
 };
+
+// "^(kv|redis)/(INCR|SET)/": the kv_bench filter of those commands' cases.
+std::string RerunFilter(const std::vector<std::string>& commands);
 
 // Decides the gate. Gated rows: raw rows in raw mode; in ratio mode the per-command and all-cases
 // rows (single cases too when policy.gate_single_cases, or when a metric has no aggregate row).
@@ -61,6 +80,8 @@ struct GateReport {
 //    comparisons are inconclusive — their interval reaches a regression as large as the
 //    threshold — and so is an all-cases row (the run cannot show that nothing regressed;
 //    --force passes it);
+//  kExitMoreRepetitions instead of a pass or of "too noisy" when options.look < options.looks and
+//    some gated row is inconclusive (its interval reaches a regression of the threshold);
 //  kExitPass otherwise. Rows too noisy to tell never fail; they are listed as warnings.
 GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Policy& policy,
                    const GateOptions& options);

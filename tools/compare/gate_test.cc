@@ -5,6 +5,7 @@
 #include <cmath>
 #include <random>
 
+#include "tools/compare/pool.h"
 #include "tools/compare/test_util.h"
 
 namespace kv::compare {
@@ -206,23 +207,26 @@ TEST(CompareGateTest, UngatedMetricsNeverFail) {
 
 // A gate-grid-shaped run: 4 commands × 4 cells, 5 repetitions, kv and redis interleaved (a machine
 // factor per repetition shared by both) plus each server's own lognormal noise of 7 %, so a
-// cell's kv÷redis ratio spreads by ~10 % (CV) like a busy 2-core box. `incr` scales kv on INCR.
-ResultSet SyntheticRun(uint64_t seed, double incr) {
+// cell's kv÷redis ratio spreads by ~10 % (CV) like a busy 2-core box. `incr` scales kv on INCR;
+// `commands` limits the run to those (a second look reruns only some).
+ResultSet SyntheticRun(uint64_t seed, double incr, int reps = 5,
+                       const std::vector<std::string>& commands = {"SET", "GET", "INCR",
+                                                                   "MIXED"}) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> own(0, 0.07);
   std::normal_distribution<double> machine(0, 0.10);
   ResultSet set;
   set.source = "synthetic-" + std::to_string(seed);
   set.context = {{"grid", "clients=1,10;pipeline=1,16"}, {"build_type", "Release"}};
-  for (const char* command : {"SET", "GET", "INCR", "MIXED"}) {
+  for (const std::string& command : commands) {
     for (const char* cell : {"clients:1/pipeline:1", "clients:1/pipeline:16",
                              "clients:10/pipeline:1", "clients:10/pipeline:16"}) {
       Series kv;
       kv.name = std::string("kv/") + command + "/" + cell;
       Series redis;
       redis.name = std::string("redis/") + command + "/" + cell;
-      const double scale = std::string(command) == "INCR" ? incr : 1.0;
-      for (int rep = 0; rep < 5; ++rep) {
+      const double scale = command == "INCR" ? incr : 1.0;
+      for (int rep = 0; rep < reps; ++rep) {
         const double m = std::exp(machine(rng));
         kv.repetitions.push_back(
             {rep, {{"items_per_second", 1e5 * m * scale * std::exp(own(rng))}}});
@@ -254,6 +258,68 @@ TEST(CompareGateTest, RegressionConfinedToOneCommandFails) {
     }
   }
   EXPECT_GE(detected, 15);
+}
+
+// What scripts/gate.sh does: a baseline pooled from 5 runs (25 repetitions), look 1 of 2 with 5
+// repetitions, and when a row is inconclusive 5 more repetitions of the commands it names, pooled,
+// at look 2. Same noise as above; 20 seeds: no false alarm, at least 19 of 20 INCR slowdowns
+// caught.
+TEST(CompareGateTest, SequentialLooksWithAPooledBaselineSeeOneCommand) {
+  int detected = 0;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    std::vector<ResultSet> runs;
+    for (uint64_t r = 0; r < 5; ++r) runs.push_back(SyntheticRun(seed * 100 + r, 1.0));
+    auto baseline = PoolResults(runs);
+    ASSERT_TRUE(baseline.ok()) << baseline.error();
+    for (double incr : {1.0, 0.85}) {
+      ResultSet first = SyntheticRun(seed + 1000, incr);
+      GateReport look1 = RunGate(*baseline, first, DefaultPolicy(), {.force = false, .modes = std::nullopt, .look = 1, .looks = 2});
+      GateReport final_look = look1;
+      if (look1.exit_code == kExitMoreRepetitions) {
+        EXPECT_EQ(look1.rerun_filter, RerunFilter(look1.rerun_commands));
+        std::vector<std::string> commands = look1.rerun_commands;
+        if (commands.empty()) commands = {"SET", "GET", "INCR", "MIXED"};
+        auto pooled = PoolResults({first, SyntheticRun(seed + 2000, incr, 5, commands)});
+        ASSERT_TRUE(pooled.ok()) << pooled.error();
+        final_look = RunGate(*baseline, *pooled, DefaultPolicy(), {.force = false, .modes = std::nullopt, .look = 2, .looks = 2});
+        EXPECT_NE(final_look.exit_code, kExitMoreRepetitions);  // the last look decides
+      }
+      if (incr == 1.0) {
+        EXPECT_NE(final_look.exit_code, kExitRegression)
+            << "false alarm, seed " << seed << ": " << final_look.reasons[0];
+      } else if (final_look.exit_code == kExitRegression) {
+        ++detected;
+        EXPECT_TRUE(Contains(final_look.reasons, "regressed: kv÷redis INCR/* (geometric mean)"))
+            << final_look.reasons[0];
+      }
+    }
+  }
+  EXPECT_GE(detected, 19);
+}
+
+TEST(CompareGateTest, LooksSplitAlphaAndAnInconclusiveFirstLookAsksForMore) {
+  // Every gated row is tested at alpha / (m * looks): half the one-look level with 2 looks.
+  GateReport one = Gate("baseline.json", "current_kv_slow.json");
+  GateReport two = Gate("baseline.json", "current_kv_slow.json",
+                        {.force = false, .modes = std::nullopt, .look = 2, .looks = 2});
+  ASSERT_EQ(one.rows.size(), two.rows.size());
+  size_t gated = 0;
+  for (size_t i = 0; i < one.rows.size(); ++i) {
+    ASSERT_EQ(one.rows[i].level.has_value(), two.rows[i].level.has_value());
+    if (!one.rows[i].level) continue;
+    ++gated;
+    EXPECT_DOUBLE_EQ(*two.rows[i].level, *one.rows[i].level / 2);
+  }
+  EXPECT_GT(gated, 0u);
+  // Inconclusive at look 1 of 2: exit 3 and the commands to rerun, not "too noisy".
+  GateReport noisy = Gate("baseline.json", "current_noisy.json", {.force = false, .modes = std::nullopt, .look = 1, .looks = 2});
+  EXPECT_EQ(noisy.exit_code, kExitMoreRepetitions);
+  EXPECT_TRUE(noisy.rerun_commands.empty());  // the all-cases row was inconclusive: everything
+  EXPECT_EQ(noisy.rerun_filter, "");
+  GateReport last = Gate("baseline.json", "current_noisy.json", {.force = false, .modes = std::nullopt, .look = 2, .looks = 2});
+  EXPECT_EQ(last.exit_code, kExitCannotCompare);
+  EXPECT_EQ(RerunFilter({"INCR", "SET"}), "^(kv|redis)/(INCR|SET)/");
+  EXPECT_EQ(RerunFilter({}), "");
 }
 
 }  // namespace

@@ -217,6 +217,8 @@ std::string GateVerdictText(int exit_code) {
       return "PASS";
     case kExitRegression:
       return "FAIL (regression)";
+    case kExitMoreRepetitions:
+      return "INCONCLUSIVE SO FAR (more repetitions)";
     default:
       return "CANNOT COMPARE";
   }
@@ -426,9 +428,10 @@ std::string RenderDiff(const DiffReport& report, const RenderOptions& options) {
 }
 
 std::string RenderGate(const GateReport& report, const RenderOptions& options) {
-  std::string result = report.exit_code == kExitPass         ? "pass"
-                       : report.exit_code == kExitRegression ? "regression"
-                                                             : "cannot_compare";
+  std::string result = report.exit_code == kExitPass              ? "pass"
+                       : report.exit_code == kExitRegression      ? "regression"
+                       : report.exit_code == kExitMoreRepetitions ? "more_repetitions"
+                                                                  : "cannot_compare";
   if (options.format == OutputFormat::kJson) {
     json rows = json::array();
     for (const GateRow& r : report.rows) {
@@ -449,6 +452,10 @@ std::string RenderGate(const GateReport& report, const RenderOptions& options) {
                 {"modes", modes},
                 {"reasons", report.reasons},
                 {"warnings", report.warnings},
+                {"look", report.look},
+                {"looks", report.looks},
+                {"rerun_commands", report.rerun_commands},
+                {"rerun_filter", report.rerun_filter},
                 {"rows", rows},
                 {"targets", TargetsJson(report.targets)}};
     return out.dump(2) + "\n";
@@ -471,6 +478,17 @@ std::string RenderGate(const GateReport& report, const RenderOptions& options) {
   out += ListItems(report.exit_code == kExitCannotCompare ? "Cannot compare" : "Reasons",
                    report.reasons, options);
   std::string verdict = GateVerdictText(report.exit_code);
+  if (report.looks > 1) {
+    verdict += " (look " + std::to_string(report.look) + " of " + std::to_string(report.looks) + ")";
+  }
+  if (report.exit_code == kExitMoreRepetitions) {
+    std::string which;
+    for (const std::string& c : report.rerun_commands) which += (which.empty() ? "" : ", ") + c;
+    out += "\nInconclusive rows at this look; more repetitions of " +
+           (which.empty() ? std::string("every case") : which) + ", then the next look.\n";
+    // A line of its own for scripts/gate.sh ("" = the whole grid).
+    out += "rerun-filter: " + report.rerun_filter + "\n";
+  }
   if (options.format == OutputFormat::kMarkdown) {
     out += "\n**gate: " + verdict + "**\n";
   } else {
