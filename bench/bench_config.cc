@@ -69,8 +69,8 @@ Result<ParsedArgs> ParseArgs(int argc, const char* const* argv, const BenchConfi
         std::string v = arg.substr(21);
         if (v.ends_with('s')) v.pop_back();
         auto t = ParseNumber<double>(v);
-        if (!t || !(*t >= 0)) return Error{"--benchmark_min_time: expected seconds, not '" +
-                                           arg.substr(21) + "'"};
+        if (!t || !(*t >= 0))
+          return Error{"--benchmark_min_time: expected seconds, not '" + arg.substr(21) + "'"};
         out.min_time_s = *t;
       }
       if (arg.rfind("--benchmark_repetitions=", 0) == 0) {

@@ -161,8 +161,7 @@ void CaseRunner::Run(benchmark::State& state) {
                        tracking_.min_time_s, failed)) {
       ++repetitions_done_;
       if (tracking_.progress != nullptr) {
-        tracking_.progress->RunDone(spec_.name, repetitions_done_,
-                                    failure);
+        tracking_.progress->RunDone(spec_.name, repetitions_done_, failure);
       }
     }
   }

@@ -274,10 +274,10 @@ int Main(int argc, char** argv) {
                                            .out = stderr,
                                            .in_place = isatty(STDERR_FILENO) == 1});
       }
-      const std::vector<std::string> cases = RegisterCases(
-          config, raw,
-          RunTracking{.progress = progress ? &*progress : nullptr,
-                      .min_time_s = parsed->min_time_s});
+      const std::vector<std::string> cases =
+          RegisterCases(config, raw,
+                        RunTracking{.progress = progress ? &*progress : nullptr,
+                                    .min_time_s = parsed->min_time_s});
       RunReporter reporter(MakeDisplayReporter(parsed->benchmark_format));
       if (progress) {
         progress->Start(std::max(0, CountSelected(cases, benchmark::GetBenchmarkFilter())) *

@@ -63,9 +63,9 @@ TEST(BenchProgressTest, ALogGetsTheFirstLastFailedAndAtMostOneLinePerInterval) {
   {
     Progress p({.repetitions = 3, .out = out.file(), .in_place = false, .interval_s = 10});
     p.Start(6);
-    p.RunDoneAt("kv/SET", 1, "", 1);    // first: printed
-    p.RunDoneAt("redis/SET", 1, "", 5);  // 4 s later: not yet
-    p.RunDoneAt("kv/SET", 2, "", 12);   // 11 s after the last line: printed
+    p.RunDoneAt("kv/SET", 1, "", 1);                 // first: printed
+    p.RunDoneAt("redis/SET", 1, "", 5);              // 4 s later: not yet
+    p.RunDoneAt("kv/SET", 2, "", 12);                // 11 s after the last line: printed
     p.RunDoneAt("redis/SET", 2, "server died", 13);  // failed: printed
     p.RunDoneAt("kv/SET", 3, "", 14);
     p.RunDoneAt("redis/SET", 3, "", 15);  // last: printed

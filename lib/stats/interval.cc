@@ -60,10 +60,9 @@ std::optional<Interval> MedianInterval(std::span<const double> xs, double confid
   double coverage = 0;
   double cdf = 0;  // P(B <= k - 1) for the next k
   for (size_t j = 0; j < n; ++j) {
-    const double log_p = std::lgamma(static_cast<double>(n) + 1) -
-                         std::lgamma(static_cast<double>(j) + 1) -
-                         std::lgamma(static_cast<double>(n - j) + 1) -
-                         static_cast<double>(n) * std::log(2.0);
+    const double log_p =
+        std::lgamma(static_cast<double>(n) + 1) - std::lgamma(static_cast<double>(j) + 1) -
+        std::lgamma(static_cast<double>(n - j) + 1) - static_cast<double>(n) * std::log(2.0);
     cdf += std::exp(log_p);
     if (cdf > tail * (1 + 1e-12) || 2 * (j + 1) > n) break;
     k = j + 1;

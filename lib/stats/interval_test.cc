@@ -1,5 +1,6 @@
-// Tests of the exact median and Hodges-Lehmann intervals and the verdict rule, against hand-computed
-// values and a coverage check on synthetic lognormal data (fixed seeds: deterministic).
+// Tests of the exact median and Hodges-Lehmann intervals and the verdict rule, against
+// hand-computed values and a coverage check on synthetic lognormal data (fixed seeds:
+// deterministic).
 #include "stats/interval.h"
 
 #include <gtest/gtest.h>
@@ -53,7 +54,8 @@ TEST(StatsIntervalTest, HodgesLehmannRatioIsTheShiftOfLogs) {
   EXPECT_NEAR(r->estimate, 0.8, 1e-12);
   EXPECT_LT(r->low, 0.8);
   EXPECT_GT(r->high, 0.8);
-  EXPECT_FALSE(HodgesLehmannRatio(std::vector<double>{1, 2, 3, 4}, std::vector<double>{1, 0, 2, 3}));
+  EXPECT_FALSE(
+      HodgesLehmannRatio(std::vector<double>{1, 2, 3, 4}, std::vector<double>{1, 0, 2, 3}));
 }
 
 TEST(StatsIntervalTest, HodgesLehmannLargeSamplesUseTheNormalRank) {
@@ -117,15 +119,15 @@ TEST(StatsIntervalTest, DegenerateInputs) {
   EXPECT_FALSE(MedianInterval(std::vector<double>{}));
   EXPECT_FALSE(MedianInterval(std::vector<double>{1.5}));
   EXPECT_FALSE(MedianInterval(std::vector<double>{1, 1, 1, 1, 1, std::nan("")}));
-  EXPECT_FALSE(MedianInterval(
-      std::vector<double>{1, 1, 1, 1, 1, std::numeric_limits<double>::infinity()}));
+  EXPECT_FALSE(
+      MedianInterval(std::vector<double>{1, 1, 1, 1, 1, std::numeric_limits<double>::infinity()}));
   auto same = MedianInterval(std::vector<double>{2, 2, 2, 2, 2, 2});
   ASSERT_TRUE(same.has_value());
   EXPECT_EQ(same->estimate, 2);
   EXPECT_EQ(same->low, 2);
   EXPECT_EQ(same->high, 2);
-  auto hl_same = HodgesLehmannRatio(std::vector<double>{2, 2, 2, 2, 2},
-                                    std::vector<double>{2, 2, 2, 2, 2});
+  auto hl_same =
+      HodgesLehmannRatio(std::vector<double>{2, 2, 2, 2, 2}, std::vector<double>{2, 2, 2, 2, 2});
   ASSERT_TRUE(hl_same.has_value());
   EXPECT_EQ(hl_same->low, 1);
   EXPECT_EQ(hl_same->high, 1);

@@ -2,9 +2,8 @@
 #include "tools/compare/cli.h"
 
 #include <cmath>
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "base/numbers.h"
 #include "base/result.h"
@@ -33,7 +32,7 @@ struct CliOptions {
   std::optional<std::string> policy_path;
   std::optional<std::vector<GateMode>> modes;
   bool lower_is_better = false;  // interval: the values are ratios of a lower-is-better metric
-  int look = 1;  // --look K/N (gate): sequential look K of N
+  int look = 1;                  // --look K/N (gate): sequential look K of N
   int looks = 1;
   std::vector<std::string> positional;  // subcommand, then files
 };
@@ -130,8 +129,8 @@ int RunVsRedis(const CliOptions& options, const RenderOptions& render, std::ostr
   if (!policy) return Fail(err, policy.error());
   auto set = LoadResults(options.positional[1]);
   if (!set) return Fail(err, set.error());
-  auto report = VsRedis(*set, VsRedisOptions{.confidence = policy->confidence,
-                                             .equal_band = policy->equal_band});
+  auto report = VsRedis(
+      *set, VsRedisOptions{.confidence = policy->confidence, .equal_band = policy->equal_band});
   if (!report) return Fail(err, "cannot compare: " + report.error());
   out << RenderVsRedis(*report, render);
   return kExitOk;
@@ -226,12 +225,13 @@ int RunIntervalCommand(const CliOptions& options, std::ostream& out, std::ostrea
   const double median = stats::Median(values);
   const std::string level = FormatDouble("%g", policy->confidence * 100) + "%";
   if (options.format == OutputFormat::kJson) {
-    nlohmann::json j = {{"n", values.size()},
-                        {"median", median},
-                        {"low", interval ? nlohmann::json(interval->low) : nlohmann::json()},
-                        {"high", interval ? nlohmann::json(interval->high) : nlohmann::json()},
-                        {"coverage", interval ? nlohmann::json(interval->confidence) : nlohmann::json()},
-                        {"verdict", verdict}};
+    nlohmann::json j = {
+        {"n", values.size()},
+        {"median", median},
+        {"low", interval ? nlohmann::json(interval->low) : nlohmann::json()},
+        {"high", interval ? nlohmann::json(interval->high) : nlohmann::json()},
+        {"coverage", interval ? nlohmann::json(interval->confidence) : nlohmann::json()},
+        {"verdict", verdict}};
     out << j.dump() << "\n";
     return kExitOk;
   }

@@ -107,8 +107,8 @@ TEST(CompareCliTest, GateLooksAndPooledFiles) {
     EXPECT_EQ(r.code, 2) << bad;
     EXPECT_NE(r.err.find("--look: expected K/N"), std::string::npos) << r.err;
   }
-  CliRun missing = Cli({"gate", Data("baseline.json") + ",/nonexistent.json",
-                        Data("current_same.json")});
+  CliRun missing =
+      Cli({"gate", Data("baseline.json") + ",/nonexistent.json", Data("current_same.json")});
   EXPECT_EQ(missing.code, 2);
 }
 

@@ -210,8 +210,7 @@ TEST(CompareGateTest, UngatedMetricsNeverFail) {
 // cell's kv÷redis ratio spreads by ~10 % (CV) like a busy 2-core box. `incr` scales kv on INCR;
 // `commands` limits the run to those (a second look reruns only some).
 ResultSet SyntheticRun(uint64_t seed, double incr, int reps = 5,
-                       const std::vector<std::string>& commands = {"SET", "GET", "INCR",
-                                                                   "MIXED"}) {
+                       const std::vector<std::string>& commands = {"SET", "GET", "INCR", "MIXED"}) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> own(0, 0.07);
   std::normal_distribution<double> machine(0, 0.10);
@@ -273,7 +272,8 @@ TEST(CompareGateTest, SequentialLooksWithAPooledBaselineSeeOneCommand) {
     ASSERT_TRUE(baseline.ok()) << baseline.error();
     for (double incr : {1.0, 0.85}) {
       ResultSet first = SyntheticRun(seed + 1000, incr);
-      GateReport look1 = RunGate(*baseline, first, DefaultPolicy(), {.force = false, .modes = std::nullopt, .look = 1, .looks = 2});
+      GateReport look1 = RunGate(*baseline, first, DefaultPolicy(),
+                                 {.force = false, .modes = std::nullopt, .look = 1, .looks = 2});
       GateReport final_look = look1;
       if (look1.exit_code == kExitMoreRepetitions) {
         EXPECT_EQ(look1.rerun_filter, RerunFilter(look1.rerun_commands));
@@ -281,7 +281,8 @@ TEST(CompareGateTest, SequentialLooksWithAPooledBaselineSeeOneCommand) {
         if (commands.empty()) commands = {"SET", "GET", "INCR", "MIXED"};
         auto pooled = PoolResults({first, SyntheticRun(seed + 2000, incr, 5, commands)});
         ASSERT_TRUE(pooled.ok()) << pooled.error();
-        final_look = RunGate(*baseline, *pooled, DefaultPolicy(), {.force = false, .modes = std::nullopt, .look = 2, .looks = 2});
+        final_look = RunGate(*baseline, *pooled, DefaultPolicy(),
+                             {.force = false, .modes = std::nullopt, .look = 2, .looks = 2});
         EXPECT_NE(final_look.exit_code, kExitMoreRepetitions);  // the last look decides
       }
       if (incr == 1.0) {
@@ -312,11 +313,13 @@ TEST(CompareGateTest, LooksSplitAlphaAndAnInconclusiveFirstLookAsksForMore) {
   }
   EXPECT_GT(gated, 0u);
   // Inconclusive at look 1 of 2: exit 3 and the commands to rerun, not "too noisy".
-  GateReport noisy = Gate("baseline.json", "current_noisy.json", {.force = false, .modes = std::nullopt, .look = 1, .looks = 2});
+  GateReport noisy = Gate("baseline.json", "current_noisy.json",
+                          {.force = false, .modes = std::nullopt, .look = 1, .looks = 2});
   EXPECT_EQ(noisy.exit_code, kExitMoreRepetitions);
   EXPECT_TRUE(noisy.rerun_commands.empty());  // the all-cases row was inconclusive: everything
   EXPECT_EQ(noisy.rerun_filter, "");
-  GateReport last = Gate("baseline.json", "current_noisy.json", {.force = false, .modes = std::nullopt, .look = 2, .looks = 2});
+  GateReport last = Gate("baseline.json", "current_noisy.json",
+                         {.force = false, .modes = std::nullopt, .look = 2, .looks = 2});
   EXPECT_EQ(last.exit_code, kExitCannotCompare);
   EXPECT_EQ(RerunFilter({"INCR", "SET"}), "^(kv|redis)/(INCR|SET)/");
   EXPECT_EQ(RerunFilter({}), "");

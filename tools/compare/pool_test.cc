@@ -16,8 +16,10 @@ using testing::TestdataPath;
 TEST(ComparePoolTest, RepetitionsFromEveryFileKeepTheirPairs) {
   ResultSet a = LoadTestdata("baseline.json");
   ResultSet b = LoadTestdata("current_same.json");
-  const std::vector<double> ratios_a = TargetRatios(a, "SET/clients:1/pipeline:1", "items_per_second");
-  const std::vector<double> ratios_b = TargetRatios(b, "SET/clients:1/pipeline:1", "items_per_second");
+  const std::vector<double> ratios_a =
+      TargetRatios(a, "SET/clients:1/pipeline:1", "items_per_second");
+  const std::vector<double> ratios_b =
+      TargetRatios(b, "SET/clients:1/pipeline:1", "items_per_second");
   ASSERT_EQ(ratios_a.size(), 5u);
   ASSERT_EQ(ratios_b.size(), 5u);
   auto pooled = PoolResults({a, b});
@@ -38,7 +40,8 @@ TEST(ComparePoolTest, APartialSecondFileAddsOnlyItsSeries) {
   // A second look reruns some commands only: the others keep the first file's repetitions.
   ResultSet a = LoadTestdata("baseline.json");
   ResultSet b = LoadTestdata("current_same.json");
-  std::erase_if(b.series, [](const Series& s) { return s.name.find("/GET/") != std::string::npos; });
+  std::erase_if(b.series,
+                [](const Series& s) { return s.name.find("/GET/") != std::string::npos; });
   auto pooled = PoolResults({a, b});
   ASSERT_TRUE(pooled.ok()) << pooled.error();
   EXPECT_EQ(pooled->Find("kv/GET/clients:1/pipeline:1")->repetitions.size(), 5u);
@@ -46,7 +49,8 @@ TEST(ComparePoolTest, APartialSecondFileAddsOnlyItsSeries) {
 }
 
 TEST(ComparePoolTest, IncomparableFilesAreRefused) {
-  auto pooled = PoolResults({LoadTestdata("baseline.json"), LoadTestdata("current_other_grid.json")});
+  auto pooled =
+      PoolResults({LoadTestdata("baseline.json"), LoadTestdata("current_other_grid.json")});
   ASSERT_FALSE(pooled.ok());
   EXPECT_NE(pooled.error().find("cannot pool current_other_grid.json with baseline.json"),
             std::string::npos)

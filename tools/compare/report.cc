@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "stats/summary.h"
 #include "tools/compare/table.h"
 
 namespace kv::compare {
@@ -390,17 +391,18 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
     out += "\n";
   }
   out += Render(table, options) + "\n";
-  out += ratios
-             ? "Ratios > 1 favour kv-server: ops kv÷redis = throughput ratio; p99 redis÷kv = how "
-               "many times lower kv-server's p99 is. Raw values are medians over repetitions; a "
-               "ratio is the median of the per-repetition ratios (kv and redis paired by "
-               "repetition) with its exact 95% interval (order statistics; needs >= 6 repetitions). "
-               "Verdict: interval above 1 -> faster, below 1 -> slower, inside the equal band -> no "
-               "clear difference, otherwise or without an interval -> too noisy to tell; "
-               "client-bound: the "
-               "load generator used >= 90% of its CPU, so the ratio describes the client.\n"
-             : "Values are medians over repetitions. No ratios: no case has both kv/<case> and "
-               "redis/<case> results (was redis-server found when the suite ran?).\n";
+  out +=
+      ratios
+          ? "Ratios > 1 favour kv-server: ops kv÷redis = throughput ratio; p99 redis÷kv = how "
+            "many times lower kv-server's p99 is. Raw values are medians over repetitions; a "
+            "ratio is the median of the per-repetition ratios (kv and redis paired by "
+            "repetition) with its exact 95% interval (order statistics; needs >= 6 repetitions). "
+            "Verdict: interval above 1 -> faster, below 1 -> slower, inside the equal band -> no "
+            "clear difference, otherwise or without an interval -> too noisy to tell; "
+            "client-bound: the "
+            "load generator used >= 90% of its CPU, so the ratio describes the client.\n"
+          : "Values are medians over repetitions. No ratios: no case has both kv/<case> and "
+            "redis/<case> results (was redis-server found when the suite ran?).\n";
   if (!errors.empty()) out += "\n";
   for (const std::string& e : errors) out += (markdown ? "- ERROR " : "ERROR ") + e + "\n";
   return out;
@@ -479,7 +481,8 @@ std::string RenderGate(const GateReport& report, const RenderOptions& options) {
                    report.reasons, options);
   std::string verdict = GateVerdictText(report.exit_code);
   if (report.looks > 1) {
-    verdict += " (look " + std::to_string(report.look) + " of " + std::to_string(report.looks) + ")";
+    verdict +=
+        " (look " + std::to_string(report.look) + " of " + std::to_string(report.looks) + ")";
   }
   if (report.exit_code == kExitMoreRepetitions) {
     std::string which;
@@ -518,7 +521,9 @@ std::string RenderStability(const StabilityReport& report, const RenderOptions& 
                       {"kv_cv", JsonFinite(r.kv_cv)},
                       {"redis_cv", JsonFinite(r.redis_cv)},
                       {"ratio_cv", JsonFinite(r.ratio_cv)},
-                      {"ratio_steadier", r.ratio_cv < r.kv_cv}});
+                      {"ratio_steadier", r.ratio_cv < r.kv_cv},
+                      {"ratio_over_runs", IntervalJson(r.ratio_interval)},
+                      {"verdict", VsRedisVerdictName(r.verdict)}});
     }
     json skipped = json::array();
     for (const StabilitySkip& s : report.skipped) {
@@ -543,13 +548,19 @@ std::string RenderStability(const StabilityReport& report, const RenderOptions& 
                {"runs", Align::kRight},
                {"kv CV %", Align::kRight},
                {"redis CV %", Align::kRight},
-               {"ratio CV %", Align::kRight}});
+               {"ratio CV %", Align::kRight},
+               {"kv÷redis over runs [95% CI]", Align::kRight},
+               {"kv is", Align::kRight}});
   for (const StabilityRow& r : report.rows) {
+    std::vector<double> medians;
+    for (const StabilityRun& run : r.runs) medians.push_back(run.ratio_median);
     table.AddRow({{r.case_name},
                   {std::to_string(r.runs.size())},
                   {CvPercent(r.kv_cv)},
                   {CvPercent(r.redis_cv)},
-                  {CvPercent(r.ratio_cv), r.ratio_cv < r.kv_cv ? Color::kGreen : Color::kNone}});
+                  {CvPercent(r.ratio_cv), r.ratio_cv < r.kv_cv ? Color::kGreen : Color::kNone},
+                  RatioCell(r.ratio_interval, stats::Median(medians)),
+                  VsVerdictCell(r.verdict)});
   }
   std::string sources;
   for (const std::string& s : report.sources) sources += (sources.empty() ? "" : ", ") + s;
@@ -561,7 +572,9 @@ std::string RenderStability(const StabilityReport& report, const RenderOptions& 
   out +=
       "\nCV = standard deviation ÷ mean over the runs of each run's median (kv, redis) or median "
       "per-repetition kv÷redis ratio. A ratio CV below the kv CV: the same-run ratio is steadier "
-      "than kv-server's raw throughput.\n";
+      "than kv-server's raw throughput. kv÷redis over runs: the median of the runs' ratios with "
+      "its "
+      "exact interval (order statistics; needs >= 6 runs) and its verdict (above 1: faster).\n";
   std::vector<std::string> skipped;
   for (const StabilitySkip& s : report.skipped) skipped.push_back(s.case_name + ": " + s.reason);
   out += ListItems("Skipped (not usable in every run)", skipped, options);

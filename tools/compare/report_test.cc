@@ -297,10 +297,19 @@ TEST(CompareReportTest, StabilityTextIsAnAlignedTableThenTheSummaryLine) {
   EXPECT_EQ(lines[0],
             "kv-compare stability (items_per_second, 3 runs): stability_run1.json, "
             "stability_run2.json, stability_run3.json");
-  EXPECT_EQ(lines[2], "case                      runs  kv CV %  redis CV %  ratio CV %");
-  EXPECT_EQ(lines[3], "------------------------  ----  -------  ----------  ----------");
-  EXPECT_EQ(lines[4], "SET/clients:1/pipeline:1     3    10.00       10.00        0.00");
-  EXPECT_EQ(lines[5], "GET/clients:1/pipeline:1     3     0.00       22.18       32.78");
+  EXPECT_EQ(lines[2],
+            "case                      runs  kv CV %  redis CV %  ratio CV %  kv÷redis over runs "
+            "[95% CI]              kv is");
+  EXPECT_EQ(lines[3],
+            "------------------------  ----  -------  ----------  ----------  "
+            "---------------------------  -----------------");
+  // 3 runs: no 95 % interval of a median exists (it needs 6), so the word says so.
+  EXPECT_EQ(lines[4],
+            "SET/clients:1/pipeline:1     3    10.00       10.00        0.00                        "
+            "1.250  too noisy to tell");
+  EXPECT_EQ(lines[5],
+            "GET/clients:1/pipeline:1     3     0.00       22.18       32.78                        "
+            "1.000  too noisy to tell");
   EXPECT_EQ(lines.back(),
             "median over 2 cases: kv CV 5.00%, redis CV 16.09%, ratio CV 16.39%; ratio CV < kv CV "
             "in 1 of 2 cases");
@@ -310,6 +319,30 @@ TEST(CompareReportTest, StabilityTextIsAnAlignedTableThenTheSummaryLine) {
   std::string coloured = RenderStability(report, {.format = OutputFormat::kText, .color = true});
   EXPECT_NE(coloured.find("\033[32m      0.00\033[0m"), std::string::npos);  // SET's steadier ratio
   EXPECT_EQ(coloured.find("\033[32m     32.78"), std::string::npos);
+}
+
+TEST(CompareReportTest, StabilityOfSixRunsHasAnIntervalAndAVerdict) {
+  std::vector<ResultSet> runs;
+  for (int i = 0; i < 2; ++i) {
+    for (const char* f : {"stability_run1.json", "stability_run2.json", "stability_run3.json"}) {
+      runs.push_back(LoadTestdata(f));
+    }
+  }
+  auto report = Stability(runs);
+  ASSERT_TRUE(report.ok()) << report.error();
+  ASSERT_EQ(report->rows.size(), 2u);
+  // SET: kv÷redis is 1.25 in every run: [1.25, 1.25], faster.
+  const StabilityRow& set = report->rows[0];
+  ASSERT_TRUE(set.ratio_interval.has_value());
+  EXPECT_NEAR(set.ratio_interval->low, 1.25, 1e-9);
+  EXPECT_NEAR(set.ratio_interval->high, 1.25, 1e-9);
+  EXPECT_EQ(set.verdict, VsRedisVerdict::kFaster);
+  // GET: the runs' ratios spread by a third: the interval [min, max] holds 1 and is wide.
+  const StabilityRow& get = report->rows[1];
+  ASSERT_TRUE(get.ratio_interval.has_value());
+  EXPECT_LT(get.ratio_interval->low, 1);
+  EXPECT_GT(get.ratio_interval->high, 1.05);
+  EXPECT_EQ(get.verdict, VsRedisVerdict::kTooNoisy);
 }
 
 TEST(CompareReportTest, StabilityJsonHasPerRunValuesAndNoNaN) {

@@ -60,7 +60,7 @@ double CvOf(const std::vector<StabilityRun>& runs, double StabilityRun::*field) 
 
 // The row for a case paired in every run, or why it is skipped.
 Result<StabilityRow> CaseRow(std::span<const ResultSet> runs, const std::string& case_name,
-                             std::string_view metric) {
+                             std::string_view metric, double confidence, double equal_band) {
   StabilityRow row;
   row.case_name = case_name;
   for (const ResultSet& set : runs) {
@@ -74,12 +74,17 @@ Result<StabilityRow> CaseRow(std::span<const ResultSet> runs, const std::string&
   if (!AllFinite({row.kv_cv, row.redis_cv, row.ratio_cv})) {
     return Error{"coefficient of variation out of range (values too large)"};
   }
+  std::vector<double> ratios;
+  for (const StabilityRun& r : row.runs) ratios.push_back(r.ratio_median);
+  row.ratio_interval = stats::MedianInterval(ratios, confidence);
+  row.verdict = JudgeVsRedis(row.ratio_interval, ratios.size(), equal_band);
   return row;
 }
 
 }  // namespace
 
-Result<StabilityReport> Stability(std::span<const ResultSet> runs, std::string_view metric) {
+Result<StabilityReport> Stability(std::span<const ResultSet> runs, std::string_view metric,
+                                  double confidence, double equal_band) {
   if (runs.size() < kMinRuns) {
     return Error{"stability needs at least " + std::to_string(kMinRuns) + " runs, got " +
                  std::to_string(runs.size())};
@@ -119,7 +124,7 @@ Result<StabilityReport> Stability(std::span<const ResultSet> runs, std::string_v
                                                " runs; not in " + missing});
       continue;
     }
-    auto row = CaseRow(runs, case_name, metric);
+    auto row = CaseRow(runs, case_name, metric, confidence, equal_band);
     if (!row) {
       report.skipped.push_back({case_name, row.error()});
       continue;

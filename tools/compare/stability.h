@@ -2,13 +2,16 @@
 // throughput moved compared with the kv÷redis ratio measured inside each run.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/result.h"
+#include "stats/interval.h"
 #include "tools/compare/result_set.h"
+#include "tools/compare/vs_redis.h"
 
 namespace kv::compare {
 
@@ -31,6 +34,10 @@ struct StabilityRow {
   double kv_cv = 0;
   double redis_cv = 0;
   double ratio_cv = 0;
+  // kv ÷ redis over the runs: the exact interval of the median of the runs' ratio medians (the
+  // runs are independent samples) and its verdict; too noisy with fewer than 6 runs at 95 %.
+  std::optional<stats::Interval> ratio_interval;
+  VsRedisVerdict verdict = VsRedisVerdict::kTooNoisy;
 };
 
 // A case left out, and why (paired in some runs only, or without the metric in one).
@@ -58,6 +65,7 @@ struct StabilityReport {
 // finite. Errors: fewer than two runs; no case is a row. Comparability of the runs is the caller's
 // business (CheckComparable).
 Result<StabilityReport> Stability(std::span<const ResultSet> runs,
-                                  std::string_view metric = kStabilityMetric);
+                                  std::string_view metric = kStabilityMetric,
+                                  double confidence = 0.95, double equal_band = 0.05);
 
 }  // namespace kv::compare

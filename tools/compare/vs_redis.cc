@@ -54,9 +54,11 @@ constexpr std::string_view kContextKeys[] = {"host",
                                              "kv_server_args",
                                              "redis_args"};
 
-VsRedisVerdict Judge(const std::optional<stats::Interval>& interval, size_t n,
-                     const VsRedisOptions& options) {
-  switch (stats::JudgeRatio(interval, n, options.equal_band)) {
+}  // namespace
+
+VsRedisVerdict JudgeVsRedis(const std::optional<stats::Interval>& interval, size_t n,
+                            double equal_band) {
+  switch (stats::JudgeRatio(interval, n, equal_band)) {
     case stats::Finding::kHigher:
       return VsRedisVerdict::kFaster;
     case stats::Finding::kLower:
@@ -67,6 +69,13 @@ VsRedisVerdict Judge(const std::optional<stats::Interval>& interval, size_t n,
       break;
   }
   return VsRedisVerdict::kTooNoisy;
+}
+
+namespace {
+
+VsRedisVerdict Judge(const std::optional<stats::Interval>& interval, size_t n,
+                     const VsRedisOptions& options) {
+  return JudgeVsRedis(interval, n, options.equal_band);
 }
 
 std::optional<stats::Interval> MedianInterval(const std::vector<double>& xs,

@@ -29,8 +29,8 @@ inline constexpr double kDisturbedOtherCoresShare = 0.1;
 inline constexpr double kDisturbedLoadShare = 0.5;
 
 struct VsRedisOptions {
-  double confidence = 0.95;           // interval level
-  double equal_band = 0.05;           // "no clear difference" band around 1
+  double confidence = 0.95;  // interval level
+  double equal_band = 0.05;  // "no clear difference" band around 1
 };
 
 // The run's conditions, from kv_bench's counters and context (absent fields stay nullopt).
@@ -54,8 +54,8 @@ struct VsRedisRow {
   std::optional<double> kv_p99_us;  // median p99_us over repetitions
   std::optional<double> redis_p99_us;
   std::optional<double> p99_ratio;  // redis ÷ kv p99: > 1 means kv-server's tail is lower
-  // Exact (order-statistic) interval of the median of the per-repetition ratios (kv_i ÷ redis_i throughput,
-  // redis_i ÷ kv_i p99; pairs by repetition index share the interleaved run's noise).
+  // Exact (order-statistic) interval of the median of the per-repetition ratios (kv_i ÷ redis_i
+  // throughput, redis_i ÷ kv_i p99; pairs by repetition index share the interleaved run's noise).
   std::optional<stats::Interval> ops_interval;
   std::optional<stats::Interval> p99_interval;
   size_t pairs = 0;  // repetitions paired into throughput ratios
@@ -92,6 +92,11 @@ struct VsRedisReport {
   bool has_kv = false;  // some row has a kv/X benchmark
   bool has_redis = false;
 };
+
+// The verdict word of a kv ÷ redis interval from n paired values (stats::JudgeRatio: above 1 is
+// faster).
+VsRedisVerdict JudgeVsRedis(const std::optional<stats::Interval>& interval, size_t n,
+                            double equal_band);
 
 // Builds the table from one result file. Error (cannot compare) when no case has a kv/X or a
 // redis/X benchmark; a run of one target only gives its rows without ratios.
