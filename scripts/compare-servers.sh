@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # kv-server against redis-server with the stock tools only: alternating rounds, each
-# server started fresh and alone, the same redis-benchmark flags for both. Reports per round and
-# as median [min..max] over rounds the ratios with their targets (README, Performance), and writes a JSON summary.
+# server started fresh and alone, the same redis-benchmark flags for both. Reports the ratios
+# kv ÷ redis per row as the median over the rounds with its 95 % interval and verdict (`kv-compare
+# interval`, which needs >= 6 rounds; KV_COMPARE or build/release, else build/ci) and the targets
+# (README, Performance), and writes a JSON summary (per round values and ratios, the interval).
 #
 #   scripts/compare-servers.sh [--rounds N] [--requests N] [--requests-p16 N] [--tests set,get,incr]
 #                              [--client-threads N] [--kv PATH] [--kv-args "ARGS"] [--out FILE]
 #                              [--no-memory] [--no-idle]
+#   defaults: 6 rounds, 200,000 requests at -P 1 and 2,000,000 at -P 16, tests set,get,incr
 #
 # Per round and server: for -P 1 and -P 16 and each test,
 #   redis-benchmark -p PORT -c 50 -r 100000 -n N -t TEST -P P --csv [--threads T]
@@ -19,7 +22,7 @@ cd "$(dirname "$0")/.."
 kv_script=compare-servers
 . scripts/lib.sh
 
-rounds=3
+rounds=6
 requests=200000
 requests_p16=2000000
 tests=set,get,incr
@@ -29,7 +32,7 @@ kv_args=""
 out=""
 do_memory=1
 do_idle=1
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 need() { [ "$#" -ge 2 ] || { echo "compare-servers: $1 needs a value" >&2; exit 2; }; }
 number() {
   case "$2" in '' | *[!0-9]*) echo "compare-servers: $1: '$2' is not a positive number" >&2; exit 2 ;; esac
@@ -55,6 +58,7 @@ case ",$tests," in *[!a-z,]* | ,, ) echo "compare-servers: --tests: '$tests'" >&
 
 kv_require_tools redis-server redis-benchmark redis-cli awk
 kv=$(kv_find_server "$kv")
+kv_compare=$(kv_find_compare)
 out=${out:-results/compare-servers/$(date -u +%Y%m%dT%H%M%SZ).json}
 mkdir -p "$(dirname "$out")"
 read -r -a kv_extra <<< "$kv_args"
@@ -236,57 +240,124 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-# Ratios kv ÷ redis per round, then median [min..max] over rounds. Directions: rps higher is
-# better; p99, CPU and memory lower; the idle figure is reported per server.
-awk -F'\t' -v out="$out" -v kv="$kv" -v kv_args="$kv_args" -v threads="$client_threads" \
+# Ratios kv ÷ redis per round; over the rounds the median ratio with its 95 % interval and verdict
+# from `kv-compare interval` (the one implementation of the statistics; an interval needs >= 6
+# rounds), min..max kept in the JSON. Directions: rps higher is better; p99, CPU and memory lower;
+# the client's own figures are diagnostics (higher / lower); the idle figure is a ratio per server.
+awk -F'\t' -v out="$out" -v kvc="$kv_compare" -v kv="$kv" -v kv_args="$kv_args" \
+    -v threads="$client_threads" \
     -v rounds="$rounds" -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     -v commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
     -v machine="$(uname -srm), $(nproc) CPUs" -v redis="$(redis-server --version | cut -d' ' -f3)" '
 function sort_(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t } }
 function median(a, n) { sort_(a, n); return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+function fail(msg) { print "compare-servers: " msg > "/dev/stderr"; exit 1 }
+function jnum(x) { return x == "null" || x == "" ? "null" : sprintf("%.4f", x) }
+# The value of key in a flat JSON object (a number, null or a string without quotes).
+function jfield(j, key,   s) {
+  if (!match(j, "\"" key "\":(\"[^\"]*\"|[^,}]*)")) return ""
+  s = substr(j, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
+  gsub(/"/, "", s)
+  return s
+}
+# kv-compare interval on vals (space-separated ratios), --lower-is-better when lower; words
+# ("smaller larger", "higher lower") replace "faster slower". Sets J_text (its line), J_median,
+# J_low, J_high, J_coverage ("null" without an interval) and J_verdict.
+function judge(vals, lower, words,   cmd, j, w) {
+  cmd = "\047" kvc "\047 interval" (lower ? " --lower-is-better" : "") vals
+  J_text = ""
+  if ((cmd | getline J_text) <= 0) fail("kv-compare failed: " cmd)
+  close(cmd)
+  if (((cmd " --format json") | getline j) <= 0) fail("kv-compare failed: " cmd " --format json")
+  close(cmd " --format json")
+  J_median = jfield(j, "median"); J_low = jfield(j, "low"); J_high = jfield(j, "high")
+  J_coverage = jfield(j, "coverage"); J_verdict = jfield(j, "verdict")
+  if (J_verdict == "" || J_median == "") fail("unexpected kv-compare output: " j)
+  if (words != "" && (J_verdict == "faster" || J_verdict == "slower")) {
+    split(words, w, " ")
+    J_verdict = (J_verdict == "faster" ? w[1] : w[2])
+    sub(/(faster|slower)$/, J_verdict, J_text)
+  }
+}
+function no_ratio() {
+  J_text = "n/a: no round with both values > 0"; J_verdict = "too noisy to tell"
+  J_median = J_low = J_high = J_coverage = "null"
+}
+# A target ("<= 0.6", ">= 1.2") is met when the median ratio meets it; "(interval reaches X)" when
+# the interval end X lies on the other side of it.
+function target_status(tg, m, lo, hi,   q, t, ge, end_) {
+  if (tg == "") return ""
+  if (m == "null") return "n/a"
+  split(tg, q, " "); t = q[2] + 0; ge = (q[1] == ">="); m += 0
+  if (ge ? m >= t : m <= t) {
+    if (lo == "null") return "met (no interval)"
+    end_ = (ge ? lo : hi) + 0
+    return (ge ? end_ < t : end_ > t) ? sprintf("met (interval reaches %.3f)", end_) : "met"
+  }
+  if (lo == "null") return "MISSED (no interval)"
+  end_ = (ge ? hi : lo) + 0
+  return (ge ? end_ >= t : end_ <= t) ? sprintf("MISSED (interval reaches %.3f)", end_) : "MISSED"
+}
+function json_value(x) { return x == "" ? "null" : x }
 { v[$1, $2, $3, $4, $5] = $6; key = $3 SUBSEP $4 SUBSEP $5; if (!(key in seen)) { seen[key] = 1; keys[++nk] = key } }
 END {
   target["rps", 1] = ">= 1.2"; target["rps", 16] = ">= 1.5"; target["cpu_s_per_mreq", 1] = "<= 0.6"
   target["p99_ms", 1] = "<= 1.0"; target["p99_ms", 16] = "<= 1.0"; target["rss_bytes_per_key", 0] = "<= 0.7"
-  printf "\n%-30s %-5s %3s %12s %12s %22s %8s\n", "metric", "test", "P", "kv", "redis", "kv/redis median [range]", "target"
+  row = "%-30s %-5s %3s %12s %12s   %-42s %s\n"
+  printf "\n" row, "metric", "test", "P", "kv", "redis", "kv/redis median [95% interval] verdict", "target"
   json = "{\n  \"schema\": \"kv-compare-servers/1\",\n  \"date\": \"" date "\",\n  \"commit\": \"" commit "\",\n  \"machine\": \"" machine "\",\n  \"redis_version\": \"" redis "\",\n  \"kv_server\": \"" kv "\",\n  \"kv_args\": \"" kv_args "\",\n  \"client_threads\": " threads ",\n  \"rounds\": " rounds ",\n  \"rows\": ["
   sep = ""
   for (k = 1; k <= nk; k++) {
     split(keys[k], p, SUBSEP); m = p[1]; t = p[2]; pl = p[3]
     if (m == "busy_with_10k_idle_vs_alone") continue
-    nr = 0; kvs = ""; rds = ""; rs = ""
+    nr = 0; nv = 0; kvs = ""; rds = ""; rs = ""; vals = ""
     for (r = 1; r <= rounds; r++) {
       if (!((r, "kv", m, t, pl) in v) || !((r, "redis", m, t, pl) in v)) continue
       a = v[r, "kv", m, t, pl]; b = v[r, "redis", m, t, pl]
-      kvv[++nr] = a; rdv[nr] = b; ratio[nr] = (b > 0 ? a / b : 0)
-      kvs = kvs (nr > 1 ? ", " : "") a; rds = rds (nr > 1 ? ", " : "") b; rs = rs (nr > 1 ? ", " : "") sprintf("%.4f", ratio[nr])
+      kvv[++nr] = a + 0; rdv[nr] = b + 0
+      x = "null"
+      # A ratio with a 0 (too few requests for the CPU clock) is left out of the interval.
+      if (a + 0 > 0 && b + 0 > 0) { rv[++nv] = a / b; x = sprintf("%.4f", a / b); vals = vals " " sprintf("%.10g", a / b) }
+      kvs = kvs (nr > 1 ? ", " : "") json_value(a); rds = rds (nr > 1 ? ", " : "") json_value(b); rs = rs (nr > 1 ? ", " : "") x
     }
     if (nr == 0) continue
-    for (i = 1; i <= nr; i++) { rc[i] = ratio[i] } sort_(rc, nr); lo = rc[1]; hi = rc[nr]
-    mk = median(kvv, nr); mr = median(rdv, nr); mratio = median(ratio, nr)
+    mk = median(kvv, nr); mr = median(rdv, nr)
+    lower = (m ~ /^(p99_ms|cpu_s_per_mreq|user_cpu_s_per_mreq|rss_bytes_per_key)$/)
+    words = (m == "rss_bytes_per_key" ? "smaller larger" : m ~ /^client_/ ? "higher lower" : "")
+    if (nv > 0) { judge(vals, lower, words); sort_(rv, nv); lo = sprintf("%.4f", rv[1]); hi = sprintf("%.4f", rv[nv]) }
+    else { no_ratio(); lo = hi = "null" }
     tg = ((m, pl) in target) ? target[m, pl] : ""
-    ok = ""
-    if (tg != "") { split(tg, q, " "); ok = (q[1] == ">=" ? mratio >= q[2] : mratio <= q[2]) ? "met" : "MISSED" }
-    printf "%-30s %-5s %3s %12.6g %12.6g %8.3f [%.3f..%.3f] %8s %s\n", m, t, (pl == 0 ? "-" : pl), mk, mr, mratio, lo, hi, tg, ok
-    json = json sep "\n    {\"metric\": \"" m "\", \"test\": \"" t "\", \"pipeline\": " pl ", \"kv\": [" kvs "], \"redis\": [" rds "], \"ratio\": [" rs "], \"ratio_median\": " sprintf("%.4f", mratio) ", \"ratio_min\": " sprintf("%.4f", lo) ", \"ratio_max\": " sprintf("%.4f", hi) ", \"target\": \"" tg "\", \"met\": " (ok == "" ? "null" : (ok == "met" ? "true" : "false")) "}"
+    st = target_status(tg, J_median, J_low, J_high)
+    note = (nv < nr ? sprintf(" (%d of %d rounds measured 0: left out)", nr - nv, nr) : "")
+    printf row, m, t, (pl == 0 ? "-" : pl), sprintf("%.6g", mk), sprintf("%.6g", mr), J_text, (tg == "" ? "" : tg " " st) note
+    json = json sep "\n    {\"metric\": \"" m "\", \"test\": \"" t "\", \"pipeline\": " pl ", \"kv\": [" kvs "], \"redis\": [" rds "], \"ratio\": [" rs "], \"ratio_median\": " jnum(J_median) ", \"ratio_low\": " jnum(J_low) ", \"ratio_high\": " jnum(J_high) ", \"coverage\": " jnum(J_coverage) ", \"verdict\": \"" J_verdict "\", \"ratio_min\": " lo ", \"ratio_max\": " hi ", \"target\": \"" tg "\", \"met\": " (tg == "" || J_median == "null" ? "null" : (st ~ /^met/ ? "true" : "false")) ", \"target_status\": \"" st "\"}"
     sep = ","
   }
   json = json "\n  ],\n  \"idle\": ["
   sep = ""
   for (s = 1; s <= 2; s++) {
-    server = (s == 1 ? "kv" : "redis"); n = 0; vals = ""
+    server = (s == 1 ? "kv" : "redis"); n = 0; nv = 0; ivals = ""; vals = ""
     for (r = 1; r <= rounds; r++) if ((r, server, "busy_with_10k_idle_vs_alone", "get", 1) in v) {
-      iv[++n] = v[r, server, "busy_with_10k_idle_vs_alone", "get", 1]; vals = vals (n > 1 ? ", " : "") iv[n]
+      x = v[r, server, "busy_with_10k_idle_vs_alone", "get", 1]; n++
+      ivals = ivals (n > 1 ? ", " : "") json_value(x)
+      if (x + 0 > 0) { iv[++nv] = x + 0; vals = vals " " x }
     }
     if (n == 0) continue
-    mi = median(iv, n)
-    printf "%-30s %-5s %3s %12.4f %12s %22s %8s %s\n", "busy with 10k idle / alone", "get", 1, mi, "(" server ")", "", ">= 0.9", (server == "kv" ? (mi >= 0.9 ? "met" : "MISSED") : "")
-    json = json sep "\n    {\"server\": \"" server "\", \"busy_with_10k_idle_vs_alone\": [" vals "], \"median\": " sprintf("%.4f", mi) "}"
+    if (nv > 0) judge(vals, 0, ""); else no_ratio()
+    st = (server == "kv" ? target_status(">= 0.9", J_median, J_low, J_high) : "")
+    printf row, "busy with 10k idle / alone", "get", 1, (server == "kv" ? "(kv)" : ""), (server == "kv" ? "" : "(redis)"), J_text, (st == "" ? "" : ">= 0.9 " st)
+    json = json sep "\n    {\"server\": \"" server "\", \"busy_with_10k_idle_vs_alone\": [" ivals "], \"median\": " jnum(J_median) ", \"ratio_low\": " jnum(J_low) ", \"ratio_high\": " jnum(J_high) ", \"coverage\": " jnum(J_coverage) ", \"verdict\": \"" J_verdict "\"}"
     sep = ","
   }
   json = json "\n  ]\n}\n"
   printf "%s", json > out
 }' "$samples"
 echo
-echo "compare-servers: ratios are kv-server ÷ redis-server per round (rps: higher favours kv; p99, CPU and memory: lower favours kv)"
+echo "compare-servers: ratios are kv-server ÷ redis-server per round; per row the median over the rounds, its 95 % interval and"
+echo "  the verdict (kv-compare interval; an interval needs >= 6 rounds). faster / slower: kv-server's rps higher / lower, its p99"
+echo "  and CPU per request lower / higher; memory per key: smaller / larger; client_*: the load generator's figures, higher / lower."
+echo "  A target is met when the median ratio meets it; \"(interval reaches X)\": the interval's end X lies across the target."
+if [ "$do_idle" = 1 ]; then
+  echo "  busy with 10k idle / alone: per server, the GET rps with 10,000 idle connections open ÷ without (slower: they cost rps)."
+fi
 echo "compare-servers: $(( $(date +%s) - start )) s; JSON summary in $out"

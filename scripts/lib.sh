@@ -34,3 +34,20 @@ kv_free_port() {
     if ! (exec 3<> "/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
   done
 }
+
+# kv_find_compare: prints $KV_COMPARE, or else the first built kv-compare (build/release, build/ci)
+# that has the `interval` subcommand; checked before any measurement (an older build would
+# otherwise fail only at the end of the rounds).
+kv_find_compare() {
+  local candidates=(build/release/kv-compare build/ci/kv-compare) candidate
+  if [ -n "${KV_COMPARE:-}" ]; then candidates=("$KV_COMPARE"); fi
+  for candidate in "${candidates[@]}"; do
+    if [ -x "$candidate" ] && "$candidate" interval 1 > /dev/null 2>&1; then
+      echo "$candidate"
+      return
+    fi
+  done
+  echo "$kv_script: no kv-compare with 'interval' (${KV_COMPARE:-build/release or build/ci};" \
+    "build it: cmake --build --preset ci --target kv-compare, or set KV_COMPARE)" >&2
+  exit 2
+}
