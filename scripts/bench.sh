@@ -7,12 +7,13 @@
 #   The terminal shows kv_bench's messages and one line per finished case ("[n/N] <case>  elapsed
 #   1m12s  ETA 3m40s"); Google Benchmark's console goes to results/<timestamp>/kv_bench.txt.
 #   --console or KV_BENCH_CONSOLE=1          show that console in the terminal too (no progress lines)
-#   KV_BENCH_REPETITIONS=9 (default)         interleaved repetitions per case; the summary's
+#   KV_BENCH_REPETITIONS=15 (default)        interleaved repetitions per case; the summary's
 #                                            intervals need >= 6 (docs/statistics.md)
 #   KV_BENCH_MIN_TIME=0.15 (default)         seconds per repetition
 #   KV_BUILD_DIR=build/other                 use (and build in) an existing build tree instead of
 #                                            the release preset's build/release
-# Default grid: clients 1,10,50 x pipeline 1,16, value size 3; about 5-8 minutes on 2 cores.
+# Default grid: clients 1,10,50 x pipeline 1,16, value size 3; about 6 minutes on 2 cores (15 x 0.15 s
+# per case and target: 1,560 runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +43,7 @@ fi
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="results/$stamp"
 mkdir -p "$out"
-reps=${KV_BENCH_REPETITIONS:-9}
+reps=${KV_BENCH_REPETITIONS:-15}
 min_time=${KV_BENCH_MIN_TIME:-0.15}
 
 echo "=== kv_bench -> $out/kv_bench.json (repetitions=$reps, min_time=${min_time}s)"
