@@ -157,7 +157,7 @@ int RunGateCommand(const CliOptions& options, const RenderOptions& render, std::
   if (!current) return Fail(err, current.error());
   GateReport report = RunGate(*baseline, *current, *policy,
                               GateOptions{.force = options.force, .modes = options.modes});
-  out << RenderGate(report, render);
+  out << RenderGate(report, render, *policy);
   if (report.exit_code == kExitCannotCompare) {
     for (const std::string& reason : report.reasons)
       err << "kv-compare: cannot compare: " << reason << "\n";
