@@ -6,6 +6,7 @@
 #include "base/result.h"
 #include "tools/compare/compare.h"
 #include "tools/compare/gate.h"
+#include "tools/compare/html/report_command.h"
 #include "tools/compare/instructions.h"
 #include "tools/compare/policy.h"
 #include "tools/compare/report.h"
@@ -212,6 +213,12 @@ usage:
       run-to-run variation (items_per_second): per case paired in every run, the coefficient
       of variation over the runs of the kv median, the redis median and the median kv÷redis
       ratio; then the median CVs and how many cases have a steadier ratio than kv throughput
+  kv-compare report INPUT.json [INPUT.json ...] -o REPORT.html [--title TEXT]
+      one self-contained HTML file (inline SVG charts, no script, loads nothing): from kv_bench
+      JSON (throughput with intervals and verdicts, latency spectra, scaling, memory per key),
+      kv-load JSON (corrected and uncorrected spectra, per-second series) or gate JSON
+      (`kv-compare --format json gate ...`: every gated row against its threshold); several
+      inputs of one kind compare runs; exit 2 and no file on bad input
   kv-compare instructions [--threshold 0.03] [--format F] BASELINE.json CURRENT.json
       the instruction gate (scripts/callgrind-requests.sh JSON): per test and pipeline depth,
       current ÷ baseline instructions per request; exit 1 when one exceeds 1 + threshold
@@ -239,6 +246,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   // Has its own options (--threshold); they follow the subcommand.
   if (!args.empty() && args[0] == "instructions")
     return RunInstructionsCommand(args, out, err, env);
+  if (!args.empty() && args[0] == "report") return html::RunReportCommand(args, out, err);
   auto options = ParseArgs(args);
   if (!options) return Fail(err, options.error());
   if (options->help) {
@@ -256,7 +264,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (command == "gate") return RunGateCommand(*options, render, out, err);
   if (command == "stability") return RunStabilityCommand(*options, render, out, err);
   return Fail(
-      err, "unknown subcommand '" + command + "' (vs-redis, diff, gate or stability; see --help)");
+      err, "unknown subcommand '" + command +
+               "' (vs-redis, diff, gate or stability; also report, instructions; see --help)");
 }
 
 }  // namespace kv::compare
