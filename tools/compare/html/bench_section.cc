@@ -106,6 +106,15 @@ void AddLead(const Run& run, Page& page) {
     }
     page.Paragraph(lead, "lead");
   }
+  const bool aggregates_only = std::any_of(run.set->series.begin(), run.set->series.end(),
+                                           [](const Series& s) { return s.from_aggregates; });
+  if (aggregates_only) {
+    page.Paragraph(
+        "This file holds aggregates only (--benchmark_report_aggregates_only, as scripts/bench.sh "
+        "writes): one median per case and no repetitions, so no interval can be computed and "
+        "every verdict reads \"too noisy to tell\". Run kv_bench without that flag for intervals.",
+        "note");
+  }
   if (!r.conditions.summary.empty()) page.Paragraph(r.conditions.summary);
   page.Definitions(r.context);
   std::vector<std::string> failures;
