@@ -44,4 +44,9 @@ if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   "$build/kv-compare" --format markdown gate --policy "$policy" "$baseline" "$out" \
     >> "$GITHUB_STEP_SUMMARY" 2>/dev/null || true
 fi
+# The gate's JSON and its HTML report next to the run's JSON (docs/report.md).
+"$build/kv-compare" --format json gate --policy "$policy" "$baseline" "$out" > "${out%.json}.gate.json" 2>/dev/null || true
+if "$build/kv-compare" report "${out%.json}.gate.json" -o "${out%.json}.report.html" >/dev/null; then
+  echo "gate: report ${out%.json}.report.html"
+fi
 exit "$status"
