@@ -67,8 +67,8 @@ std::string RenderBarChart(const BarChart& chart, std::string_view id) {
       frame::Legend(legend, id, kLeft, 6, width - 2 * kLeft, &legend_height);
   frame::Box box{.left = kLeft, .top = 6 + legend_height + 8, .right = width - 170, .bottom = 0};
   auto px = [&](double v) { return box.left + x.Position(v) * box.Width(); };
-  const double base = px(x.kind() == ScaleKind::kLinear ? std::clamp(0.0, x.low(), x.high())
-                                                        : x.low());
+  const double base =
+      px(x.kind() == ScaleKind::kLinear ? std::clamp(0.0, x.low(), x.high()) : x.low());
 
   std::string rows;
   double y = box.top + 4;
@@ -87,9 +87,8 @@ std::string RenderBarChart(const BarChart& chart, std::string_view id) {
         const std::string label = b->label.empty() ? Number(b->value) : b->label;
         rows += "<rect x=\"" + Coord(std::min(base, end)) + "\" y=\"" + Coord(y) + "\" width=\"" +
                 Coord(std::max(std::fabs(end - base), 1.0)) + "\" height=\"" + Coord(kBar) +
-                "\" fill=\"" + frame::FillOf(id, style) + "\" stroke=\"" +
-                frame::ColorOf(style) + "\"><title>" + Escape(g.label + " — " + name + label) +
-                "</title></rect>\n";
+                "\" fill=\"" + frame::FillOf(id, style) + "\" stroke=\"" + frame::ColorOf(style) +
+                "\"><title>" + Escape(g.label + " — " + name + label) + "</title></rect>\n";
         double right = std::max(base, end);
         if (Drawable(x, b->low) && Drawable(x, b->high)) {
           rows += Whisker(px(*b->low), px(*b->high), mid, 9);
@@ -152,7 +151,8 @@ std::string RenderIntervalChart(const IntervalChart& chart, std::string_view id)
   std::string rows;
   double y = box.top + 4;
   for (const IntervalRow& r : chart.rows) {
-    rows += frame::Text(kLeft, y + 12, r.label, r.flagged ? "class=\"label flagged\"" : "class=\"label\"");
+    rows += frame::Text(kLeft, y + 12, r.label,
+                        r.flagged ? "class=\"label flagged\"" : "class=\"label\"");
     y += kGroupLabel;
     const double mid = y + 8;
     if (Drawable(x, r.threshold)) {
@@ -177,7 +177,8 @@ std::string RenderIntervalChart(const IntervalChart& chart, std::string_view id)
   std::string out = frame::OpenSvg(id, width, box.bottom + kAxisBelow, chart.title);
   out += legend;
   out += frame::XAxis(x, box, chart.value.title);
-  if (x.Drawable(chart.reference)) out += VerticalReference(px(chart.reference), box.top, box.bottom);
+  if (x.Drawable(chart.reference))
+    out += VerticalReference(px(chart.reference), box.top, box.bottom);
   if (empty && chart.rows.empty()) out += frame::NoData(box);
   out += rows;
   out += frame::kCloseSvg;

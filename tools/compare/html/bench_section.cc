@@ -42,7 +42,8 @@ std::vector<std::pair<std::string, std::vector<const VsRedisRow*>>> ByCommand(
   std::vector<std::pair<std::string, std::vector<const VsRedisRow*>>> out;
   for (const VsRedisRow& row : report.rows) {
     const std::string command = CommandOf(row.case_name);
-    auto it = std::find_if(out.begin(), out.end(), [&](const auto& c) { return c.first == command; });
+    auto it =
+        std::find_if(out.begin(), out.end(), [&](const auto& c) { return c.first == command; });
     if (it == out.end()) {
       out.emplace_back(command, std::vector<const VsRedisRow*>{});
       it = out.end() - 1;
@@ -154,8 +155,8 @@ void AddThroughputBars(const Run& run, const std::string& command,
   const double confidence = run.report.confidence;
   BarChart chart;
   chart.title = command + ": throughput per case, kv-server and redis-server";
-  chart.value = {.title = kThroughputAxis, .kind = ScaleKind::kLinear, .include_zero = true,
-                 .ticks_at = {}};
+  chart.value = {
+      .title = kThroughputAxis, .kind = ScaleKind::kLinear, .include_zero = true, .ticks_at = {}};
   chart.legend = {"kv-server", "redis-server"};
   DataTable numbers{.columns = {"case", "verdict", "kv ops/s", "kv " + LevelText(confidence),
                                 "redis ops/s", "redis " + LevelText(confidence), "kv ÷ redis",
@@ -165,18 +166,19 @@ void AddThroughputBars(const Run& run, const std::string& command,
   for (const VsRedisRow* row : rows) {
     const Series* kv = KvSeries(run, *row);
     const Series* redis = RedisSeries(run, *row);
-    chart.groups.push_back({.label = row->case_name + " — " + RatioVerdict(*row),
-                            .bars = {ThroughputBar(kv, confidence), ThroughputBar(redis, confidence)}});
+    chart.groups.push_back(
+        {.label = row->case_name + " — " + RatioVerdict(*row),
+         .bars = {ThroughputBar(kv, confidence), ThroughputBar(redis, confidence)}});
     const size_t reps = std::max(kv ? kv->Values(kThroughput).size() : 0,
                                  redis ? redis->Values(kThroughput).size() : 0);
-    numbers.rows.push_back(
-        {row->case_name, Paired(*row) ? std::string(VsRedisVerdictName(row->ops_verdict)) : "",
-         row->kv_ops ? Number(*row->kv_ops) : "n/a",
-         IntervalCell(MedianInterval(kv, kThroughput, confidence)),
-         row->redis_ops ? Number(*row->redis_ops) : "n/a",
-         IntervalCell(MedianInterval(redis, kThroughput, confidence)),
-         row->ops_ratio ? Number(*row->ops_ratio) : "n/a", IntervalCell(row->ops_interval),
-         std::to_string(reps)});
+    numbers.rows.push_back({row->case_name,
+                            Paired(*row) ? std::string(VsRedisVerdictName(row->ops_verdict)) : "",
+                            row->kv_ops ? Number(*row->kv_ops) : "n/a",
+                            IntervalCell(MedianInterval(kv, kThroughput, confidence)),
+                            row->redis_ops ? Number(*row->redis_ops) : "n/a",
+                            IntervalCell(MedianInterval(redis, kThroughput, confidence)),
+                            row->ops_ratio ? Number(*row->ops_ratio) : "n/a",
+                            IntervalCell(row->ops_interval), std::to_string(reps)});
   }
   page.Figure(RenderBarChart(chart, page.NextChartId()),
               "Bars: median throughput over repetitions (longer is better); whiskers: its " +
@@ -188,14 +190,7 @@ void AddThroughputBars(const Run& run, const std::string& command,
 }
 
 void AddSpectrum(const Run& run, const VsRedisRow& row, Page& page) {
-  LineChart chart;
-  chart.title = row.case_name + ": latency by percentile";
-  chart.x = {.title = "percentile", .kind = ScaleKind::kPercentile, .include_zero = false,
-             .ticks_at = {}};
-  chart.y = {.title = "latency (µs)", .kind = ScaleKind::kLog, .include_zero = false,
-             .ticks_at = {}};
-  chart.width = 380;
-  chart.height = 250;
+  LineChart chart = SpectrumChart(row.case_name + ": latency by percentile", "µs", 380, 250);
   std::map<double, std::pair<std::string, std::string>> cells;  // percentile -> (kv, redis)
   for (const auto& [series, name, style] :
        {std::tuple{KvSeries(run, row), "kv-server", kKvStyle},
@@ -213,25 +208,25 @@ void AddSpectrum(const Run& run, const VsRedisRow& row, Page& page) {
     }
     chart.series.push_back(std::move(line));
   }
-  DataTable numbers{.columns = {"percentile", "kv-server µs", "redis-server µs"},
-                    .rows = {},
-                    .text_columns = 1};
+  DataTable numbers{
+      .columns = {"percentile", "kv-server µs", "redis-server µs"}, .rows = {}, .text_columns = 1};
   for (const auto& [percentile, values] : cells) {
     numbers.rows.push_back({percentile == 100 ? "max" : "p" + Number(percentile),
                             values.first.empty() ? "n/a" : values.first,
                             values.second.empty() ? "n/a" : values.second});
   }
-  page.Figure(RenderLineChart(chart, page.NextChartId()),
-              row.case_name +
-                  ": latency (log scale, lower is better) at each percentile, median over "
-                  "repetitions; each step right on the x axis is ten times rarer (p90, p99, p99.9).",
-              numbers);
+  page.Figure(
+      RenderLineChart(chart, page.NextChartId()),
+      row.case_name +
+          ": latency (log scale, lower is better) at each percentile, median over "
+          "repetitions; each step right on the x axis is ten times rarer (p90, p99, p99.9).",
+      numbers);
 }
 
 // Throughput against `param` ("clients" or "pipeline"), one line per server and value of the
 // other parameter. Nothing when the command ran at fewer than two values of `param`.
-void AddScaling(const std::string& command,
-                const std::vector<const VsRedisRow*>& rows, const std::string& param, Page& page) {
+void AddScaling(const std::string& command, const std::vector<const VsRedisRow*>& rows,
+                const std::string& param, Page& page) {
   const std::string other = param == "clients" ? "pipeline" : "clients";
   std::set<long> values;
   std::set<long> others;
@@ -246,23 +241,27 @@ void AddScaling(const std::string& command,
   const std::string what = param == "clients" ? "client connections" : "pipeline depth";
   chart.title = command + ": throughput against " + what;
   std::vector<double> ticks(values.begin(), values.end());
-  chart.x = {.title = what + " (log scale)", .kind = ScaleKind::kLog, .include_zero = false,
+  chart.x = {.title = what + " (log scale)",
+             .kind = ScaleKind::kLog,
+             .include_zero = false,
              .ticks_at = ticks};
-  chart.y = {.title = kThroughputAxis, .kind = ScaleKind::kLinear, .include_zero = true,
-             .ticks_at = {}};
+  chart.y = {
+      .title = kThroughputAxis, .kind = ScaleKind::kLinear, .include_zero = true, .ticks_at = {}};
   chart.width = 520;
   chart.height = 300;
   DataTable numbers{.columns = {"server", other, param, "ops/s"}, .rows = {}, .text_columns = 1};
   int index = 0;
   for (long o : others) {
     for (const auto& [target, server, style_base] :
-         {std::tuple{"kv", "kv-server", kKvStyle}, std::tuple{"redis", "redis-server", kRedisStyle}}) {
+         {std::tuple{"kv", "kv-server", kKvStyle},
+          std::tuple{"redis", "redis-server", kRedisStyle}}) {
       LineSeries line{.name = std::string(server) + ", " + other + " " + std::to_string(o),
                       .style = style_base + 2 * index,
                       .points = {}};
       for (const VsRedisRow* row : rows) {
         if (NameParameter(row->case_name, other).value_or(0) != o) continue;
-        const std::optional<double> ops = std::string(target) == "kv" ? row->kv_ops : row->redis_ops;
+        const std::optional<double> ops =
+            std::string(target) == "kv" ? row->kv_ops : row->redis_ops;
         if (!ops) continue;
         const double x = static_cast<double>(*NameParameter(row->case_name, param));
         line.points.push_back({x, *ops});
@@ -299,8 +298,8 @@ void AddMemory(const Run& run, Page& page) {
   }
   BarChart chart;
   chart.title = "Memory per key, kv-server and redis-server";
-  chart.value = {.title = "bytes per key", .kind = ScaleKind::kLinear, .include_zero = true,
-                 .ticks_at = {}};
+  chart.value = {
+      .title = "bytes per key", .kind = ScaleKind::kLinear, .include_zero = true, .ticks_at = {}};
   chart.legend = {"kv-server", "redis-server"};
   DataTable numbers{.columns = {"measure", "kv-server bytes/key", "redis-server bytes/key"},
                     .rows = {},
@@ -359,15 +358,18 @@ void AddComparison(const std::vector<Run>& runs, Page& page) {
     }
     lead.push_back(line);
   }
-  page.Paragraph("Each run's kv ÷ redis ratios, measured within that run (so machine speed "
-                 "cancels out); above 1 kv-server is faster.",
-                 "lead");
+  page.Paragraph(
+      "Each run's kv ÷ redis ratios, measured within that run (so machine speed "
+      "cancels out); above 1 kv-server is faster.",
+      "lead");
   page.Bullets(lead);
   std::vector<std::string> legend;
   for (const Run& run : runs) legend.push_back(run.name);
   auto ratio_bar = [](const VsRedisRow* row) -> std::optional<Bar> {
     if (row == nullptr || !row->ops_ratio) return std::nullopt;
-    Bar bar{.value = *row->ops_ratio, .low = std::nullopt, .high = std::nullopt,
+    Bar bar{.value = *row->ops_ratio,
+            .low = std::nullopt,
+            .high = std::nullopt,
             .label = WithInterval(*row->ops_ratio, row->ops_interval) + " " +
                      std::string(VsRedisVerdictName(row->ops_verdict))};
     if (row->ops_interval) {
@@ -395,7 +397,9 @@ void AddComparison(const std::vector<Run>& runs, Page& page) {
     BarChart chart;
     chart.title = command + ": kv ÷ redis throughput per run";
     chart.value = {.title = "kv ÷ redis throughput (above 1: kv-server faster)",
-                   .kind = ScaleKind::kLinear, .include_zero = false, .ticks_at = {}};
+                   .kind = ScaleKind::kLinear,
+                   .include_zero = false,
+                   .ticks_at = {}};
     chart.legend = legend;
     chart.reference = 1;
     std::vector<std::string> columns = {"case"};
@@ -432,12 +436,13 @@ Status AddBenchSections(const std::vector<ResultSet>& runs, double confidence, d
   std::vector<Run> prepared;
   for (size_t i = 0; i < runs.size(); ++i) {
     Result<VsRedisReport> report = VsRedis(
-        runs[i], VsRedisOptions{.confidence = confidence, .equal_band = equal_band, .bootstrap = {}});
+        runs[i],
+        VsRedisOptions{.confidence = confidence, .equal_band = equal_band, .bootstrap = {}});
     if (!report.ok()) return Error{runs[i].source + ": " + report.error()};
-    prepared.push_back({.set = &runs[i],
-                        .report = std::move(*report),
-                        .name = "run " + std::to_string(i + 1) + " (" + BaseName(runs[i].source) +
-                                ")"});
+    prepared.push_back(
+        {.set = &runs[i],
+         .report = std::move(*report),
+         .name = "run " + std::to_string(i + 1) + " (" + BaseName(runs[i].source) + ")"});
   }
   const bool several = prepared.size() > 1;
   if (several) AddComparison(prepared, page);

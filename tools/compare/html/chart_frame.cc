@@ -47,20 +47,23 @@ std::string PatternBody(const Style& s) {
     case Fill::kSolid:
       return "";
     case Fill::kDiagonal:
-      return "<rect width=\"6\" height=\"6\" fill=\"#fff\"/><rect width=\"3\" height=\"6\" fill=\"" +
+      return "<rect width=\"6\" height=\"6\" fill=\"#fff\"/><rect width=\"3\" height=\"6\" "
+             "fill=\"" +
              c + "\"/>";
     case Fill::kDots:
       return "<rect width=\"6\" height=\"6\" fill=\"#fff\"/><circle cx=\"3\" cy=\"3\" r=\"1.8\" "
              "fill=\"" +
              c + "\"/>";
     case Fill::kCross:
-      return "<rect width=\"6\" height=\"6\" fill=\"#fff\"/><path d=\"M0 3H6M3 0V6\" stroke=\"" + c +
-             "\" stroke-width=\"1.6\"/>";
+      return "<rect width=\"6\" height=\"6\" fill=\"#fff\"/><path d=\"M0 3H6M3 0V6\" stroke=\"" +
+             c + "\" stroke-width=\"1.6\"/>";
     case Fill::kHorizontal:
-      return "<rect width=\"6\" height=\"6\" fill=\"#fff\"/><rect width=\"6\" height=\"3\" fill=\"" +
+      return "<rect width=\"6\" height=\"6\" fill=\"#fff\"/><rect width=\"6\" height=\"3\" "
+             "fill=\"" +
              c + "\"/>";
     case Fill::kVertical:
-      return "<rect width=\"6\" height=\"6\" fill=\"#fff\"/><rect width=\"3\" height=\"6\" fill=\"" +
+      return "<rect width=\"6\" height=\"6\" fill=\"#fff\"/><rect width=\"3\" height=\"6\" "
+             "fill=\"" +
              c + "\"/>";
   }
   return "";
@@ -110,8 +113,8 @@ std::string DashOf(int style) {
 
 std::string Marker(int style, double x, double y, bool filled, std::string_view tooltip) {
   const Style& s = StyleAt(style);
-  const std::string paint = std::string(" fill=\"") + (filled ? s.color : "#fff") +
-                            "\" stroke=\"" + s.color + "\" stroke-width=\"1.5\"";
+  const std::string paint = std::string(" fill=\"") + (filled ? s.color : "#fff") + "\" stroke=\"" +
+                            s.color + "\" stroke-width=\"1.5\"";
   const std::string title = tooltip.empty() ? "" : "<title>" + Escape(tooltip) + "</title>";
   const std::string close = title.empty() ? "/>" : ">" + title;
   switch (s.shape) {
@@ -160,9 +163,9 @@ std::string Legend(const std::vector<LegendEntry>& entries, std::string_view id,
     }
     const double mid = y + kRow / 2;
     if (e.bar) {
-      out += "<rect x=\"" + Coord(x) + "\" y=\"" + Coord(mid - 5) + "\" width=\"" +
-             Coord(kSwatch) + "\" height=\"10\" fill=\"" + FillOf(id, e.style) + "\" stroke=\"" +
-             ColorOf(e.style) + "\"/>\n";
+      out += "<rect x=\"" + Coord(x) + "\" y=\"" + Coord(mid - 5) + "\" width=\"" + Coord(kSwatch) +
+             "\" height=\"10\" fill=\"" + FillOf(id, e.style) + "\" stroke=\"" + ColorOf(e.style) +
+             "\"/>\n";
     } else {
       out += "<path d=\"M" + Coord(x) + " " + Coord(mid) + "H" + Coord(x + kSwatch) +
              "\" fill=\"none\" stroke=\"" + ColorOf(e.style) + "\" stroke-width=\"2\"" +

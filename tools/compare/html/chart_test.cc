@@ -57,14 +57,15 @@ void ExpectWellFormed(const std::string& svg) {
 LineChart Spectrum() {
   LineChart chart;
   chart.title = "SET: latency by percentile";
-  chart.x = {.title = "percentile", .kind = ScaleKind::kPercentile, .include_zero = false,
-             .ticks_at = {}};
-  chart.y = {.title = "latency (µs)", .kind = ScaleKind::kLog, .include_zero = false,
-             .ticks_at = {}};
+  chart.x = {
+      .title = "percentile", .kind = ScaleKind::kPercentile, .include_zero = false, .ticks_at = {}};
+  chart.y = {
+      .title = "latency (µs)", .kind = ScaleKind::kLog, .include_zero = false, .ticks_at = {}};
   chart.width = 380;
   chart.height = 250;
-  chart.series = {{.name = "kv-server", .style = 0, .points = {{50, 20}, {99, 45}, {99.99, 310}}},
-                  {.name = "redis-server", .style = 1, .points = {{50, 24}, {99, 60}, {99.99, 900}}}};
+  chart.series = {
+      {.name = "kv-server", .style = 0, .points = {{50, 20}, {99, 45}, {99.99, 310}}},
+      {.name = "redis-server", .style = 1, .points = {{50, 24}, {99, 60}, {99.99, 900}}}};
   return chart;
 }
 
@@ -72,9 +73,9 @@ TEST(HtmlChartTest, SpectrumOnPercentileAndLogAxesMatchesGolden) {
   const std::string svg = RenderLineChart(Spectrum(), "chart-1");
   ExpectWellFormed(svg);
   ExpectGolden("spectrum.svg", svg);
-  for (const char* label : {">50%<", ">90%<", ">99%<", ">99.9%<", ">99.99%<", ">10<", ">100<",
-                            ">1k<", ">percentile<", ">latency (µs)<", ">kv-server<",
-                            ">redis-server<"}) {
+  for (const char* label :
+       {">50%<", ">90%<", ">99%<", ">99.9%<", ">99.99%<", ">10<", ">100<", ">1k<", ">percentile<",
+        ">latency (µs)<", ">kv-server<", ">redis-server<"}) {
     EXPECT_NE(svg.find(label), std::string::npos) << label;
   }
   EXPECT_NE(svg.find("stroke-dasharray"), std::string::npos);  // redis is dashed
@@ -84,9 +85,12 @@ TEST(HtmlChartTest, LinearSeriesWithReferenceLineMatchesGolden) {
   LineChart chart;
   chart.title = "GET: throughput per second";
   chart.x = {.title = "time (s)", .kind = ScaleKind::kLinear, .include_zero = true, .ticks_at = {}};
-  chart.y = {.title = "throughput (requests/s)", .kind = ScaleKind::kLinear, .include_zero = true,
+  chart.y = {.title = "throughput (requests/s)",
+             .kind = ScaleKind::kLinear,
+             .include_zero = true,
              .ticks_at = {}};
-  chart.series = {{.name = "requests/s", .style = 0,
+  chart.series = {{.name = "requests/s",
+                   .style = 0,
                    .points = {{0, 19800}, {1, 20100}, {2, 12000}, {3, 20000}}}};
   chart.y_lines = {{.value = 20000, .label = "target 20k/s"}};
   const std::string svg = RenderLineChart(chart, "chart-2");
@@ -99,14 +103,17 @@ TEST(HtmlChartTest, LinearSeriesWithReferenceLineMatchesGolden) {
 TEST(HtmlChartTest, BarsWithWhiskersMatchGolden) {
   BarChart chart;
   chart.title = "SET: throughput";
-  chart.value = {.title = "throughput (operations/s)", .kind = ScaleKind::kLinear,
-                 .include_zero = true, .ticks_at = {}};
+  chart.value = {.title = "throughput (operations/s)",
+                 .kind = ScaleKind::kLinear,
+                 .include_zero = true,
+                 .ticks_at = {}};
   chart.legend = {"kv-server", "redis-server"};
   chart.groups = {
       {.label = "SET/clients:1/pipeline:1 — kv ÷ redis 1.1 [1.0, 1.2]: faster",
        .bars = {Bar{.value = 52000, .low = 50000, .high = 54000, .label = "52k [50k, 54k]"},
                 Bar{.value = 47000, .low = std::nullopt, .high = std::nullopt, .label = ""}}},
-      {.label = "SET/clients:10/pipeline:1 — redis failed", .bars = {Bar{.value = 90000, .low = std::nullopt, .high = std::nullopt, .label = ""},
+      {.label = "SET/clients:10/pipeline:1 — redis failed",
+       .bars = {Bar{.value = 90000, .low = std::nullopt, .high = std::nullopt, .label = ""},
                 std::nullopt}}};
   const std::string svg = RenderBarChart(chart, "chart-3");
   ExpectWellFormed(svg);
@@ -120,14 +127,28 @@ TEST(HtmlChartTest, BarsWithWhiskersMatchGolden) {
 TEST(HtmlChartTest, IntervalRowsWithThresholdsMatchGolden) {
   IntervalChart chart;
   chart.title = "Gated rows";
-  chart.value = {.title = "current ÷ baseline", .kind = ScaleKind::kLinear, .include_zero = false,
+  chart.value = {.title = "current ÷ baseline",
+                 .kind = ScaleKind::kLinear,
+                 .include_zero = false,
                  .ticks_at = {}};
-  chart.rows = {{.label = "FAIL · INCR/* items_per_second", .estimate = 0.82, .low = 0.78,
-                 .high = 0.86, .threshold = 0.9, .flagged = true},
-                {.label = "pass · all cases items_per_second", .estimate = 0.99, .low = 0.96,
-                 .high = 1.02, .threshold = 0.9, .flagged = false},
-                {.label = "pass · SET/* without an interval", .estimate = std::nullopt,
-                 .low = std::nullopt, .high = std::nullopt, .threshold = 0.9, .flagged = false}};
+  chart.rows = {{.label = "FAIL · INCR/* items_per_second",
+                 .estimate = 0.82,
+                 .low = 0.78,
+                 .high = 0.86,
+                 .threshold = 0.9,
+                 .flagged = true},
+                {.label = "pass · all cases items_per_second",
+                 .estimate = 0.99,
+                 .low = 0.96,
+                 .high = 1.02,
+                 .threshold = 0.9,
+                 .flagged = false},
+                {.label = "pass · SET/* without an interval",
+                 .estimate = std::nullopt,
+                 .low = std::nullopt,
+                 .high = std::nullopt,
+                 .threshold = 0.9,
+                 .flagged = false}};
   const std::string svg = RenderIntervalChart(chart, "chart-4");
   ExpectWellFormed(svg);
   ExpectGolden("gate_rows.svg", svg);
@@ -173,10 +194,11 @@ TEST(HtmlChartTest, SinglePointIsAMarkerWithoutALine) {
 
 TEST(HtmlChartTest, UndrawableValuesAreLeftOutNeverPrinted) {
   LineChart chart = Spectrum();
-  chart.series = {{.name = "odd",
-                   .style = 0,
-                   .points = {{kNaN, 1}, {50, kNaN}, {90, kInf}, {99, -5}, {99.9, 0}, {100, 7},
-                              {0, 3}, {99, 40}}}};
+  chart.series = {
+      {.name = "odd",
+       .style = 0,
+       .points = {
+           {kNaN, 1}, {50, kNaN}, {90, kInf}, {99, -5}, {99.9, 0}, {100, 7}, {0, 3}, {99, 40}}}};
   chart.y_lines = {{.value = kNaN, .label = "never"}};
   const std::string svg = RenderLineChart(chart, "u1");
   ExpectWellFormed(svg);
@@ -186,8 +208,9 @@ TEST(HtmlChartTest, UndrawableValuesAreLeftOutNeverPrinted) {
   BarChart bars;
   bars.value = {.title = "ops", .kind = ScaleKind::kLog, .include_zero = false, .ticks_at = {}};
   bars.legend = {"a", "b"};
-  bars.groups = {{.label = "g", .bars = {Bar{.value = kInf, .low = kNaN, .high = 3, .label = ""},
-                                         Bar{.value = -1, .low = 1, .high = 2, .label = ""}}}};
+  bars.groups = {{.label = "g",
+                  .bars = {Bar{.value = kInf, .low = kNaN, .high = 3, .label = ""},
+                           Bar{.value = -1, .low = 1, .high = 2, .label = ""}}}};
   bars.reference = kNaN;
   const std::string bar_svg = RenderBarChart(bars, "u2");
   ExpectWellFormed(bar_svg);
@@ -195,7 +218,11 @@ TEST(HtmlChartTest, UndrawableValuesAreLeftOutNeverPrinted) {
 
   IntervalChart rows;
   rows.reference = 1;
-  rows.rows = {{.label = "r", .estimate = kInf, .low = kNaN, .high = 1e308, .threshold = -kInf,
+  rows.rows = {{.label = "r",
+                .estimate = kInf,
+                .low = kNaN,
+                .high = 1e308,
+                .threshold = -kInf,
                 .flagged = true}};
   ExpectWellFormed(RenderIntervalChart(rows, "u3"));
 }

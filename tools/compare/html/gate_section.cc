@@ -2,6 +2,7 @@
 #include "tools/compare/html/gate_section.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <optional>
 
 #include "tools/compare/html/chart.h"
@@ -62,6 +63,18 @@ Result<std::string> RequireString(const json& object, const char* key, const std
   return object[key].get<std::string>();
 }
 
+// Reads the string fields `fields` (target, key) of `object`; error at the first one missing.
+Status ReadStrings(const json& object,
+                   std::initializer_list<std::pair<std::string*, const char*>> fields,
+                   const std::string& where) {
+  for (const auto& [field, key] : fields) {
+    Result<std::string> s = RequireString(object, key, where);
+    if (!s.ok()) return Error{s.error()};
+    *field = *s;
+  }
+  return {};
+}
+
 Result<std::vector<std::string>> StringList(const json& doc, const char* key,
                                             const std::string& where) {
   std::vector<std::string> out;
@@ -74,7 +87,7 @@ Result<std::vector<std::string>> StringList(const json& doc, const char* key,
   return out;
 }
 
-Result<GateView> ReadGate(const GateInput& input) {
+Result<GateView> ReadGate(const JsonInput& input) {
   const json& doc = input.doc;
   const std::string& src = input.source;
   if (!doc.is_object() || doc.value("schema", "") != kGateSchema) {
@@ -84,11 +97,11 @@ Result<GateView> ReadGate(const GateInput& input) {
     return Error{src + ": gate JSON schema_version must be 1"};
   }
   GateView view;
-  for (auto [field, key] : {std::pair{&view.baseline, "baseline"},
-                            std::pair{&view.current, "current"}, std::pair{&view.result, "result"}}) {
-    Result<std::string> s = RequireString(doc, key, src);
-    if (!s.ok()) return Error{s.error()};
-    *field = *s;
+  if (Status st = ReadStrings(
+          doc, {{&view.baseline, "baseline"}, {&view.current, "current"}, {&view.result, "result"}},
+          src);
+      !st.ok()) {
+    return Error{st.error()};
   }
   if (view.result != "pass" && view.result != "regression" && view.result != "cannot_compare") {
     return Error{src + ": unknown gate result \"" + view.result + "\""};
@@ -107,11 +120,11 @@ Result<GateView> ReadGate(const GateInput& input) {
     const std::string where = src + ": rows[" + std::to_string(i) + "]";
     if (!r.is_object()) return Error{where + " is not an object"};
     GateRowView row;
-    for (auto [field, key] : {std::pair{&row.benchmark, "benchmark"},
-                              std::pair{&row.metric, "metric"}, std::pair{&row.verdict, "verdict"}}) {
-      Result<std::string> s = RequireString(r, key, where);
-      if (!s.ok()) return Error{s.error()};
-      *field = *s;
+    if (Status st = ReadStrings(
+            r, {{&row.benchmark, "benchmark"}, {&row.metric, "metric"}, {&row.verdict, "verdict"}},
+            where);
+        !st.ok()) {
+      return Error{st.error()};
     }
     if (!r.contains("gated") || !r["gated"].is_boolean() || !r.contains("fails") ||
         !r["fails"].is_boolean()) {
@@ -121,8 +134,9 @@ Result<GateView> ReadGate(const GateInput& input) {
     row.fails = r["fails"].get<bool>();
     row.mode = r.value("mode", "");
     row.note = r.contains("note") && r["note"].is_string() ? r["note"].get<std::string>() : "";
-    row.direction =
-        r.contains("direction") && r["direction"].is_string() ? r["direction"].get<std::string>() : "";
+    row.direction = r.contains("direction") && r["direction"].is_string()
+                        ? r["direction"].get<std::string>()
+                        : "";
     row.baseline = OptNumber(r, "baseline");
     row.current = OptNumber(r, "current");
     row.change = OptNumber(r, "change");
@@ -144,8 +158,10 @@ Result<GateView> ReadGate(const GateInput& input) {
     }
     view.rows.push_back(std::move(row));
   }
-  view.targets = doc.contains("targets") && doc["targets"].is_array() ? doc["targets"] : json::array();
-  view.policy = doc.contains("policy") && doc["policy"].is_object() ? doc["policy"] : json::object();
+  view.targets =
+      doc.contains("targets") && doc["targets"].is_array() ? doc["targets"] : json::array();
+  view.policy =
+      doc.contains("policy") && doc["policy"].is_object() ? doc["policy"] : json::object();
   if (auto c = OptNumber(view.policy, "confidence")) view.confidence = *c;
   return view;
 }
@@ -209,8 +225,8 @@ void AddGate(const GateView& gate, const std::string& source, Page& page) {
   for (const GateRowView& r : gate.rows) (r.gated ? gated : other).push_back(&r);
   std::stable_sort(gated.begin(), gated.end(),
                    [](const GateRowView* a, const GateRowView* b) { return Rank(*a) < Rank(*b); });
-  const size_t failing =
-      static_cast<size_t>(std::count_if(gated.begin(), gated.end(), [](auto* r) { return r->fails; }));
+  const size_t failing = static_cast<size_t>(
+      std::count_if(gated.begin(), gated.end(), [](auto* r) { return r->fails; }));
   std::string lead = "Gate: " + ResultText(gate.result) + ". " + std::to_string(failing) + " of " +
                      std::to_string(gated.size()) + " gated rows failed";
   if (!gated.empty() && failing > 0) {
@@ -242,14 +258,16 @@ void AddGate(const GateView& gate, const std::string& source, Page& page) {
 
   IntervalChart chart;
   chart.title = "Gated rows: current ÷ baseline against the threshold";
-  chart.value = {.title = "current ÷ baseline (1 = unchanged)", .kind = ScaleKind::kLinear,
-                 .include_zero = false, .ticks_at = {}};
-  DataTable numbers{.columns = {"decision", "row", "mode", "metric", "verdict", "baseline",
-                                "current", "change", "current ÷ baseline",
-                                LevelText(gate.confidence) + " interval", "threshold", "p-value",
-                                "level (α / m)", "repetitions", "note"},
-                    .rows = {},
-                    .text_columns = 5};
+  chart.value = {.title = "current ÷ baseline (1 = unchanged)",
+                 .kind = ScaleKind::kLinear,
+                 .include_zero = false,
+                 .ticks_at = {}};
+  DataTable numbers{
+      .columns = {"decision", "row", "mode", "metric", "verdict", "baseline", "current", "change",
+                  "current ÷ baseline", LevelText(gate.confidence) + " interval", "threshold",
+                  "p-value", "level (α / m)", "repetitions", "note"},
+      .rows = {},
+      .text_columns = 5};
   for (const GateRowView* r : gated) {
     chart.rows.push_back({.label = Decision(*r) + " · " + r->benchmark + " · " + r->metric + " (" +
                                    r->mode + ") — " + r->verdict,
@@ -299,9 +317,9 @@ void AddGate(const GateView& gate, const std::string& source, Page& page) {
 
 }  // namespace
 
-Status AddGateSections(const std::vector<GateInput>& inputs, Page& page) {
+Status AddGateSections(const std::vector<JsonInput>& inputs, Page& page) {
   std::vector<GateView> views;
-  for (const GateInput& input : inputs) {
+  for (const JsonInput& input : inputs) {
     Result<GateView> view = ReadGate(input);
     if (!view.ok()) return Error{view.error()};
     views.push_back(std::move(*view));
@@ -312,8 +330,9 @@ Status AddGateSections(const std::vector<GateInput>& inputs, Page& page) {
                       .rows = {},
                       .text_columns = 4};
     for (size_t i = 0; i < views.size(); ++i) {
-      const size_t failing = static_cast<size_t>(std::count_if(
-          views[i].rows.begin(), views[i].rows.end(), [](const GateRowView& r) { return r.fails; }));
+      const size_t failing =
+          static_cast<size_t>(std::count_if(views[i].rows.begin(), views[i].rows.end(),
+                                            [](const GateRowView& r) { return r.fails; }));
       summary.rows.push_back({inputs[i].source, views[i].baseline, views[i].current,
                               ResultText(views[i].result), std::to_string(failing)});
     }

@@ -4,25 +4,20 @@
 // numbers behind it, the rows reported but not gated, and the absolute targets.
 #pragma once
 
-#include <nlohmann/json.hpp>
-#include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
 #include "tools/compare/html/page.h"
+#include "tools/compare/html/section_util.h"
 
 namespace kv::compare::html {
 
 // The schema name of kv-compare's gate JSON.
 inline constexpr std::string_view kGateSchema = "kv-compare-gate";
 
-struct GateInput {
-  std::string source;  // the file, for messages
-  nlohmann::json doc;  // the parsed gate JSON
-};
-
 // Checks the shape of every input (schema, version 1, rows with their fields) and adds the
 // sections. Error: a malformed gate JSON, naming the file and the field.
-Status AddGateSections(const std::vector<GateInput>& inputs, Page& page);
+Status AddGateSections(const std::vector<JsonInput>& inputs, Page& page);
 
 }  // namespace kv::compare::html

@@ -74,7 +74,8 @@ std::string RenderLineChart(const LineChart& chart, std::string_view id) {
     out += "<g class=\"series\">\n";
     if (points.size() > 1) {
       std::string d;
-      for (const Point& p : points) d += (d.empty() ? "M" : "L") + Coord(px(p.x)) + " " + Coord(py(p.y));
+      for (const Point& p : points)
+        d += (d.empty() ? "M" : "L") + Coord(px(p.x)) + " " + Coord(py(p.y));
       out += "<path d=\"" + d + "\" fill=\"none\" stroke=\"" + frame::ColorOf(s.style) +
              "\" stroke-width=\"2\"" + frame::DashOf(s.style) + "/>\n";
     }

@@ -82,7 +82,8 @@ Result<PerSecond> ReadPerSecond(const json& s, const std::string& where) {
   PerSecond out;
   out.latency = s.value("latency", std::string("uncorrected"));
   const json empty = json::object();
-  const json& latency = s.contains("latency_ms") && s["latency_ms"].is_object() ? s["latency_ms"] : empty;
+  const json& latency =
+      s.contains("latency_ms") && s["latency_ms"].is_object() ? s["latency_ms"] : empty;
   for (auto [field, object, key] :
        {std::tuple{&out.t, &s, "t_s"}, std::tuple{&out.rps, &s, "rps"},
         std::tuple{&out.p50, &latency, "p50"}, std::tuple{&out.p99, &latency, "p99"},
@@ -102,13 +103,12 @@ Result<std::optional<stats::Histogram>> ReadHistogram(const json& test, const ch
   return std::optional<stats::Histogram>(std::move(*h));
 }
 
-Result<LoadRun> ReadRun(const LoadInput& input, size_t index) {
+Result<LoadRun> ReadRun(const JsonInput& input, size_t index) {
   LoadRun run;
   run.source = input.source;
   run.name = "run " + std::to_string(index + 1) + " (" + BaseName(input.source) + ")";
-  run.config = input.doc.contains("config") && input.doc["config"].is_object()
-                   ? input.doc["config"]
-                   : json::object();
+  run.config = input.doc.contains("config") && input.doc["config"].is_object() ? input.doc["config"]
+                                                                               : json::object();
   if (!input.doc.contains("tests") || !input.doc["tests"].is_array()) {
     return Error{input.source + ": kv-load JSON without a \"tests\" array"};
   }
@@ -124,8 +124,8 @@ Result<LoadRun> ReadRun(const LoadInput& input, size_t index) {
     test.requests = Number0(t, "requests");
     test.errors = Number0(t, "errors");
     test.duration_s = Number0(t, "duration_s");
-    test.client_bound = t.contains("client") && t["client"].is_object() &&
-                        t["client"].value("client_bound", false);
+    test.client_bound =
+        t.contains("client") && t["client"].is_object() && t["client"].value("client_bound", false);
     auto uncorrected = ReadHistogram(t, "histogram", where);
     if (!uncorrected.ok()) return Error{uncorrected.error()};
     test.uncorrected = std::move(*uncorrected);
@@ -167,19 +167,13 @@ std::string MsText(const stats::Histogram* h, double p) {
 std::string PercentileName(double p) { return "p" + ShortNumber(p); }
 
 void AddSpectrum(const LoadTest& test, Page& page) {
-  LineChart chart;
-  chart.title = test.title + ": latency by percentile";
-  chart.x = {.title = "percentile", .kind = ScaleKind::kPercentile, .include_zero = false,
-             .ticks_at = {}};
-  chart.y = {.title = "latency (ms)", .kind = ScaleKind::kLog, .include_zero = false,
-             .ticks_at = {}};
-  chart.width = 560;
-  chart.height = 320;
+  LineChart chart = SpectrumChart(test.title + ": latency by percentile", "ms", 560, 320);
   const stats::Histogram* corrected = test.open_loop && test.corrected ? &*test.corrected : nullptr;
   const stats::Histogram* uncorrected = test.uncorrected ? &*test.uncorrected : nullptr;
   if (corrected != nullptr) {
-    chart.series.push_back(
-        {.name = "corrected (from when each request was due)", .style = 0, .points = Spectrum(*corrected)});
+    chart.series.push_back({.name = "corrected (from when each request was due)",
+                            .style = 0,
+                            .points = Spectrum(*corrected)});
   }
   if (uncorrected != nullptr) {
     chart.series.push_back({.name = corrected != nullptr ? "uncorrected (from when it was sent)"
@@ -187,9 +181,8 @@ void AddSpectrum(const LoadTest& test, Page& page) {
                             .style = 1,
                             .points = Spectrum(*uncorrected)});
   }
-  DataTable numbers{.columns = {"percentile", "corrected ms", "uncorrected ms"},
-                    .rows = {},
-                    .text_columns = 1};
+  DataTable numbers{
+      .columns = {"percentile", "corrected ms", "uncorrected ms"}, .rows = {}, .text_columns = 1};
   for (double p : kTablePercentiles) {
     numbers.rows.push_back({PercentileName(p), MsText(corrected, p), MsText(uncorrected, p)});
   }
@@ -215,9 +208,13 @@ void AddPerSecond(const LoadTest& test, Page& page) {
   const PerSecond& s = *test.per_second;
   LineChart rate;
   rate.title = test.title + ": throughput per second";
-  rate.x = {.title = "time since the start (s)", .kind = ScaleKind::kLinear, .include_zero = true,
+  rate.x = {.title = "time since the start (s)",
+            .kind = ScaleKind::kLinear,
+            .include_zero = true,
             .ticks_at = {}};
-  rate.y = {.title = "throughput (requests/s)", .kind = ScaleKind::kLinear, .include_zero = true,
+  rate.y = {.title = "throughput (requests/s)",
+            .kind = ScaleKind::kLinear,
+            .include_zero = true,
             .ticks_at = {}};
   rate.width = 560;
   rate.height = 280;
@@ -225,8 +222,10 @@ void AddPerSecond(const LoadTest& test, Page& page) {
   LineChart latency;
   latency.title = test.title + ": latency per second";
   latency.x = rate.x;
-  latency.y = {.title = "latency (ms, " + s.latency + ")", .kind = ScaleKind::kLog,
-               .include_zero = false, .ticks_at = {}};
+  latency.y = {.title = "latency (ms, " + s.latency + ")",
+               .kind = ScaleKind::kLog,
+               .include_zero = false,
+               .ticks_at = {}};
   latency.width = 560;
   latency.height = 280;
   LineSeries p50{.name = "p50", .style = 0, .points = {}};
@@ -240,12 +239,13 @@ void AddPerSecond(const LoadTest& test, Page& page) {
     p50.points.push_back({s.t[i], s.p50[i]});
     p99.points.push_back({s.t[i], s.p99[i]});
     max.points.push_back({s.t[i], s.max[i]});
-    numbers.rows.push_back(
-        {ShortNumber(s.t[i]), Number(s.rps[i]), Number(s.p50[i]), Number(s.p99[i]), Number(s.max[i])});
+    numbers.rows.push_back({ShortNumber(s.t[i]), Number(s.rps[i]), Number(s.p50[i]),
+                            Number(s.p99[i]), Number(s.max[i])});
   }
   rate.series.push_back(std::move(rps));
   if (test.target_rps) {
-    rate.y_lines.push_back({.value = *test.target_rps, .label = "target " + ShortNumber(*test.target_rps) + "/s"});
+    rate.y_lines.push_back(
+        {.value = *test.target_rps, .label = "target " + ShortNumber(*test.target_rps) + "/s"});
   }
   latency.series = {std::move(p50), std::move(p99), std::move(max)};
   page.Figure(RenderLineChart(rate, page.NextChartId()),
@@ -254,9 +254,10 @@ void AddPerSecond(const LoadTest& test, Page& page) {
                   "dip is a stall, a steady line at the target is an open loop keeping up.",
               numbers);
   page.Figure(RenderLineChart(latency, page.NextChartId()),
-              test.title + ": p50, p99 and maximum latency of the requests answered in each "
-                           "second (log scale, " + s.latency +
-                  "); a spike marks when a stall happened.",
+              test.title +
+                  ": p50, p99 and maximum latency of the requests answered in each "
+                  "second (log scale, " +
+                  s.latency + "); a spike marks when a stall happened.",
               numbers);
 }
 
@@ -273,18 +274,18 @@ void AddRun(const LoadRun& run, bool several, Page& page) {
     std::string line = t.title + ": " + Number(t.rps) + " requests/s";
     if (t.target_rps) line += " (target " + Number(*t.target_rps) + ")";
     line += ", p50 " + MsText(h, 50) + " ms, p99 " + MsText(h, 99) + " ms" +
-            (t.open_loop ? " (corrected)" : "") + ", " + FormatDouble("%.0f", t.errors) +
-            " errors";
+            (t.open_loop ? " (corrected)" : "") + ", " + FormatDouble("%.0f", t.errors) + " errors";
     if (t.client_bound) line += "; client-bound: this measures kv-load, not the server";
     lines.push_back(line);
   }
-  page.Paragraph(std::to_string(run.tests.size()) + (run.tests.size() == 1 ? " test" : " tests") +
-                     ": " + [&] {
-                       std::string all;
-                       for (const std::string& l : lines) all += (all.empty() ? "" : " · ") + l;
-                       return all;
-                     }(),
-                 "lead");
+  page.Paragraph(
+      std::to_string(run.tests.size()) + (run.tests.size() == 1 ? " test" : " tests") + ": " +
+          [&] {
+            std::string all;
+            for (const std::string& l : lines) all += (all.empty() ? "" : " · ") + l;
+            return all;
+          }(),
+      "lead");
   std::vector<std::pair<std::string, std::string>> config;
   for (const auto& [key, value] : run.config.items()) {
     if (!value.is_null()) config.emplace_back(key, ConfigValue(value));
@@ -311,14 +312,17 @@ void AddComparison(const std::vector<LoadRun>& runs, Page& page) {
   page.BeginSection("Runs compared");
   std::vector<std::string> names;
   for (const LoadRun& run : runs) names.push_back(run.name + ": " + run.source);
-  page.Paragraph("The same tests in several kv-load runs: their latency spectra on one chart and "
-                 "their throughput side by side.",
-                 "lead");
+  page.Paragraph(
+      "The same tests in several kv-load runs: their latency spectra on one chart and "
+      "their throughput side by side.",
+      "lead");
   page.Bullets(names);
   BarChart throughput;
   throughput.title = "Throughput per test and run";
-  throughput.value = {.title = "throughput (requests/s)", .kind = ScaleKind::kLinear,
-                      .include_zero = true, .ticks_at = {}};
+  throughput.value = {.title = "throughput (requests/s)",
+                      .kind = ScaleKind::kLinear,
+                      .include_zero = true,
+                      .ticks_at = {}};
   std::vector<std::string> columns = {"test"};
   for (const LoadRun& run : runs) {
     throughput.legend.push_back(run.name);
@@ -336,7 +340,9 @@ void AddComparison(const std::vector<LoadRun>& runs, Page& page) {
         cells.push_back("n/a");
         continue;
       }
-      group.bars.push_back(Bar{.value = it->rps, .low = std::nullopt, .high = std::nullopt,
+      group.bars.push_back(Bar{.value = it->rps,
+                               .low = std::nullopt,
+                               .high = std::nullopt,
                                .label = ShortNumber(it->rps) + "/s"});
       cells.push_back(Number(it->rps));
     }
@@ -349,28 +355,24 @@ void AddComparison(const std::vector<LoadRun>& runs, Page& page) {
               rates);
   for (const std::string& title : titles) {
     if (seen[title] < 2) continue;
-    LineChart chart;
-    chart.title = title + ": latency by percentile, runs compared";
-    chart.x = {.title = "percentile", .kind = ScaleKind::kPercentile, .include_zero = false,
-               .ticks_at = {}};
-    chart.y = {.title = "latency (ms)", .kind = ScaleKind::kLog, .include_zero = false,
-               .ticks_at = {}};
-    chart.width = 560;
+    LineChart chart =
+        SpectrumChart(title + ": latency by percentile, runs compared", "ms", 560, 320);
     DataTable numbers{.columns = {"run"}, .rows = {}, .text_columns = 1};
     for (double p : kTablePercentiles) numbers.columns.push_back(PercentileName(p) + " ms");
     for (size_t i = 0; i < runs.size(); ++i) {
       for (const LoadTest& t : runs[i].tests) {
         if (t.title != title || t.Primary() == nullptr) continue;
-        chart.series.push_back({.name = runs[i].name, .style = static_cast<int>(i),
-                                .points = Spectrum(*t.Primary())});
+        chart.series.push_back(
+            {.name = runs[i].name, .style = static_cast<int>(i), .points = Spectrum(*t.Primary())});
         std::vector<std::string> cells = {runs[i].name};
         for (double p : kTablePercentiles) cells.push_back(MsText(t.Primary(), p));
         numbers.rows.push_back(std::move(cells));
       }
     }
     page.Figure(RenderLineChart(chart, page.NextChartId()),
-                title + ": each run's latency by percentile (corrected in open loop; log scale, "
-                        "lower is better); lines apart by more than their wiggle differ.",
+                title +
+                    ": each run's latency by percentile (corrected in open loop; log scale, "
+                    "lower is better); lines apart by more than their wiggle differ.",
                 numbers);
   }
   page.EndSection();
@@ -378,7 +380,7 @@ void AddComparison(const std::vector<LoadRun>& runs, Page& page) {
 
 }  // namespace
 
-Status AddLoadSections(const std::vector<LoadInput>& inputs, Page& page) {
+Status AddLoadSections(const std::vector<JsonInput>& inputs, Page& page) {
   std::vector<LoadRun> runs;
   for (size_t i = 0; i < inputs.size(); ++i) {
     Result<LoadRun> run = ReadRun(inputs[i], i);

@@ -4,22 +4,16 @@
 // test side by side first.
 #pragma once
 
-#include <nlohmann/json.hpp>
-#include <string>
 #include <vector>
 
 #include "base/result.h"
 #include "tools/compare/html/page.h"
+#include "tools/compare/html/section_util.h"
 
 namespace kv::compare::html {
 
-struct LoadInput {
-  std::string source;  // the file, for messages
-  nlohmann::json doc;  // the parsed kv-load JSON (already accepted by ParseResults)
-};
-
-// Adds the sections. Error: a test whose histogram or per-second series is malformed, naming the
-// file and the test.
-Status AddLoadSections(const std::vector<LoadInput>& inputs, Page& page);
+// Adds the sections of kv-load documents (already accepted by ParseResults). Error: a test whose
+// histogram or per-second series is malformed, naming the file and the test.
+Status AddLoadSections(const std::vector<JsonInput>& inputs, Page& page);
 
 }  // namespace kv::compare::html

@@ -11,7 +11,10 @@ namespace {
 TEST(HtmlMarkupTest, EscapesTheFiveSpecialCharactersAndDropsControls) {
   EXPECT_EQ(Escape("<a href=\"x\">Tom & Jerry's</a>"),
             "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
-  EXPECT_EQ(Escape(std::string("a\x01" "b\tc\nd\x7f", 9)), "ab\tc\nd");
+  EXPECT_EQ(Escape(std::string("a\x01"
+                               "b\tc\nd\x7f",
+                               9)),
+            "ab\tc\nd");
   EXPECT_EQ(Escape("kv ÷ redis µs"), "kv ÷ redis µs");  // UTF-8 passes through
 }
 

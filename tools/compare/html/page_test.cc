@@ -19,9 +19,10 @@ size_t Occurrences(const std::string& text, const std::string& what) {
 TEST(HtmlPageTest, HeadForbidsEveryOutsideLoad) {
   Page page("t");
   const std::string html = page.Render();
-  EXPECT_TRUE(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                               "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
-                               "'none'; style-src 'unsafe-inline'; img-src data:\">\n"))
+  EXPECT_TRUE(
+      html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+                       "'none'; style-src 'unsafe-inline'; img-src data:\">\n"))
       << html.substr(0, 300);
   EXPECT_NE(html.find("<meta name=\"viewport\""), std::string::npos);
   EXPECT_NE(html.find("@media print"), std::string::npos);
@@ -31,9 +32,9 @@ TEST(HtmlPageTest, HeadForbidsEveryOutsideLoad) {
 TEST(HtmlPageTest, FigureHasCaptionAndCollapsibleNumbers) {
   Page page("report");
   page.BeginSection("One");
-  page.Figure("<svg class=\"chart\"></svg>\n", "How to read it.",
-              {.columns = {"case", "ops/s"}, .rows = {{"SET", "100"}, {"GET", "200"}},
-               .text_columns = 1});
+  page.Figure(
+      "<svg class=\"chart\"></svg>\n", "How to read it.",
+      {.columns = {"case", "ops/s"}, .rows = {{"SET", "100"}, {"GET", "200"}}, .text_columns = 1});
   const std::string html = page.Render();
   EXPECT_NE(html.find("<figure>\n<svg class=\"chart\"></svg>\n<figcaption>How to read it."
                       "</figcaption>\n<details><summary>Numbers behind the chart (2 rows)"
@@ -54,9 +55,9 @@ TEST(HtmlPageTest, EverythingGivenIsEscaped) {
   page.Table({.columns = {"<th>"}, .rows = {{"<td>"}}, .text_columns = 1}, "<sum>", true);
   const std::string html = page.Render();
   EXPECT_EQ(html.find("<script"), std::string::npos);
-  for (const char* escaped : {"&lt;title&gt;", "a &amp; b", "&lt;script&gt;", "lead&quot;x",
-                              "&lt;k&gt;", "&lt;v&gt;", "&lt;li&gt;", "&lt;th&gt;", "&lt;td&gt;",
-                              "&lt;sum&gt;"}) {
+  for (const char* escaped :
+       {"&lt;title&gt;", "a &amp; b", "&lt;script&gt;", "lead&quot;x", "&lt;k&gt;", "&lt;v&gt;",
+        "&lt;li&gt;", "&lt;th&gt;", "&lt;td&gt;", "&lt;sum&gt;"}) {
     EXPECT_NE(html.find(escaped), std::string::npos) << escaped;
   }
 }

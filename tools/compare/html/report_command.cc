@@ -42,14 +42,16 @@ Result<Parsed> ParseInput(const ReportInput& input) {
   } catch (const json::parse_error& e) {
     return Error{input.source + ": malformed JSON: " + e.what()};
   }
-  if (parsed.doc.is_object() && parsed.doc.contains("schema") && parsed.doc["schema"] == kGateSchema) {
+  if (parsed.doc.is_object() && parsed.doc.contains("schema") &&
+      parsed.doc["schema"] == kGateSchema) {
     parsed.kind = InputKind::kGate;
     return parsed;
   }
   Result<ResultSet> set = ParseResults(input.text, input.source);
   if (!set.ok()) {
-    return Error{set.error() + " (kv-compare report reads kv_bench JSON, kv-load JSON and gate "
-                               "JSON from `kv-compare --format json gate`)"};
+    return Error{set.error() +
+                 " (kv-compare report reads kv_bench JSON, kv-load JSON and gate "
+                 "JSON from `kv-compare --format json gate`)"};
   }
   parsed.kind = set->format == SourceFormat::kKvLoad ? InputKind::kLoad : InputKind::kBench;
   parsed.set = std::move(*set);
@@ -73,7 +75,8 @@ std::string DefaultTitle(InputKind kind, size_t n) {
 
 int CountCharts(const std::string& html) {
   int n = 0;
-  for (size_t pos = html.find("<svg "); pos != std::string::npos; pos = html.find("<svg ", pos + 1)) {
+  for (size_t pos = html.find("<svg "); pos != std::string::npos;
+       pos = html.find("<svg ", pos + 1)) {
     ++n;
   }
   return n;
@@ -101,8 +104,8 @@ Result<BuiltReport> BuildReport(const std::vector<ReportInput>& inputs, const st
     if (!p.ok()) return Error{p.error()};
     if (!parsed.empty() && p->kind != parsed.front().kind) {
       return Error{"cannot mix input kinds in one report: " + inputs.front().source + " is " +
-                   std::string(InputKindName(parsed.front().kind)) + ", " + input.source +
-                   " is " + std::string(InputKindName(p->kind))};
+                   std::string(InputKindName(parsed.front().kind)) + ", " + input.source + " is " +
+                   std::string(InputKindName(p->kind))};
     }
     parsed.push_back(std::move(*p));
   }
@@ -117,20 +120,22 @@ Result<BuiltReport> BuildReport(const std::vector<ReportInput>& inputs, const st
       status = AddBenchSections(runs, policy.confidence, policy.equal_band, page);
       break;
     }
-    case InputKind::kLoad: {
-      std::vector<LoadInput> runs;
-      for (size_t i = 0; i < parsed.size(); ++i) {
-        runs.push_back({.source = inputs[i].source, .doc = std::move(parsed[i].doc)});
-      }
-      status = AddLoadSections(runs, page);
-      break;
-    }
+    case InputKind::kLoad:
     case InputKind::kGate: {
-      std::vector<GateInput> gates;
+      std::vector<JsonInput> docs;
       for (size_t i = 0; i < parsed.size(); ++i) {
-        gates.push_back({.source = inputs[i].source, .doc = std::move(parsed[i].doc)});
+        docs.push_back({.source = inputs[i].source, .doc = std::move(parsed[i].doc)});
       }
-      status = AddGateSections(gates, page);
+      // The sections check what they draw; a field of an unexpected type elsewhere makes
+      // nlohmann::json throw, which must still be a clear error, never a crash or half a page.
+      try {
+        status =
+            kind == InputKind::kLoad ? AddLoadSections(docs, page) : AddGateSections(docs, page);
+      } catch (const json::exception& e) {
+        std::string sources;
+        for (const JsonInput& d : docs) sources += (sources.empty() ? "" : ", ") + d.source;
+        status = Error{sources + ": a field has an unexpected type (" + e.what() + ")"};
+      }
       break;
     }
   }
@@ -208,8 +213,7 @@ int RunReportCommand(const std::vector<std::string>& args, std::ostream& out, st
     }
   }
   if (files.empty() || output.empty()) {
-    err << "kv-compare: report: " << (files.empty() ? "no input file" : "no -o REPORT.html")
-        << "\n"
+    err << "kv-compare: report: " << (files.empty() ? "no input file" : "no -o REPORT.html") << "\n"
         << kUsage << "\n";
     return kExitCannotCompare;
   }

@@ -31,8 +31,8 @@ size_t Occurrences(const std::string& text, const std::string& what) {
 // The gate JSON `kv-compare --format json gate` prints for a run where kv-server got slower.
 std::string SlowGateJson() {
   const Policy policy = DefaultPolicy();
-  GateReport gate = RunGate(LoadTestdata("baseline.json"), LoadTestdata("current_kv_slow.json"),
-                            policy, {});
+  GateReport gate =
+      RunGate(LoadTestdata("baseline.json"), LoadTestdata("current_kv_slow.json"), policy, {});
   return RenderGate(gate, {.format = OutputFormat::kJson, .color = false}, policy);
 }
 
@@ -42,7 +42,8 @@ std::string LoadJson(const std::string& title, double rps) {
     "config": {"host": "127.0.0.1", "port": 6379, "clients": 4},
     "tests": [{"title": ")" +
          title + R"(", "mode": "closed", "requests": 3, "errors": 0, "duration_s": 2,
-      "rps": )" + std::to_string(rps) +
+      "rps": )" +
+         std::to_string(rps) +
          R"(, "target_rps": null,
       "histogram": {"unit": "ns", "significant_digits": 3, "count": 3, "clamped": 0,
                     "min": 1000, "max": 2000, "mean": 1500, "m2": 500000,
@@ -71,7 +72,8 @@ class TempDir {
     return p.string();
   }
   size_t Entries() const {
-    return static_cast<size_t>(std::distance(fs::directory_iterator(path_), fs::directory_iterator()));
+    return static_cast<size_t>(
+        std::distance(fs::directory_iterator(path_), fs::directory_iterator()));
   }
 
  private:
@@ -158,9 +160,18 @@ TEST(HtmlReportTest, BadInputIsAClearError) {
        "cannot mix input kinds in one report: b.json is kv_bench JSON, l.json is kv-load JSON"},
       {{{"g.json", "{\"schema\": \"kv-compare-gate\", \"schema_version\": 2}"}},
        "g.json: gate JSON schema_version must be 1"},
-      {{{"g.json", "{\"schema\": \"kv-compare-gate\", \"schema_version\": 1, \"baseline\": \"b\","
-                   " \"current\": \"c\", \"result\": \"pass\", \"rows\": [{\"benchmark\": 1}]}"}},
+      {{{"g.json",
+         "{\"schema\": \"kv-compare-gate\", \"schema_version\": 1, \"baseline\": \"b\","
+         " \"current\": \"c\", \"result\": \"pass\", \"rows\": [{\"benchmark\": 1}]}"}},
        "g.json: rows[0]: no string \"benchmark\""},
+      {{{"t.json", R"({"schema": "kv-load/1", "schema_version": 1, "tests": [{"title": "SET",
+          "mode": 1}]})"}},
+       "t.json: a field has an unexpected type"},
+      {{{"r.json", "{\"schema\": \"kv-compare-gate\", \"schema_version\": 1, \"baseline\": \"b\","
+                   " \"current\": \"c\", \"result\": \"pass\", \"rows\": [{\"benchmark\": \"x\","
+                   " \"metric\": \"m\", \"verdict\": \"v\", \"gated\": true, \"fails\": false,"
+                   " \"mode\": 5}]}"}},
+       "r.json: a field has an unexpected type"},
       {{{"h.json", R"({"schema": "kv-load/1", "schema_version": 1, "tests": [{"title": "SET",
           "histogram": {"unit": "ms"}}]})"}},
        "h.json: test \"SET\": \"histogram\": "},
@@ -194,9 +205,9 @@ TEST(HtmlReportTest, CommandFailsWithExit2AndWritesNothing) {
       {"report", bad, "-o", output},
       {"report", good, bad, "-o", output},
       {"report", (dir.path() / "missing.json").string(), "-o", output},
-      {"report", good},                      // no -o
-      {"report", "-o", output},              // no input
-      {"report", good, "-o"},                // -o without a value
+      {"report", good},          // no -o
+      {"report", "-o", output},  // no input
+      {"report", good, "-o"},    // -o without a value
       {"report", good, "-o", output, "--bogus"},
       {"report", good, "-o", (dir.path() / "no/such/dir/r.html").string()},
   };

@@ -53,7 +53,7 @@ class Scale {
   ScaleKind kind_;
   double lo_;  // domain in transformed units (log10 for kLog, log10(1/(1-p)) for kPercentile)
   double hi_;
-  double step_ = 0;           // linear: tick step
+  double step_ = 0;            // linear: tick step
   std::vector<double> fixed_;  // ticks_at, when given
 };
 

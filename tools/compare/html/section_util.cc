@@ -11,6 +11,20 @@
 
 namespace kv::compare::html {
 
+LineChart SpectrumChart(std::string title, std::string_view unit, int width, int height) {
+  LineChart chart;
+  chart.title = std::move(title);
+  chart.x = {
+      .title = "percentile", .kind = ScaleKind::kPercentile, .include_zero = false, .ticks_at = {}};
+  chart.y = {.title = "latency (" + std::string(unit) + ")",
+             .kind = ScaleKind::kLog,
+             .include_zero = false,
+             .ticks_at = {}};
+  chart.width = width;
+  chart.height = height;
+  return chart;
+}
+
 std::optional<double> MedianOf(const Series* series, std::string_view metric) {
   if (series == nullptr) return std::nullopt;
   const std::vector<double> values = series->Values(metric);
@@ -56,8 +70,8 @@ std::vector<std::pair<double, std::string>> PercentileCounters(const Series& ser
 
 std::string WithInterval(double estimate, const std::optional<stats::Interval>& interval) {
   if (!interval) return Number(estimate);
-  return Number(interval->estimate) + " [" + Number(interval->low) + ", " +
-         Number(interval->high) + "]";
+  return Number(interval->estimate) + " [" + Number(interval->low) + ", " + Number(interval->high) +
+         "]";
 }
 
 std::string BaseName(std::string_view path) {

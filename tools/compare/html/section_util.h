@@ -1,7 +1,9 @@
-// Helpers the report's section builders share: medians and intervals of a series, the latency
-// percentile counters of a kv_bench case, and the texts of values with intervals.
+// Helpers the report's section builders share: JSON inputs, the spectrum chart's axes, medians and
+// intervals of a series, the latency percentile counters of a kv_bench case, and the texts of
+// values with intervals.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,9 +11,20 @@
 #include <vector>
 
 #include "stats/interval.h"
+#include "tools/compare/html/chart.h"
 #include "tools/compare/result_set.h"
 
 namespace kv::compare::html {
+
+// One input file read as JSON: the kv-load and gate sections read the document itself.
+struct JsonInput {
+  std::string source;  // the file, for messages
+  nlohmann::json doc;
+};
+
+// A latency spectrum chart (HdrHistogram's plot), without series: x the percentile on the log
+// 1/(1-p) axis, y the latency in `unit` ("µs", "ms") on a log scale.
+LineChart SpectrumChart(std::string title, std::string_view unit, int width, int height);
 
 // The median of `metric` over the repetitions of `series`; nullopt when absent (or no series).
 std::optional<double> MedianOf(const Series* series, std::string_view metric);
