@@ -16,8 +16,8 @@ double Micros(int64_t ns) { return static_cast<double>(ns) / 1000.0; }
 // The latency spectrum every case reports (kv-compare's HTML report draws it from p50 to
 // p99.99): "p<digits>_us", the percentile's digits with the point after the second one.
 constexpr std::pair<const char*, double> kPercentileCounters[] = {
-    {"p50_us", 50},    {"p75_us", 75},     {"p90_us", 90},       {"p95_us", 95},
-    {"p99_us", 99},    {"p999_us", 99.9},  {"p9999_us", 99.99},
+    {"p50_us", 50}, {"p75_us", 75},    {"p90_us", 90},      {"p95_us", 95},
+    {"p99_us", 99}, {"p999_us", 99.9}, {"p9999_us", 99.99},
 };
 
 }  // namespace

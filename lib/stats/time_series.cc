@@ -63,7 +63,8 @@ void TimeSeriesRecorder::Record(int64_t t_ns, int64_t value_ns) {
     current_index_ = index;
   }
   current_.Record(value_ns);
-  current_sum_ += static_cast<double>(std::clamp(value_ns, Histogram::kLowest, Histogram::kHighest));
+  current_sum_ +=
+      static_cast<double>(std::clamp(value_ns, Histogram::kLowest, Histogram::kHighest));
 }
 
 // Moves the interval being recorded into the series (current_index_ stays: a later value with an

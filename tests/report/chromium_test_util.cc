@@ -200,7 +200,8 @@ Result<PngStats> ReadPng(const std::string& path, unsigned red, unsigned green, 
     if (near(r, red) && near(g, green) && near(b, blue)) ++stats.near_color;
   }
   const size_t total = pixels.size() / 3;
-  stats.non_white_fraction = total > 0 ? static_cast<double>(non_white) / static_cast<double>(total) : 0;
+  stats.non_white_fraction =
+      total > 0 ? static_cast<double>(non_white) / static_cast<double>(total) : 0;
   return stats;
 }
 

@@ -38,18 +38,18 @@ std::vector<pid_t> ChildrenOf(pid_t parent);
 std::vector<pid_t> ProcessesWithArgument(std::string_view needle);
 
 struct BrowserOptions {
-  std::string chromium;   // the binary (scripts/setup.sh installs Debian's chromium)
-  std::string page;       // absolute path of the HTML file to load
-  std::string work_dir;   // profile, HOME, TMPDIR, screenshot and net log go here
-  int width = 1280;       // window size: the screenshot's size
+  std::string chromium;  // the binary (scripts/setup.sh installs Debian's chromium)
+  std::string page;      // absolute path of the HTML file to load
+  std::string work_dir;  // profile, HOME, TMPDIR, screenshot and net log go here
+  int width = 1280;      // window size: the screenshot's size
   int height = 2000;
   std::chrono::milliseconds timeout{90000};  // then SIGKILL to its process group
 };
 
 struct BrowserResult {
-  fixtures::RunResult run;       // exit, timed_out, stdout (the DOM) and stderr (the log)
-  std::string screenshot;        // path of the PNG
-  std::string net_log;           // path of the net log (JSON)
+  fixtures::RunResult run;  // exit, timed_out, stdout (the DOM) and stderr (the log)
+  std::string screenshot;   // path of the PNG
+  std::string net_log;      // path of the net log (JSON)
 };
 
 // Runs chromium --headless on options.page with --screenshot, --dump-dom, --enable-logging=stderr

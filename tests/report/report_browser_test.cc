@@ -77,7 +77,8 @@ class ReportBrowserTest : public ::testing::Test {
   std::string BuildReport(const std::vector<std::string>& samples) {
     fixtures::RunOptions run;
     run.argv = {KV_COMPARE_BINARY, "report"};
-    for (const std::string& s : samples) run.argv.push_back(std::string(KV_REPORT_SAMPLES) + "/" + s);
+    for (const std::string& s : samples)
+      run.argv.push_back(std::string(KV_REPORT_SAMPLES) + "/" + s);
     const std::string out = (dir_ / "report.html").string();
     run.argv.insert(run.argv.end(), {"-o", out});
     run.timeout = std::chrono::seconds(60);
@@ -89,7 +90,8 @@ class ReportBrowserTest : public ::testing::Test {
     return out;
   }
 
-  BrowserResult Load(const std::string& page, std::chrono::milliseconds timeout = std::chrono::seconds(90)) {
+  BrowserResult Load(const std::string& page,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(90)) {
     const fs::path work = dir_ / ("b" + std::to_string(++runs_));
     fs::create_directories(work);
     Result<BrowserResult> r = RunHeadless({.chromium = chromium_,
@@ -143,9 +145,7 @@ class ReportBrowserTest : public ::testing::Test {
 
 // Charts: per command (GET, SET) the throughput bars, throughput against clients and against
 // pipeline depth, one spectrum per case (4), then memory per key: 2 × 7 + 1. Tables: one per chart.
-TEST_F(ReportBrowserTest, KvBenchRun) {
-  ExpectRendered(BuildReport({"kv_bench.json"}), 15, 15);
-}
+TEST_F(ReportBrowserTest, KvBenchRun) { ExpectRendered(BuildReport({"kv_bench.json"}), 15, 15); }
 
 // One interval chart of the gated rows; tables: its numbers, the rows not gated, the targets.
 TEST_F(ReportBrowserTest, GateResult) { ExpectRendered(BuildReport({"gate.json"}), 1, 3); }
@@ -159,12 +159,14 @@ TEST_F(ReportBrowserTest, OutsideLoadsAreDetected) {
   const std::string image = "<img src=\"http://127.0.0.1:9/kvbench-control.png\" alt=\"x\">";
   const std::string open = (dir_ / "open.html").string();
   std::ofstream(open) << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>c</title>"
-                         "</head><body><p>control</p>" << image << "</body></html>\n";
+                         "</head><body><p>control</p>"
+                      << image << "</body></html>\n";
   const std::string guarded = (dir_ / "guarded.html").string();
   std::ofstream(guarded) << "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
                             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
                             "'none'; style-src 'unsafe-inline'; img-src data:\"><title>c</title>"
-                            "</head><body><p>control</p>" << image << "</body></html>\n";
+                            "</head><body><p>control</p>"
+                         << image << "</body></html>\n";
 
   const BrowserResult a = Load(open);
   ASSERT_TRUE(a.run.exit.clean()) << a.run.exit.Describe() << "\n" << a.run.err;

@@ -263,9 +263,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (command == "diff") return RunDiff(*options, render, out, err);
   if (command == "gate") return RunGateCommand(*options, render, out, err);
   if (command == "stability") return RunStabilityCommand(*options, render, out, err);
-  return Fail(
-      err, "unknown subcommand '" + command +
-               "' (vs-redis, diff, gate or stability; also report, instructions; see --help)");
+  return Fail(err,
+              "unknown subcommand '" + command +
+                  "' (vs-redis, diff, gate or stability; also report, instructions; see --help)");
 }
 
 }  // namespace kv::compare

@@ -206,8 +206,8 @@ TEST(CompareReportTest, GateJsonWithThePolicyCarriesThresholdsAndLevels) {
   Policy policy = DefaultPolicy();
   const MetricPolicy* p99 = policy.FindMetric("p99_us");
   ASSERT_NE(p99, nullptr);
-  json doc = json::parse(
-      RenderGate(SlowGate(), {.format = OutputFormat::kJson, .color = false}, policy));
+  json doc =
+      json::parse(RenderGate(SlowGate(), {.format = OutputFormat::kJson, .color = false}, policy));
   EXPECT_EQ(doc["policy"]["alpha"], policy.alpha);
   EXPECT_EQ(doc["policy"]["confidence"], policy.confidence);
   EXPECT_EQ(doc["policy"]["min_repetitions"], policy.min_repetitions);

@@ -16,8 +16,9 @@ double Ms(int64_t ns) { return static_cast<double>(ns) / 1e6; }
 
 nlohmann::json PerSecondJson(const TestResult& r) {
   const double interval_s = static_cast<double>(r.per_second.interval_ns()) / 1e9;
-  const size_t n = std::max(r.per_second.size(),
-                            static_cast<size_t>(std::ceil(Finite(r.duration_s) / interval_s - 1e-9)));
+  const size_t n =
+      std::max(r.per_second.size(),
+               static_cast<size_t>(std::ceil(Finite(r.duration_s) / interval_s - 1e-9)));
   nlohmann::json t = nlohmann::json::array(), length = nlohmann::json::array(),
                  requests = nlohmann::json::array(), rps = nlohmann::json::array();
   nlohmann::json avg = nlohmann::json::array(), p50 = nlohmann::json::array(),

@@ -50,12 +50,12 @@ struct ThreadResult {
   int64_t reconnects = 0;
   stats::Histogram latency;    // from the actual send time
   stats::Histogram corrected;  // open loop: from the intended send time
-  // Per second since the measurement started: the primary latency (corrected in open loop).
-  stats::TimeSeries per_second{kSeriesIntervalNs};
   int64_t first_send_ns = 0;   // CLOCK_MONOTONIC
   int64_t last_reply_ns = 0;   // CLOCK_MONOTONIC of the last recorded reply
   int64_t wall_ns = 0;         // the thread's measured run
   int64_t cpu_ns = 0;          // CLOCK_THREAD_CPUTIME_ID over the same run
+  // Per second since the measurement started: the primary latency (corrected in open loop).
+  stats::TimeSeries per_second{kSeriesIntervalNs};
 };
 
 // One test's merged result, ready for the reporters.
@@ -71,7 +71,8 @@ struct TestResult {
   bool open_loop = false;
   double target_rps = 0;
   stats::Histogram corrected;  // open loop only
-  stats::TimeSeries per_second{kSeriesIntervalNs};  // merged; see ThreadResult
+  // The threads' per-second series, merged (see ThreadResult).
+  stats::TimeSeries per_second{kSeriesIntervalNs};
   int threads = 1;
   std::vector<double> thread_busy;  // CPU time / wall time per thread, in [0, 1+]
   double client_cpu_s = 0;          // all threads

@@ -120,7 +120,8 @@ class Worker {
   int64_t live_ = 0;      // connections not dead
   int64_t backlog_ = 0;   // open loop: requests due on live connections, not yet sent
   int64_t start_ns_ = 0;
-  int64_t measure_start_ns_ = 0;  // after the open loop's warmup: the per-second series' origin
+  // After the open loop's warmup: the origin of the per-second series.
+  int64_t measure_start_ns_ = 0;
   int64_t end_ns_ = INT64_MAX;  // closed loop with --duration: stop sending at this time
   // Open loop schedule.
   double interval_ns_ = 0;
