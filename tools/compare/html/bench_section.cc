@@ -36,7 +36,17 @@ const Series* RedisSeries(const Run& run, const VsRedisRow& row) {
   return row.has_redis ? run.set->Find("redis/" + row.case_name) : nullptr;
 }
 
-// Commands in order of first appearance, each with its rows.
+// Within a command, cases go by client count, then pipeline depth (a file's order is its random
+// interleaving's).
+bool CaseBefore(const std::string& a, const std::string& b) {
+  auto key = [](const std::string& name) {
+    return std::pair{NameParameter(name, "clients").value_or(0),
+                     NameParameter(name, "pipeline").value_or(0)};
+  };
+  return key(a) < key(b);
+}
+
+// Commands in order of first appearance, each with its rows (CaseBefore).
 std::vector<std::pair<std::string, std::vector<const VsRedisRow*>>> ByCommand(
     const VsRedisReport& report) {
   std::vector<std::pair<std::string, std::vector<const VsRedisRow*>>> out;
@@ -50,15 +60,10 @@ std::vector<std::pair<std::string, std::vector<const VsRedisRow*>>> ByCommand(
     }
     it->second.push_back(&row);
   }
-  // Within a command, by client count, then pipeline depth (the file's order is the random
-  // interleaving's).
-  auto key = [](const VsRedisRow* row) {
-    return std::pair{NameParameter(row->case_name, "clients").value_or(0),
-                     NameParameter(row->case_name, "pipeline").value_or(0)};
-  };
   for (auto& [command, rows] : out) {
-    std::stable_sort(rows.begin(), rows.end(),
-                     [&](const VsRedisRow* a, const VsRedisRow* b) { return key(a) < key(b); });
+    std::stable_sort(rows.begin(), rows.end(), [](const VsRedisRow* a, const VsRedisRow* b) {
+      return CaseBefore(a->case_name, b->case_name);
+    });
   }
   return out;
 }
@@ -394,6 +399,7 @@ void AddComparison(const std::vector<Run>& runs, Page& page) {
     }
   }
   for (const std::string& command : commands) {
+    std::stable_sort(cases[command].begin(), cases[command].end(), CaseBefore);
     BarChart chart;
     chart.title = command + ": kv ÷ redis throughput per run";
     chart.value = {.title = "kv ÷ redis throughput (above 1: kv-server faster)",

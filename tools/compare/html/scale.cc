@@ -138,29 +138,21 @@ double Scale::Position(double v) const {
   return std::clamp(p, 0.0, 1.0);
 }
 
-double Scale::low() const {
+double Scale::Untransform(double t) const {
   switch (kind_) {
     case ScaleKind::kLinear:
-      return lo_;
+      return t;
     case ScaleKind::kLog:
-      return std::pow(10.0, lo_);
+      return std::pow(10.0, t);
     case ScaleKind::kPercentile:
-      return 100 * (1 - std::pow(10.0, -lo_));
+      return 100 * (1 - std::pow(10.0, -t));
   }
-  return lo_;
+  return t;
 }
 
-double Scale::high() const {
-  switch (kind_) {
-    case ScaleKind::kLinear:
-      return hi_;
-    case ScaleKind::kLog:
-      return std::pow(10.0, hi_);
-    case ScaleKind::kPercentile:
-      return 100 * (1 - std::pow(10.0, -hi_));
-  }
-  return hi_;
-}
+double Scale::low() const { return Untransform(lo_); }
+
+double Scale::high() const { return Untransform(hi_); }
 
 std::vector<Tick> Scale::Ticks() const {
   std::vector<Tick> out;
@@ -195,7 +187,7 @@ std::vector<Tick> Scale::Ticks() const {
       for (int k = 1; k <= static_cast<int>(kPercentileMax); ++k) marks.push_back(k);
       for (double t : marks) {
         if (t < lo_ - 1e-9 || t > hi_ + 1e-9) continue;
-        out.push_back({100 * (1 - std::pow(10.0, -t)), PercentileLabel(t)});
+        out.push_back({Untransform(t), PercentileLabel(t)});
       }
       break;
     }

@@ -48,7 +48,8 @@ class Scale {
 
  private:
   Scale(ScaleKind kind, double lo, double hi) : kind_(kind), lo_(lo), hi_(hi) {}
-  double Transform(double v) const;  // into the space where positions are linear
+  double Transform(double v) const;    // into the space where positions are linear
+  double Untransform(double t) const;  // back into data units
 
   ScaleKind kind_;
   double lo_;  // domain in transformed units (log10 for kLog, log10(1/(1-p)) for kPercentile)
