@@ -1,6 +1,7 @@
 // kv_bench as a process: stdout carries Google Benchmark's output only (the list of cases, JSON
 // that parses, the console with its context), kv_bench's messages and progress go to stderr, and a
-// tiny real run records the run conditions (per-run counters and context strings) in range.
+// tiny real run records the run conditions (per-run counters and context strings) in range and the
+// latency spectrum (p50 ... p99.99, max) in order.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -116,6 +117,16 @@ TEST_F(KvBenchOutputTest, JsonOnStdoutParsesAndRecordsTheRunConditions) {
     // Tick counts (10 ms) over a ~0.2 s window: allow half a core per CPU of rounding.
     EXPECT_GE(other, 0.0) << expected[i];
     EXPECT_LE(other, 1.5 * cpus) << expected[i];
+    // The latency spectrum the HTML report draws: every percentile, in order, up to the maximum.
+    double previous = 0;
+    for (const char* key :
+         {"p50_us", "p75_us", "p90_us", "p95_us", "p99_us", "p999_us", "p9999_us", "max_us"}) {
+      ASSERT_TRUE(b.contains(key)) << key << "\n" << b.dump(2);
+      const double value = b.at(key).get<double>();
+      EXPECT_GT(value, 0.0) << expected[i] << " " << key;
+      EXPECT_GE(value, previous) << expected[i] << " " << key;
+      previous = value;
+    }
   }
 
   // Progress on stderr (not a terminal here): the first run's line and the last one, "[N/N]"

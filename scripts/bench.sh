@@ -69,4 +69,8 @@ if [ -s "$out/kv_bench.json" ]; then
   "$build/kv-compare" vs-redis "$out/kv_bench.json" | tee "$out/summary.txt"
   echo "=== results: $out (kv_bench.json, kv_bench.txt, summary.txt, server logs)"
 fi
+# The run as one self-contained HTML page with charts (docs/report.md).
+if [ -s "$out/kv_bench.json" ] && "$build/kv-compare" report "$out/kv_bench.json" -o "$out/report.html" >/dev/null; then
+  echo "=== report: $out/report.html (open it in a browser; it loads nothing from anywhere)"
+fi
 exit "$status"

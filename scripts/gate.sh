@@ -73,10 +73,16 @@ if [ "$status" -eq 3 ]; then
 else
   printf '%s\n' "$look1"
 fi
+look=1/2
+if [ "$current" != "$out" ]; then look=2/2; fi
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-  look=1/2
-  [ "$current" != "$out" ] && look=2/2
   "$build/kv-compare" --format markdown gate --look "$look" --policy "$policy" "$baseline" \
     "$current" >> "$GITHUB_STEP_SUMMARY" 2>/dev/null || true
+fi
+# The gate's JSON (its last look) and its HTML report next to the run's JSON (docs/report.md).
+"$build/kv-compare" --format json gate --look "$look" --policy "$policy" "$baseline" "$current" \
+  > "${out%.json}.gate.json" 2>/dev/null || true
+if "$build/kv-compare" report "${out%.json}.gate.json" -o "${out%.json}.report.html" >/dev/null; then
+  echo "gate: report ${out%.json}.report.html"
 fi
 exit "$status"

@@ -11,6 +11,7 @@ packages=(
   linux-perf                          # kv_bench --kv_profile
   procps                              # ps/pgrep used by the orphan checks
   valgrind                            # scripts/callgrind-requests.sh
+  chromium libpng-dev                 # the HTML report's browser test (tests/report)
 )
 
 missing=()

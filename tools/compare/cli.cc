@@ -11,6 +11,7 @@
 #include "stats/summary.h"
 #include "tools/compare/compare.h"
 #include "tools/compare/gate.h"
+#include "tools/compare/html/report_command.h"
 #include "tools/compare/instructions.h"
 #include "tools/compare/policy.h"
 #include "tools/compare/pool.h"
@@ -192,7 +193,7 @@ int RunGateCommand(const CliOptions& options, const RenderOptions& render, std::
                                           .modes = options.modes,
                                           .look = options.look,
                                           .looks = options.looks});
-  out << RenderGate(report, render);
+  out << RenderGate(report, render, *policy);
   if (report.exit_code == kExitCannotCompare) {
     for (const std::string& reason : report.reasons)
       err << "kv-compare: cannot compare: " << reason << "\n";
@@ -303,6 +304,12 @@ usage:
       paired ratios (kv ÷ reference, one per round): the median with its exact 95% interval
       (order statistics; 6 values or more) and faster / slower / no clear difference / too
       noisy to tell (--lower-is-better: ratios of p99, CPU or memory); for scripts
+  kv-compare report INPUT.json [INPUT.json ...] -o REPORT.html [--title TEXT]
+      one self-contained HTML file (inline SVG charts, no script, loads nothing): from kv_bench
+      JSON (throughput with intervals and verdicts, latency spectra, scaling, memory per key),
+      kv-load JSON (corrected and uncorrected spectra, per-second series) or gate JSON
+      (`kv-compare --format json gate ...`: every gated row against its threshold); several
+      inputs of one kind compare runs; exit 2 and no file on bad input
   kv-compare instructions [--threshold 0.03] [--format F] BASELINE.json CURRENT.json
       the instruction gate (scripts/callgrind-requests.sh JSON): per test and pipeline depth,
       current ÷ baseline instructions per request; exit 1 when one exceeds 1 + threshold
@@ -330,6 +337,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   // Has its own options (--threshold); they follow the subcommand.
   if (!args.empty() && args[0] == "instructions")
     return RunInstructionsCommand(args, out, err, env);
+  if (!args.empty() && args[0] == "report") return html::RunReportCommand(args, out, err);
   auto options = ParseArgs(args);
   if (!options) return Fail(err, options.error());
   if (options->help) {
@@ -348,7 +356,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (command == "stability") return RunStabilityCommand(*options, render, out, err);
   if (command == "interval") return RunIntervalCommand(*options, out, err);
   return Fail(err, "unknown subcommand '" + command +
-                       "' (vs-redis, diff, gate, stability, interval or instructions; see --help)");
+                       "' (vs-redis, diff, gate, stability, interval, report or instructions; see "
+                       "--help)");
 }
 
 }  // namespace kv::compare

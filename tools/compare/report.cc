@@ -429,7 +429,11 @@ std::string RenderDiff(const DiffReport& report, const RenderOptions& options) {
   return out;
 }
 
-std::string RenderGate(const GateReport& report, const RenderOptions& options) {
+namespace {
+
+// RenderGate with or without the policy (JSON: per row "threshold" and "direction", and "policy").
+std::string RenderGateWith(const GateReport& report, const RenderOptions& options,
+                           const Policy* policy) {
   std::string result = report.exit_code == kExitPass              ? "pass"
                        : report.exit_code == kExitRegression      ? "regression"
                        : report.exit_code == kExitMoreRepetitions ? "more_repetitions"
@@ -441,6 +445,14 @@ std::string RenderGate(const GateReport& report, const RenderOptions& options) {
       row["gated"] = r.gated;
       row["level"] = JsonOpt(r.level);
       row["fails"] = r.fails;
+      if (policy != nullptr) {
+        const MetricPolicy* metric = policy->FindMetric(r.comparison.metric);
+        row["threshold"] = metric != nullptr ? json(metric->threshold) : json(nullptr);
+        row["direction"] = metric == nullptr ? json(nullptr)
+                           : metric->direction == Direction::kHigherIsBetter
+                               ? json("higher_is_better")
+                               : json("lower_is_better");
+      }
       rows.push_back(std::move(row));
     }
     json modes = json::array();
@@ -460,6 +472,13 @@ std::string RenderGate(const GateReport& report, const RenderOptions& options) {
                 {"rerun_filter", report.rerun_filter},
                 {"rows", rows},
                 {"targets", TargetsJson(report.targets)}};
+    if (policy != nullptr) {
+      out["policy"] = {{"alpha", policy->alpha},
+                       {"confidence", policy->confidence},
+                       {"equal_band", policy->equal_band},
+                       {"min_repetitions", policy->min_repetitions},
+                       {"max_noisy_fraction", policy->max_noisy_fraction}};
+    }
     return out.dump(2) + "\n";
   }
   std::vector<const Comparison*> rows;
@@ -500,6 +519,17 @@ std::string RenderGate(const GateReport& report, const RenderOptions& options) {
     out += "\ngate: " + (color ? std::string(code) + verdict + "\033[0m" : verdict) + "\n";
   }
   return out;
+}
+
+}  // namespace
+
+std::string RenderGate(const GateReport& report, const RenderOptions& options) {
+  return RenderGateWith(report, options, nullptr);
+}
+
+std::string RenderGate(const GateReport& report, const RenderOptions& options,
+                       const Policy& policy) {
+  return RenderGateWith(report, options, &policy);
 }
 
 std::string RenderStability(const StabilityReport& report, const RenderOptions& options) {

@@ -33,6 +33,12 @@ struct DiffReport {
 std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& options);
 std::string RenderDiff(const DiffReport& report, const RenderOptions& options);
 std::string RenderGate(const GateReport& report, const RenderOptions& options);
+// The same; JSON also carries the policy the gate ran under: per row "threshold" (the metric's
+// relative threshold, null for a metric outside the policy) and "direction"
+// ("higher_is_better" / "lower_is_better"), and "policy" {alpha, confidence, equal_band,
+// min_repetitions, max_noisy_fraction} — what kv-compare's HTML report draws.
+std::string RenderGate(const GateReport& report, const RenderOptions& options,
+                       const Policy& policy);
 // Text/markdown: one row per case (case, runs, kv/redis/ratio CV %), the skipped cases, then a
 // last line with the median CVs and how many ratios were steadier than kv's raw throughput.
 // JSON: per case the per-run medians and the CVs (fractions); no NaN.

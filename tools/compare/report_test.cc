@@ -202,6 +202,30 @@ TEST(CompareReportTest, GateJsonShape) {
   EXPECT_EQ(doc["targets"][0]["status"], "met");
 }
 
+TEST(CompareReportTest, GateJsonWithThePolicyCarriesThresholdsAndLevels) {
+  Policy policy = DefaultPolicy();
+  const MetricPolicy* p99 = policy.FindMetric("p99_us");
+  ASSERT_NE(p99, nullptr);
+  json doc =
+      json::parse(RenderGate(SlowGate(), {.format = OutputFormat::kJson, .color = false}, policy));
+  EXPECT_EQ(doc["policy"]["alpha"], policy.alpha);
+  EXPECT_EQ(doc["policy"]["confidence"], policy.confidence);
+  EXPECT_EQ(doc["policy"]["min_repetitions"], policy.min_repetitions);
+  bool saw_p99 = false;
+  for (const json& row : doc["rows"]) {
+    ASSERT_TRUE(row.contains("threshold")) << row.dump();
+    if (row["metric"] != "p99_us") continue;
+    saw_p99 = true;
+    EXPECT_EQ(row["threshold"], p99->threshold);
+    EXPECT_EQ(row["direction"], "lower_is_better");
+  }
+  EXPECT_TRUE(saw_p99);
+  // Without the policy the JSON stays as it was.
+  json plain = json::parse(RenderGate(SlowGate(), {.format = OutputFormat::kJson, .color = false}));
+  EXPECT_FALSE(plain.contains("policy"));
+  EXPECT_FALSE(plain["rows"][0].contains("threshold"));
+}
+
 TEST(CompareReportTest, DiffJsonUsesNullForNotApplicable) {
   DiffReport diff;
   diff.baseline_source = "a.json";

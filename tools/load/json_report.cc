@@ -14,6 +14,41 @@ double Ms(int64_t ns) { return static_cast<double>(ns) / 1e6; }
 
 }  // namespace
 
+nlohmann::json PerSecondJson(const TestResult& r) {
+  const double interval_s = static_cast<double>(r.per_second.interval_ns()) / 1e9;
+  const size_t n =
+      std::max(r.per_second.size(),
+               static_cast<size_t>(std::ceil(Finite(r.duration_s) / interval_s - 1e-9)));
+  nlohmann::json t = nlohmann::json::array(), length = nlohmann::json::array(),
+                 requests = nlohmann::json::array(), rps = nlohmann::json::array();
+  nlohmann::json avg = nlohmann::json::array(), p50 = nlohmann::json::array(),
+                 p90 = nlohmann::json::array(), p99 = nlohmann::json::array(),
+                 max = nlohmann::json::array();
+  const std::vector<stats::IntervalStats> stats = r.per_second.Stats(n);
+  for (size_t i = 0; i < n; ++i) {
+    const double start = static_cast<double>(i) * interval_s;
+    // The last interval is what remains of the run (at least 1 ms, so that its rate is finite).
+    const double len = std::clamp(Finite(r.duration_s) - start, 1e-3, interval_s);
+    const stats::IntervalStats& s = stats[i];
+    t.push_back(start);
+    length.push_back(len);
+    requests.push_back(s.count);
+    rps.push_back(static_cast<double>(s.count) / len);
+    avg.push_back(Finite(s.mean / 1e6));
+    p50.push_back(Ms(s.p50));
+    p90.push_back(Ms(s.p90));
+    p99.push_back(Ms(s.p99));
+    max.push_back(Ms(s.max));
+  }
+  return {{"interval_s", interval_s},
+          {"latency", r.open_loop ? "corrected" : "uncorrected"},
+          {"t_s", t},
+          {"duration_s", length},
+          {"requests", requests},
+          {"rps", rps},
+          {"latency_ms", {{"avg", avg}, {"p50", p50}, {"p90", p90}, {"p99", p99}, {"max", max}}}};
+}
+
 nlohmann::json LatencyJson(const stats::Histogram& h) {
   auto p = [&](double pct) { return Ms(h.ValueAtPercentile(pct)); };
   return {{"avg", Finite(h.mean() / 1e6)},
@@ -54,6 +89,7 @@ nlohmann::json TestJson(const TestResult& r) {
       {"corrected_latency_ms", r.open_loop ? LatencyJson(r.corrected) : nlohmann::json(nullptr)},
       {"histogram", r.latency.ToJson()},
       {"corrected_histogram", r.open_loop ? r.corrected.ToJson() : nlohmann::json(nullptr)},
+      {"per_second", PerSecondJson(r)},
       {"client",
        {{"threads", r.threads},
         {"cpu_s", Finite(r.client_cpu_s)},

@@ -1,5 +1,6 @@
 // kv-load's JSON output (--json): a versioned schema with the configuration and, per test,
-// counts, errors, duration, rps, percentiles, the merged histogram and the client's CPU use.
+// counts, errors, duration, rps, percentiles, the merged histogram, the per-second series and the
+// client's CPU use.
 // Every number is finite: NaN and Infinity never appear.
 #pragma once
 
@@ -18,6 +19,12 @@ inline constexpr int kJsonSchemaVersion = 1;
 
 // {"avg","min","p50","p90","p95","p99","p99_9","p99_99","max"} in milliseconds.
 nlohmann::json LatencyJson(const stats::Histogram& h);
+// The per-second series (columns of equal length, one entry per interval of the run; empty
+// intervals have 0 requests and 0 latencies): {"interval_s": 1, "latency": "corrected" (open loop)
+// or "uncorrected", "t_s": [start of each interval], "duration_s": [its length: 1, the last one
+// what remains of the run, at least 1 ms], "requests", "rps", "latency_ms": {"avg", "p50", "p90",
+// "p99", "max"}}. Percentiles come from each interval's histogram merged over the threads.
+nlohmann::json PerSecondJson(const TestResult& r);
 nlohmann::json TestJson(const TestResult& r);
 nlohmann::json ConfigJson(const Options& o);
 // The whole document: {"schema","schema_version","tool","version","config","server","tests"}.

@@ -275,6 +275,11 @@ TEST_F(LoadRedisTest, ThreadsMergeExactly) {
     EXPECT_EQ(t["histogram"]["count"], 10007);
     EXPECT_EQ(t["client"]["threads"], 3);
     EXPECT_EQ(t["client"]["busy_fraction"].size(), 3u);
+    // The three threads' per-second series merge exactly too.
+    int64_t per_second = 0;
+    for (const auto& n : t["per_second"]["requests"]) per_second += n.get<int64_t>();
+    EXPECT_EQ(per_second, 10007);
+    EXPECT_EQ(t["per_second"]["latency"], "uncorrected");
   }
 }
 
@@ -354,6 +359,25 @@ TEST(LoadStubServerTest, OpenLoopChargesAStallToEveryDelayedRequest) {
   EXPECT_LT(uncorrected_p99, 200.0);
   EXPECT_NE(r.out.find("    corrected "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  uncorrected "), std::string::npos) << r.out;
+
+  // The per-second series: every recorded request once, the stall in the first second.
+  const auto& series = t["per_second"];
+  EXPECT_EQ(series["latency"], "corrected");
+  const size_t n = series["t_s"].size();
+  ASSERT_GE(n, 2u) << series.dump();
+  int64_t total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    EXPECT_DOUBLE_EQ(series["t_s"][i].get<double>(), static_cast<double>(i));
+    total += series["requests"][i].get<int64_t>();
+  }
+  EXPECT_EQ(total, 4000);
+  for (const char* column : {"duration_s", "requests", "rps"}) {
+    EXPECT_EQ(series[column].size(), n) << column;
+  }
+  for (const char* column : {"avg", "p50", "p90", "p99", "max"}) {
+    EXPECT_EQ(series["latency_ms"][column].size(), n) << column;
+  }
+  EXPECT_GE(series["latency_ms"]["max"][0].get<double>(), 300.0) << series.dump();
 }
 
 TEST(LoadStubServerTest, LostConnectionIsReported) {

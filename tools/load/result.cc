@@ -43,6 +43,7 @@ TestResult MergeResults(std::string title, std::vector<ThreadResult>& threads, i
     r.reconnects += t.reconnects;
     r.latency.Merge(t.latency);
     if (open_loop) r.corrected.Merge(t.corrected);
+    r.per_second.Merge(t.per_second);
     end_ns = std::max(end_ns, t.last_reply_ns);
     const double busy =
         t.wall_ns > 0 ? static_cast<double>(t.cpu_ns) / static_cast<double>(t.wall_ns) : 0;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "stats/histogram.h"
+#include "stats/time_series.h"
 
 namespace kv::load {
 
@@ -15,6 +16,9 @@ namespace kv::load {
 inline constexpr std::string_view kErrConnectionLost = "CONNECTION_LOST";
 inline constexpr std::string_view kErrProtocol = "PROTOCOL";
 inline constexpr std::string_view kErrTimeout = "TIMEOUT";
+
+// The per-second series' interval.
+inline constexpr int64_t kSeriesIntervalNs = 1'000'000'000;
 
 struct ErrorStat {
   std::string type;  // "ERR", "WRONGTYPE", "CONNECTION_LOST", ...
@@ -50,6 +54,8 @@ struct ThreadResult {
   int64_t last_reply_ns = 0;   // CLOCK_MONOTONIC of the last recorded reply
   int64_t wall_ns = 0;         // the thread's measured run
   int64_t cpu_ns = 0;          // CLOCK_THREAD_CPUTIME_ID over the same run
+  // Per second since the measurement started: the primary latency (corrected in open loop).
+  stats::TimeSeries per_second{kSeriesIntervalNs};
 };
 
 // One test's merged result, ready for the reporters.
@@ -65,6 +71,8 @@ struct TestResult {
   bool open_loop = false;
   double target_rps = 0;
   stats::Histogram corrected;  // open loop only
+  // The threads' per-second series, merged (see ThreadResult).
+  stats::TimeSeries per_second{kSeriesIntervalNs};
   int threads = 1;
   std::vector<double> thread_busy;  // CPU time / wall time per thread, in [0, 1+]
   double client_cpu_s = 0;          // all threads

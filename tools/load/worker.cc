@@ -196,6 +196,8 @@ int64_t Worker::DueNs(int64_t k) const {
 void Worker::Run(int64_t start_ns) {
   const Options& o = *spec_.options;
   start_ns_ = start_ns;
+  // The same origin as MergeResults' (runner.cc): the series' seconds are the run's seconds.
+  measure_start_ns_ = start_ns + (open_loop_ ? static_cast<int64_t>(o.warmup_s * 1e9) : 0);
   const int64_t cpu0 = ThreadCpuNs();
   result_.first_send_ns = start_ns;
   result_.last_reply_ns = start_ns;
@@ -259,6 +261,7 @@ void Worker::Run(int64_t start_ns) {
   const int64_t end = NowNs();
   result_.wall_ns = end - start_ns;
   result_.cpu_ns = ThreadCpuNs() - cpu0;
+  result_.per_second = per_second_.Finish();
   PublishProgress();
 }
 
@@ -438,7 +441,9 @@ void Worker::ProcessReplies(Conn& c, uint32_t index, int64_t wake_ns) {
     ++result_.ok;
     const int64_t latency = wake_ns - s.sent_ns;
     result_.latency.Record(latency);
-    if (open_loop_) result_.corrected.Record(wake_ns - s.due_ns);
+    const int64_t corrected = wake_ns - s.due_ns;
+    if (open_loop_) result_.corrected.Record(corrected);
+    per_second_.Record(wake_ns - measure_start_ns_, open_loop_ ? corrected : latency);
     progress_sum_ += latency;
     ++progress_count_;
     result_.last_reply_ns = wake_ns;

@@ -112,6 +112,7 @@ class Worker {
   std::vector<uint32_t> send_list_;
   workload::KeyChooser keys_;
   ThreadResult result_;
+  stats::TimeSeriesRecorder per_second_{kSeriesIntervalNs};
   int pipeline_;
   bool open_loop_;
   int64_t to_issue_ = 0;  // closed loop: requests not yet sent
@@ -119,6 +120,8 @@ class Worker {
   int64_t live_ = 0;      // connections not dead
   int64_t backlog_ = 0;   // open loop: requests due on live connections, not yet sent
   int64_t start_ns_ = 0;
+  // After the open loop's warmup: the origin of the per-second series.
+  int64_t measure_start_ns_ = 0;
   int64_t end_ns_ = INT64_MAX;  // closed loop with --duration: stop sending at this time
   // Open loop schedule.
   double interval_ns_ = 0;
