@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "stats/summary.h"
 #include "tools/compare/json_text.h"
 #include "tools/compare/names.h"
 
@@ -245,6 +246,13 @@ Result<ResultSet> LoadResults(const std::string& path) {
   auto text = ReadTextFile(path);
   if (!text) return Error{text.error()};
   return ParseResults(*text, path);
+}
+
+std::optional<double> MedianOf(const Series* series, std::string_view metric) {
+  if (series == nullptr) return std::nullopt;
+  const std::vector<double> values = series->Values(metric);
+  if (values.empty()) return std::nullopt;
+  return stats::Median(values);
 }
 
 }  // namespace kv::compare

@@ -38,6 +38,9 @@ struct Series {
   const Repetition* FindRepetition(int index) const;
 };
 
+// Median of `metric` over the series' repetitions; nullopt for a null series or no value.
+std::optional<double> MedianOf(const Series* series, std::string_view metric);
+
 struct ResultSet {
   SourceFormat format = SourceFormat::kGoogleBenchmark;
   std::string source;  // file name, for messages

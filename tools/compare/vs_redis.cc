@@ -15,13 +15,6 @@
 namespace kv::compare {
 namespace {
 
-std::optional<double> MedianOf(const Series* series, std::string_view metric) {
-  if (series == nullptr) return std::nullopt;
-  std::vector<double> values = series->Values(metric);
-  if (values.empty()) return std::nullopt;
-  return stats::Median(values);
-}
-
 std::optional<double> Ratio(std::optional<double> num, std::optional<double> den) {
   if (!num || !den || *den == 0) return std::nullopt;
   return *num / *den;

@@ -25,13 +25,6 @@ LineChart SpectrumChart(std::string title, std::string_view unit, int width, int
   return chart;
 }
 
-std::optional<double> MedianOf(const Series* series, std::string_view metric) {
-  if (series == nullptr) return std::nullopt;
-  const std::vector<double> values = series->Values(metric);
-  if (values.empty()) return std::nullopt;
-  return stats::Median(values);
-}
-
 std::optional<stats::Interval> MedianInterval(const Series* series, std::string_view metric,
                                               double confidence) {
   if (series == nullptr) return std::nullopt;

@@ -26,11 +26,8 @@ struct JsonInput {
 // 1/(1-p) axis, y the latency in `unit` ("µs", "ms") on a log scale.
 LineChart SpectrumChart(std::string title, std::string_view unit, int width, int height);
 
-// The median of `metric` over the repetitions of `series`; nullopt when absent (or no series).
-std::optional<double> MedianOf(const Series* series, std::string_view metric);
-
-// The exact interval of that median (stats::MedianInterval at `confidence`); nullopt with too
-// few repetitions (fewer than 6 at 95 %).
+// The exact interval of the median of `metric` (MedianOf, result_set.h; stats::MedianInterval at
+// `confidence`); nullopt with too few repetitions (fewer than 6 at 95 %).
 std::optional<stats::Interval> MedianInterval(const Series* series, std::string_view metric,
                                               double confidence);
 
