@@ -18,7 +18,7 @@ std::string RowLabel(const Comparison& c) {
 }
 
 std::string RegressionReason(const Comparison& c, const MetricPolicy& metric, double level,
-                             size_t family) {
+                             size_t family, int looks) {
   const stats::Interval& r = *c.ratio;
   return "regressed: " + RowLabel(c) + ": " + FormatDouble("%.6g", c.baseline.value_or(0)) +
          " -> " + FormatDouble("%.6g", c.current.value_or(0)) + " (current÷baseline " +
@@ -26,7 +26,8 @@ std::string RegressionReason(const Comparison& c, const MetricPolicy& metric, do
          FormatDouble("%.3f", r.high) + "], " + FormatDouble("%+.1f%%", (r.estimate - 1) * 100) +
          ", threshold " + FormatDouble("%.1f%%", metric.threshold * 100) +
          ", p=" + FormatDouble("%.4f", c.p_value.value_or(1)) + " < " +
-         FormatDouble("%.4g", level) + " = alpha/" + std::to_string(family) + ")";
+         FormatDouble("%.4g", level) + " = alpha/" + std::to_string(family) +
+         (looks > 1 ? "/" + std::to_string(looks) + " looks" : "") + ")";
 }
 
 std::string IntervalText(const Comparison& c) {
@@ -174,7 +175,7 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
                                   FormatDouble("%.0f%%", metric->threshold * 100) + " regression" +
                                   (cmp.note.empty() ? "" : "; " + cmp.note) + ")");
       }
-      if (row.fails) report.reasons.push_back(RegressionReason(cmp, *metric, level, m));
+      if (row.fails) report.reasons.push_back(RegressionReason(cmp, *metric, level, m, report.looks));
     }
     report.rows.push_back(std::move(row));
   }
