@@ -218,11 +218,13 @@ int RunIntervalCommand(const CliOptions& options, std::ostream& out, std::ostrea
     values.push_back(*v);
   }
   const std::optional<stats::Interval> interval = stats::MedianInterval(values, policy->confidence);
-  const stats::Finding finding = stats::JudgeRatio(interval, values.size(), policy->equal_band);
-  std::string verdict = "too noisy to tell";
-  if (finding == stats::Finding::kNoClearDifference) verdict = "no clear difference";
-  if (finding == stats::Finding::kHigher) verdict = options.lower_is_better ? "slower" : "faster";
-  if (finding == stats::Finding::kLower) verdict = options.lower_is_better ? "faster" : "slower";
+  VsRedisVerdict judged = JudgeVsRedis(interval, values.size(), policy->equal_band);
+  if (options.lower_is_better && judged == VsRedisVerdict::kFaster) {
+    judged = VsRedisVerdict::kSlower;
+  } else if (options.lower_is_better && judged == VsRedisVerdict::kSlower) {
+    judged = VsRedisVerdict::kFaster;
+  }
+  const std::string verdict(VsRedisVerdictName(judged));
   const double median = stats::Median(values);
   const std::string level = FormatDouble("%g", policy->confidence * 100) + "%";
   if (options.format == OutputFormat::kJson) {

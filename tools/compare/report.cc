@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "stats/summary.h"
 #include "tools/compare/table.h"
 
 namespace kv::compare {
@@ -582,14 +581,12 @@ std::string RenderStability(const StabilityReport& report, const RenderOptions& 
                {"kv÷redis over runs [95% CI]", Align::kRight},
                {"kv is", Align::kRight}});
   for (const StabilityRow& r : report.rows) {
-    std::vector<double> medians;
-    for (const StabilityRun& run : r.runs) medians.push_back(run.ratio_median);
     table.AddRow({{r.case_name},
                   {std::to_string(r.runs.size())},
                   {CvPercent(r.kv_cv)},
                   {CvPercent(r.redis_cv)},
                   {CvPercent(r.ratio_cv), r.ratio_cv < r.kv_cv ? Color::kGreen : Color::kNone},
-                  RatioCell(r.ratio_interval, stats::Median(medians)),
+                  RatioCell(r.ratio_interval, r.ratio_over_runs),
                   VsVerdictCell(r.verdict)});
   }
   std::string sources;

@@ -76,6 +76,7 @@ Result<StabilityRow> CaseRow(std::span<const ResultSet> runs, const std::string&
   }
   std::vector<double> ratios;
   for (const StabilityRun& r : row.runs) ratios.push_back(r.ratio_median);
+  row.ratio_over_runs = stats::Median(ratios);
   row.ratio_interval = stats::MedianInterval(ratios, confidence);
   row.verdict = JudgeVsRedis(row.ratio_interval, ratios.size(), equal_band);
   return row;

@@ -34,8 +34,10 @@ struct StabilityRow {
   double kv_cv = 0;
   double redis_cv = 0;
   double ratio_cv = 0;
-  // kv ÷ redis over the runs: the exact interval of the median of the runs' ratio medians (the
-  // runs are independent samples) and its verdict; too noisy with fewer than 6 runs at 95 %.
+  // kv ÷ redis over the runs: the median of the runs' ratio medians, its exact interval (the runs
+  // are independent samples) and its verdict; no interval (too noisy) with fewer than 6 runs at
+  // 95 %.
+  double ratio_over_runs = 0;
   std::optional<stats::Interval> ratio_interval;
   VsRedisVerdict verdict = VsRedisVerdict::kTooNoisy;
 };

@@ -66,16 +66,6 @@ VsRedisVerdict JudgeVsRedis(const std::optional<stats::Interval>& interval, size
 
 namespace {
 
-VsRedisVerdict Judge(const std::optional<stats::Interval>& interval, size_t n,
-                     const VsRedisOptions& options) {
-  return JudgeVsRedis(interval, n, options.equal_band);
-}
-
-std::optional<stats::Interval> MedianInterval(const std::vector<double>& xs,
-                                              const VsRedisOptions& options) {
-  return stats::MedianInterval(xs, options.confidence);
-}
-
 std::optional<std::string> ContextValue(const ResultSet& set, const char* key) {
   auto it = set.context.find(key);
   if (it == set.context.end()) return std::nullopt;
@@ -230,10 +220,10 @@ Result<VsRedisReport> VsRedis(const ResultSet& set, const VsRedisOptions& option
         if (r > 0) p99.push_back(1 / r);
       }
       row.pairs = ops.size();
-      row.ops_interval = MedianInterval(ops, options);
-      row.p99_interval = MedianInterval(p99, options);
-      row.ops_verdict = Judge(row.ops_interval, ops.size(), options);
-      row.p99_verdict = Judge(row.p99_interval, p99.size(), options);
+      row.ops_interval = stats::MedianInterval(ops, options.confidence);
+      row.p99_interval = stats::MedianInterval(p99, options.confidence);
+      row.ops_verdict = JudgeVsRedis(row.ops_interval, ops.size(), options.equal_band);
+      row.p99_verdict = JudgeVsRedis(row.p99_interval, p99.size(), options.equal_band);
       if (row.client_bound) {
         row.ops_verdict = VsRedisVerdict::kClientBound;
         row.p99_verdict = VsRedisVerdict::kClientBound;
@@ -275,8 +265,9 @@ Result<VsRedisReport> VsRedis(const ResultSet& set, const VsRedisOptions& option
   if (geomean_cases.size() >= 2) {
     std::vector<double> per_rep = GeomeanRatios(set, geomean_cases, "items_per_second");
     report.geomean_cases = geomean_cases.size();
-    report.geomean_ops_interval = MedianInterval(per_rep, options);
-    report.geomean_ops_verdict = Judge(report.geomean_ops_interval, per_rep.size(), options);
+    report.geomean_ops_interval = stats::MedianInterval(per_rep, options.confidence);
+    report.geomean_ops_verdict =
+        JudgeVsRedis(report.geomean_ops_interval, per_rep.size(), options.equal_band);
   }
   return report;
 }
