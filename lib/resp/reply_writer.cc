@@ -1,6 +1,8 @@
-// ReplyWriter and FormatInt64: RESP2 encoding without printf.
+// ReplyWriter and FormatInt64: RESP2/RESP3 encoding; integers without printf.
 #include "resp/reply_writer.h"
 
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 
 namespace kv::resp {
@@ -97,5 +99,60 @@ void ReplyWriter::Bulk(std::string_view value) {
 }
 
 void ReplyWriter::ArrayHeader(size_t count) { AppendNumberLine(out_, '*', count, false); }
+
+void ReplyWriter::MapHeader(size_t pairs) {
+  if (resp3()) {
+    AppendNumberLine(out_, '%', pairs, false);
+  } else {
+    AppendNumberLine(out_, '*', pairs * 2, false);
+  }
+}
+
+void ReplyWriter::SetHeader(size_t count) {
+  AppendNumberLine(out_, resp3() ? '~' : '*', count, false);
+}
+
+void ReplyWriter::PushHeader(size_t count) {
+  AppendNumberLine(out_, resp3() ? '>' : '*', count, false);
+}
+
+std::string FormatDouble(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buf[64];
+  const int n = std::snprintf(buf, sizeof(buf), "%.17g", value);
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+void ReplyWriter::Double(double value) {
+  const std::string text = FormatDouble(value);
+  if (resp3()) {
+    out_->push_back(',');
+    out_->append(text);
+    out_->append("\r\n", 2);
+  } else {
+    Bulk(text);
+  }
+}
+
+void ReplyWriter::Boolean(bool value) {
+  if (resp3()) {
+    out_->append(value ? "#t\r\n" : "#f\r\n");
+  } else {
+    out_->append(value ? kOne : kZero);
+  }
+}
+
+void ReplyWriter::Verbatim(std::string_view text, std::string_view format) {
+  if (!resp3()) {
+    Bulk(text);
+    return;
+  }
+  AppendNumberLine(out_, '=', text.size() + format.size() + 1, false);
+  out_->append(format);
+  out_->push_back(':');
+  out_->append(text);
+  out_->append("\r\n", 2);
+}
 
 }  // namespace kv::resp

@@ -42,6 +42,35 @@ TEST(ReplyWriterTest, EveryType) {
   EXPECT_EQ(w.buffer(), &out);
 }
 
+TEST(ReplyWriterTest, Resp3TypesAndTheirResp2Fallbacks) {
+  const auto write = [](Protocol p) {
+    std::string out;
+    ReplyWriter w(&out, p);
+    w.MapHeader(2);
+    w.SetHeader(3);
+    w.PushHeader(3);
+    w.Double(3.5);
+    w.Double(0.1);
+    w.Double(-std::numeric_limits<double>::infinity());
+    w.Boolean(true);
+    w.Boolean(false);
+    w.Verbatim("a\r\nb");
+    w.NullBulk();
+    w.NullArray();
+    return out;
+  };
+  EXPECT_EQ(write(Protocol::kResp3),
+            "%2\r\n~3\r\n>3\r\n,3.5\r\n,0.10000000000000001\r\n,-inf\r\n#t\r\n#f\r\n"
+            "=8\r\ntxt:a\r\nb\r\n_\r\n_\r\n");
+  EXPECT_EQ(write(Protocol::kResp2),
+            "*4\r\n*3\r\n*3\r\n$3\r\n3.5\r\n$19\r\n0.10000000000000001\r\n$4\r\n-inf\r\n"
+            ":1\r\n:0\r\n$4\r\na\r\nb\r\n$-1\r\n*-1\r\n");
+  EXPECT_TRUE(ReplyWriter(nullptr, Protocol::kResp3).resp3());
+  EXPECT_FALSE(ReplyWriter(nullptr).resp3());
+  EXPECT_EQ(FormatDouble(std::numeric_limits<double>::quiet_NaN()), "nan");
+  EXPECT_EQ(FormatDouble(1e300), "1.0000000000000001e+300");
+}
+
 TEST(ReplyWriterTest, AppendsToExistingContent) {
   std::string out = "prefix";
   ReplyWriter(&out).Integer(7);

@@ -16,6 +16,7 @@ struct Session {
   std::string lib_name;              // CLIENT SETINFO LIB-NAME
   std::string lib_ver;               // CLIENT SETINFO LIB-VER
   int db = 0;                        // SELECT
+  int protocol = 2;                  // HELLO: 2 (RESP2) or 3 (RESP3); replies are written in it
   bool authenticated = true;         // false until AUTH when requirepass is set
   int64_t created_ms = 0;            // wall clock, for CLIENT LIST age
   int64_t last_interaction_ms = 0;   // for CLIENT LIST idle and --timeout

@@ -72,7 +72,7 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
   const Config& config = *s.config;
   if (DebugKnobs::Active(config)) [[unlikely]]
     impl_->debug.BeforeCommand(config, args[0]);
-  resp::ReplyWriter reply(out);
+  resp::ReplyWriter reply(out, static_cast<resp::Protocol>(session.protocol));
 
   const CommandSpec* spec = s.table.Find(args[0]);
   if (spec == nullptr) {
