@@ -26,6 +26,8 @@ class UniqueFd {
 
   int get() const { return fd_; }
   bool valid() const { return fd_ >= 0; }
+  // Gives up ownership: the caller closes the returned descriptor.
+  [[nodiscard]] int Release() { return std::exchange(fd_, -1); }
   // Closes the descriptor now (close(2) errors are not actionable here).
   void Reset() {
     if (fd_ >= 0) ::close(fd_);
