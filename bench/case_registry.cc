@@ -40,6 +40,14 @@ std::vector<Instance> GridInstances(const BenchConfig& config) {
       if (c <= kPoolWorkers) out.push_back({kind, c, kPoolWorkers, 1});
     }
   }
+  // Real-client features: transactions pipelined like redis-py's pipeline(); the script and
+  // PUBLISH one request at a time per client.
+  for (int c : config.clients) {
+    for (int p : config.pipeline) out.push_back({CaseKind::kMulti, c, c, p});
+  }
+  for (CaseKind kind : {CaseKind::kEvalsha, CaseKind::kPublish}) {
+    for (int c : config.clients) out.push_back({kind, c, c, 1});
+  }
   out.push_back({CaseKind::kPoolOverhead, 1, 1, 1});
   out.push_back({CaseKind::kLatencySet, 1, 1, 1});
   out.push_back({CaseKind::kLatencyGet, 1, 1, 1});
@@ -76,8 +84,8 @@ std::vector<std::string> RegisterCases(const BenchConfig& config,
         spec.name =
             InstanceName(*target, inst.kind, inst.clients, inst.pipeline, value_size, config);
         spec.profile = profile && std::regex_search(spec.name, *profile);
-        auto runner = std::make_shared<CaseRunner>(spec, target, shared_workload, started_pids,
-                                                     tracking);
+        auto runner =
+            std::make_shared<CaseRunner>(spec, target, shared_workload, started_pids, tracking);
         benchmark::RegisterBenchmark(spec.name.c_str(),
                                      [runner](benchmark::State& state) { runner->Run(state); })
             ->Threads(inst.threads)

@@ -71,6 +71,8 @@ void CaseRunner::Run(benchmark::State& state) {
       failure_.clear();
     }
     pool_.reset();
+    subscribers_.reset();
+    total_items_ = 0;
     if (Status alive = target_->CheckAlive(); !alive.ok())
       setup_error = "server died: " + alive.error();
     const bool pooled = spec_.kind == CaseKind::kPoolSet || spec_.kind == CaseKind::kPoolMixed ||
@@ -85,6 +87,16 @@ void CaseRunner::Run(benchmark::State& state) {
       } else {
         setup_error = pool.error();
       }
+    }
+  }
+  if (setup_error.empty() && thread == 0 && spec_.kind == CaseKind::kPublish) {
+    // Straight to the server: a DelayProxy would delay deliveries, not the publishes measured.
+    Result<std::unique_ptr<fixtures::SubscriberGroup>> group = fixtures::SubscriberGroup::Start(
+        target_->server->endpoint(), kPublishSubscribers, std::string(kPublishChannel));
+    if (group.ok()) {
+      subscribers_ = std::move(*group);
+    } else {
+      setup_error = "subscribers: " + group.error();
     }
   }
   if (thread == 0) w.pool = pool_.get();  // the other threads read pool_ after the barrier
@@ -109,6 +121,16 @@ void CaseRunner::Run(benchmark::State& state) {
     }
     for (int i = 0; i < kWarmupSteps && setup_error.empty(); ++i) {
       if (Status s = Step(spec_, *target_, *workload_, w); !s.ok()) setup_error = s.error();
+    }
+    if (setup_error.empty() && subscribers_) {
+      // The warm-up's messages are delivered before timing starts, so the check in Finish
+      // counts exactly the timed publishes.
+      const int64_t warmup = static_cast<int64_t>(w.items) * kPublishSubscribers;
+      if (subscribers_->WaitForMessages(warmup, std::chrono::seconds(10)) != warmup) {
+        setup_error = "subscribers received " + std::to_string(subscribers_->messages()) +
+                      " of the warm-up's " + std::to_string(warmup) + " messages";
+      }
+      subscribers_base_ = subscribers_->messages();
     }
     // Warm-up counts and latencies are dropped: the timed run starts from a clean worker.
     w = Worker(workload_->Chooser(0));
@@ -202,6 +224,7 @@ void CaseRunner::Finish(benchmark::State& state, Worker& w) {
     std::lock_guard<std::mutex> lock(mu_);
     merged_.Merge(w.histogram);
     total_requests_ += w.requests;
+    total_items_ += w.items;
     client_cpu_ns_ += w.cpu_ns;
     client_wall_ns_ += w.wall_ns;
     last = ++merged_threads_ == state.threads();
@@ -210,6 +233,20 @@ void CaseRunner::Finish(benchmark::State& state, Worker& w) {
   // Every worker has left the timed loop and merged: report the run's distribution once.
   if (spec_.profile && target_->profiler) target_->profiler->Disable();
   pool_.reset();
+  if (subscribers_) {
+    // Every timed publish must have reached every subscriber (they drain concurrently, so allow
+    // the tail a moment to arrive).
+    const int64_t expected = subscribers_base_ + total_items_ * kPublishSubscribers;
+    const int64_t got = subscribers_->WaitForMessages(expected, std::chrono::seconds(10));
+    if (got != expected && !state.error_occurred()) {
+      Status why = subscribers_->status();
+      Fail(state, "subscribers received " + std::to_string(got - subscribers_base_) + " of " +
+                      std::to_string(expected - subscribers_base_) + " messages" +
+                      (why.ok() ? std::string() : ": " + why.error()));
+    }
+    state.counters["subscribers"] = kPublishSubscribers;
+    subscribers_.reset();
+  }
   if (merged_.count() > 0) {
     for (const auto& [name, percentile] : kPercentileCounters) {
       state.counters[name] = Micros(merged_.ValueAtPercentile(percentile));

@@ -1,4 +1,5 @@
 // What each case sends per iteration, and how its replies are checked and timed.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -110,6 +111,9 @@ Reply::Type AppendRequest(CaseKind kind, const workload::Workload& workload, Wor
     case CaseKind::kPoolSet:
     case CaseKind::kPoolOverhead:
     case CaseKind::kLock:
+    case CaseKind::kMulti:
+    case CaseKind::kEvalsha:
+    case CaseKind::kPublish:
       break;
   }
   const std::string_view args[] = {"SET", FormatKey(w.chooser.Next(), key), value};
@@ -134,6 +138,129 @@ Status Round(CaseKind kind, int count, const workload::Workload& workload, Worke
     if (Status s = Check(command, *r, w.expected[static_cast<size_t>(i)], w); !s.ok()) return s;
   }
   w.items += count;
+  return {};
+}
+
+// Reads one reply of a multi-reply exchange; I/O errors and error replies become Errors that
+// name the command.
+Result<Reply> ReadChecked(std::string_view command, fixtures::Client& c) {
+  Result<Reply> r = c.ReadReply();
+  if (!r.ok()) return Error{r.error()};
+  if (r->is_error()) return Error{std::string(command) + " replied: " + r->str};
+  return r;
+}
+
+// MULTI: `pipeline` transactions per round, each MULTI, SET, GET, INCR, EXEC. A transaction's
+// latency runs from the round's send to its EXEC reply; it is one request and one item.
+Status MultiRound(int pipeline, const workload::Workload& workload, Worker& w,
+                  fixtures::Client& c) {
+  static_assert(kMultiCommands == 3);
+  char set_key[kKeyLength];
+  char get_key[kKeyLength];
+  char counter_buf[32];
+  const std::string_view counter(
+      counter_buf, static_cast<size_t>(
+                       std::snprintf(counter_buf, sizeof(counter_buf), "kvbench:txn:%d", w.index)));
+  const auto t0 = Clock::now();
+  for (int i = 0; i < pipeline; ++i) {
+    const std::string_view multi[] = {"MULTI"};
+    const std::string_view set[] = {"SET", FormatKey(w.chooser.Next(), set_key), workload.value()};
+    const std::string_view get[] = {"GET", FormatKey(w.chooser.Next(), get_key)};
+    const std::string_view incr[] = {"INCR", counter};
+    const std::string_view exec[] = {"EXEC"};
+    c.Append(multi);
+    c.Append(set);
+    c.Append(get);
+    c.Append(incr);
+    c.Append(exec);
+  }
+  for (int i = 0; i < pipeline; ++i) {
+    Result<Reply> ok = ReadChecked("MULTI", c);
+    if (!ok.ok()) return Error{ok.error()};
+    if (!ok->is_ok())
+      return Error{"MULTI replied with " + TypeName(ok->type) + " '" + ok->str + "'"};
+    for (int k = 0; k < kMultiCommands; ++k) {
+      Result<Reply> queued = ReadChecked("a queued command", c);
+      if (!queued.ok()) return Error{queued.error()};
+      if (queued->type != Reply::Type::kStatus || queued->str != "QUEUED") {
+        return Error{"a command inside MULTI replied with " + TypeName(queued->type) + " '" +
+                     queued->str + "', expected QUEUED"};
+      }
+    }
+    Result<Reply> exec = ReadChecked("EXEC", c);
+    if (!exec.ok()) return Error{exec.error()};
+    if (exec->type != Reply::Type::kArray || exec->array_size != kMultiCommands) {
+      return Error{"EXEC replied with " + TypeName(exec->type) + " of " +
+                   std::to_string(exec->array_size) + " elements, expected " +
+                   std::to_string(kMultiCommands)};
+    }
+    w.histogram.Record(NanosSince(t0));
+    ++w.requests;
+  }
+  w.items += pipeline;
+  return {};
+}
+
+// EVALSHA: `pipeline` pairs per round of SET key token PX 1000 and the lock release script by
+// EVALSHA (compare and delete). A pair is one request and one item; its latency runs to the
+// EVALSHA reply. A release that finds another token (another client reused the key in between)
+// counts as a lost lock, not an error.
+Status EvalshaRound(int pipeline, const Target& target, Worker& w, fixtures::Client& c) {
+  if (target.lock_release_sha.empty()) {
+    return Error{"EVALSHA: the lock release script could not be loaded: " + target.script_error};
+  }
+  char keys[64][kKeyLength];
+  char tokens[64][32];
+  static constexpr std::string_view kPx = "1000";
+  static_assert(kLockTtlMs == 1000);
+  const auto t0 = Clock::now();
+  const int n = std::min(pipeline, 64);
+  for (int i = 0; i < n; ++i) {
+    const std::string_view key = FormatKey(w.chooser.Next(), keys[i]);
+    const std::string_view token(tokens[i], static_cast<size_t>(std::snprintf(
+                                                tokens[i], sizeof(tokens[i]), "w%d-%llu", w.index,
+                                                static_cast<unsigned long long>(++w.token_seq))));
+    const std::string_view set[] = {"SET", key, token, "PX", kPx};
+    const std::string_view release[] = {"EVALSHA", target.lock_release_sha, "1", key, token};
+    c.Append(set);
+    c.Append(release);
+  }
+  for (int i = 0; i < n; ++i) {
+    Result<Reply> set = ReadChecked("SET", c);
+    if (!set.ok()) return Error{set.error()};
+    if (!set->is_ok()) return Error{"SET replied with " + TypeName(set->type)};
+    Result<Reply> release = ReadChecked("EVALSHA", c);
+    if (!release.ok()) return Error{release.error()};
+    if (release->type != Reply::Type::kInteger)
+      return Error{"EVALSHA replied with " + TypeName(release->type) + ", expected integer"};
+    if (release->integer != 1) ++w.lock_lost;
+    w.histogram.Record(NanosSince(t0));
+    ++w.requests;
+  }
+  w.items += n;
+  return {};
+}
+
+// PUBLISH: `pipeline` publishes per round to the channel the case's SubscriberGroup listens on;
+// each must reach every subscriber.
+Status PublishRound(int pipeline, const workload::Workload& workload, Worker& w,
+                    fixtures::Client& c) {
+  const auto t0 = Clock::now();
+  for (int i = 0; i < pipeline; ++i) {
+    const std::string_view args[] = {"PUBLISH", kPublishChannel, workload.value()};
+    c.Append(args);
+  }
+  for (int i = 0; i < pipeline; ++i) {
+    Result<Reply> r = ReadChecked("PUBLISH", c);
+    if (!r.ok()) return Error{r.error()};
+    if (r->type != Reply::Type::kInteger || r->integer != kPublishSubscribers) {
+      return Error{"PUBLISH reached " + std::to_string(r->integer) + " subscribers, expected " +
+                   std::to_string(kPublishSubscribers)};
+    }
+    w.histogram.Record(NanosSince(t0));
+    ++w.requests;
+  }
+  w.items += pipeline;
   return {};
 }
 
@@ -212,6 +339,12 @@ std::string_view CaseName(CaseKind kind) {
       return "LATENCY_SET";
     case CaseKind::kLatencyGet:
       return "LATENCY_GET";
+    case CaseKind::kMulti:
+      return "MULTI";
+    case CaseKind::kEvalsha:
+      return "EVALSHA";
+    case CaseKind::kPublish:
+      return "PUBLISH";
   }
   return "?";
 }
@@ -236,6 +369,12 @@ Status Step(const CaseSpec& spec, const Target& target, const workload::Workload
   switch (spec.kind) {
     case CaseKind::kLock:
       return LockAttempt(spec, target, w);
+    case CaseKind::kMulti:
+      return MultiRound(spec.pipeline, workload, w, *w.client);
+    case CaseKind::kEvalsha:
+      return EvalshaRound(spec.pipeline, target, w, *w.client);
+    case CaseKind::kPublish:
+      return PublishRound(spec.pipeline, workload, w, *w.client);
     case CaseKind::kPoolSet:
     case CaseKind::kPoolMixed: {
       // The latency of a pooled request includes waiting for a free connection.

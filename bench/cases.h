@@ -33,6 +33,7 @@
 #include "bench/target.h"
 #include "fixtures/client_pool.h"
 #include "fixtures/proc_stats.h"
+#include "fixtures/subscriber_group.h"
 #include "stats/histogram.h"
 #include "workload/key_chooser.h"
 #include "workload/workload.h"
@@ -53,6 +54,9 @@ enum class CaseKind {
   kPoolOverhead,
   kLatencySet,
   kLatencyGet,
+  kMulti,    // MULTI, SET, GET, INCR, EXEC: a 3-command transaction (items: transactions)
+  kEvalsha,  // SET token PX, then the lock release by EVALSHA (items: releases)
+  kPublish,  // PUBLISH to kPublishSubscribers subscribers that drain (items: publishes)
 };
 
 std::string_view CaseName(CaseKind kind);  // "SET", "POOL_OVERHEAD", ...
@@ -61,6 +65,9 @@ inline constexpr int kKeysPerBulkCommand = 10;  // MSET / MGET
 inline constexpr int kPoolWorkers = 10;         // POOL_SET / POOL_MIXED
 inline constexpr int kTtlSeconds = 3600;        // TTL: SET ... EX 3600
 inline constexpr int kLockTtlMs = 1000;         // LOCK: SET ... NX PX 1000
+inline constexpr int kMultiCommands = 3;        // MULTI: commands per transaction
+inline constexpr int kPublishSubscribers = 10;  // PUBLISH: subscribers on the channel
+inline constexpr std::string_view kPublishChannel = "kvbench:publish";
 
 struct CaseSpec {
   CaseKind kind = CaseKind::kSet;
@@ -137,6 +144,9 @@ class CaseRunner {
   bool have_before_ = false;
   std::optional<fixtures::CpuSnapshot> cpu_before_;
   std::unique_ptr<fixtures::ClientPool> pool_;
+  std::unique_ptr<fixtures::SubscriberGroup> subscribers_;  // PUBLISH
+  int64_t total_items_ = 0;                                 // guarded by mu_
+  int64_t subscribers_base_ = 0;  // messages received before timing (warm-up)
   std::atomic<bool> aborted_{false};
   std::string failure_;  // the run's first error (guarded by mu_), for the progress line
 };

@@ -22,9 +22,10 @@ struct Target {
   fixtures::Endpoint client_endpoint;           // proxy if any, else the server
   std::string version;                          // redis_version (or kv_version) from INFO
   std::string kv_version;                       // kv-server only
-  std::string lock_release_sha;                 // redis: SHA1 of the compare-and-delete script
-  // bytes_per_key by value size: RSS growth / keys written (1M keys), measured once at start-up (see
-  // MeasureBytesPerKey).
+  std::string lock_release_sha;  // SHA1 of the compare-and-delete script (empty: not loaded)
+  std::string script_error;      // why lock_release_sha is empty
+  // bytes_per_key by value size: RSS growth / keys written (1M keys), measured once at start-up
+  // (see MeasureBytesPerKey).
   std::map<int, double> bytes_per_key;
   std::map<int, double> used_memory_per_key;  // the server's own accounting, for reference
 
