@@ -5,7 +5,9 @@
 // keep RESP2 shapes unless replyMapping is "resp3" (the resp3 scenario).
 import Redis from 'ioredis';
 
-import {SOCKET_MS, attempt, plain, runScenarios, typeName, waitFor} from './scenario_lib.mjs';
+import {
+  LOCK_KEY, SOCKET_MS, attempt, opened, plain, runScenarios, sharedScenarios, waitFor,
+} from './scenario_lib.mjs';
 
 const RELEASE_LUA =
   "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
@@ -13,7 +15,7 @@ const INCR_RETURN_LUA = "return {KEYS[1], ARGV[1], redis.call('INCRBY', KEYS[1],
 
 // A connected client; default options but for the address, bounded timeouts and no reconnects.
 async function connected(host, port, track, extra = {}) {
-  const client = track(new Redis({
+  return opened(track, new Redis({
     host,
     port,
     lazyConnect: true,
@@ -23,62 +25,16 @@ async function connected(host, port, track, extra = {}) {
     retryStrategy: () => null,
     ...extra,
   }));
-  client.on('error', () => {});  // surfaced by the failing command instead
-  await client.connect();
-  return client;
 }
 
 const scenarios = {
-  async connect(host, port, track) {
-    const r = await connected(host, port, track);
-    return {
-      ping: await r.ping(),
-      set: await r.set('kvc:connect:k', 'v1'),
-      get: await r.get('kvc:connect:k'),
-      get_missing: await r.get('kvc:connect:missing'),
-      echo: await r.echo('hello'),
-    };
-  },
-
-  async transaction(host, port, track) {
-    const r = await connected(host, port, track);
-    const exec = await r.multi().set('kvc:tx:k', '1').incr('kvc:tx:k').get('kvc:tx:k').exec();
-    return {exec: plain(exec)};
-  },
-
-  async watch(host, port, track) {
-    const r = await connected(host, port, track);
-    const other = await connected(host, port, track);
-    const key = 'kvc:watch:k';
-    await r.set(key, '5');
-    const attempts = [];
-    const execs = [];
-    while (attempts.length < 2) {
-      await r.watch(key);
-      const value = Number(await r.get(key));
-      attempts.push(value);
-      if (attempts.length === 1) await other.incr(key);  // EXEC must abort: null
-      execs.push(plain(await r.multi().set(key, String(value + 10)).exec()));
-    }
-    return {attempts, execs, final: await r.get(key)};
-  },
-
-  async lock(host, port, track) {
-    const r = await connected(host, port, track);
-    const other = await connected(host, port, track);
-    const key = 'kvc:lock';
-    const token = `t${process.pid}-${Math.random()}`;
-    const observed = {acquired: await r.set(key, token, 'PX', 5000, 'NX')};
-    const pttl = await r.pttl(key);
-    observed.ttl_within_timeout = pttl > 0 && pttl <= 5000;
-    observed.second_while_held = await other.set(key, 'other', 'PX', 5000, 'NX');
-    observed.release_wrong_token = await other.eval(RELEASE_LUA, 1, key, 'other');
-    observed.release = await r.eval(RELEASE_LUA, 1, key, token);
-    observed.second_after_release = await other.set(key, 'other', 'PX', 5000, 'NX');
-    observed.release_second = await other.eval(RELEASE_LUA, 1, key, 'other');
-    observed.exists_at_end = await r.exists(key);
-    return observed;
-  },
+  ...sharedScenarios(connected, {
+    send: (client, args) => client.call(...args),
+    acquire: (client, token) => client.set(LOCK_KEY, token, 'PX', 5000, 'NX'),
+    release: (client, token) => client.eval(RELEASE_LUA, 1, LOCK_KEY, token),
+    pttl: (client) => client.pttl(LOCK_KEY),
+    resp3Options: {protocol: 3, replyMapping: 'resp3'},
+  }),
 
   async script(host, port, track) {
     const r = await connected(host, port, track);
@@ -114,49 +70,6 @@ const scenarios = {
     counts.push(await sub.punsubscribe('kvc:pat.*'));
     receivers.push(await r.publish('kvc:ch', 'nobody'));
     return {counts, messages, receivers};
-  },
-
-  async resp3(host, port, track) {
-    const r = await connected(host, port, track, {protocol: 3, replyMapping: 'resp3'});
-    await r.hset('kvc:resp3:h', 'f1', 'v1', 'f2', 'v2');
-    await r.sadd('kvc:resp3:s', 'a');
-    await r.zadd('kvc:resp3:z', 1.5, 'm');
-    const replies = {
-      hello_proto: (await r.call('HELLO', '3')).proto,
-      hgetall: await r.call('HGETALL', 'kvc:resp3:h'),
-      smembers: await r.call('SMEMBERS', 'kvc:resp3:s'),
-      zscore: await r.call('ZSCORE', 'kvc:resp3:z', 'm'),
-      zrange_withscores: await r.call('ZRANGE', 'kvc:resp3:z', '0', '-1', 'WITHSCORES'),
-      exists: await r.call('EXISTS', 'kvc:resp3:h'),
-      get_missing: await r.call('GET', 'kvc:resp3:missing'),
-    };
-    const observed = {};
-    for (const [name, value] of Object.entries(replies)) {
-      observed[name] = {type: typeName(value), value: plain(value)};
-    }
-    return observed;
-  },
-
-  async errors(host, port, track) {
-    const r = await connected(host, port, track);
-    await r.set('kvc:errors:s', 'abc');
-    return {
-      unknown_command: await attempt(() => r.call('NOSUCHCMD', 'a', 'b')),
-      wrong_arity: await attempt(() => r.call('GET')),
-      not_integer: await attempt(() => r.incr('kvc:errors:s')),
-      syntax: await attempt(() => r.call('SET', 'kvc:errors:s', 'v', 'NX', 'XX')),
-      still_usable: await r.ping(),
-    };
-  },
-
-  async wrong_type(host, port, track) {
-    const r = await connected(host, port, track);
-    await r.set('kvc:wt:string', 'v');
-    await r.rpush('kvc:wt:list', 'x');
-    return {
-      lpush_on_string: await attempt(() => r.lpush('kvc:wt:string', 'x')),
-      get_on_list: await attempt(() => r.get('kvc:wt:list')),
-    };
   },
 };
 
