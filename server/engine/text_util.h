@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "base/ascii.h"    // EqualsIgnoreCase, ToLower
+#include "base/ascii.h"      // EqualsIgnoreCase, ToLower
 #include "base/numbers.h"  // ParseInt64 (Redis string2ll)
 
 namespace kv::server {
