@@ -23,15 +23,6 @@ constexpr int64_t kMiB = 1024 * 1024;
 constexpr std::string_view kCutOffLog =
     "scheduled to be closed ASAP for overcoming of output buffer limits.";
 
-std::unique_ptr<TestServer> StartOrDie(const std::vector<std::string>& args = {}) {
-  auto server = TestServer::Start(args);
-  if (!server) {
-    ADD_FAILURE() << server.error();
-    return nullptr;
-  }
-  return std::move(*server);
-}
-
 std::string Bulk(std::string_view s) {
   return "$" + std::to_string(s.size()) + "\r\n" + std::string(s) + "\r\n";
 }
@@ -45,11 +36,22 @@ std::string PMessage(std::string_view pattern, std::string_view channel, std::st
   return "*4\r\n" + Bulk("pmessage") + Bulk(pattern) + Bulk(channel) + Bulk(payload);
 }
 
+// Whether c's reply to args shows as expected within 2 s (a closed client's state goes once its
+// loop has seen the close).
+bool Eventually(fixtures::Client& c, std::initializer_list<std::string_view> args,
+                std::string_view expected) {
+  for (int i = 0; i < 200; ++i) {
+    if (Show(c.Call(args)) == expected) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
 // Reads exactly expected.size() bytes and returns them.
 std::string ReadN(RawClient& raw, size_t n) { return raw.ReadExactly(n, After(kIo)).data; }
 
 TEST(ServerPubSubTest, RoundTripAcrossThreadsWithPatterns) {
-  auto server = StartOrDie({"--threads", "2"});
+  auto server = StartOrFail({"--threads", "2"});
   ASSERT_NE(server, nullptr);
   // Clients are dealt round-robin to the two loops: a and b live on different threads, and the
   // publisher on a's.
@@ -86,16 +88,11 @@ TEST(ServerPubSubTest, RoundTripAcrossThreadsWithPatterns) {
   EXPECT_EQ(ReadN(*a, after.size()), after);
   // Closing b drops its pattern.
   b->Close();
-  bool gone = false;
-  for (int i = 0; i < 200 && !gone; ++i) {
-    gone = Show(publisher->Call({"PUBSUB", "NUMPAT"})) == ":0";
-    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  EXPECT_TRUE(gone);
+  EXPECT_TRUE(Eventually(*publisher, {"PUBSUB", "NUMPAT"}, ":0"));
 }
 
 TEST(ServerPubSubTest, Resp3SubscriberGetsPushMessages) {
-  auto server = StartOrDie();
+  auto server = StartOrFail();
   ASSERT_NE(server, nullptr);
   auto sub = RawClient::Connect(server->port());
   ASSERT_TRUE(sub.ok()) << sub.error();
@@ -141,7 +138,7 @@ int PublishUntilCutOff(TestServer& server, fixtures::Client& publisher, std::str
 }
 
 TEST(ServerPubSubTest, SlowSubscriberIsCutOffAtTheHardLimit) {
-  auto server = StartOrDie();
+  auto server = StartOrFail();
   ASSERT_NE(server, nullptr);
   auto publisher = Connect(server->port());
   ASSERT_TRUE(publisher.ok()) << publisher.error();
@@ -172,7 +169,7 @@ TEST(ServerPubSubTest, SlowSubscriberIsCutOffAtTheHardLimit) {
 }
 
 TEST(ServerPubSubTest, MonitorWithSlowReaderIsCutOffAndOthersAreServed) {
-  auto server = StartOrDie({"--threads", "2"});
+  auto server = StartOrFail({"--threads", "2"});
   ASSERT_NE(server, nullptr);
   auto monitor = RawClient::Connect(server->port());
   ASSERT_TRUE(monitor.ok()) << monitor.error();
@@ -200,7 +197,7 @@ TEST(ServerPubSubTest, MonitorWithSlowReaderIsCutOffAndOthersAreServed) {
 }
 
 TEST(ServerPubSubTest, SubscriptionStormLeavesNothingBehind) {
-  auto server = StartOrDie();
+  auto server = StartOrFail();
   ASSERT_NE(server, nullptr);
   auto admin = Connect(server->port());
   ASSERT_TRUE(admin.ok()) << admin.error();
@@ -252,12 +249,7 @@ TEST(ServerPubSubTest, SubscriptionStormLeavesNothingBehind) {
   ASSERT_TRUE(sub->Send(EncodeRequest(subscribe), After(kIo)).ok());
   ASSERT_EQ(ReadN(*sub, confirms.size()), confirms);
   sub->Close();
-  bool gone = false;
-  for (int i = 0; i < 200 && !gone; ++i) {
-    gone = Show(admin->Call({"PUBSUB", "CHANNELS"})) == "*0";
-    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  EXPECT_TRUE(gone);
+  EXPECT_TRUE(Eventually(*admin, {"PUBSUB", "CHANNELS"}, "*0"));
 }
 
 }  // namespace

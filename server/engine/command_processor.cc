@@ -69,37 +69,19 @@ bool PubSubAllows(Session& session, std::span<const std::string_view> args, cons
 void AppendRepr(std::string& out, std::string_view arg) {
   constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
+  constexpr std::string_view kEscaped = "\\\"\n\r\t\a\b";
+  constexpr std::string_view kLetter = "\\\"nrtab";
   for (char ch : arg) {
     const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '\\':
-      case '"':
-        out.push_back('\\');
-        out.push_back(ch);
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      case '\a':
-        out.append("\\a");
-        break;
-      case '\b':
-        out.append("\\b");
-        break;
-      default:
-        if (c >= 0x20 && c < 0x7f) {
-          out.push_back(ch);
-        } else {
-          out.append("\\x");
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        }
+    if (const size_t k = kEscaped.find(ch); k != std::string_view::npos) {
+      out.push_back('\\');
+      out.push_back(kLetter[k]);
+    } else if (c >= 0x20 && c < 0x7f) {
+      out.push_back(ch);
+    } else {
+      out.append("\\x");
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
     }
   }
   out.push_back('"');
