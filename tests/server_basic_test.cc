@@ -26,17 +26,8 @@ using resp::EncodeRequest;
 
 constexpr std::chrono::seconds kIo(10);  // bound on every raw send
 
-std::unique_ptr<TestServer> StartOrDie(const std::vector<std::string>& args = {}) {
-  auto server = TestServer::Start(args);
-  if (!server) {
-    ADD_FAILURE() << server.error();
-    return nullptr;
-  }
-  return std::move(*server);
-}
-
 TEST(ServerBasicTest, ReadyLineNamesPortAndPidAndIsTheOnlyStdout) {
-  auto server = StartOrDie();
+  auto server = StartOrFail();
   ASSERT_NE(server, nullptr);
   EXPECT_GT(server->port(), 0);
   EXPECT_EQ(server->ready_line(), "kv-server ready port=" + std::to_string(server->port()) +
@@ -53,7 +44,7 @@ TEST(ServerBasicTest, ReadyLineNamesPortAndPidAndIsTheOnlyStdout) {
 }
 
 TEST(ServerBasicTest, PingSetGet) {
-  auto server = StartOrDie();
+  auto server = StartOrFail();
   ASSERT_NE(server, nullptr);
   auto c = Connect(server->port());
   ASSERT_TRUE(c.ok()) << c.error();
@@ -72,7 +63,7 @@ TEST(ServerBasicTest, PingSetGet) {
 }
 
 TEST(ServerBasicTest, LargeValuesRoundTrip) {
-  auto server = StartOrDie();
+  auto server = StartOrFail();
   ASSERT_NE(server, nullptr);
   auto c = Connect(server->port());
   ASSERT_TRUE(c.ok()) << c.error();
@@ -87,7 +78,7 @@ TEST(ServerBasicTest, LargeValuesRoundTrip) {
 }
 
 TEST(ServerBasicTest, PipelinesThousandCommandsInOneWrite) {
-  auto server = StartOrDie();
+  auto server = StartOrFail();
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
@@ -104,7 +95,7 @@ TEST(ServerBasicTest, PipelinesThousandCommandsInOneWrite) {
 }
 
 TEST(ServerBasicTest, FiftyConcurrentClientsSeeTheirOwnValues) {
-  auto server = StartOrDie();
+  auto server = StartOrFail();
   ASSERT_NE(server, nullptr);
   constexpr int kClients = 50;
   constexpr int kOps = 100;
@@ -133,7 +124,7 @@ TEST(ServerBasicTest, FiftyConcurrentClientsSeeTheirOwnValues) {
 }
 
 TEST(ServerBasicTest, KeysExpireOverTcp) {
-  auto server = StartOrDie();
+  auto server = StartOrFail();
   ASSERT_NE(server, nullptr);
   auto c = Connect(server->port());
   ASSERT_TRUE(c.ok()) << c.error();
@@ -154,7 +145,7 @@ TEST(ServerBasicTest, KeysExpireOverTcp) {
 }
 
 TEST(ServerBasicTest, ProtocolErrorIsAnsweredThenClosed) {
-  auto server = StartOrDie();
+  auto server = StartOrFail();
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
@@ -170,7 +161,7 @@ TEST(ServerBasicTest, ProtocolErrorIsAnsweredThenClosed) {
 }
 
 TEST(ServerBasicTest, HttpPostIsClosedWithoutReply) {
-  auto server = StartOrDie();
+  auto server = StartOrFail();
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
@@ -183,7 +174,7 @@ TEST(ServerBasicTest, HttpPostIsClosedWithoutReply) {
 }
 
 TEST(ServerBasicTest, HalfClosedClientStillGetsItsReplies) {
-  auto server = StartOrDie();
+  auto server = StartOrFail();
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
@@ -196,7 +187,7 @@ TEST(ServerBasicTest, HalfClosedClientStillGetsItsReplies) {
 }
 
 TEST(ServerBasicTest, QuitRepliesOkThenCloses) {
-  auto server = StartOrDie();
+  auto server = StartOrFail();
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
@@ -207,7 +198,7 @@ TEST(ServerBasicTest, QuitRepliesOkThenCloses) {
 }
 
 TEST(ServerBasicTest, SigtermFlushesRepliesInFlightAndExitsZero) {
-  auto server = StartOrDie();
+  auto server = StartOrFail();
   ASSERT_NE(server, nullptr);
   const std::string value(1 << 20, 'x');
   {
@@ -240,7 +231,7 @@ TEST(ServerBasicTest, SigtermFlushesRepliesInFlightAndExitsZero) {
 }
 
 TEST(ServerBasicTest, SigintExitsZero) {
-  auto server = StartOrDie({"--threads", "2"});
+  auto server = StartOrFail({"--threads", "2"});
   ASSERT_NE(server, nullptr);
   auto c = Connect(server->port());
   ASSERT_TRUE(c.ok()) << c.error();
@@ -249,7 +240,7 @@ TEST(ServerBasicTest, SigintExitsZero) {
 }
 
 TEST(ServerBasicTest, ShutdownCommandExitsZero) {
-  auto server = StartOrDie();
+  auto server = StartOrFail();
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();

@@ -22,17 +22,8 @@ using resp::EncodeRequest;
 constexpr std::chrono::seconds kIo(10);  // bound on every raw send
 constexpr int64_t kKiB = 1024;
 
-std::unique_ptr<TestServer> StartOrDie(const std::vector<std::string>& args = {}) {
-  auto server = TestServer::Start(args);
-  if (!server) {
-    ADD_FAILURE() << server.error();
-    return nullptr;
-  }
-  return std::move(*server);
-}
-
 TEST(ServerLimitsTest, AuthFlow) {
-  auto server = StartOrDie({"--requirepass", "s3cret"});
+  auto server = StartOrFail({"--requirepass", "s3cret"});
   ASSERT_NE(server, nullptr);
   auto c = Connect(server->port());
   ASSERT_TRUE(c.ok()) << c.error();
@@ -45,7 +36,7 @@ TEST(ServerLimitsTest, AuthFlow) {
 }
 
 TEST(ServerLimitsTest, PreAuthLimitsCloseOnTooManyArgs) {
-  auto server = StartOrDie({"--requirepass", "s3cret"});
+  auto server = StartOrFail({"--requirepass", "s3cret"});
   ASSERT_NE(server, nullptr);
   std::vector<std::string> del_eleven = {"DEL"};
   for (int i = 0; i < 10; ++i) del_eleven.push_back("k" + std::to_string(i));
@@ -82,7 +73,7 @@ TEST(ServerLimitsTest, PreAuthLimitsCloseOnTooManyArgs) {
 }
 
 TEST(ServerLimitsTest, QueryBufferLimitClosesTheClient) {
-  auto server = StartOrDie({"--client-query-buffer-limit", "1mb"});
+  auto server = StartOrFail({"--client-query-buffer-limit", "1mb"});
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
@@ -100,7 +91,7 @@ TEST(ServerLimitsTest, QueryBufferLimitClosesTheClient) {
 }
 
 TEST(ServerLimitsTest, MaxClientsRejectsTheExtraClient) {
-  auto server = StartOrDie({"--maxclients", "2"});
+  auto server = StartOrFail({"--maxclients", "2"});
   ASSERT_NE(server, nullptr);
   auto a = Connect(server->port());
   auto b = Connect(server->port());
@@ -125,7 +116,7 @@ TEST(ServerLimitsTest, MaxClientsRejectsTheExtraClient) {
 }
 
 TEST(ServerLimitsTest, IdleClientsAreClosedAfterTimeout) {
-  auto server = StartOrDie({"--timeout", "1"});
+  auto server = StartOrFail({"--timeout", "1"});
   ASSERT_NE(server, nullptr);
   auto raw = RawClient::Connect(server->port());
   ASSERT_TRUE(raw.ok()) << raw.error();
@@ -137,7 +128,7 @@ TEST(ServerLimitsTest, IdleClientsAreClosedAfterTimeout) {
 }
 
 TEST(ServerLimitsTest, ClientThatNeverReadsDoesNotGrowTheServerOrStallOthers) {
-  auto server = StartOrDie();
+  auto server = StartOrFail();
   ASSERT_NE(server, nullptr);
   auto c = Connect(server->port());
   ASSERT_TRUE(c.ok()) << c.error();
@@ -175,7 +166,7 @@ TEST(ServerLimitsTest, ClientThatNeverReadsDoesNotGrowTheServerOrStallOthers) {
 }
 
 TEST(ServerLimitsTest, TwoThreadsShareOneKeyspaceExactly) {
-  auto server = StartOrDie({"--threads", "2"});
+  auto server = StartOrFail({"--threads", "2"});
   ASSERT_NE(server, nullptr);
   constexpr int kClients = 8;
   constexpr int kIncrs = 250;
@@ -205,7 +196,7 @@ TEST(ServerLimitsTest, TwoThreadsShareOneKeyspaceExactly) {
 }
 
 TEST(ServerLimitsTest, ClientKillAcrossLoops) {
-  auto server = StartOrDie({"--threads", "2"});
+  auto server = StartOrFail({"--threads", "2"});
   ASSERT_NE(server, nullptr);
   // Clients are dealt round-robin, so consecutive clients live on different loops.
   auto killer = Connect(server->port());

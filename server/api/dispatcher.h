@@ -35,6 +35,10 @@ class Dispatcher {
   // 1, so the caller can look ahead again after running that many.
   virtual size_t Prefetch(const Session& session, std::string_view pending) = 0;
 
+  // The connection of session is closing (it runs no more requests): forget what the command side
+  // keeps for it (subscriptions, MONITOR). Called once per session.
+  virtual void OnClose(Session& session) = 0;
+
   // Periodic housekeeping (active expiry) for at most budget_us microseconds. Returns true when it
   // stopped because of the budget (more work is likely waiting).
   virtual bool ActiveExpireCycle(int64_t budget_us) = 0;

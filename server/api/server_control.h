@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "server/api/session.h"
 
@@ -33,6 +34,12 @@ class ServerControl {
   virtual bool KillClient(uint64_t id) = 0;
   // SHUTDOWN: stop accepting, flush replies in flight, exit 0.
   virtual void RequestShutdown() = 0;
+  // Out-of-band output for another client (a pub/sub message, a MONITOR line): appends bytes to
+  // client `id`'s output, which its own event loop writes; never blocks. A client whose unsent
+  // output passes client-output-buffer-limit's pubsub class is disconnected (and gets nothing
+  // more). False when there is no such client or it is being disconnected. Not for the client
+  // whose command is running: its reply writer orders such bytes with its replies.
+  virtual bool Deliver(uint64_t id, std::string_view bytes) = 0;
 };
 
 }  // namespace kv::server

@@ -24,6 +24,12 @@ struct Session {
   uint64_t query_buffer_bytes = 0;   // qbuf= in CLIENT LIST (net layer keeps it current)
   uint64_t output_buffer_bytes = 0;  // omem= in CLIENT LIST
 
+  // Pub/Sub and MONITOR (the engine's PubSub registry keeps the subscriptions and sets these):
+  // sub= and psub= of CLIENT LIST; with either non-zero a RESP2 client is in subscriber mode.
+  uint32_t pubsub_channels = 0;
+  uint32_t pubsub_patterns = 0;
+  bool monitor = false;  // MONITOR: receives every command others run
+
   // Set by commands, acted on by the network layer after the reply is written:
   bool close_after_reply = false;  // QUIT, CLIENT KILL of itself, protocol errors
   bool close_now = false;          // cross-protocol attack (POST / Host:): close without reply

@@ -162,6 +162,12 @@ bool Server::KillClient(uint64_t id) {
   return true;
 }
 
+bool Server::Deliver(uint64_t id, std::string_view bytes) {
+  auto it = shared_.clients.find(id);
+  if (it == shared_.clients.end()) return false;
+  return it->second->owner()->Deliver(it->second, bytes);
+}
+
 void Server::RequestShutdown() {
   shared_.shutting_down.store(true, std::memory_order_release);
   for (auto& loop : loops_) loop->Wake();

@@ -38,6 +38,7 @@ class Server final : public ServerControl {
   void ForEachSession(const std::function<void(const Session&)>& fn) const override;
   bool KillClient(uint64_t id) override;
   void RequestShutdown() override;
+  bool Deliver(uint64_t id, std::string_view bytes) override;
 
  private:
   class SignalHandler;

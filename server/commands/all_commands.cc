@@ -9,6 +9,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterServerCommands(table);
   RegisterClientCommands(table);
   RegisterIntrospectionCommands(table);
+  RegisterPubSubCommands(table);
 }
 
 }  // namespace kv::server

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,11 +35,23 @@ class FakeControl : public ServerControl {
     return false;
   }
   void RequestShutdown() override { shutdown_requested = true; }
+  // Records what reached each known client (cut_off: as a client over its output limit).
+  bool Deliver(uint64_t id, std::string_view bytes) override {
+    for (const Session* s : sessions) {
+      if (s->id == id && cut_off.count(id) == 0) {
+        delivered[id].append(bytes);
+        return true;
+      }
+    }
+    return false;
+  }
 
   ServerInfo info;
   std::vector<Session*> sessions;  // in id order
   std::vector<uint64_t> killed;
   bool shutdown_requested = false;
+  std::map<uint64_t, std::string> delivered;  // by client id, in order
+  std::set<uint64_t> cut_off;
 };
 
 // 2023-11-14T22:13:20Z: a fixed clock so expiry tests are deterministic.

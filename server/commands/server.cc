@@ -17,6 +17,12 @@ namespace {
 void PingCommand(CommandContext& ctx) {
   if (ctx.args.size() > 2) {
     ReplyArityError(ctx.reply, ctx.spec.name);
+  } else if (ctx.session.protocol == 2 &&
+             ctx.session.pubsub_channels + ctx.session.pubsub_patterns) {
+    // RESP2 subscriber mode: ["pong", message or ""], as Redis.
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk("pong");
+    ctx.reply.Bulk(ctx.args.size() == 2 ? ctx.args[1] : std::string_view());
   } else if (ctx.args.size() == 2) {
     ctx.reply.Bulk(ctx.args[1]);
   } else {

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <limits>
@@ -16,7 +17,18 @@
 namespace kv::server {
 namespace {
 
-enum class Kind { kInt, kInt64, kMemory, kBool, kString, kEnum, kBind, kCommandName, kFixed };
+enum class Kind {
+  kInt,
+  kInt64,
+  kMemory,
+  kBool,
+  kString,
+  kEnum,
+  kBind,
+  kCommandName,
+  kFixed,
+  kOutputLimits,  // client-output-buffer-limit (Config::client_output_buffer_limit)
+};
 
 inline constexpr std::string_view kLogLevels[] = {"debug", "verbose", "notice", "warning",
                                                   "nothing"};
@@ -83,6 +95,7 @@ const Setting kSettings[] = {
      .min = kMb,
      .max = kInt64Max,
      .int64_field = &Config::client_query_buffer_limit},
+    {.name = "client-output-buffer-limit", .kind = Kind::kOutputLimits},
     {.name = "enable-debug-command",
      .kind = Kind::kBool,
      .immutable = true,
@@ -191,6 +204,59 @@ Result<std::string> ParseBindList(std::string_view text) {
   return out;
 }
 
+// "<class> <hard> <soft> <soft seconds>" groups, as Redis's CONFIG SET client-output-buffer-limit:
+// classes normal, slave (replica), pubsub; sizes with memory units; the other classes unchanged.
+std::optional<std::string> ParseOutputLimits(std::string_view text, OutputBufferLimits* limits) {
+  std::vector<std::string_view> words;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t start = text.find_first_not_of(' ', pos);
+    if (start == std::string_view::npos) break;
+    size_t end = std::min(text.find(' ', start), text.size());
+    words.push_back(text.substr(start, end - start));
+    pos = end;
+  }
+  if (words.size() % 4 != 0) return "Wrong number of arguments in buffer limit configuration.";
+  OutputBufferLimits parsed = *limits;
+  for (size_t i = 0; i < words.size(); i += 4) {
+    OutputBufferLimit* limit = nullptr;
+    if (EqualsIgnoreCase(words[i], "normal")) {
+      limit = &parsed.normal;
+    } else if (EqualsIgnoreCase(words[i], "slave") || EqualsIgnoreCase(words[i], "replica")) {
+      limit = &parsed.slave;
+    } else if (EqualsIgnoreCase(words[i], "pubsub")) {
+      limit = &parsed.pubsub;
+    } else {
+      return "Invalid client class specified in buffer limit configuration.";
+    }
+    Result<int64_t> hard = ParseMemorySize(words[i + 1]);
+    Result<int64_t> soft = ParseMemorySize(words[i + 2]);
+    std::optional<int64_t> seconds = ParseNumber<int64_t>(words[i + 3]);
+    if (!hard || !soft || !seconds || *seconds < 0) {
+      return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+    }
+    *limit = OutputBufferLimit{*hard, *soft, *seconds};
+  }
+  *limits = parsed;
+  return std::nullopt;
+}
+
+std::string FormatOutputLimits(const OutputBufferLimits& limits) {
+  std::string out;
+  auto add = [&out](std::string_view name, const OutputBufferLimit& l) {
+    if (!out.empty()) out += ' ';
+    out += name;
+    for (int64_t v : {l.hard_bytes, l.soft_bytes, l.soft_seconds}) {
+      out += ' ';
+      out += std::to_string(v);
+    }
+  };
+  add("normal", limits.normal);
+  add("slave", limits.slave);
+  add("pubsub", limits.pubsub);
+  return out;
+}
+
 // Why a setting was refused; the two front ends word it differently.
 enum class Refusal { kUnknown, kImmutable, kInvalid };
 struct Refused {
@@ -269,6 +335,11 @@ std::optional<Refused> Apply(Config& config, std::string_view name, std::string_
       config.*(s->string_field) = ToLower(value);
       return std::nullopt;
     }
+    case Kind::kOutputLimits:
+      if (auto error = ParseOutputLimits(value, &config.client_output_buffer_limit)) {
+        return invalid(*error);
+      }
+      return std::nullopt;
     case Kind::kFixed:
       // Compatibility entries: tools set them to what they already are (CONFIG SET save "").
       if (EqualsIgnoreCase(value, s->fixed_value)) return std::nullopt;
@@ -292,6 +363,8 @@ std::string SettingValue(const Config& config, const Setting& s) {
     case Kind::kBind:
     case Kind::kCommandName:
       return config.*(s.string_field);
+    case Kind::kOutputLimits:
+      return FormatOutputLimits(config.client_output_buffer_limit);
     case Kind::kFixed:
       return std::string(s.fixed_value);
   }
@@ -413,6 +486,10 @@ A Redis-7-compatible in-memory key-value server (RESP2).
   --proto-max-bulk-len SIZE    largest bulk argument (default 512mb)
   --client-query-buffer-limit SIZE
                                largest pending request data per client (default 1gb)
+  --client-output-buffer-limit "CLASS HARD SOFT SECONDS"...
+                               disconnect a subscriber or MONITOR client whose unsent output
+                               reaches HARD, or stays above SOFT for SECONDS (Redis's format;
+                               default pubsub 32mb 8mb 60; classes normal, slave, pubsub)
   --enable-debug-command [yes|no]
                                allow DEBUG (default no)
   --loglevel LEVEL             debug | verbose | notice | warning | nothing (default notice)

@@ -16,6 +16,24 @@ inline constexpr std::string_view kKvVersion = "0.1.0";
 // What INFO/HELLO report as redis_version, for tools that check it.
 inline constexpr std::string_view kRedisCompatVersion = "7.0.15";
 
+// One class of client-output-buffer-limit (Redis's semantics): a client whose pending output
+// reaches hard_bytes, or stays at soft_bytes or more for longer than soft_seconds, is disconnected.
+// 0 disables that part.
+struct OutputBufferLimit {
+  int64_t hard_bytes = 0;
+  int64_t soft_bytes = 0;
+  int64_t soft_seconds = 0;
+};
+
+// client-output-buffer-limit: one limit per client class, Redis 7's defaults. kv-server enforces
+// pubsub (subscribers and MONITOR clients, whose output grows from other clients' commands);
+// normal and slave are kept for CONFIG GET/SET (a normal client is bounded by back-pressure).
+struct OutputBufferLimits {
+  OutputBufferLimit normal;
+  OutputBufferLimit slave{256LL * 1024 * 1024, 64LL * 1024 * 1024, 60};
+  OutputBufferLimit pubsub{32LL * 1024 * 1024, 8LL * 1024 * 1024, 60};
+};
+
 struct Config {
   int port = 6379;                 // 0: ephemeral (the ready line tells which)
   std::string bind = "127.0.0.1";  // space-separated addresses, e.g. "127.0.0.1 ::1"
@@ -26,6 +44,7 @@ struct Config {
   int64_t timeout = 0;             // idle seconds before closing a client; 0 = never
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
+  OutputBufferLimits client_output_buffer_limit;
   bool enable_debug_command = false;
   std::string loglevel = "notice";  // debug | verbose | notice | warning
   std::string logfile;              // empty: stderr

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <map>
 #include <string>
 #include <vector>
@@ -316,6 +317,48 @@ TEST(SetConfigValueTest, CompatibilityEntriesAcceptTheirOnlyValue) {
   EXPECT_FALSE(SetConfigValue(config, "appendonly", "yes", false).ok());
   EXPECT_FALSE(SetConfigValue(config, "save", "900 1", false).ok());
   EXPECT_FALSE(SetConfigValue(config, "maxmemory-policy", "allkeys-lru", false).ok());
+}
+
+// Texts and format checked against redis-server 7.0.15.
+TEST(SetConfigValueTest, ClientOutputBufferLimitAsRedis) {
+  Config config;
+  EXPECT_EQ(PairsOf(config)["client-output-buffer-limit"],
+            "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60");
+  ASSERT_TRUE(
+      SetConfigValue(config, "client-output-buffer-limit", "pubsub 1mb 512kb 10", false).ok());
+  EXPECT_EQ(PairsOf(config)["client-output-buffer-limit"],
+            "normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 524288 10");
+  EXPECT_EQ(config.client_output_buffer_limit.pubsub.hard_bytes, 1048576);
+  EXPECT_EQ(config.client_output_buffer_limit.pubsub.soft_bytes, 524288);
+  EXPECT_EQ(config.client_output_buffer_limit.pubsub.soft_seconds, 10);
+  ASSERT_TRUE(
+      SetConfigValue(config, "client-output-buffer-limit", "normal 1k 2 3 replica 4 5 6", false)
+          .ok());
+  EXPECT_EQ(PairsOf(config)["client-output-buffer-limit"],
+            "normal 1000 2 3 slave 4 5 6 pubsub 1048576 524288 10");
+  const std::string prefix =
+      "ERR CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - ";
+  EXPECT_EQ(SetConfigValue(config, "client-output-buffer-limit", "pubsub 1mb 0", false).error(),
+            prefix + "Wrong number of arguments in buffer limit configuration.");
+  EXPECT_EQ(SetConfigValue(config, "client-output-buffer-limit", "foo 1 1 1", false).error(),
+            prefix + "Invalid client class specified in buffer limit configuration.");
+  EXPECT_EQ(SetConfigValue(config, "client-output-buffer-limit", "master 1 1 1", false).error(),
+            prefix + "Invalid client class specified in buffer limit configuration.");
+  for (const char* bad : {"pubsub x 1 1", "pubsub -1 0 0", "pubsub 1 1 -1", "pubsub 1 1 x"}) {
+    EXPECT_EQ(SetConfigValue(config, "client-output-buffer-limit", bad, false).error(),
+              prefix + "Error in hard, soft or soft_seconds setting in buffer limit configuration.")
+        << bad;
+  }
+  // A refused value changes no class, even when an earlier group was valid.
+  EXPECT_FALSE(
+      SetConfigValue(config, "client-output-buffer-limit", "pubsub 9 9 9 foo 1 1 1", false).ok());
+  EXPECT_EQ(config.client_output_buffer_limit.pubsub.hard_bytes, 1048576);
+  auto cl = ParseCommandLine(
+      3, std::array<const char*, 3>{"kv-server", "--client-output-buffer-limit", "pubsub 64kb 0 0"}
+             .data());
+  ASSERT_TRUE(cl.ok()) << cl.error();
+  EXPECT_EQ(cl->config.client_output_buffer_limit.pubsub.hard_bytes, 65536);
+  EXPECT_EQ(cl->config.client_output_buffer_limit.pubsub.soft_bytes, 0);
 }
 
 }  // namespace

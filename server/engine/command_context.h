@@ -12,6 +12,7 @@
 #include "server/api/session.h"
 #include "server/config/config.h"
 #include "server/engine/command_table.h"
+#include "server/engine/pubsub.h"
 #include "server/store/store.h"
 
 namespace kv::server {
@@ -31,6 +32,7 @@ struct ServerState {
   Store store;
   CommandTable table;
   CommandStats stats;
+  PubSub pubsub;                      // subscriptions and MONITOR clients
   bool active_expire_enabled = true;  // DEBUG SET-ACTIVE-EXPIRE
 };
 

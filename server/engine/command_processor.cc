@@ -1,8 +1,12 @@
 // CommandProcessor: dispatch (lookup, arity, auth, OOM checks in one place) and statistics.
 #include "server/engine/command_processor.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <string>
 
 #include "resp/request_parser.h"
 #include "server/engine/command_context.h"
@@ -28,6 +32,104 @@ void ReplyUnknownCommand(resp::ReplyWriter& reply, std::span<const std::string_v
   }
   msg.append(quoted);
   reply.Error(msg);
+}
+
+// Redis processCommand's rules for MONITOR clients and RESP2 subscribers, checked only while some
+// client subscribes or monitors. Replies the error and returns false when the command may not run.
+bool PubSubAllows(Session& session, std::span<const std::string_view> args, const CommandSpec& spec,
+                  resp::ReplyWriter& reply) {
+  if (session.monitor &&
+      ((spec.flags & (kCmdWrite | kCmdReadOnly)) != 0 || spec.name == "publish")) {
+    reply.Error("ERR Replica can't interact with the keyspace");
+    return false;
+  }
+  if (session.protocol != 2 || session.pubsub_channels + session.pubsub_patterns == 0) return true;
+  constexpr std::string_view kAllowed[] = {"ping",         "subscribe",    "unsubscribe",
+                                           "psubscribe",   "punsubscribe", "ssubscribe",
+                                           "sunsubscribe", "quit",         "reset"};
+  for (std::string_view name : kAllowed) {
+    if (spec.name == name) return true;
+  }
+  // Container commands are named with their subcommand, as Redis's fullname: 'config|get'.
+  std::string name(spec.name);
+  constexpr std::string_view kContainers[] = {"client", "command", "config", "pubsub"};
+  if (args.size() >= 2 && std::find(std::begin(kContainers), std::end(kContainers), spec.name) !=
+                              std::end(kContainers)) {
+    name.push_back('|');
+    name.append(ToLower(args[1]));
+  }
+  reply.Error("ERR Can't execute '" + name +
+              "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "
+              "context");
+  return false;
+}
+
+// Redis's sdscatrepr: the argument in double quotes, \ \" \n \r \t \a \b escaped, other
+// bytes outside printable ASCII as \xHH.
+void AppendRepr(std::string& out, std::string_view arg) {
+  constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  constexpr std::string_view kEscaped = "\\\"\n\r\t\a\b";
+  constexpr std::string_view kLetter = "\\\"nrtab";
+  for (char ch : arg) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (const size_t k = kEscaped.find(ch); k != std::string_view::npos) {
+      out.push_back('\\');
+      out.push_back(kLetter[k]);
+    } else if (c >= 0x20 && c < 0x7f) {
+      out.push_back(ch);
+    } else {
+      out.append("\\x");
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  out.push_back('"');
+}
+
+// Whether Redis hides argument i of this command from MONITOR ("(redacted)"): AUTH's password
+// (and user), HELLO's AUTH user and password.
+bool Redacted(const CommandSpec& spec, std::span<const std::string_view> args, size_t i) {
+  if (spec.name == "auth") return i >= 1;
+  if (spec.name != "hello") return false;
+  for (size_t j = 2; j < args.size(); ++j) {  // HELLO protover [AUTH user pass] [SETNAME name]
+    if (EqualsIgnoreCase(args[j], "auth") && j + 2 < args.size()) {
+      if (i == j + 1 || i == j + 2) return true;
+      j += 2;
+    } else if (EqualsIgnoreCase(args[j], "setname") && j + 1 < args.size()) {
+      ++j;
+    } else {
+      break;
+    }
+  }
+  return false;
+}
+
+// Redis replicationFeedMonitors: "+<sec>.<usec> [<db> <addr>] "arg" ..." to every MONITOR client,
+// for commands that ran (not admin ones: CONFIG, DEBUG, MONITOR, SHUTDOWN).
+void FeedMonitors(ServerState& s, const Session& session, std::span<const std::string_view> args,
+                  const CommandSpec& spec, std::string* out) {
+  if (s.pubsub.monitors().empty() || (spec.flags & kCmdAdmin) != 0) return;
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  char stamp[48];
+  const int n = std::snprintf(stamp, sizeof(stamp), "+%lld.%06ld [%d ",
+                              static_cast<long long>(ts.tv_sec), ts.tv_nsec / 1000, session.db);
+  std::string line(stamp, static_cast<size_t>(n));
+  line.append(session.addr);
+  line.push_back(']');
+  for (size_t i = 0; i < args.size(); ++i) {
+    line.push_back(' ');
+    AppendRepr(line, Redacted(spec, args, i) ? std::string_view("(redacted)") : args[i]);
+  }
+  line.append("\r\n");
+  for (Session* monitor : s.pubsub.monitors()) {
+    if (monitor == &session) {
+      out->append(line);  // after its own reply, as Redis
+    } else {
+      s.control->Deliver(monitor->id, line);
+    }
+  }
 }
 
 }  // namespace
@@ -108,8 +210,25 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
     return;
   }
   CommandContext ctx{s, session, args, reply, *spec};
+  if (s.pubsub.active()) [[unlikely]] {
+    // Some client subscribes or monitors: subscriber mode's rules, then MONITOR's feed.
+    if (!PubSubAllows(session, args, *spec, reply)) {
+      ++s.stats.rejected_calls;
+      return;
+    }
+    spec->handler(ctx);
+    ++s.stats.total_commands_processed;
+    FeedMonitors(s, session, args, *spec, out);
+    return;
+  }
   spec->handler(ctx);
   ++s.stats.total_commands_processed;  // after the call, as Redis (INFO does not count itself)
+}
+
+void CommandProcessor::OnClose(Session& session) {
+  if (session.pubsub_channels + session.pubsub_patterns > 0 || session.monitor) {
+    impl_->state.pubsub.Remove(session);
+  }
 }
 
 size_t CommandProcessor::Prefetch(const Session& session, std::string_view pending) {

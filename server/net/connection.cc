@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include "resp/reply_writer.h"
 #include "server/net/completion_loop.h"
@@ -62,10 +63,62 @@ std::string_view Connection::NextSend() {
 
 void Connection::SendDone(size_t n) {
   sending_pos_ += n;
-  if (sending_pos_ < sending_.size()) return;
+  if (sending_pos_ < sending_.size()) {
+    NoteUnsent();
+    return;
+  }
   sending_.clear();
   sending_pos_ = 0;
   if (sending_.capacity() > kKeepOutputCapacity) std::string().swap(sending_);
+  NoteUnsent();
+}
+
+Connection::PushResult Connection::Push(std::string_view bytes, const OutputBufferLimit& limit) {
+  std::lock_guard<std::mutex> guard(push_mu_);
+  if (cut_off_) return PushResult::kDropped;
+  pushed_.append(bytes);
+  // Redis's checkClientOutputBufferLimits: the hard limit at once, the soft one once it has been
+  // exceeded for more than soft_seconds.
+  const auto used = static_cast<int64_t>(pushed_.size() + unsent_.load(std::memory_order_relaxed));
+  const bool hard = limit.hard_bytes > 0 && used >= limit.hard_bytes;
+  bool soft = limit.soft_bytes > 0 && used >= limit.soft_bytes;
+  if (soft) {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    const int64_t now_s = static_cast<int64_t>(ts.tv_sec) + 1;  // never 0
+    if (soft_since_s_ == 0) {
+      soft_since_s_ = now_s;
+      soft = false;
+    } else {
+      soft = now_s - soft_since_s_ > limit.soft_seconds;
+    }
+  } else {
+    soft_since_s_ = 0;
+  }
+  if (hard || soft) {
+    cut_off_ = true;
+    std::string().swap(pushed_);
+    return PushResult::kCutOff;
+  }
+  if (push_listed_) return PushResult::kQueued;
+  push_listed_ = true;
+  return PushResult::kFirst;
+}
+
+void Connection::TakePushed() {
+  std::lock_guard<std::mutex> guard(push_mu_);
+  push_listed_ = false;
+  if (pushed_.empty()) return;
+  if (out_pos_ == out_.size()) {
+    out_.clear();
+    out_pos_ = 0;
+    out_.swap(pushed_);
+  } else {
+    out_.append(pushed_);
+  }
+  pushed_.clear();
+  if (pushed_.capacity() > kKeepOutputCapacity) std::string().swap(pushed_);
+  NoteUnsent();
 }
 
 Connection::IoStatus Connection::Read(size_t* bytes) {
@@ -98,12 +151,16 @@ Connection::IoStatus Connection::Write(size_t* bytes) {
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return IoStatus::kAgain;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      NoteUnsent();
+      return IoStatus::kAgain;
+    }
     return IoStatus::kError;  // EPIPE, ECONNRESET
   }
   out_.clear();
   out_pos_ = 0;
   if (out_.capacity() > kKeepOutputCapacity) std::string().swap(out_);
+  NoteUnsent();
   return IoStatus::kOk;
 }
 
@@ -134,6 +191,8 @@ bool Connection::RunBatch(Dispatcher& dispatcher, const Config& config, int64_t 
   last_active_ms_ = now_ms;
   // Cheap when nothing changed; picks up AUTH, CONFIG SET requirepass / proto-max-bulk-len.
   UpdateLimits(config);
+  // Messages for this client published before these requests go before their replies.
+  if (session_.pubsub_channels + session_.pubsub_patterns > 0 || session_.monitor) TakePushed();
   if (out_pos_ > 0) {
     out_.erase(0, out_pos_);
     out_pos_ = 0;
@@ -173,6 +232,7 @@ bool Connection::RunBatch(Dispatcher& dispatcher, const Config& config, int64_t 
   if (in_.capacity() > kKeepInputCapacity) in_.ReleaseIfEmpty();
   session_.query_buffer_bytes = in_.size();
   session_.output_buffer_bytes = pending_output();
+  NoteUnsent();
   size_t limit =
       pre_auth_ ? kPreAuthQueryBufferLimit : static_cast<size_t>(config.client_query_buffer_limit);
   return in_.size() <= limit;

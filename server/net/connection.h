@@ -6,7 +6,9 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <string>
+#include <string_view>
 
 #include "base/unique_fd.h"
 #include "resp/request_parser.h"
@@ -67,6 +69,26 @@ class Connection final : public IoHandler {
   // Applies pre-auth or normal parser limits; requires the server lock.
   void UpdateLimits(const Config& config);
 
+  // Out-of-band output produced by other clients' commands (pub/sub messages, MONITOR lines).
+  // Push queues bytes from any loop (server lock held); the owner loop moves them into the output
+  // (TakePushed), and so does RunBatch before it runs requests, so they stay in order with the
+  // connection's own replies. Push checks limit against everything unsent: past it the
+  // connection is cut off (its queue freed, later pushes dropped) and its loop must close it.
+  enum class PushResult {
+    kQueued,   // queued behind earlier pushes the owner loop already knows of
+    kFirst,    // queued; the owner loop must be told (TakePushed resets this)
+    kCutOff,   // this push passed the limit: the connection is now cut off
+    kDropped,  // already cut off
+  };
+  PushResult Push(std::string_view bytes, const OutputBufferLimit& limit);
+  // Owner loop: appends the pushed bytes to the output.
+  void TakePushed();
+  // Owner loop: whether Push cut the connection off.
+  bool cut_off() {
+    std::lock_guard<std::mutex> guard(push_mu_);
+    return cut_off_;
+  }
+
   int fd() const { return fd_.get(); }
   ConnectionLoop* owner() const { return owner_; }
   Session& session() { return session_; }
@@ -107,6 +129,14 @@ class Connection final : public IoHandler {
   CompletionIo completion_;
   bool killed_ = false;
   int64_t last_active_ms_ = 0;
+  // Pushes (see Push). unsent_ is pending_output() as of the owner's last change, for the limit.
+  std::mutex push_mu_;
+  std::string pushed_;        // guarded by push_mu_
+  bool push_listed_ = false;  // guarded by push_mu_: the owner loop was told of pushed_
+  bool cut_off_ = false;      // guarded by push_mu_
+  int64_t soft_since_s_ = 0;  // guarded by the server lock: when unsent output passed soft
+  std::atomic<size_t> unsent_{0};
+  void NoteUnsent() { unsent_.store(pending_output(), std::memory_order_relaxed); }
 };
 
 }  // namespace kv::server

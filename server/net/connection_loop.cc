@@ -136,14 +136,42 @@ void ConnectionLoop::Adopt(std::unique_ptr<Connection> connection) {
   loop_->Wake();
 }
 
+bool ConnectionLoop::Deliver(Connection* c, std::string_view bytes) {
+  switch (c->Push(bytes, shared_->config->client_output_buffer_limit.pubsub)) {
+    case Connection::PushResult::kQueued:
+      return true;
+    case Connection::PushResult::kDropped:
+      return false;
+    case Connection::PushResult::kCutOff: {
+      const Session& s = c->session();
+      shared_->logger->Warning("Client id=" + std::to_string(s.id) + " addr=" + s.addr + " laddr=" +
+                               s.laddr + " fd=" + std::to_string(s.fd) + " name=" + s.name +
+                               " scheduled to be closed ASAP for overcoming of output buffer "
+                               "limits.");
+      break;
+    }
+    case Connection::PushResult::kFirst:
+      break;
+  }
+  {
+    std::lock_guard<std::mutex> guard(inbox_mu_);
+    pushes_.push_back(c->session().id);
+  }
+  // One wake per turn of the loop, however many clients get messages.
+  if (!inbox_pending_.exchange(true, std::memory_order_acq_rel)) loop_->Wake();
+  return !c->cut_off();
+}
+
 void ConnectionLoop::OnWake() {
   std::vector<std::unique_ptr<Connection>> adopted;
   std::vector<uint64_t> kills;
+  std::vector<uint64_t> pushes;
   {
     std::lock_guard<std::mutex> guard(inbox_mu_);
     inbox_pending_.store(false, std::memory_order_relaxed);
     adopted.swap(inbox_);
     kills.swap(kills_);
+    pushes.swap(pushes_);
   }
   for (auto& c : adopted) Register(std::move(c));
   for (uint64_t id : kills) {
@@ -153,6 +181,17 @@ void ConnectionLoop::OnWake() {
     // Best effort: replies already produced go out, then the client is closed (as Redis does,
     // a killed client is not waited for).
     if (Flush(c)) Close(c);
+  }
+  for (uint64_t id : pushes) {
+    auto it = connections_.find(id);
+    if (it == connections_.end()) continue;  // closed meanwhile
+    Connection* c = it->second.get();
+    if (c->cut_off()) {
+      Close(c);  // over its output limit: what is unsent is dropped, as Redis
+      continue;
+    }
+    c->TakePushed();
+    if (Flush(c)) Settle(c);
   }
 }
 
@@ -255,6 +294,7 @@ void ConnectionLoop::Close(Connection* c) {
   {
     std::lock_guard<ServerLock> guard(shared_->lock);
     shared_->clients.erase(id);
+    shared_->dispatcher->OnClose(c->session());
   }
   std::unique_ptr<Connection> owned;
   if (auto it = connections_.find(id); it != connections_.end()) {

@@ -92,6 +92,10 @@ class ConnectionLoop {
   void Adopt(std::unique_ptr<Connection> connection);
   // Any thread: look at shared->shutting_down soon.
   void Wake() { loop_->Wake(); }
+  // Any thread, with the server lock held: out-of-band bytes for c, one of this loop's clients
+  // (ServerControl::Deliver). Queued on c and written by this loop; a client past
+  // client-output-buffer-limit's pubsub class is logged and closed. False when c is cut off.
+  bool Deliver(Connection* c, std::string_view bytes);
 
   uint64_t net_input_bytes() const { return net_in_.load(std::memory_order_relaxed); }
   uint64_t net_output_bytes() const { return net_out_.load(std::memory_order_relaxed); }
@@ -195,6 +199,7 @@ class ConnectionLoop {
   std::mutex inbox_mu_;
   std::vector<std::unique_ptr<Connection>> inbox_;
   std::vector<uint64_t> kills_;
+  std::vector<uint64_t> pushes_;  // clients with pushed output (Deliver)
   std::atomic<bool> inbox_pending_{false};
   bool draining_ = false;
   bool expire_backlog_ = false;

@@ -75,6 +75,15 @@ int64_t TestServer::RssBytes() const {
   return stats.ok() ? stats->rss_bytes : 0;
 }
 
+std::unique_ptr<TestServer> StartOrFail(const std::vector<std::string>& args) {
+  auto server = TestServer::Start(args);
+  if (!server) {
+    ADD_FAILURE() << server.error();
+    return nullptr;
+  }
+  return std::move(*server);
+}
+
 Result<fixtures::RunResult> RunKvServer(const std::vector<std::string>& args,
                                         std::chrono::milliseconds timeout) {
   fixtures::RunOptions options;

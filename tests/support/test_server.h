@@ -63,6 +63,9 @@ class TestServer {
   bool exit_collected_ = false;
 };
 
+// TestServer::Start, failing the current test (and returning nullptr) when it cannot start.
+std::unique_ptr<TestServer> StartOrFail(const std::vector<std::string>& args = {});
+
 // Runs KvServerBinary() with exactly args to its exit, stdout and stderr apart. Errors: it could
 // not be started, or it was still running after timeout (then killed).
 Result<fixtures::RunResult> RunKvServer(const std::vector<std::string>& args,
