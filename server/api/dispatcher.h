@@ -35,6 +35,11 @@ class Dispatcher {
   // 1, so the caller can look ahead again after running that many.
   virtual size_t Prefetch(const Session& session, std::string_view pending) = 0;
 
+  // session's connection is closed (for any reason): the command side drops what it keeps for it
+  // (WATCHed keys, a MULTI queue). Called once per connection that was handed to Execute, before
+  // the Session is destroyed.
+  virtual void OnClose(Session& session) = 0;
+
   // Periodic housekeeping (active expiry) for at most budget_us microseconds. Returns true when it
   // stopped because of the budget (more work is likely waiting).
   virtual bool ActiveExpireCycle(int64_t budget_us) = 0;

@@ -35,6 +35,8 @@ class CommandProcessor final : public Dispatcher {
   // Dispatcher (server/api/dispatcher.h).
   void SetTime(int64_t now_ms) override;
   void Execute(Session& session, std::span<const std::string_view> args, std::string* out) override;
+  // Drops the session's MULTI queue and WATCHed keys (they point at the session).
+  void OnClose(Session& session) override;
   // Prefetches the keys of at most kPrefetchRequests requests within the first kPrefetchWindow
   // bytes of pending, in session's database.
   size_t Prefetch(const Session& session, std::string_view pending) override;

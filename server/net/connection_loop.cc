@@ -235,6 +235,7 @@ ConnectionLoop::BatchOutcome ConnectionLoop::RunRequests(Connection* c) {
     current_client_ = 0;
   }
   if (c->session().close_now) {
+    if (!c->session().close_reason.empty()) shared_->logger->Warning(c->session().close_reason);
     Close(c);
     return BatchOutcome::kClosed;
   }
@@ -255,6 +256,7 @@ void ConnectionLoop::Close(Connection* c) {
   {
     std::lock_guard<ServerLock> guard(shared_->lock);
     shared_->clients.erase(id);
+    shared_->dispatcher->OnClose(c->session());
   }
   std::unique_ptr<Connection> owned;
   if (auto it = connections_.find(id); it != connections_.end()) {

@@ -140,6 +140,7 @@ void RunInput(Harness& h, std::string_view input) {
   }
   (void)h.processor.ActiveExpireCycle(1000 * 1000);
   (void)CheckReplies(out, 0, "(whole output)");
+  h.processor.OnClose(session);  // as the network layer does: no WATCH may outlive the session
 }
 
 }  // namespace
