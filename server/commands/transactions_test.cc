@@ -210,6 +210,15 @@ std::string TryExec(Harness& h) {
 }
 const std::string kRan = "*0\r\n";
 
+// h WATCHes key, b runs write, then h's empty transaction: its EXEC reply.
+std::string WatchWriteExec(Harness& h, Other& b, std::string_view key,
+                           std::initializer_list<std::string_view> write) {
+  EXPECT_EQ(h.Run({"WATCH", key}), kOK);
+  const std::string out = b.Run(write);
+  EXPECT_NE(out[0], '-') << out;
+  return TryExec(h);
+}
+
 TEST(TransactionsTest, WatchedKeyChangedByAnotherClientAbortsExec) {
   Harness h;
   Other b(h);
@@ -334,27 +343,19 @@ TEST(TransactionsTest, KeyAlreadyExpiredAtWatchDoesNotAbortUntilWritten) {
 TEST(TransactionsTest, FlushTouchesOnlyKeysThatExist) {
   Harness h;
   Other b(h);
-  EXPECT_EQ(h.Run({"WATCH", "missing"}), kOK);
-  EXPECT_EQ(b.Run({"FLUSHDB"}), kOK);
-  EXPECT_EQ(TryExec(h), kRan);
+  EXPECT_EQ(WatchWriteExec(h, b, "missing", {"FLUSHDB"}), kRan);
   // FLUSHDB of another db does not touch db 0's keys; FLUSHALL does.
   EXPECT_EQ(h.Run({"SET", "k", "1"}), kOK);
-  EXPECT_EQ(h.Run({"WATCH", "k"}), kOK);
   EXPECT_EQ(b.Run({"SELECT", "1"}), kOK);
-  EXPECT_EQ(b.Run({"FLUSHDB"}), kOK);
-  EXPECT_EQ(TryExec(h), kRan);
-  EXPECT_EQ(h.Run({"WATCH", "k"}), kOK);
-  EXPECT_EQ(b.Run({"FLUSHALL"}), kOK);
-  EXPECT_EQ(TryExec(h), kNullArray);
+  EXPECT_EQ(WatchWriteExec(h, b, "k", {"FLUSHDB"}), kRan);
+  EXPECT_EQ(WatchWriteExec(h, b, "k", {"FLUSHALL"}), kNullArray);
 }
 
 TEST(TransactionsTest, WatchIsPerDatabase) {
   Harness h;
   Other b(h);
-  EXPECT_EQ(h.Run({"WATCH", "k"}), kOK);
   EXPECT_EQ(b.Run({"SELECT", "1"}), kOK);
-  EXPECT_EQ(b.Run({"SET", "k", "1"}), kOK);
-  EXPECT_EQ(TryExec(h), kRan);
+  EXPECT_EQ(WatchWriteExec(h, b, "k", {"SET", "k", "1"}), kRan);
   // A key watched in db 1 stays watched in db 1 after SELECT 0.
   EXPECT_EQ(h.Run({"SELECT", "1"}), kOK);
   EXPECT_EQ(h.Run({"WATCH", "k"}), kOK);
@@ -368,28 +369,21 @@ TEST(TransactionsTest, SwapDbTouchesKeysInEitherDatabase) {
   Other b(h);
   EXPECT_EQ(b.Run({"SELECT", "1"}), kOK);
   EXPECT_EQ(b.Run({"SET", "k", "1"}), kOK);
-  EXPECT_EQ(h.Run({"WATCH", "k"}), kOK);  // missing in db 0, present in db 1
-  EXPECT_EQ(b.Run({"SWAPDB", "1", "0"}), kOK);
-  EXPECT_EQ(TryExec(h), kNullArray);
-  EXPECT_EQ(h.Run({"WATCH", "zz"}), kOK);  // in neither
-  EXPECT_EQ(b.Run({"SWAPDB", "0", "1"}), kOK);
-  EXPECT_EQ(TryExec(h), kRan);
+  // k: missing in db 0, present in db 1. zz: in neither.
+  EXPECT_EQ(WatchWriteExec(h, b, "k", {"SWAPDB", "1", "0"}), kNullArray);
+  EXPECT_EQ(WatchWriteExec(h, b, "zz", {"SWAPDB", "0", "1"}), kRan);
 }
 
 TEST(TransactionsTest, MoveAndCopyTouchWhatTheyChange) {
   Harness h;
   Other b(h);
   EXPECT_EQ(b.Run({"SET", "src", "1"}), kOK);
-  EXPECT_EQ(h.Run({"WATCH", "src"}), kOK);
-  EXPECT_EQ(b.Run({"COPY", "src", "dst"}), Int(1));  // the source does not change
-  EXPECT_EQ(TryExec(h), kRan);
+  // The source of COPY does not change; the destinations of MOVE and COPY ... DB do.
+  EXPECT_EQ(WatchWriteExec(h, b, "src", {"COPY", "src", "dst"}), kRan);
   EXPECT_EQ(h.Run({"SELECT", "5"}), kOK);
-  EXPECT_EQ(h.Run({"WATCH", "src"}), kOK);  // the destination of MOVE
-  EXPECT_EQ(b.Run({"MOVE", "src", "5"}), Int(1));
-  EXPECT_EQ(TryExec(h), kNullArray);
-  EXPECT_EQ(h.Run({"WATCH", "d2"}), kOK);  // the destination of COPY ... DB
-  EXPECT_EQ(b.Run({"COPY", "dst", "d2", "DB", "5"}), Int(1));
-  EXPECT_EQ(TryExec(h), kNullArray);
+  EXPECT_EQ(WatchWriteExec(h, b, "src", {"MOVE", "src", "5"}), kNullArray);
+  EXPECT_EQ(WatchWriteExec(h, b, "d2", {"COPY", "dst", "d2", "DB", "5"}), kNullArray);
+  EXPECT_EQ(h.Run({"EXISTS", "src", "d2"}), Int(2));
 }
 
 TEST(TransactionsTest, UnwatchAndDiscardForgetTheWatches) {
