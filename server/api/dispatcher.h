@@ -35,8 +35,9 @@ class Dispatcher {
   // 1, so the caller can look ahead again after running that many.
   virtual size_t Prefetch(const Session& session, std::string_view pending) = 0;
 
-  // The connection of session is closing (it runs no more requests): forget what the command side
-  // keeps for it (subscriptions, MONITOR). Called once per session.
+  // session's connection is closed (for any reason): the command side drops what it keeps for it
+  // (subscriptions, MONITOR, WATCHed keys, a MULTI queue). Called once per connection that was
+  // handed to Execute, before the Session is destroyed.
   virtual void OnClose(Session& session) = 0;
 
   // Periodic housekeeping (active expiry) for at most budget_us microseconds. Returns true when it

@@ -4,8 +4,30 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace kv::server {
+
+// A key WATCHed by a session; the engine's WatchIndex (server/engine/watch.h) finds the watchers
+// of a key that changes.
+struct WatchedKey {
+  int db = 0;
+  std::string key;
+  bool expired = false;  // logically expired at WATCH: its deletion alone changes nothing
+};
+
+// MULTI/EXEC and WATCH state (run by server/engine/transaction.h). The engine keeps it consistent
+// and must be told when the session goes away (Dispatcher::OnClose).
+struct Transaction {
+  bool in_multi = false;      // between MULTI and EXEC / DISCARD
+  bool aborted = false;       // a command was rejected while queuing: EXEC replies EXECABORT
+  bool watch_dirty = false;   // a watched key changed: EXEC replies a null array
+  uint32_t queued_flags = 0;  // union of the queued commands' CommandSpec flags
+  std::vector<std::string> queued_args;  // the queued commands' arguments, back to back
+  std::vector<uint32_t> queued_argc;     // how many of them each queued command has
+  uint64_t queued_bytes = 0;             // memory held by the queue (client-query-buffer-limit)
+  std::vector<WatchedKey> watched;       // WATCH ... until EXEC, DISCARD, UNWATCH, close
+};
 
 struct Session {
   uint64_t id = 0;    // CLIENT ID: unique, increasing from 1
@@ -23,6 +45,7 @@ struct Session {
   std::string last_command;          // lower-case name, for CLIENT LIST cmd=
   uint64_t query_buffer_bytes = 0;   // qbuf= in CLIENT LIST (net layer keeps it current)
   uint64_t output_buffer_bytes = 0;  // omem= in CLIENT LIST
+  Transaction txn;                   // MULTI / EXEC / WATCH
 
   // Pub/Sub and MONITOR (the engine's PubSub registry keeps the subscriptions and sets these):
   // sub= and psub= of CLIENT LIST; with either non-zero a RESP2 client is in subscriber mode.
@@ -33,6 +56,7 @@ struct Session {
   // Set by commands, acted on by the network layer after the reply is written:
   bool close_after_reply = false;  // QUIT, CLIENT KILL of itself, protocol errors
   bool close_now = false;          // cross-protocol attack (POST / Host:): close without reply
+  std::string close_reason;        // with close_now: logged as a warning (e.g. a MULTI too large)
 };
 
 }  // namespace kv::server

@@ -10,6 +10,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterClientCommands(table);
   RegisterIntrospectionCommands(table);
   RegisterPubSubCommands(table);
+  RegisterTransactionCommands(table);
 }
 
 }  // namespace kv::server

@@ -12,6 +12,7 @@ void RegisterServerCommands(CommandTable& table);         // server.cc
 void RegisterClientCommands(CommandTable& table);         // client.cc
 void RegisterIntrospectionCommands(CommandTable& table);  // introspection.cc
 void RegisterPubSubCommands(CommandTable& table);         // pubsub.cc
+void RegisterTransactionCommands(CommandTable& table);    // transactions.cc
 // All of the above: kv-server's command set (a CommandRegistrar).
 void RegisterAllCommands(CommandTable& table);
 

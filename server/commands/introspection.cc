@@ -210,7 +210,7 @@ void ReplyCommandInfo(resp::ReplyWriter& r, const CommandSpec& c) {
       {kCmdWrite, "write"},    {kCmdReadOnly, "readonly"},        {kCmdDenyOom, "denyoom"},
       {kCmdAdmin, "admin"},    {kCmdNoScript, "noscript"},        {kCmdLoading, "loading"},
       {kCmdStale, "stale"},    {kCmdSkipSlowlog, "skip_slowlog"}, {kCmdFast, "fast"},
-      {kCmdNoAuth, "no_auth"},
+      {kCmdNoAuth, "no_auth"}, {kCmdNoMulti, "no_multi"},
   };
   size_t n = 0;
   for (const auto& [bit, name] : kFlagNames) n += (c.flags & bit) != 0;

@@ -270,6 +270,91 @@ void PersistCommand(CommandContext& ctx) {
   ctx.reply.Raw(resp::kOne);
 }
 
+constexpr std::string_view kErrDbRange = "ERR DB index is out of range";
+constexpr std::string_view kErrSameObject = "ERR source and destination objects are the same";
+
+// A database index argument: an int (else ParseInt32's errors), then 0..15.
+bool ParseDbIndex(CommandContext& ctx, std::string_view text, int* db) {
+  if (!ParseInt32(ctx, text, db)) return false;
+  if (*db < 0 || *db >= kNumDatabases) {
+    ctx.reply.Error(kErrDbRange);
+    return false;
+  }
+  return true;
+}
+
+// COPY source destination [DB db] [REPLACE]: value and expiry, into this or another db.
+void CopyCommand(CommandContext& ctx) {
+  int dst_db = ctx.db();
+  bool replace = false;
+  for (size_t j = 3; j < ctx.args.size(); ++j) {
+    if (EqualsIgnoreCase(ctx.args[j], "replace")) {
+      replace = true;
+    } else if (EqualsIgnoreCase(ctx.args[j], "db") && j + 1 < ctx.args.size()) {
+      if (!ParseDbIndex(ctx, ctx.args[++j], &dst_db)) return;
+    } else {
+      ctx.reply.Error(kErrSyntax);
+      return;
+    }
+  }
+  const std::string_view src_key = ctx.args[1];
+  const std::string_view dst_key = ctx.args[2];
+  if (dst_db == ctx.db() && src_key == dst_key) {
+    ctx.reply.Error(kErrSameObject);
+    return;
+  }
+  const Entry* src = ctx.LookupRead(src_key);
+  if (src == nullptr) {
+    ctx.reply.Raw(resp::kZero);
+    return;
+  }
+  if (ctx.store().Find(dst_db, dst_key) != nullptr) {
+    if (!replace) {
+      ctx.reply.Raw(resp::kZero);
+      return;
+    }
+    ctx.store().Delete(dst_db, dst_key);
+  }
+  ctx.store().Copy(src, dst_db, dst_key);  // entries stay put until removed: src is valid
+  ctx.reply.Raw(resp::kOne);
+}
+
+// MOVE key db: only when key is missing in db (else 0); keeps the expiry.
+void MoveCommand(CommandContext& ctx) {
+  int dst_db;
+  if (!ParseDbIndex(ctx, ctx.args[2], &dst_db)) return;
+  if (dst_db == ctx.db()) {
+    ctx.reply.Error(kErrSameObject);
+    return;
+  }
+  const std::string_view key = ctx.args[1];
+  if (ctx.store().Find(ctx.db(), key) == nullptr || ctx.store().Find(dst_db, key) != nullptr) {
+    ctx.reply.Raw(resp::kZero);
+    return;
+  }
+  ctx.store().Rename(ctx.db(), key, dst_db, key);
+  ctx.reply.Raw(resp::kOne);
+}
+
+// SWAPDB index1 index2: the two databases exchange contents (sessions keep their db number).
+void SwapDbCommand(CommandContext& ctx) {
+  int ids[2];
+  for (int i = 0; i < 2; ++i) {
+    int64_t v;
+    if (!ParseInt64(ctx.args[1 + i], &v) || v < INT32_MIN || v > INT32_MAX) {
+      ctx.reply.Error(i == 0 ? "ERR invalid first DB index" : "ERR invalid second DB index");
+      return;
+    }
+    ids[i] = static_cast<int>(v);
+  }
+  if (ids[0] < 0 || ids[0] >= kNumDatabases || ids[1] < 0 || ids[1] >= kNumDatabases) {
+    ctx.reply.Error(kErrDbRange);
+    return;
+  }
+  ctx.store().SwapDb(ids[0], ids[1]);
+  ctx.reply.Raw(resp::kOk);
+}
+
 }  // namespace
 
 void RegisterKeyCommands(CommandTable& t) {
@@ -299,6 +384,10 @@ void RegisterKeyCommands(CommandTable& t) {
   t.Register({"expiretime", ExpireTimeCommand, 2, kRF, 1, 1, 1, kRkf, kG});
   t.Register({"pexpiretime", PExpireTimeCommand, 2, kRF, 1, 1, 1, kRkf, kG});
   t.Register({"persist", PersistCommand, 2, kWF, 1, 1, 1, kWkf, kG});
+  t.Register(
+      {"copy", CopyCommand, -3, kCmdWrite | kCmdDenyOom, 1, 2, 1, "@keyspace @write @slow", kG});
+  t.Register({"move", MoveCommand, 3, kWF, 1, 1, 1, kWkf, kG});
+  t.Register({"swapdb", SwapDbCommand, 3, kWF, 0, 0, 0, "@keyspace @write @fast @dangerous", kG});
 }
 
 }  // namespace kv::server

@@ -264,5 +264,91 @@ TEST(KeysTest, ActiveExpiryRemovesWithoutAccess) {
                 "this option in the configuration file, and then restart the server."));
 }
 
+TEST(KeysTest, CopyMoveSwapDbErrors) {
+  Harness h;
+  const std::string same = Err("ERR source and destination objects are the same");
+  const std::string range = Err("ERR DB index is out of range");
+  const std::string int32 =
+      Err("ERR value is out of range, value must between -2147483648 and 2147483647");
+  EXPECT_EQ(h.Run({"SET", "k", "v"}), kOK);
+  EXPECT_EQ(h.Run({"COPY", "k", "k"}), same);
+  EXPECT_EQ(h.Run({"COPY", "nokey", "nokey"}), same);
+  EXPECT_EQ(h.Run({"COPY", "k", "x", "DB", "16"}), range);
+  EXPECT_EQ(h.Run({"COPY", "k", "x", "db", "-1"}), range);
+  EXPECT_EQ(h.Run({"COPY", "k", "x", "db", "abc"}),
+            Err("ERR value is not an integer or out of range"));
+  EXPECT_EQ(h.Run({"COPY", "k", "x", "db", "99999999999"}), int32);
+  EXPECT_EQ(h.Run({"COPY", "k", "x", "foo"}), Err("ERR syntax error"));
+  EXPECT_EQ(h.Run({"COPY", "k", "x", "db"}), Err("ERR syntax error"));
+  EXPECT_EQ(h.Run({"MOVE", "k", "0"}), same);
+  EXPECT_EQ(h.Run({"MOVE", "nokey", "0"}), same);
+  EXPECT_EQ(h.Run({"MOVE", "k", "16"}), range);
+  EXPECT_EQ(h.Run({"MOVE", "k", "1.5"}), Err("ERR value is not an integer or out of range"));
+  EXPECT_EQ(h.Run({"MOVE", "k", "99999999999"}), int32);
+  EXPECT_EQ(h.Run({"SWAPDB", "0", "16"}), range);
+  EXPECT_EQ(h.Run({"SWAPDB", "-1", "0"}), range);
+  EXPECT_EQ(h.Run({"SWAPDB", "a", "0"}), Err("ERR invalid first DB index"));
+  EXPECT_EQ(h.Run({"SWAPDB", "0", "a"}), Err("ERR invalid second DB index"));
+  EXPECT_EQ(h.Run({"SWAPDB", "99999999999", "0"}), Err("ERR invalid first DB index"));
+  EXPECT_EQ(h.Run({"SWAPDB", "0", "0"}), kOK);
+  EXPECT_EQ(h.Run({"GET", "k"}), Bulk("v"));
+}
+
+TEST(KeysTest, CopyValueAndExpiry) {
+  Harness h;
+  EXPECT_EQ(h.Run({"SET", "k", "v", "PX", "100000"}), kOK);
+  EXPECT_EQ(h.Run({"COPY", "nokey", "x"}), Int(0));
+  EXPECT_EQ(h.Run({"COPY", "k", "x"}), Int(1));
+  EXPECT_EQ(h.Run({"GET", "x"}), Bulk("v"));
+  EXPECT_EQ(h.Run({"PTTL", "x"}), Int(100000));
+  EXPECT_EQ(h.Run({"SET", "k", "w"}), kOK);  // a copy, not shared
+  EXPECT_EQ(h.Run({"GET", "x"}), Bulk("v"));
+  EXPECT_EQ(h.Run({"COPY", "k", "x"}), Int(0));  // exists, no REPLACE
+  EXPECT_EQ(h.Run({"GET", "x"}), Bulk("v"));
+  EXPECT_EQ(h.Run({"COPY", "k", "x", "REPLACE", "replace"}), Int(1));
+  EXPECT_EQ(h.Run({"GET", "x"}), Bulk("w"));
+  EXPECT_EQ(h.Run({"TTL", "x"}), Int(-1));  // the source's (no) expiry
+  // Into another db (the last DB option wins); the same name there is fine.
+  EXPECT_EQ(h.Run({"COPY", "k", "k", "DB", "1", "DB", "2"}), Int(1));
+  EXPECT_EQ(h.Run({"SELECT", "2"}), kOK);
+  EXPECT_EQ(h.Run({"GET", "k"}), Bulk("w"));
+  EXPECT_EQ(h.Run({"SELECT", "1"}), kOK);
+  EXPECT_EQ(h.Run({"EXISTS", "k"}), Int(0));
+}
+
+TEST(KeysTest, MoveKeepsExpiryAndNeverOverwrites) {
+  Harness h;
+  EXPECT_EQ(h.Run({"SET", "k", "v", "PX", "5000"}), kOK);
+  EXPECT_EQ(h.Run({"MOVE", "nokey", "1"}), Int(0));
+  EXPECT_EQ(h.Run({"MOVE", "k", "1"}), Int(1));
+  EXPECT_EQ(h.Run({"EXISTS", "k"}), Int(0));
+  EXPECT_EQ(h.Run({"SET", "k", "here"}), kOK);
+  EXPECT_EQ(h.Run({"MOVE", "k", "1"}), Int(0));  // exists in db 1: nothing moves
+  EXPECT_EQ(h.Run({"GET", "k"}), Bulk("here"));
+  EXPECT_EQ(h.Run({"SELECT", "1"}), kOK);
+  EXPECT_EQ(h.Run({"GET", "k"}), Bulk("v"));
+  EXPECT_EQ(h.Run({"PTTL", "k"}), Int(5000));
+  // An expired key in the target does not block the move.
+  EXPECT_EQ(h.Run({"SET", "e", "old", "PX", "10"}), kOK);
+  EXPECT_EQ(h.Run({"SELECT", "0"}), kOK);
+  EXPECT_EQ(h.Run({"SET", "e", "new"}), kOK);
+  h.AdvanceMs(20);
+  EXPECT_EQ(h.Run({"MOVE", "e", "1"}), Int(1));
+}
+
+TEST(KeysTest, SwapDbExchangesContentsNotSessions) {
+  Harness h;
+  EXPECT_EQ(h.Run({"SET", "a", "0"}), kOK);
+  EXPECT_EQ(h.Run({"SELECT", "3"}), kOK);
+  EXPECT_EQ(h.Run({"SET", "b", "3", "PX", "5000"}), kOK);
+  EXPECT_EQ(h.Run({"SWAPDB", "3", "0"}), kOK);
+  // The session stays on db 3, which now holds db 0's keys.
+  EXPECT_EQ(h.Run({"GET", "a"}), Bulk("0"));
+  EXPECT_EQ(h.Run({"EXISTS", "b"}), Int(0));
+  EXPECT_EQ(h.Run({"SELECT", "0"}), kOK);
+  EXPECT_EQ(h.Run({"PTTL", "b"}), Int(5000));
+  EXPECT_EQ(h.Run({"DBSIZE"}), Int(1));
+}
+
 }  // namespace
 }  // namespace kv::server

@@ -37,21 +37,6 @@ void QuitCommand(CommandContext& ctx) {
   ctx.session.close_after_reply = true;
 }
 
-// Redis getIntFromObjectOrReply.
-bool ParseInt32(CommandContext& ctx, std::string_view text, int* out) {
-  int64_t v;
-  if (!ParseInt64(text, &v)) {
-    ctx.reply.Error(kErrNotInteger);
-    return false;
-  }
-  if (v < INT32_MIN || v > INT32_MAX) {
-    ctx.reply.Error("ERR value is out of range, value must between -2147483648 and 2147483647");
-    return false;
-  }
-  *out = static_cast<int>(v);
-  return true;
-}
-
 void SelectCommand(CommandContext& ctx) {
   int db;
   if (!ParseInt32(ctx, ctx.args[1], &db)) return;
@@ -406,8 +391,8 @@ void RegisterServerCommands(CommandTable& t) {
   t.Register({"time", TimeCommand, 1, kCmdFast | kLs, 0, 0, 0, "@fast", kSrv});
   t.Register({"debug", DebugCommand, -2, kCmdAdmin | kCmdNoScript | kLs, 0, 0, 0,
               "@admin @slow @dangerous", kSrv});
-  t.Register({"shutdown", ShutdownCommand, -1, kCmdAdmin | kCmdNoScript | kLs, 0, 0, 0,
-              "@admin @slow @dangerous", kSrv});
+  t.Register({"shutdown", ShutdownCommand, -1, kCmdAdmin | kCmdNoScript | kLs | kCmdNoMulti, 0, 0,
+              0, "@admin @slow @dangerous", kSrv});
   t.Register({"config", ConfigCommand, -2, kCmdAdmin | kCmdNoScript | kLs, 0, 0, 0,
               "@admin @slow @dangerous", kSrv});
 }

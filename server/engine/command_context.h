@@ -13,6 +13,7 @@
 #include "server/config/config.h"
 #include "server/engine/command_table.h"
 #include "server/engine/pubsub.h"
+#include "server/engine/watch.h"
 #include "server/store/store.h"
 
 namespace kv::server {
@@ -30,6 +31,7 @@ struct ServerState {
   Config* config;
   ServerControl* control;
   Store store;
+  WatchIndex watches{&store};  // WATCH (watch.h); the store's observer while a key is watched
   CommandTable table;
   CommandStats stats;
   PubSub pubsub;                      // subscriptions and MONITOR clients
@@ -64,11 +66,15 @@ inline constexpr std::string_view kErrNotInteger = "ERR value is not an integer 
 inline constexpr std::string_view kErrOverflow = "ERR increment or decrement would overflow";
 inline constexpr std::string_view kErrNotFloat = "ERR value is not a valid float";
 inline constexpr std::string_view kErrNoSuchKey = "ERR no such key";
+inline constexpr std::string_view kErrOom =
+    "OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kErrWrongType =
     "WRONGTYPE Operation against a key holding the wrong kind of value";
 
 // "ERR wrong number of arguments for '<name>' command".
 void ReplyArityError(resp::ReplyWriter& reply, std::string_view name);
+// Redis getIntFromObjectOrReply: an int, else replies the not-an-integer or out-of-range error.
+bool ParseInt32(CommandContext& ctx, std::string_view text, int* out);
 // "ERR unknown subcommand '<sub>'. Try <CMD> HELP." (Redis 7 container commands).
 void ReplyUnknownSubcommand(CommandContext& ctx);
 

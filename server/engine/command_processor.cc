@@ -12,15 +12,15 @@
 #include "server/engine/command_context.h"
 #include "server/engine/debug_slowdown.h"
 #include "server/engine/text_util.h"
+#include "server/engine/transaction.h"
 
 namespace kv::server {
 namespace {
 
 constexpr std::string_view kErrNoAuth = "NOAUTH Authentication required.";
-constexpr std::string_view kErrOom = "OOM command not allowed when used memory > 'maxmemory'.";
 
 // Redis 7 commandCheckExistence: name and the arguments quoted, at most ~128 characters of them.
-void ReplyUnknownCommand(resp::ReplyWriter& reply, std::span<const std::string_view> args) {
+std::string UnknownCommandText(std::span<const std::string_view> args) {
   std::string msg = "ERR unknown command '";
   msg.append(args[0].substr(0, 128));
   msg.append("', with args beginning with: ");
@@ -31,7 +31,14 @@ void ReplyUnknownCommand(resp::ReplyWriter& reply, std::span<const std::string_v
     quoted.append("' ");
   }
   msg.append(quoted);
-  reply.Error(msg);
+  return msg;
+}
+
+std::string ArityErrorText(std::string_view name) {
+  std::string msg = "ERR wrong number of arguments for '";
+  msg.append(name);
+  msg.append("' command");
+  return msg;
 }
 
 // Redis processCommand's rules for MONITOR clients and RESP2 subscribers, checked only while some
@@ -135,10 +142,21 @@ void FeedMonitors(ServerState& s, const Session& session, std::span<const std::s
 }  // namespace
 
 void ReplyArityError(resp::ReplyWriter& reply, std::string_view name) {
-  std::string msg = "ERR wrong number of arguments for '";
-  msg.append(name);
-  msg.append("' command");
-  reply.Error(msg);
+  reply.Error(ArityErrorText(name));
+}
+
+bool ParseInt32(CommandContext& ctx, std::string_view text, int* out) {
+  int64_t v;
+  if (!ParseInt64(text, &v)) {
+    ctx.reply.Error(kErrNotInteger);
+    return false;
+  }
+  if (v < INT32_MIN || v > INT32_MAX) {
+    ctx.reply.Error("ERR value is out of range, value must between -2147483648 and 2147483647");
+    return false;
+  }
+  *out = static_cast<int>(v);
+  return true;
 }
 
 void ReplyUnknownSubcommand(CommandContext& ctx) {
@@ -183,30 +201,29 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
       session.close_now = true;
       return;
     }
-    ++s.stats.rejected_calls;
-    ReplyUnknownCommand(reply, args);
+    RejectCommand(s, session, nullptr, reply, UnknownCommandText(args));
     return;
   }
   session.last_command.assign(spec->name);
   const auto argc = static_cast<int>(args.size());
   if ((spec->arity > 0 && argc != spec->arity) || argc < -spec->arity) {
-    ++s.stats.rejected_calls;
-    ReplyArityError(reply, spec->name);
+    RejectCommand(s, session, spec, reply, ArityErrorText(spec->name));
     return;
   }
   if (!session.authenticated && (spec->flags & kCmdNoAuth) == 0) {
     if (config.requirepass.empty()) {
       session.authenticated = true;  // requirepass was cleared by CONFIG SET
     } else {
-      ++s.stats.rejected_calls;
-      reply.Error(kErrNoAuth);
+      RejectCommand(s, session, spec, reply, kErrNoAuth);
       return;
     }
   }
-  if (config.maxmemory > 0 && (spec->flags & kCmdDenyOom) != 0 &&
-      s.store.UsedMemory() > static_cast<uint64_t>(config.maxmemory)) {
-    ++s.stats.rejected_calls;
-    reply.Error(kErrOom);
+  if (session.txn.in_multi) [[unlikely]] {
+    // MULTI: its own no-multi and OOM rules, then queued unless it is one that runs now.
+    if (!HandleInMulti(s, session, *spec, args, reply)) return;
+  } else if (config.maxmemory > 0 && (spec->flags & kCmdDenyOom) != 0 &&
+             s.store.UsedMemory() > static_cast<uint64_t>(config.maxmemory)) {
+    RejectCommand(s, session, spec, reply, kErrOom);
     return;
   }
   CommandContext ctx{s, session, args, reply, *spec};
@@ -226,6 +243,7 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
 }
 
 void CommandProcessor::OnClose(Session& session) {
+  DiscardTransaction(impl_->state, session);
   if (session.pubsub_channels + session.pubsub_patterns > 0 || session.monitor) {
     impl_->state.pubsub.Remove(session);
   }

@@ -35,11 +35,11 @@ class CommandProcessor final : public Dispatcher {
   // Dispatcher (server/api/dispatcher.h).
   void SetTime(int64_t now_ms) override;
   void Execute(Session& session, std::span<const std::string_view> args, std::string* out) override;
+  // Drops the session's MULTI queue, WATCHed keys, subscriptions and MONITOR (they point at it).
+  void OnClose(Session& session) override;
   // Prefetches the keys of at most kPrefetchRequests requests within the first kPrefetchWindow
   // bytes of pending, in session's database.
   size_t Prefetch(const Session& session, std::string_view pending) override;
-  // Drops the session's subscriptions and MONITOR.
-  void OnClose(Session& session) override;
   static constexpr size_t kPrefetchRequests = 16;
   static constexpr size_t kPrefetchWindow = 2048;
   // Active expiry: deletes expired keys for at most budget_us microseconds.

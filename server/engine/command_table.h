@@ -23,6 +23,7 @@ enum CommandFlag : uint32_t {
   kCmdStale = 1u << 7,        // stale
   kCmdNoScript = 1u << 8,     // noscript
   kCmdSkipSlowlog = 1u << 9,  // skip_slowlog
+  kCmdNoMulti = 1u << 10,     // no_multi: refused inside MULTI ("Command not allowed inside...")
 };
 
 struct CommandSpec {

@@ -274,6 +274,7 @@ ConnectionLoop::BatchOutcome ConnectionLoop::RunRequests(Connection* c) {
     current_client_ = 0;
   }
   if (c->session().close_now) {
+    if (!c->session().close_reason.empty()) shared_->logger->Warning(c->session().close_reason);
     Close(c);
     return BatchOutcome::kClosed;
   }

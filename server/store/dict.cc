@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <new>
 #include <random>
+#include <utility>
 
 namespace kv::server {
 namespace {
@@ -237,6 +238,21 @@ void Dict::Prefetch(std::span<const std::string_view> keys) const {
 Entry* Dict::Find(std::string_view key) {
   Entry** link = FindLink(key);
   return link == nullptr ? nullptr : *link;
+}
+
+const Entry* Dict::Peek(std::string_view key) const {
+  if (size() == 0) return nullptr;
+  // FindLinkHashed only reads; it is not const because it hands out a mutable link.
+  Entry** link = const_cast<Dict*>(this)->FindLinkHashed(key, HashKey(key, seed_));
+  return link == nullptr ? nullptr : *link;
+}
+
+void Dict::Swap(Dict& other) noexcept {
+  std::swap(table_, other.table_);
+  std::swap(size_, other.size_);
+  std::swap(used_, other.used_);
+  std::swap(rehash_idx_, other.rehash_idx_);
+  std::swap(seed_, other.seed_);
 }
 
 void Dict::Insert(Entry* e) {

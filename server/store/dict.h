@@ -54,6 +54,8 @@ class Dict {
   bool rehashing() const { return rehash_idx_ >= 0; }
 
   Entry* Find(std::string_view key);
+  // Find without the rehash step (and without changing anything): safe while a link is held.
+  const Entry* Peek(std::string_view key) const;
   // A hint, no effect on contents: starts loading the buckets of keys (at most kMaxPrefetch),
   // then the first entry of each, so that a pipelined batch pays its cache misses in parallel
   // instead of one per lookup. Never rehashes.
@@ -69,6 +71,8 @@ class Dict {
   Entry* Unlink(std::string_view key);
   // Destroys every entry and frees the tables. Returns the AllocSize() total of the entries.
   size_t Clear();
+  // Exchanges the contents (entries, tables, hash seed) with other.
+  void Swap(Dict& other) noexcept;
 
   // One step of SCAN. Calls fn(const Entry*) for the entries of the bucket(s) at cursor and
   // returns the next cursor (0 = done). Every entry present from the start to the end of a full

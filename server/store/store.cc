@@ -78,6 +78,7 @@ Entry* Store::Add(int db, std::string_view key, std::string_view value, int64_t 
     e->expire_ms = expire_ms;
     TtlAdd(d, e);
   }
+  KeyModified(db, e->key());
   return e;
 }
 
@@ -87,20 +88,27 @@ Entry* Store::Overwrite(int db, Entry** link, std::string_view value) {
   if (value.size() <= e->val_cap && value.size() * 2 + 64 >= e->val_cap) {
     if (!value.empty()) std::memmove(e->val_data(), value.data(), value.size());
     e->val_len = static_cast<uint32_t>(value.size());
+    KeyModified(db, e->key());
     return e;
   }
   Entry* fresh = Entry::Create(e->key(), value, value.size());
   Swap(dbs_[db], link, fresh);
+  KeyModified(db, fresh->key());
   return fresh;
 }
 
 Entry* Store::Reserve(int db, Entry** link, size_t new_len) {
   Entry* e = *link;
-  if (new_len <= e->val_cap) return e;
+  // Reported before the caller writes the new bytes: nothing can look in between.
+  if (new_len <= e->val_cap) {
+    KeyModified(db, e->key());
+    return e;
+  }
   size_t cap = new_len < (1u << 20) ? new_len * 2 : new_len + (1u << 20);  // like sdsMakeRoomFor
   if (cap > UINT32_MAX) cap = new_len;
   Entry* fresh = Entry::Create(e->key(), e->value(), cap);
   Swap(dbs_[db], link, fresh);
+  KeyModified(db, fresh->key());
   return fresh;
 }
 
@@ -118,6 +126,7 @@ bool Store::Delete(int db, std::string_view key) {
   Entry* e = d.dict.Unlink(key);
   if (e == nullptr) return false;
   const bool expired = IsExpired(e);
+  KeyModified(db, e->key());  // key may be a view of e's own bytes
   Free(d, e);
   if (expired) {
     ++expired_keys_;
@@ -129,22 +138,26 @@ bool Store::Delete(int db, std::string_view key) {
 void Store::DeleteAt(int db, Entry** link) {
   Db& d = dbs_[db];
   Entry* e = d.dict.Unlink((*link)->key());
+  KeyModified(db, e->key());
   Free(d, e);
 }
 
 void Store::SetExpire(int db, Entry* e, int64_t expire_ms) {
   Db& d = dbs_[db];
-  if (e->expire_ms == 0 && expire_ms != 0) {
+  if (e->expire_ms == 0) {
+    if (expire_ms == 0) return;  // nothing changes (GETEX PERSIST of a key without expiry)
     TtlAdd(d, e);
-  } else if (e->expire_ms != 0 && expire_ms == 0) {
+  } else if (expire_ms == 0) {
     TtlRemove(d, e);
   }
   e->expire_ms = expire_ms;
+  KeyModified(db, e->key());
 }
 
 Entry* Store::Rename(int db, std::string_view src_key, int dst_db, std::string_view dst_key) {
   Db& s = dbs_[db];
   Entry* src = s.dict.Unlink(src_key);
+  KeyModified(db, src->key());
   const int64_t expire_ms = src->expire_ms;
   if (expire_ms != 0) TtlRemove(s, src);
   src->expire_ms = 0;
@@ -157,7 +170,20 @@ Entry* Store::Rename(int db, std::string_view src_key, int dst_db, std::string_v
   entry_bytes_ += fresh->AllocSize();
   dbs_[dst_db].dict.Insert(fresh);
   if (expire_ms != 0) SetExpire(dst_db, fresh, expire_ms);
+  KeyModified(dst_db, fresh->key());
   return fresh;
+}
+
+Entry* Store::Copy(const Entry* src, int dst_db, std::string_view dst_key) {
+  return Add(dst_db, dst_key, src->value(), src->expire_ms);
+}
+
+void Store::SwapDb(int db1, int db2) {
+  if (db1 == db2) return;
+  DbReplacing(db1, db2);
+  DbReplacing(db2, db1);
+  dbs_[db1].dict.Swap(dbs_[db2].dict);
+  dbs_[db1].ttl.swap(dbs_[db2].ttl);
 }
 
 uint64_t Store::TotalKeys() const {
@@ -181,6 +207,7 @@ int64_t Store::AverageTtl(int db) {
 }
 
 void Store::FlushDb(int db) {
+  DbReplacing(db, -1);
   Db& d = dbs_[db];
   entry_bytes_ -= d.dict.Clear();
   d.ttl.clear();
@@ -188,6 +215,7 @@ void Store::FlushDb(int db) {
 }
 
 void Store::FlushAll() {
+  for (int db = 0; db < kNumDatabases; ++db) DbReplacing(db, -1);
   for (Db& d : dbs_) {
     d.dict.Clear();
     d.ttl.clear();
@@ -203,6 +231,7 @@ Entry* Store::RandomKey(int db) {
     Entry* e = d.dict.RandomEntry(rng_);
     if (!IsExpired(e)) return e;
     Entry* gone = d.dict.Unlink(e->key());
+    KeyModified(db, gone->key());
     Free(d, gone);
     ++expired_keys_;
   }
@@ -220,6 +249,7 @@ bool Store::ActiveExpireCycle(int64_t budget_us) {
         Entry* e = d.ttl[rng_() % d.ttl.size()];
         if (!IsExpired(e)) continue;
         Entry* gone = d.dict.Unlink(e->key());
+        KeyModified(expire_db_cursor_, gone->key());
         Free(d, gone);
         ++expired_keys_;
         ++expired;

@@ -30,6 +30,19 @@ class SampleRng {
   uint64_t state_;
 };
 
+// Told of every change to the keyspace (Redis signalModifiedKey / signalFlushedDb); the engine's
+// WATCH index is one. Installed only while it has something to watch, so the store pays one
+// predictable branch per change otherwise. Must not change the store.
+class KeyspaceObserver {
+ public:
+  virtual ~KeyspaceObserver() = default;
+  // After key in db was created, given a new value (or the room for one), given or stripped of an
+  // expiry, or deleted (by a command or by expiry).
+  virtual void KeyModified(int db, std::string_view key) = 0;
+  // Before db is emptied (FLUSHDB, FLUSHALL: other_db < 0) or swapped with other_db (SWAPDB).
+  virtual void DbReplacing(int db, int other_db) = 0;
+};
+
 class Store {
  public:
   Store();
@@ -45,6 +58,9 @@ class Store {
   Entry* Find(int db, std::string_view key);
   // Same, returning the link for Overwrite/Reserve/DeleteAt; valid until the next Store call.
   Entry** FindLink(int db, std::string_view key);
+  // Looks key up without expiring or changing anything (the entry may be logically expired).
+  const Entry* Peek(int db, std::string_view key) const { return dbs_[db].dict.Peek(key); }
+  bool IsExpired(const Entry* e) const { return e->expire_ms != 0 && e->expire_ms < now_ms_; }
   // A hint before a pipelined batch: see Dict::Prefetch.
   void Prefetch(int db, std::span<const std::string_view> keys) const {
     dbs_[db].dict.Prefetch(keys);
@@ -68,6 +84,18 @@ class Store {
   void SetExpire(int db, Entry* e, int64_t expire_ms);
   // Moves src's value and expiry to dst_key (replacing dst); src must exist. Returns the new entry.
   Entry* Rename(int db, std::string_view src_key, int dst_db, std::string_view dst_key);
+  // Adds dst_key in dst_db (must be missing) with a copy of src's value and expiry.
+  Entry* Copy(const Entry* src, int dst_db, std::string_view dst_key);
+  // Exchanges the contents of two databases (SWAPDB).
+  void SwapDb(int db1, int db2);
+
+  // Every change above is reported to the observer (nullptr: none). A command that changes an
+  // entry in place without one of these calls reports it with KeyModified.
+  void set_observer(KeyspaceObserver* observer) { observer_ = observer; }
+  void KeyModified(int db, std::string_view key) {
+    if (observer_ != nullptr) [[unlikely]]
+      observer_->KeyModified(db, key);
+  }
 
   size_t DbSize(int db) const { return dbs_[db].dict.size(); }
   size_t ExpiresCount(int db) const { return dbs_[db].ttl.size(); }
@@ -100,12 +128,15 @@ class Store {
     Dict dict;
     std::vector<Entry*> ttl;  // every entry with expire_ms != 0; Entry::ttl_slot is its index
   };
-  bool IsExpired(const Entry* e) const { return e->expire_ms != 0 && e->expire_ms < now_ms_; }
   void TtlAdd(Db& d, Entry* e);
   void TtlRemove(Db& d, Entry* e);
   // Replaces the entry at link with fresh (same key), moving expiry and TTL slot; frees the old.
   void Swap(Db& d, Entry** link, Entry* fresh);
   void Free(Db& d, Entry* e);
+  // The observer may remove itself while told: check it for every call.
+  void DbReplacing(int db, int other_db) {
+    if (observer_ != nullptr) observer_->DbReplacing(db, other_db);
+  }
 
   Db dbs_[kNumDatabases];
   int64_t now_ms_ = 0;
@@ -113,6 +144,7 @@ class Store {
   uint64_t expired_keys_ = 0;
   int expire_db_cursor_ = 0;  // where the next active expiry cycle resumes
   SampleRng rng_;
+  KeyspaceObserver* observer_ = nullptr;
 };
 
 }  // namespace kv::server

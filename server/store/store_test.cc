@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace kv::server {
 namespace {
@@ -116,6 +118,91 @@ TEST(StoreTest, ReserveGrowsAmortised) {
   }
   EXPECT_EQ(s.Find(0, "k")->value(), std::string(1000, 'x'));
   EXPECT_LT(moves, 20);
+}
+
+// Records what a KeyspaceObserver is told.
+class RecordingObserver : public KeyspaceObserver {
+ public:
+  void KeyModified(int db, std::string_view key) override {
+    events.push_back(std::to_string(db) + ":" + std::string(key));
+  }
+  void DbReplacing(int db, int other_db) override {
+    events.push_back("replacing " + std::to_string(db) + "," + std::to_string(other_db));
+  }
+  std::vector<std::string> Take() { return std::exchange(events, {}); }
+  std::vector<std::string> events;
+};
+
+TEST(StoreTest, ObserverIsToldOfEveryChange) {
+  Store s;
+  s.SetTime(kNow);
+  RecordingObserver o;
+  s.set_observer(&o);
+  using V = std::vector<std::string>;
+  s.Set(0, "k", "v", 0, false);
+  EXPECT_EQ(o.Take(), V{"0:k"});
+  Entry* e = s.Find(0, "k");
+  s.SetExpire(0, e, 0);  // no expiry before or after: nothing changes
+  EXPECT_EQ(o.Take(), V{});
+  s.SetExpire(0, e, kNow + 10);
+  EXPECT_EQ(o.Take(), V{"0:k"});
+  Entry** link = s.FindLink(0, "k");
+  s.Reserve(0, link, 100);
+  EXPECT_EQ(o.Take(), V{"0:k"});
+  s.Rename(0, "k", 2, "j");
+  EXPECT_EQ(o.Take(), (V{"0:k", "2:j", "2:j"}));  // source, expiry set, destination
+  s.Copy(s.Find(2, "j"), 3, "c");
+  EXPECT_EQ(o.Take(), V{"3:c"});
+  EXPECT_TRUE(s.Delete(3, "c"));
+  EXPECT_FALSE(s.Delete(3, "c"));
+  EXPECT_EQ(o.Take(), V{"3:c"});
+  s.SwapDb(2, 5);
+  EXPECT_EQ(o.Take(), (V{"replacing 2,5", "replacing 5,2"}));
+  EXPECT_NE(s.Find(5, "j"), nullptr);
+  EXPECT_EQ(s.Find(2, "j"), nullptr);
+  o.Take();
+  s.SetTime(kNow + 11);  // j expires: its deletion is a change
+  EXPECT_EQ(s.Find(5, "j"), nullptr);
+  EXPECT_EQ(o.Take(), V{"5:j"});
+  s.FlushDb(4);
+  EXPECT_EQ(o.Take(), V{"replacing 4,-1"});
+  s.FlushAll();
+  EXPECT_EQ(o.Take().size(), static_cast<size_t>(kNumDatabases));
+  s.set_observer(nullptr);
+  s.Set(0, "k", "v", 0, false);
+  EXPECT_TRUE(o.Take().empty());
+}
+
+TEST(StoreTest, PeekDoesNotExpire) {
+  Store s;
+  s.SetTime(kNow);
+  s.Set(0, "k", "v", kNow + 10, false);
+  s.SetTime(kNow + 11);
+  const Entry* e = s.Peek(0, "k");
+  ASSERT_NE(e, nullptr);
+  EXPECT_TRUE(s.IsExpired(e));
+  EXPECT_EQ(s.DbSize(0), 1u);
+  EXPECT_EQ(s.expired_keys(), 0u);
+}
+
+TEST(StoreTest, SwapDbExchangesKeysAndExpiries) {
+  Store s;
+  s.SetTime(kNow);
+  s.Set(0, "a", "1", kNow + 100, false);
+  s.Set(1, "b", "2", 0, false);
+  s.Set(1, "c", "3", 0, false);
+  s.SwapDb(0, 1);
+  EXPECT_EQ(s.DbSize(0), 2u);
+  EXPECT_EQ(s.DbSize(1), 1u);
+  EXPECT_EQ(s.ExpiresCount(0), 0u);
+  EXPECT_EQ(s.ExpiresCount(1), 1u);
+  ASSERT_NE(s.Find(1, "a"), nullptr);
+  EXPECT_EQ(s.Find(1, "a")->expire_ms, kNow + 100);
+  EXPECT_EQ(s.Find(0, "b")->value(), "2");
+  s.SetTime(kNow + 101);
+  (void)s.ActiveExpireCycle(1000000);  // the TTL index moved with the keys
+  EXPECT_EQ(s.DbSize(1), 0u);
+  EXPECT_EQ(s.DbSize(0), 2u);
 }
 
 }  // namespace

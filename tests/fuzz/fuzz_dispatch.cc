@@ -166,7 +166,7 @@ void RunInput(Harness& h, std::string_view input) {
   }
   (void)h.processor.ActiveExpireCycle(1000 * 1000);
   (void)CheckReplies(out, 0, "(whole output)");
-  h.processor.OnClose(session);  // the connection ends: its subscriptions and MONITOR go
+  h.processor.OnClose(session);  // as the network layer does: subscriptions, MONITOR and WATCHes go
 }
 
 }  // namespace
