@@ -184,11 +184,12 @@ void InfoCommand(CommandContext& ctx) {
     b.Field("cluster_enabled", 0);
   }
   if (want[8]) KeyspaceSection(ctx, b);
-  ctx.reply.Bulk(b.text());
+  ctx.reply.Verbatim(b.text());
 }
 
 // ---- COMMAND ----
 
+// A set of simple strings (RESP3 "~", RESP2 an array), as Redis replies flags and categories.
 void ReplyWords(resp::ReplyWriter& r, std::string_view words) {
   std::vector<std::string_view> list;
   size_t pos = 0;
@@ -198,7 +199,7 @@ void ReplyWords(resp::ReplyWriter& r, std::string_view words) {
     if (stop > pos) list.push_back(words.substr(pos, stop - pos));
     pos = stop + 1;
   }
-  r.ArrayHeader(list.size());
+  r.SetHeader(list.size());
   for (std::string_view w : list) r.Simple(w);
 }
 
@@ -214,7 +215,7 @@ void ReplyCommandInfo(resp::ReplyWriter& r, const CommandSpec& c) {
   };
   size_t n = 0;
   for (const auto& [bit, name] : kFlagNames) n += (c.flags & bit) != 0;
-  r.ArrayHeader(n);
+  r.SetHeader(n);
   for (const auto& [bit, name] : kFlagNames) {
     if (c.flags & bit) r.Simple(name);
   }
@@ -222,29 +223,29 @@ void ReplyCommandInfo(resp::ReplyWriter& r, const CommandSpec& c) {
   r.Integer(c.last_key);
   r.Integer(c.step);
   ReplyWords(r, c.acl_categories);
-  r.Raw(resp::kEmptyArray);  // tips
+  r.SetHeader(0);  // tips
   if (c.first_key == 0) {
-    r.Raw(resp::kEmptyArray);
+    r.SetHeader(0);
   } else {
-    r.ArrayHeader(1);
-    r.ArrayHeader(6);
+    r.SetHeader(1);
+    r.MapHeader(3);
     r.Bulk("flags");
-    r.ArrayHeader(1);
+    r.SetHeader(1);
     r.Simple((c.flags & kCmdWrite) ? "RW" : "RO");
     r.Bulk("begin_search");
-    r.ArrayHeader(4);
+    r.MapHeader(2);
     r.Bulk("type");
     r.Bulk("index");
     r.Bulk("spec");
-    r.ArrayHeader(2);
+    r.MapHeader(1);
     r.Bulk("index");
     r.Integer(c.first_key);
     r.Bulk("find_keys");
-    r.ArrayHeader(4);
+    r.MapHeader(2);
     r.Bulk("type");
     r.Bulk("range");
     r.Bulk("spec");
-    r.ArrayHeader(6);
+    r.MapHeader(3);
     r.Bulk("lastkey");
     r.Integer(c.last_key < 0 ? c.last_key : c.last_key - c.first_key);
     r.Bulk("keystep");
@@ -252,12 +253,12 @@ void ReplyCommandInfo(resp::ReplyWriter& r, const CommandSpec& c) {
     r.Bulk("limit");
     r.Integer(0);
   }
-  r.Raw(resp::kEmptyArray);  // subcommands
+  r.SetHeader(0);  // subcommands (Redis replies an empty set when there are none)
 }
 
 void ReplyCommandDocs(resp::ReplyWriter& r, const CommandSpec& c) {
   r.Bulk(c.name);
-  r.ArrayHeader(4);
+  r.MapHeader(2);
   r.Bulk("since");
   r.Bulk("1.0.0");
   r.Bulk("group");
@@ -306,7 +307,7 @@ void CommandCommand(CommandContext& ctx) {
     for (size_t i = 2; i < args.size(); ++i) {
       if (const CommandSpec* c = table.Find(args[i])) found.push_back(c);
     }
-    r.ArrayHeader(found.size() * 2);
+    r.MapHeader(found.size());
     for (const CommandSpec* c : found) ReplyCommandDocs(r, *c);
   } else if (EqualsIgnoreCase(sub, "list")) {
     set_name(sub);

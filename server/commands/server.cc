@@ -145,11 +145,6 @@ void HelloCommand(CommandContext& ctx) {
       return;
     }
     ++next;
-    if (version == 3) {
-      // RESP3 is not implemented; clients (go-redis, redis-py) fall back to RESP2 on NOPROTO.
-      ctx.reply.Error("NOPROTO sorry, this protocol version is not supported.");
-      return;
-    }
     if (version < 2 || version > 3) {
       ctx.reply.Error("NOPROTO unsupported protocol version");
       return;
@@ -195,14 +190,19 @@ void HelloCommand(CommandContext& ctx) {
     return;
   }
   if (has_name) ctx.session.name.assign(name);
+  // The reply is already in the protocol it switches to (Redis sets c->resp before replying).
+  if (version != 0) {
+    ctx.session.protocol = static_cast<int>(version);
+    ctx.reply = resp::ReplyWriter(ctx.reply.buffer(), static_cast<resp::Protocol>(version));
+  }
   resp::ReplyWriter& r = ctx.reply;
-  r.ArrayHeader(14);
+  r.MapHeader(7);
   r.Bulk("server");
   r.Bulk("redis");
   r.Bulk("version");
   r.Bulk(kRedisCompatVersion);
   r.Bulk("proto");
-  r.Integer(2);
+  r.Integer(ctx.session.protocol);
   r.Bulk("id");
   r.Integer(static_cast<int64_t>(ctx.session.id));
   r.Bulk("mode");
@@ -299,7 +299,7 @@ void ConfigGet(CommandContext& ctx) {
       }
     }
   }
-  ctx.reply.ArrayHeader(count * 2);
+  ctx.reply.MapHeader(count);
   for (size_t p = 0; p < pairs.size(); ++p) {
     if (!chosen[p]) continue;
     ctx.reply.Bulk(pairs[p].first);

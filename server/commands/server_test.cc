@@ -154,10 +154,30 @@ TEST(HelloTest, Resp2Reply) {
   EXPECT_EQ(h.Run({"HELLO"}).substr(0, 5), "*14\r\n");
 }
 
+// Bytes as redis-server 7.0.15 sends them (id aside).
+constexpr std::string_view kHello3Reply =
+    "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:3\r\n"
+    "$2\r\nid\r\n:1\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n"
+    "$7\r\nmodules\r\n*0\r\n";
+
+TEST(HelloTest, Resp3SwitchesTheConnection) {
+  Harness h;
+  EXPECT_EQ(h.Run({"GET", "missing"}), kNil);
+  EXPECT_EQ(h.Run({"HELLO", "3"}), kHello3Reply);  // already in RESP3
+  EXPECT_EQ(h.session.protocol, 3);
+  EXPECT_EQ(h.Run({"HELLO"}), kHello3Reply);  // no version: the current protocol
+  EXPECT_EQ(h.Run({"GET", "missing"}), "_\r\n");
+  EXPECT_EQ(h.Run({"HELLO", "4"}), Err("NOPROTO unsupported protocol version"));
+  EXPECT_EQ(h.session.protocol, 3);  // a failed HELLO changes nothing
+  EXPECT_EQ(h.Run({"HELLO", "2"}).substr(0, 5), "*14\r\n");
+  EXPECT_EQ(h.session.protocol, 2);
+  EXPECT_EQ(h.Run({"GET", "missing"}), kNil);
+}
+
 TEST(HelloTest, Errors) {
   Harness h;
-  EXPECT_EQ(h.Run({"HELLO", "3"}), Err("NOPROTO sorry, this protocol version is not supported."));
   EXPECT_EQ(h.Run({"HELLO", "4"}), Err("NOPROTO unsupported protocol version"));
+  EXPECT_EQ(h.Run({"HELLO", "1"}), Err("NOPROTO unsupported protocol version"));
   EXPECT_EQ(h.Run({"HELLO", "abc"}), Err("ERR Protocol version is not an integer or out of range"));
   EXPECT_EQ(h.Run({"HELLO", "2", "foo"}), Err("ERR Syntax error in HELLO option 'foo'"));
   EXPECT_EQ(h.Run({"HELLO", "2", "SETNAME", "a b"}),
@@ -173,9 +193,17 @@ TEST(HelloTest, AuthAndSetName) {
   EXPECT_EQ(h.Run({"HELLO", "2"}).substr(0, 7), "-NOAUTH");
   EXPECT_EQ(h.Run({"HELLO", "2", "AUTH", "default", "bad"}),
             Err("WRONGPASS invalid username-password pair or user is disabled."));
+  EXPECT_EQ(h.Run({"HELLO", "3", "AUTH", "default", "bad"}),
+            Err("WRONGPASS invalid username-password pair or user is disabled."));
+  EXPECT_EQ(h.session.protocol, 2);
   EXPECT_EQ(h.Run({"HELLO", "2", "AUTH", "default", "pw", "SETNAME", "app"}).substr(0, 5),
             "*14\r\n");
   EXPECT_TRUE(h.session.authenticated);
+  EXPECT_EQ(h.session.name, "app");
+  EXPECT_EQ(h.Run({"HELLO", "3", "SETNAME", "x", "y"}),
+            Err("ERR Syntax error in HELLO option 'y'"));
+  EXPECT_EQ(h.Run({"HELLO", "3", "SETNAME", "b\x01"}),
+            Err("ERR Client names cannot contain spaces, newlines or special characters."));
   EXPECT_EQ(h.session.name, "app");
 }
 
@@ -215,6 +243,13 @@ TEST(ServerTest, Shutdown) {
   EXPECT_FALSE(h.control.shutdown_requested);
   EXPECT_EQ(h.Run({"SHUTDOWN", "NOSAVE"}), "");
   EXPECT_TRUE(h.control.shutdown_requested);
+}
+
+TEST(ConfigTest, GetIsAMapInResp3) {
+  Harness h;
+  h.session.protocol = 3;
+  EXPECT_EQ(h.Run({"CONFIG", "GET", "maxmemory"}), "%1\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n");
+  EXPECT_EQ(h.Run({"CONFIG", "GET", "nosuch"}), "%0\r\n");
 }
 
 TEST(ConfigTest, GetPatterns) {
@@ -339,6 +374,31 @@ TEST(InfoTest, SectionsAndFields) {
   EXPECT_EQ(two.find("# Server"), std::string::npos);
   EXPECT_EQ(h.Run({"INFO", "nosuch"}), Bulk(""));
   EXPECT_NE(h.Run({"INFO", "everything"}).find("# Keyspace"), std::string::npos);
+}
+
+TEST(InfoTest, VerbatimInResp3) {
+  Harness h;
+  h.Run({"SET", "a", "1"});
+  const std::string text = "# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n";
+  EXPECT_EQ(h.Run({"INFO", "keyspace"}), Bulk(text));
+  h.session.protocol = 3;
+  EXPECT_EQ(h.Run({"INFO", "keyspace"}), "=48\r\ntxt:" + text + "\r\n");  // as redis-server
+}
+
+// COMMAND INFO get as redis-server 7.0.15 sends it in RESP3, less the "access" key-spec flag.
+TEST(CommandTest, InfoSetsAndMapsInResp3) {
+  Harness h;
+  h.session.protocol = 3;
+  EXPECT_EQ(h.Run({"COMMAND", "INFO", "get"}),
+            "*1\r\n*10\r\n$3\r\nget\r\n:2\r\n~2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n~3\r\n"
+            "+@read\r\n+@string\r\n+@fast\r\n~0\r\n~1\r\n%3\r\n$5\r\nflags\r\n~1\r\n+RO\r\n"
+            "$12\r\nbegin_search\r\n%2\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n%1\r\n"
+            "$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n%2\r\n$4\r\ntype\r\n$5\r\nrange\r\n"
+            "$4\r\nspec\r\n%3\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n"
+            ":0\r\n~0\r\n");
+  EXPECT_EQ(h.Run({"COMMAND", "INFO", "nosuch"}), "*1\r\n_\r\n");
+  EXPECT_EQ(h.Run({"COMMAND", "DOCS", "nosuch"}), "%0\r\n");
+  EXPECT_EQ(h.Run({"COMMAND", "DOCS", "get"}).substr(0, 13), "%1\r\n$3\r\nget\r\n");
 }
 
 TEST(CommandTest, CountInfoDocs) {
