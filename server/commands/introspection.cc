@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "server/commands/command_docs.h"
 #include "server/commands/commands.h"
 #include "server/engine/command_context.h"
 #include "server/engine/text_util.h"
@@ -256,13 +257,220 @@ void ReplyCommandInfo(resp::ReplyWriter& r, const CommandSpec& c) {
   r.SetHeader(0);  // subcommands (Redis replies an empty set when there are none)
 }
 
-void ReplyCommandDocs(resp::ReplyWriter& r, const CommandSpec& c) {
-  r.Bulk(c.name);
-  r.MapHeader(2);
+// ---- COMMAND DOCS: the argument grammar of command_docs.h as Redis 7's argument maps ----
+
+struct DocArg {
+  std::string name;
+  std::string_view type = "string";
+  std::string_view token;
+  int key_spec_index = -1;
+  bool optional = false;
+  bool multiple = false;
+  std::vector<DocArg> args;  // oneof, block
+};
+
+class ArgGrammar {
+ public:
+  explicit ArgGrammar(std::string_view text) {
+    size_t i = 0;
+    while (i < text.size()) {
+      const char c = text[i];
+      if (c == ' ') {
+        ++i;
+      } else if (c == '[' || c == ']' || c == '(' || c == ')' || c == '|') {
+        words_.push_back(text.substr(i++, 1));
+      } else {
+        size_t j = i;
+        while (j < text.size() && std::string_view(" []()|").find(text[j]) == std::string::npos) {
+          ++j;
+        }
+        std::string_view word = text.substr(i, j - i);
+        if (word.size() > 3 && word.ends_with("...")) {  // "key..." is "key ..."
+          words_.push_back(word.substr(0, word.size() - 3));
+          word = word.substr(word.size() - 3);
+        }
+        words_.push_back(word);
+        i = j;
+      }
+    }
+  }
+
+  std::vector<DocArg> Parse() { return Sequence(); }
+
+ private:
+  static bool IsToken(std::string_view w) {
+    if (w.empty() || w[0] < 'A' || w[0] > 'Z') return false;
+    for (char c : w) {
+      if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+    }
+    return true;
+  }
+  static bool IsLabel(std::string_view w) { return w.size() > 1 && w.back() == ':'; }
+  std::string_view Peek() const { return pos_ < words_.size() ? words_[pos_] : ""; }
+  bool AtItem() const {
+    const std::string_view w = Peek();
+    return !w.empty() && w != "]" && w != ")" && w != "|" && w != "...";
+  }
+
+  std::vector<DocArg> Sequence() {
+    std::vector<DocArg> items;
+    while (AtItem()) items.push_back(Item());
+    return items;
+  }
+
+  DocArg Item() {
+    const std::string_view w = words_[pos_++];
+    DocArg arg;
+    if (w == "[" || w == "(") {
+      arg = Group(w == "[" ? "]" : ")");
+      arg.optional = arg.optional || w == "[";
+    } else if (IsToken(w)) {
+      const std::string_view next = Peek();
+      if (AtItem() && !IsToken(next) && next != "[") {
+        arg = Item();
+        arg.token = w;
+        return arg;  // the item read its own "..."
+      }
+      arg.name = ToLower(w);
+      arg.type = "pure-token";
+      arg.token = w;
+    } else {
+      arg.name = std::string(w);
+      static constexpr std::string_view kTypes[] = {"key",    "string",  "integer",
+                                                    "double", "pattern", "unix-time"};
+      const size_t colon = w.rfind(':');
+      if (colon != std::string_view::npos) {
+        for (std::string_view t : kTypes) {
+          if (w.substr(colon + 1) == t) {
+            arg.name = std::string(w.substr(0, colon));
+            arg.type = t;
+          }
+        }
+      }
+      if (arg.type == "key") arg.key_spec_index = next_key_spec_++;
+    }
+    if (Peek() == "...") {
+      ++pos_;
+      arg.multiple = true;
+    }
+    return arg;
+  }
+
+  // After "[" or "(": [label:] alternatives, up to `close`.
+  DocArg Group(std::string_view close) {
+    std::string label;
+    if (IsLabel(Peek())) {
+      label = std::string(Peek().substr(0, Peek().size() - 1));
+      ++pos_;
+    }
+    std::vector<std::vector<DocArg>> alternatives;
+    alternatives.push_back(Sequence());
+    while (Peek() == "|") {
+      ++pos_;
+      alternatives.push_back(Sequence());
+    }
+    if (Peek() == close) ++pos_;
+    DocArg group;
+    if (alternatives.size() == 1) {
+      std::vector<DocArg>& items = alternatives[0];
+      if (items.size() == 1 && label.empty()) return std::move(items[0]);
+      group.type = "block";
+      group.args = std::move(items);
+      group.name = label.empty() ? JoinedNames(group.args) : label;
+      return group;
+    }
+    group.type = "oneof";
+    for (std::vector<DocArg>& items : alternatives) {
+      if (items.size() == 1) {
+        group.args.push_back(std::move(items[0]));
+      } else {
+        DocArg block;
+        block.type = "block";
+        block.args = std::move(items);
+        block.name = JoinedNames(block.args);
+        group.args.push_back(std::move(block));
+      }
+    }
+    group.name = label.empty() ? JoinedNames(group.args) : label;
+    return group;
+  }
+
+  // An unlabelled group's name, as Redis often names them: "key_value", "nx_xx".
+  static std::string JoinedNames(const std::vector<DocArg>& args) {
+    std::string name;
+    for (const DocArg& a : args) {
+      if (!name.empty()) name.push_back('_');
+      name.append(a.name);
+    }
+    return name;
+  }
+
+  std::vector<std::string_view> words_;
+  size_t pos_ = 0;
+  int next_key_spec_ = 0;
+};
+
+void ReplyDocArgs(resp::ReplyWriter& r, const std::vector<DocArg>& args) {
+  r.ArrayHeader(args.size());
+  for (const DocArg& a : args) {
+    const size_t flags = (a.optional ? 1 : 0) + (a.multiple ? 1 : 0);
+    r.MapHeader(2 + (a.key_spec_index >= 0) + !a.token.empty() + (flags > 0) + !a.args.empty());
+    r.Bulk("name");
+    r.Bulk(a.name);
+    r.Bulk("type");
+    r.Bulk(a.type);
+    if (a.key_spec_index >= 0) {
+      r.Bulk("key_spec_index");
+      r.Integer(a.key_spec_index);
+    }
+    if (!a.token.empty()) {
+      r.Bulk("token");
+      r.Bulk(a.token);
+    }
+    if (flags > 0) {
+      r.Bulk("flags");
+      r.SetHeader(flags);
+      if (a.optional) r.Simple("optional");
+      if (a.multiple) r.Simple("multiple");
+    }
+    if (!a.args.empty()) {
+      r.Bulk("arguments");
+      ReplyDocArgs(r, a.args);
+    }
+  }
+}
+
+// One command's documentation map; subcommands are the table's "name|sub" rows.
+void ReplyDoc(resp::ReplyWriter& r, const CommandDoc& doc) {
+  const std::string prefix = std::string(doc.name) + "|";
+  std::vector<const CommandDoc*> subs;
+  if (doc.name.find('|') == std::string_view::npos) {
+    for (const CommandDoc& d : AllCommandDocs()) {
+      if (d.name.starts_with(prefix)) subs.push_back(&d);
+    }
+  }
+  const std::vector<DocArg> args = ArgGrammar(doc.arguments).Parse();
+  r.MapHeader(4 + !subs.empty() + !args.empty());
+  r.Bulk("summary");
+  r.Bulk(doc.summary);
   r.Bulk("since");
-  r.Bulk("1.0.0");
+  r.Bulk(doc.since);
   r.Bulk("group");
-  r.Bulk(c.group);
+  r.Bulk(doc.group);
+  r.Bulk("complexity");
+  r.Bulk(doc.complexity);
+  if (!args.empty()) {
+    r.Bulk("arguments");
+    ReplyDocArgs(r, args);
+  }
+  if (!subs.empty()) {
+    r.Bulk("subcommands");
+    r.MapHeader(subs.size());
+    for (const CommandDoc* sub : subs) {
+      r.Bulk(sub->name);
+      ReplyDoc(r, *sub);
+    }
+  }
 }
 
 void CommandCommand(CommandContext& ctx) {
@@ -300,15 +508,21 @@ void CommandCommand(CommandContext& ctx) {
     }
   } else if (EqualsIgnoreCase(sub, "docs")) {
     set_name(sub);
-    std::vector<const CommandSpec*> found;
+    // Registered commands only (as Redis: an unknown name is left out).
+    std::vector<const CommandDoc*> found;
+    auto add = [&found](const CommandSpec* c) {
+      if (c == nullptr) return;
+      if (const CommandDoc* doc = FindCommandDoc(c->name)) found.push_back(doc);
+    };
     if (args.size() == 2) {
-      for (const CommandSpec& c : table.commands()) found.push_back(&c);
+      for (const CommandSpec& c : table.commands()) add(&c);
     }
-    for (size_t i = 2; i < args.size(); ++i) {
-      if (const CommandSpec* c = table.Find(args[i])) found.push_back(c);
-    }
+    for (size_t i = 2; i < args.size(); ++i) add(table.Find(args[i]));
     r.MapHeader(found.size());
-    for (const CommandSpec* c : found) ReplyCommandDocs(r, *c);
+    for (const CommandDoc* doc : found) {
+      r.Bulk(doc->name);
+      ReplyDoc(r, *doc);
+    }
   } else if (EqualsIgnoreCase(sub, "list")) {
     set_name(sub);
     r.ArrayHeader(table.size());

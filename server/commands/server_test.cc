@@ -4,7 +4,10 @@
 
 #include <string>
 
+#include "resp/reply_reader.h"
+#include "resp/reply_test_util.h"
 #include "resp/reply_writer.h"
+#include "server/commands/command_docs.h"
 #include "server/commands/command_test_util.h"
 
 namespace kv::server {
@@ -422,6 +425,87 @@ TEST(CommandTest, CountInfoDocs) {
             Array({Bulk("a"), Bulk("b")}));
   EXPECT_EQ(h.Run({"COMMAND", "nosuch"}),
             Err("ERR unknown subcommand 'nosuch'. Try COMMAND HELP."));
+}
+
+TEST(CommandDocsTest, EveryRegisteredCommandHasDocs) {
+  Harness h;
+  CommandTable table;
+  RegisterAllCommands(table);
+  for (const CommandSpec& c : table.commands()) {
+    const CommandDoc* doc = FindCommandDoc(c.name);
+    ASSERT_NE(doc, nullptr) << c.name;
+    EXPECT_EQ(doc->group, c.group) << c.name;
+    EXPECT_FALSE(doc->summary.empty()) << c.name;
+    // Each documented command is in COMMAND DOCS, once.
+    const std::string one = h.Run({"COMMAND", "DOCS", std::string(c.name)});
+    EXPECT_EQ(one.substr(0, 4), "*2\r\n") << c.name;
+  }
+  const std::string all = h.Run({"COMMAND", "DOCS"});
+  EXPECT_EQ(all.substr(0, all.find('\r')), "*" + std::to_string(table.size() * 2));
+}
+
+// The argument tree redis-cli builds its hints and HELP from, checked against redis-server 7.0.15
+// (the same names, types, tokens, flags and nesting; "since" and history are not sent).
+TEST(CommandDocsTest, SetArgumentsAsRedis) {
+  Harness h;
+  h.session.protocol = 3;
+  resp::ReplyReader reader;
+  reader.Feed(h.Run({"COMMAND", "DOCS", "SET"}));
+  resp::Reply r;
+  ASSERT_EQ(reader.Next(&r), resp::ReadResult::kComplete);
+  ASSERT_EQ(r.type, resp::Reply::Type::kMap);
+  ASSERT_EQ(r.elements.size(), 2u);
+  EXPECT_EQ(r.elements[0].str, "set");
+  const resp::Reply& doc = r.elements[1];
+  ASSERT_EQ(doc.elements.size(), 10u);
+  EXPECT_EQ(doc.elements[8].str, "arguments");
+  auto arg = [](std::string body) { return "%[$\"name\", " + body + "]"; };
+  const std::string expected =
+      "[" + arg("$\"key\", $\"type\", $\"key\", $\"key_spec_index\", :0") + ", " +
+      arg("$\"value\", $\"type\", $\"string\"") + ", " +
+      arg("$\"condition\", $\"type\", $\"oneof\", $\"flags\", ~[+\"optional\"], "
+          "$\"arguments\", [" +
+          arg("$\"nx\", $\"type\", $\"pure-token\", $\"token\", $\"NX\"") + ", " +
+          arg("$\"xx\", $\"type\", $\"pure-token\", $\"token\", $\"XX\"") + "]") +
+      ", " +
+      arg("$\"get\", $\"type\", $\"pure-token\", $\"token\", $\"GET\", $\"flags\", "
+          "~[+\"optional\"]") +
+      ", " +
+      arg("$\"expiration\", $\"type\", $\"oneof\", $\"flags\", ~[+\"optional\"], "
+          "$\"arguments\", [" +
+          arg("$\"seconds\", $\"type\", $\"integer\", $\"token\", $\"EX\"") + ", " +
+          arg("$\"milliseconds\", $\"type\", $\"integer\", $\"token\", $\"PX\"") + ", " +
+          arg("$\"unix-time-seconds\", $\"type\", $\"unix-time\", $\"token\", $\"EXAT\"") + ", " +
+          arg("$\"unix-time-milliseconds\", $\"type\", $\"unix-time\", $\"token\", "
+              "$\"PXAT\"") +
+          ", " + arg("$\"keepttl\", $\"type\", $\"pure-token\", $\"token\", $\"KEEPTTL\"") + "]") +
+      "]";
+  EXPECT_EQ(resp::testing::Describe(doc.elements[9]), expected);
+}
+
+// Blocks, repeated blocks, a token on a group, and a container's subcommands.
+TEST(CommandDocsTest, NestingAndSubcommands) {
+  Harness h;
+  h.session.protocol = 3;
+  resp::ReplyReader reader;
+  reader.Feed(h.Run({"COMMAND", "DOCS", "mset", "client"}));
+  resp::Reply r;
+  ASSERT_EQ(reader.Next(&r), resp::ReadResult::kComplete);
+  const std::string text = resp::testing::Describe(r);
+  EXPECT_NE(text.find("%[$\"name\", $\"key_value\", $\"type\", $\"block\", $\"flags\", "
+                      "~[+\"multiple\"], $\"arguments\", [%[$\"name\", $\"key\", $\"type\", "
+                      "$\"key\", $\"key_spec_index\", :0], %[$\"name\", $\"value\""),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("$\"subcommands\", %[$\"client|id\", %[$\"summary\""), std::string::npos);
+  EXPECT_NE(text.find("%[$\"name\", $\"normal_master_replica_pubsub\", $\"type\", $\"oneof\", "
+                      "$\"token\", $\"TYPE\", $\"flags\", ~[+\"optional\"]"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("%[$\"name\", $\"client-id\", $\"type\", $\"integer\", $\"token\", "
+                      "$\"ID\", $\"flags\", ~[+\"optional\", +\"multiple\"]]"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace
