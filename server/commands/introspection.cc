@@ -4,7 +4,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -56,9 +59,46 @@ class InfoBuilder {
   std::string text_;
 };
 
+// 40 random hex digits, as Redis's run_id and master_replid.
+std::string RandomHex40() {
+  std::random_device rd;
+  std::string out;
+  static constexpr char kHex[] = "0123456789abcdef";
+  while (out.size() < 40) {
+    uint32_t v = rd();
+    for (int i = 0; i < 8 && out.size() < 40; ++i, v >>= 4) out.push_back(kHex[v & 15]);
+  }
+  return out;
+}
+
+std::string Seconds(const timeval& tv) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(tv.tv_sec),
+                static_cast<long>(tv.tv_usec));
+  return buf;
+}
+
+std::string Fixed2(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.2f", v);
+  return buf;
+}
+
+uint64_t ResidentBytes() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  unsigned long long size = 0;
+  unsigned long long resident = 0;
+  const int n = std::fscanf(f, "%llu %llu", &size, &resident);
+  std::fclose(f);
+  return n == 2 ? resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)) : 0;
+}
+
 void ServerSection(CommandContext& ctx, const ServerInfo& info, InfoBuilder& b) {
   b.Section("Server");
   b.Field("redis_version", kRedisCompatVersion);
+  b.Field("redis_git_sha1", "00000000");
+  b.Field("redis_git_dirty", 0);
   b.Field("kv_version", kKvVersion);
   b.Field("redis_mode", "standalone");
   utsname name{};
@@ -68,12 +108,28 @@ void ServerSection(CommandContext& ctx, const ServerInfo& info, InfoBuilder& b) 
     b.Field("os", os);
   }
   b.Field("arch_bits", static_cast<int64_t>(sizeof(void*) * 8));
+  b.Field("monotonic_clock", "POSIX clock_gettime");
   b.Field("multiplexing_api", info.io_backend.empty() ? "epoll" : info.io_backend);
+  b.Field("gcc_version", std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+                             std::to_string(__GNUC_PATCHLEVEL__));
   b.Field("process_id", static_cast<int64_t>(getpid()));
+  b.Field("process_supervised", "no");
+  if (ctx.server.run_id.empty()) ctx.server.run_id = RandomHex40();
+  b.Field("run_id", ctx.server.run_id);
   b.Field("tcp_port", info.tcp_port);
+  b.Field("server_time_usec", std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count());
   const int64_t uptime_s = info.start_time_ms > 0 ? (ctx.now_ms() - info.start_time_ms) / 1000 : 0;
   b.Field("uptime_in_seconds", uptime_s);
   b.Field("uptime_in_days", uptime_s / 86400);
+  b.Field("hz", 10);  // the server tick (active expiry, samples) runs every 100 ms
+  b.Field("configured_hz", 10);
+  char exe[4096];
+  const ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe));
+  b.Field("executable", len > 0 ? std::string(exe, static_cast<size_t>(len)) : std::string());
+  b.Field("config_file", "");
+  b.Field("io_threads_active", 0);
   b.Field("io_backend", info.io_backend);
   b.Field("io_batch_wait_usec", info.io_batch_wait_usec);
   b.Field("threads", info.threads);
@@ -82,28 +138,53 @@ void ServerSection(CommandContext& ctx, const ServerInfo& info, InfoBuilder& b) 
 void ClientsSection(CommandContext& ctx, const ServerInfo& info, InfoBuilder& b) {
   b.Section("Clients");
   b.FieldU("connected_clients", info.connected_clients);
+  b.Field("cluster_connections", 0);
   b.Field("maxclients", ctx.server.config->maxclients);
   b.Field("blocked_clients", 0);
+  b.Field("tracking_clients", 0);
+  b.Field("clients_in_timeout_table", 0);
 }
 
 void MemorySection(CommandContext& ctx, InfoBuilder& b) {
   const uint64_t used = ctx.store().UsedMemory();
+  CommandStats& st = ctx.server.stats;
+  st.used_memory_peak = std::max(st.used_memory_peak, used);
+  const uint64_t rss = ResidentBytes();
   const auto maxmemory = static_cast<uint64_t>(ctx.server.config->maxmemory);
+  const auto system =
+      static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   b.Section("Memory");
   b.FieldU("used_memory", used);
   b.Field("used_memory_human", BytesToHuman(used));
+  b.FieldU("used_memory_rss", rss);
+  b.Field("used_memory_rss_human", BytesToHuman(rss));
+  b.FieldU("used_memory_peak", st.used_memory_peak);
+  b.Field("used_memory_peak_human", BytesToHuman(st.used_memory_peak));
+  b.Field("used_memory_peak_perc",
+          Fixed2(st.used_memory_peak == 0 ? 0 : 100.0 * used / st.used_memory_peak) + "%");
+  b.FieldU("total_system_memory", system);
+  b.Field("total_system_memory_human", BytesToHuman(system));
   b.FieldU("maxmemory", maxmemory);
   b.Field("maxmemory_human", BytesToHuman(maxmemory));
   b.Field("maxmemory_policy", "noeviction");
+  b.Field("mem_fragmentation_ratio", Fixed2(used == 0 ? 0 : static_cast<double>(rss) / used));
+  b.Field("mem_allocator", "libc");
+  b.Field("lazyfree_pending_objects", 0);
 }
 
-void PersistenceSection(InfoBuilder& b) {
+void PersistenceSection(const ServerInfo& info, InfoBuilder& b) {
   b.Section("Persistence");
   b.Field("loading", 0);
+  b.Field("async_loading", 0);
   b.Field("rdb_changes_since_last_save", 0);
   b.Field("rdb_bgsave_in_progress", 0);
+  b.Field("rdb_last_save_time", info.start_time_ms / 1000);
+  b.Field("rdb_last_bgsave_status", "ok");
   b.Field("aof_enabled", 0);
   b.Field("aof_rewrite_in_progress", 0);
+  b.Field("aof_rewrite_scheduled", 0);
+  b.Field("aof_last_bgrewrite_status", "ok");
+  b.Field("aof_last_write_status", "ok");
 }
 
 void StatsSection(CommandContext& ctx, const ServerInfo& info, InfoBuilder& b) {
@@ -111,35 +192,80 @@ void StatsSection(CommandContext& ctx, const ServerInfo& info, InfoBuilder& b) {
   b.Section("Stats");
   b.FieldU("total_connections_received", info.total_connections_received);
   b.FieldU("total_commands_processed", st.total_commands_processed);
-  b.Field("instantaneous_ops_per_sec", 0);
+  b.FieldU("instantaneous_ops_per_sec", st.InstantaneousOps());
   b.FieldU("total_net_input_bytes", info.total_net_input_bytes);
   b.FieldU("total_net_output_bytes", info.total_net_output_bytes);
   b.FieldU("rejected_connections", info.rejected_connections);
   b.FieldU("expired_keys", ctx.store().expired_keys());
   b.Field("evicted_keys", 0);
+  b.Field("evicted_clients", 0);
   b.FieldU("keyspace_hits", st.keyspace_hits);
   b.FieldU("keyspace_misses", st.keyspace_misses);
-  b.FieldU("total_error_replies", st.rejected_calls);
+  b.Field("pubsub_channels", 0);
+  b.Field("pubsub_patterns", 0);
+  b.Field("total_forks", 0);
+  b.Field("unexpected_error_replies", 0);
+  b.FieldU("total_error_replies", st.error_replies);
+  b.FieldU("rejected_calls", st.rejected_calls);  // kv-server's: the sum of cmdstat rejected_calls
 }
 
-void ReplicationSection(InfoBuilder& b) {
+void ReplicationSection(CommandContext& ctx, InfoBuilder& b) {
   b.Section("Replication");
   b.Field("role", "master");
   b.Field("connected_slaves", 0);
+  b.Field("master_failover_state", "no-failover");
+  if (ctx.server.master_replid.empty()) ctx.server.master_replid = RandomHex40();
+  b.Field("master_replid", ctx.server.master_replid);
+  b.Field("master_replid2", std::string(40, '0'));
+  b.Field("master_repl_offset", 0);
+  b.Field("second_repl_offset", -1);
+  b.Field("repl_backlog_active", 0);
+  b.Field("repl_backlog_size", 1048576);
+  b.Field("repl_backlog_first_byte_offset", 0);
+  b.Field("repl_backlog_histlen", 0);
 }
 
 void CpuSection(InfoBuilder& b) {
   rusage self{};
+  rusage children{};
+  rusage thread{};
   getrusage(RUSAGE_SELF, &self);
-  auto secs = [](const timeval& tv) {
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(tv.tv_sec),
-                  static_cast<long>(tv.tv_usec));
-    return std::string(buf);
-  };
+  getrusage(RUSAGE_CHILDREN, &children);
+  getrusage(RUSAGE_THREAD, &thread);
   b.Section("CPU");
-  b.Field("used_cpu_sys", secs(self.ru_stime));
-  b.Field("used_cpu_user", secs(self.ru_utime));
+  b.Field("used_cpu_sys", Seconds(self.ru_stime));
+  b.Field("used_cpu_user", Seconds(self.ru_utime));
+  b.Field("used_cpu_sys_children", Seconds(children.ru_stime));
+  b.Field("used_cpu_user_children", Seconds(children.ru_utime));
+  b.Field("used_cpu_sys_main_thread", Seconds(thread.ru_stime));
+  b.Field("used_cpu_user_main_thread", Seconds(thread.ru_utime));
+}
+
+void CommandStatsSection(CommandContext& ctx, InfoBuilder& b) {
+  b.Section("Commandstats");
+  const std::vector<CommandSpec>& commands = ctx.server.table.commands();
+  const std::vector<CommandCounters>& counters = ctx.server.stats.commands;
+  const double micros_per_tick = ctx.server.tick_rate.MicrosPerTick();
+  for (size_t i = 0; i < commands.size() && i < counters.size(); ++i) {
+    const CommandCounters& c = counters[i];
+    if (c.calls == 0 && c.rejected == 0 && c.failed == 0) continue;
+    const auto usec = static_cast<uint64_t>(static_cast<double>(c.ticks) * micros_per_tick);
+    char buf[256];
+    std::snprintf(buf, sizeof(buf),
+                  "calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%llu",
+                  static_cast<unsigned long long>(c.calls), static_cast<unsigned long long>(usec),
+                  c.calls == 0 ? 0.0 : static_cast<double>(usec) / c.calls,
+                  static_cast<unsigned long long>(c.rejected),
+                  static_cast<unsigned long long>(c.failed));
+    b.Field("cmdstat_" + std::string(commands[i].name), buf);
+  }
+}
+
+void ErrorStatsSection(CommandContext& ctx, InfoBuilder& b) {
+  b.Section("Errorstats");
+  for (const auto& [prefix, count] : ctx.server.stats.errors) {
+    b.Field("errorstat_" + prefix, "count=" + std::to_string(count));
+  }
 }
 
 void KeyspaceSection(CommandContext& ctx, InfoBuilder& b) {
@@ -154,37 +280,60 @@ void KeyspaceSection(CommandContext& ctx, InfoBuilder& b) {
   }
 }
 
+// INFO [section ...]: Redis 7's sections in its order. No argument or "default": every section
+// but commandstats; "all" and "everything" add it; unknown names add nothing.
 void InfoCommand(CommandContext& ctx) {
-  // No argument: the default sections; "all"/"everything"/"default" or a list of names.
-  constexpr std::string_view kSections[] = {"server",      "clients", "memory",
-                                            "persistence", "stats",   "replication",
-                                            "cpu",         "cluster", "keyspace"};
-  bool want[std::size(kSections)] = {};
-  if (ctx.args.size() == 1) {
-    for (bool& w : want) w = true;
-  }
+  enum Section {
+    kServer,
+    kClients,
+    kMemory,
+    kPersistence,
+    kStats,
+    kReplication,
+    kCpu,
+    kModules,
+    kCommandStats,
+    kErrorStats,
+    kCluster,
+    kKeyspace,
+    kSectionCount
+  };
+  constexpr std::string_view kNames[kSectionCount] = {
+      "server", "clients", "memory",       "persistence", "stats",   "replication",
+      "cpu",    "modules", "commandstats", "errorstats",  "cluster", "keyspace"};
+  bool want[kSectionCount] = {};
+  auto defaults = [&want] {
+    for (int i = 0; i < kSectionCount; ++i) want[i] = want[i] || i != kCommandStats;
+  };
+  if (ctx.args.size() == 1) defaults();
   for (size_t i = 1; i < ctx.args.size(); ++i) {
     const std::string_view arg = ctx.args[i];
-    const bool every = EqualsIgnoreCase(arg, "all") || EqualsIgnoreCase(arg, "everything") ||
-                       EqualsIgnoreCase(arg, "default");
-    for (size_t s = 0; s < std::size(kSections); ++s) {
-      if (every || EqualsIgnoreCase(arg, kSections[s])) want[s] = true;
+    if (EqualsIgnoreCase(arg, "default")) {
+      defaults();
+    } else if (EqualsIgnoreCase(arg, "all") || EqualsIgnoreCase(arg, "everything")) {
+      for (bool& w : want) w = true;
+    }
+    for (int s = 0; s < kSectionCount; ++s) {
+      if (EqualsIgnoreCase(arg, kNames[s])) want[s] = true;
     }
   }
   const ServerInfo info = ctx.server.control->Info();
   InfoBuilder b;
-  if (want[0]) ServerSection(ctx, info, b);
-  if (want[1]) ClientsSection(ctx, info, b);
-  if (want[2]) MemorySection(ctx, b);
-  if (want[3]) PersistenceSection(b);
-  if (want[4]) StatsSection(ctx, info, b);
-  if (want[5]) ReplicationSection(b);
-  if (want[6]) CpuSection(b);
-  if (want[7]) {
+  if (want[kServer]) ServerSection(ctx, info, b);
+  if (want[kClients]) ClientsSection(ctx, info, b);
+  if (want[kMemory]) MemorySection(ctx, b);
+  if (want[kPersistence]) PersistenceSection(info, b);
+  if (want[kStats]) StatsSection(ctx, info, b);
+  if (want[kReplication]) ReplicationSection(ctx, b);
+  if (want[kCpu]) CpuSection(b);
+  if (want[kModules]) b.Section("Modules");
+  if (want[kCommandStats]) CommandStatsSection(ctx, b);
+  if (want[kErrorStats]) ErrorStatsSection(ctx, b);
+  if (want[kCluster]) {
     b.Section("Cluster");
     b.Field("cluster_enabled", 0);
   }
-  if (want[8]) KeyspaceSection(ctx, b);
+  if (want[kKeyspace]) KeyspaceSection(ctx, b);
   ctx.reply.Verbatim(b.text());
 }
 

@@ -348,7 +348,7 @@ void ConfigCommand(CommandContext& ctx) {
   } else if (EqualsIgnoreCase(sub, "resetstat")) {
     ctx.session.last_command.assign("config|resetstat");
     if (argc != 2) return ReplyArityError(ctx.reply, "config|resetstat");
-    ctx.server.stats = CommandStats{};
+    ctx.server.stats.Reset();
     ctx.store().ResetStats();
     ctx.reply.Raw(resp::kOk);
   } else if (EqualsIgnoreCase(sub, "rewrite")) {

@@ -379,6 +379,95 @@ TEST(InfoTest, SectionsAndFields) {
   EXPECT_NE(h.Run({"INFO", "everything"}).find("# Keyspace"), std::string::npos);
 }
 
+TEST(InfoTest, CommandStatsAndErrorStats) {
+  Harness h;
+  h.Run({"SET", "a", "1"});
+  h.Run({"GET", "a"});
+  h.Run({"GET"});  // rejected: arity
+  h.Run({"INCR", "a"});
+  h.Run({"SET", "a", "x"});
+  h.Run({"INCR", "a"});  // failed: not an integer
+  h.Run({"nosuch"});     // unknown: an error, no command
+  const std::string commands = h.Run({"INFO", "commandstats"});
+  EXPECT_NE(commands.find("# Commandstats\r\ncmdstat_get:calls=1,usec="), std::string::npos)
+      << commands;
+  EXPECT_NE(commands.find(",rejected_calls=1,failed_calls=0\r\n"), std::string::npos) << commands;
+  EXPECT_NE(commands.find("cmdstat_set:calls=2,"), std::string::npos) << commands;
+  EXPECT_NE(commands.find("cmdstat_incr:calls=2,"), std::string::npos) << commands;
+  EXPECT_NE(commands.find(",rejected_calls=0,failed_calls=1\r\n"), std::string::npos) << commands;
+  EXPECT_EQ(commands.find("cmdstat_del"), std::string::npos);  // never called: not listed
+  EXPECT_EQ(commands.find("# Errorstats"), std::string::npos);
+  EXPECT_NE(h.Run({"INFO", "errorstats"}).find("# Errorstats\r\nerrorstat_ERR:count=3\r\n"),
+            std::string::npos);
+  h.config.requirepass = "pw";
+  h.session.authenticated = false;
+  h.Run({"GET", "a"});
+  h.Run({"AUTH", "bad"});
+  h.session.authenticated = true;
+  const std::string all = h.Run({"INFO"});  // the default sections: errorstats, no commandstats
+  EXPECT_NE(all.find("errorstat_ERR:count=3\r\nerrorstat_NOAUTH:count=1\r\n"
+                     "errorstat_WRONGPASS:count=1\r\n"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("total_error_replies:5\r\n"), std::string::npos);
+  EXPECT_NE(all.find("rejected_calls:3\r\n"), std::string::npos);  // arity, unknown, NOAUTH
+  EXPECT_EQ(all.find("# Commandstats"), std::string::npos);
+  EXPECT_NE(h.Run({"INFO", "all"}).find("cmdstat_info:calls=3,"), std::string::npos);
+  EXPECT_EQ(h.Run({"CONFIG", "RESETSTAT"}), kOK);
+  const std::string reset = h.Run({"INFO", "commandstats", "errorstats"});
+  // Only CONFIG RESETSTAT itself, counted when it returned.
+  const size_t body = reset.find("\r\n") + 2;
+  EXPECT_EQ(reset.substr(body, reset.find(",usec=") - body),
+            "# Commandstats\r\ncmdstat_config:calls=1");
+  EXPECT_NE(reset.find("# Errorstats\r\n\r\n"), std::string::npos) << reset;
+}
+
+TEST(InfoTest, FieldsToolsRead) {
+  Harness h;
+  const std::string all = h.Run({"INFO", "everything"});
+  for (const char* needle : {"\r\nrun_id:",
+                             "\r\nhz:10\r\n",
+                             "\r\nconfigured_hz:10\r\n",
+                             "\r\nexecutable:/",
+                             "\r\nconfig_file:\r\n",
+                             "\r\nblocked_clients:0\r\n",
+                             "\r\nused_memory_rss:",
+                             "\r\nused_memory_peak:",
+                             "\r\nmem_fragmentation_ratio:",
+                             "\r\nloading:0\r\n",
+                             "\r\nrdb_changes_since_last_save:0\r\n",
+                             "\r\naof_enabled:0\r\n",
+                             "\r\ninstantaneous_ops_per_sec:0\r\n",
+                             "\r\npubsub_channels:0\r\n",
+                             "\r\nrole:master\r\n",
+                             "\r\nmaster_repl_offset:0\r\n",
+                             "\r\nused_cpu_user_children:",
+                             "\r\n# Modules\r\n",
+                             "\r\n# Commandstats\r\n",
+                             "\r\n# Errorstats\r\n",
+                             "\r\ncluster_enabled:0\r\n"}) {
+    EXPECT_NE(all.find(needle), std::string::npos) << needle;
+  }
+  // run_id and master_replid: 40 hex digits, the same for every INFO of a process.
+  const size_t at = all.find("\r\nrun_id:") + 9;
+  const std::string run_id = all.substr(at, all.find('\r', at) - at);
+  EXPECT_EQ(run_id.size(), 40u);
+  EXPECT_EQ(run_id.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(h.Run({"INFO", "server"}).find("run_id:" + run_id + "\r\n"), std::string::npos);
+}
+
+TEST(InfoTest, InstantaneousOpsFromTickSamples) {
+  Harness h;
+  h.processor.ActiveExpireCycle(0);  // the first tick only records where it starts
+  for (int tick = 0; tick < 16; ++tick) {
+    for (int i = 0; i < 50; ++i) h.Run({"PING"});
+    h.AdvanceMs(100);
+    h.processor.ActiveExpireCycle(0);
+  }
+  // 50 commands per 100 ms in every sample (the INFO calls land after the last tick).
+  EXPECT_NE(h.Run({"INFO", "stats"}).find("instantaneous_ops_per_sec:500\r\n"), std::string::npos);
+}
+
 TEST(InfoTest, VerbatimInResp3) {
   Harness h;
   h.Run({"SET", "a", "1"});

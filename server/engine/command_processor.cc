@@ -75,6 +75,8 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
   resp::ReplyWriter reply(out, static_cast<resp::Protocol>(session.protocol));
 
   const CommandSpec* spec = s.table.Find(args[0]);
+  // INFO commandstats/errorstats: counts this request's error reply and its call when it ends.
+  CallRecorder record(s.stats, *out, spec == nullptr ? -1 : spec - s.table.commands().data());
   if (spec == nullptr) {
     // Redis's cross-protocol scripting protection: an HTTP request is not answered at all.
     if (EqualsIgnoreCase(args[0], "post") || EqualsIgnoreCase(args[0], "host:")) {
@@ -108,7 +110,9 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
     return;
   }
   CommandContext ctx{s, session, args, reply, *spec};
+  const uint64_t start_ticks = TickClock::Now();
   spec->handler(ctx);
+  record.Ran(TickClock::Now() - start_ticks);
   ++s.stats.total_commands_processed;  // after the call, as Redis (INFO does not count itself)
 }
 
@@ -138,6 +142,7 @@ size_t CommandProcessor::Prefetch(const Session& session, std::string_view pendi
 }
 
 bool CommandProcessor::ActiveExpireCycle(int64_t budget_us) {
+  impl_->state.stats.Sample(impl_->state.store.now_ms(), impl_->state.store.UsedMemory());
   if (!impl_->state.active_expire_enabled) return false;
   return impl_->state.store.ActiveExpireCycle(budget_us);
 }
