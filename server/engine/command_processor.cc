@@ -52,6 +52,7 @@ struct CommandProcessor::Impl {
   Impl(Config* config, ServerControl* control, CommandRegistrar register_commands)
       : state(config, control) {
     register_commands(state.table);
+    state.stats.commands.resize(state.table.size());
   }
   ServerState state;
   DebugKnobs debug;               // the test knobs (debug_slowdown.h)
@@ -76,7 +77,10 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
 
   const CommandSpec* spec = s.table.Find(args[0]);
   // INFO commandstats/errorstats: counts this request's error reply and its call when it ends.
-  CallRecorder record(s.stats, *out, spec == nullptr ? -1 : spec - s.table.commands().data());
+  CallRecorder record(
+      s.stats, *out,
+      spec == nullptr ? nullptr
+                      : &s.stats.commands[static_cast<size_t>(spec - s.table.commands().data())]);
   if (spec == nullptr) {
     // Redis's cross-protocol scripting protection: an HTTP request is not answered at all.
     if (EqualsIgnoreCase(args[0], "post") || EqualsIgnoreCase(args[0], "host:")) {

@@ -10,37 +10,26 @@
 #endif
 
 namespace kv::server {
-namespace {
 
-int64_t SteadyNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-constexpr int64_t kMinCalibrationNs = 10'000'000;
-
-}  // namespace
+using SteadyClock = std::chrono::steady_clock;
 
 uint64_t TickClock::Now() {
 #if defined(__x86_64__)
   return __rdtsc();
 #else
-  return static_cast<uint64_t>(SteadyNs());
+  return static_cast<uint64_t>(SteadyClock::now().time_since_epoch() / std::chrono::nanoseconds(1));
 #endif
 }
 
-TickRate::TickRate() : origin_ticks_(TickClock::Now()), origin_ns_(SteadyNs()) {}
+TickRate::TickRate() : origin_ticks_(TickClock::Now()), origin_(SteadyClock::now()) {}
 
 double TickRate::MicrosPerTick() {
   if (micros_per_tick_ > 0) return micros_per_tick_;
-  int64_t elapsed_ns = SteadyNs() - origin_ns_;
-  if (elapsed_ns < kMinCalibrationNs) {
-    std::this_thread::sleep_for(std::chrono::nanoseconds(kMinCalibrationNs - elapsed_ns));
-    elapsed_ns = SteadyNs() - origin_ns_;
-  }
+  constexpr auto kMinCalibration = std::chrono::milliseconds(10);
+  std::this_thread::sleep_until(origin_ + kMinCalibration);  // returns at once when later
+  const std::chrono::duration<double, std::micro> elapsed = SteadyClock::now() - origin_;
   const uint64_t ticks = TickClock::Now() - origin_ticks_;
-  micros_per_tick_ = ticks == 0 ? 0.001 : static_cast<double>(elapsed_ns) / 1000.0 / ticks;
+  micros_per_tick_ = ticks == 0 ? 0.001 : elapsed.count() / static_cast<double>(ticks);
   return micros_per_tick_;
 }
 
@@ -77,21 +66,14 @@ uint64_t CommandStats::InstantaneousOps() const {
   return sum / kSamples;
 }
 
-CallRecorder::~CallRecorder() {
-  const bool error = out_.size() > start_ && out_[start_] == '-';
-  if (error) [[unlikely]]
-    stats_.CountError(std::string_view(out_).substr(start_));
-  if (index_ < 0) return;
-  if (static_cast<size_t>(index_) >= stats_.commands.size()) [[unlikely]]
-    stats_.commands.resize(static_cast<size_t>(index_) + 1);
-  CommandCounters& c = stats_.commands[static_cast<size_t>(index_)];
-  if (!ran_) {
-    c.rejected += error;
-    return;
+void CallRecorder::CountError() {
+  stats_.CountError(std::string_view(out_).substr(start_));
+  if (counters_ == nullptr) return;
+  if (ran_) {
+    ++counters_->failed;
+  } else {
+    ++counters_->rejected;
   }
-  ++c.calls;
-  c.ticks += ticks_;
-  c.failed += error;
 }
 
 }  // namespace kv::server

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -29,7 +30,7 @@ class TickRate {
 
  private:
   uint64_t origin_ticks_;
-  int64_t origin_ns_;
+  std::chrono::steady_clock::time_point origin_;
   double micros_per_tick_ = 0;
 };
 
@@ -68,28 +69,34 @@ struct CommandStats {
   uint64_t last_sample_commands_ = 0;
 };
 
-// Accounts one request when it goes out of scope: an error reply by its first word, and for a
-// known command (index >= 0) either a rejected call (an error before Ran) or a call, its time and
-// whether it failed. Cheap: a size compare when the reply is not an error.
+// Accounts one request: Ran() counts the call and its time; going out of scope counts an error
+// reply by its first word and, for a known command, as a failed call (after Ran) or a rejected
+// one (before). Inline and cheap on the success path: two compares when the reply is no error.
 class CallRecorder {
  public:
-  CallRecorder(CommandStats& stats, const std::string& out, ptrdiff_t command_index)
-      : stats_(stats), out_(out), start_(out.size()), index_(command_index) {}
-  ~CallRecorder();
+  // counters: the command's (nullptr for an unknown command).
+  CallRecorder(CommandStats& stats, const std::string& out, CommandCounters* counters)
+      : stats_(stats), out_(out), start_(out.size()), counters_(counters) {}
+  ~CallRecorder() {
+    if (out_.size() > start_ && out_[start_] == '-') [[unlikely]]
+      CountError();
+  }
   CallRecorder(const CallRecorder&) = delete;
   CallRecorder& operator=(const CallRecorder&) = delete;
   void Ran(uint64_t ticks) {
     ran_ = true;
-    ticks_ = ticks;
+    ++counters_->calls;
+    counters_->ticks += ticks;
   }
 
  private:
+  void CountError();
+
   CommandStats& stats_;
   const std::string& out_;
   size_t start_;
-  ptrdiff_t index_;
+  CommandCounters* counters_;
   bool ran_ = false;
-  uint64_t ticks_ = 0;
 };
 
 }  // namespace kv::server
