@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
 #include "resp/reply_test_util.h"
+#include "resp/reply_writer.h"
 
 namespace kv::resp {
 namespace {
@@ -15,7 +17,9 @@ namespace {
 using namespace std::string_literals;
 using testing::Describe;
 using testing::MakeArray;
+using testing::MakeDouble;
 using testing::MakeScalar;
+using testing::MakeVerbatim;
 using Type = Reply::Type;
 
 struct ValidReply {
@@ -46,6 +50,37 @@ std::vector<ValidReply> ValidReplies() {
                MakeArray({MakeArray({MakeScalar(Type::kBulk, "a"), MakeArray({})}),
                           MakeArray({MakeScalar(Type::kNilArray)})})});
   v.push_back({"*1\r\n-ERR inside\r\n", MakeArray({MakeScalar(Type::kError, "ERR inside")})});
+  // RESP3.
+  v.push_back({"_\r\n", MakeScalar(Type::kNull)});
+  v.push_back({"#t\r\n", MakeScalar(Type::kBoolean, "", 1)});
+  v.push_back({"#f\r\n", MakeScalar(Type::kBoolean, "", 0)});
+  v.push_back({",1.5\r\n", MakeDouble("1.5", 1.5)});
+  v.push_back({",-0.25e3\r\n", MakeDouble("-0.25e3", -250)});
+  v.push_back({",inf\r\n", MakeDouble("inf", HUGE_VAL)});
+  v.push_back({",-inf\r\n", MakeDouble("-inf", -HUGE_VAL)});
+  v.push_back({"(3492890328409238509324850943850943825024385\r\n",
+               MakeScalar(Type::kBigNumber, "3492890328409238509324850943850943825024385")});
+  v.push_back({"(-7\r\n", MakeScalar(Type::kBigNumber, "-7")});
+  v.push_back({"=15\r\ntxt:Some string\r\n", MakeVerbatim("txt", "Some string")});
+  v.push_back({"=4\r\nmkd:\r\n", MakeVerbatim("mkd", "")});
+  v.push_back(
+      {"!21\r\nSYNTAX invalid syntax\r\n", MakeScalar(Type::kError, "SYNTAX invalid syntax")});
+  v.push_back({"%2\r\n+first\r\n:1\r\n+second\r\n_\r\n",
+               MakeArray({MakeScalar(Type::kSimple, "first"), MakeScalar(Type::kInteger, "", 1),
+                          MakeScalar(Type::kSimple, "second"), MakeScalar(Type::kNull)},
+                         Type::kMap)});
+  v.push_back({"%0\r\n", MakeArray({}, Type::kMap)});
+  v.push_back({"~2\r\n+a\r\n~0\r\n",
+               MakeArray({MakeScalar(Type::kSimple, "a"), MakeArray({}, Type::kSet)}, Type::kSet)});
+  v.push_back({">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n",
+               MakeArray({MakeScalar(Type::kBulk, "message"), MakeScalar(Type::kBulk, "ch"),
+                          MakeScalar(Type::kBulk, "hi")},
+                         Type::kPush)});
+  // Attributes are dropped: the reply is what follows them, at any level.
+  v.push_back({"|1\r\n+key-popularity\r\n%1\r\n$1\r\na\r\n,0.19\r\n*1\r\n:2\r\n",
+               MakeArray({MakeScalar(Type::kInteger, "", 2)})});
+  v.push_back({"*2\r\n:1\r\n|0\r\n|1\r\n+x\r\n+y\r\n:2\r\n",
+               MakeArray({MakeScalar(Type::kInteger, "", 1), MakeScalar(Type::kInteger, "", 2)})});
   const std::string big(50000, 'q');
   v.push_back({"$50000\r\n" + big + "\r\n", MakeScalar(Type::kBulk, big)});
   return v;
@@ -154,7 +189,29 @@ std::vector<std::string> MalformedReplies() {
       "?abc\r\n",
       "\r\n",
       "OK\r\n",
-      "#t\r\n",  // unknown type bytes (# is RESP3)
+      "@x\r\n",  // unknown type bytes
+      "_x\r\n",  // RESP3 scalars with bad lines
+      "#x\r\n",
+      "#\r\n",
+      "#tt\r\n",
+      ",\r\n",
+      ",1.5x\r\n",
+      ", 1\r\n",
+      ",abc\r\n",
+      "(\r\n",
+      "(-\r\n",
+      "(12a\r\n",
+      "(+1\r\n",
+      "=3\r\ntxt\r\n",  // verbatim without "fmt:"
+      "=5\r\ntxt-a\r\n",
+      "=-1\r\n",
+      "!-1\r\n",
+      "%-1\r\n",  // only "*" may be -1
+      "~-1\r\n",
+      ">-1\r\n",
+      "|-1\r\n",
+      "%1\r\n:1\r\n?\r\n",
+      "|1\r\n:1\r\n:2\r\n?\r\n",
       ":12a\r\n",
       ":+1\r\n",
       ":01\r\n",
@@ -189,6 +246,9 @@ std::vector<std::string> MalformedReplies() {
   std::string deep;
   for (int i = 0; i < 65; ++i) deep += "*1\r\n";
   v.push_back(deep + ":1\r\n");
+  std::string deep_mixed;  // every aggregate type counts towards the depth
+  for (int i = 0; i < 65; ++i) deep_mixed += std::string(1, "*~>%"[i % 4]) + "1\r\n";
+  v.push_back(deep_mixed + ":1\r\n");
   std::string deep_empty;
   for (int i = 0; i < 64; ++i) deep_empty += "*1\r\n";
   v.push_back(deep_empty + "*0\r\n");
@@ -268,6 +328,13 @@ TEST(ReplyReaderTest, Limits) {
     EXPECT_EQ(reader.Next(&r), ReadResult::kError);
   }
   {
+    // A map of N pairs holds 2N elements.
+    ReplyReader reader({.max_elements = 2});
+    reader.Feed("%1\r\n:1\r\n:2\r\n%2\r\n");
+    ASSERT_EQ(reader.Next(&r), ReadResult::kComplete);
+    EXPECT_EQ(reader.Next(&r), ReadResult::kError);
+  }
+  {
     // A huge announced array reserves nothing up front and simply waits.
     ReplyReader reader;
     reader.Feed("*4000000000\r\n:1\r\n");
@@ -296,6 +363,33 @@ TEST(ReplyReaderTest, LongStreamCompacts) {
   }
   EXPECT_EQ(seen, 20000u);
   EXPECT_EQ(max_buffered, 0u);
+}
+
+// What ReplyWriter sends a RESP3 connection reads back as the RESP3 types.
+TEST(ReplyReaderTest, ReadsWhatTheResp3WriterWrites) {
+  std::string wire;
+  ReplyWriter w(&wire, Protocol::kResp3);
+  w.MapHeader(2);
+  w.Bulk("score");
+  w.Double(2.5);
+  w.Bulk("ok");
+  w.Boolean(true);
+  w.SetHeader(1);
+  w.Verbatim("# Server\r\n");
+  w.PushHeader(2);
+  w.Bulk("message");
+  w.NullBulk();
+  ReplyReader reader;
+  reader.Feed(wire);
+  Reply r;
+  ASSERT_EQ(reader.Next(&r), ReadResult::kComplete) << reader.error();
+  EXPECT_EQ(Describe(r), "%[$\"score\", ,\"2.5\"=2.500000, $\"ok\", #t]");
+  ASSERT_EQ(reader.Next(&r), ReadResult::kComplete);
+  EXPECT_EQ(Describe(r), "~[=txt:\"# Server\\x0d\\x0a\"]");
+  ASSERT_EQ(reader.Next(&r), ReadResult::kComplete);
+  EXPECT_EQ(Describe(r), ">[$\"message\", null]");
+  EXPECT_TRUE(r.elements[1].is_null());
+  EXPECT_EQ(reader.Next(&r), ReadResult::kNeedMore);
 }
 
 }  // namespace

@@ -42,8 +42,24 @@ inline std::string Describe(const Reply& r) {
       return "nil";
     case Reply::Type::kNilArray:
       return "nil[]";
-    case Reply::Type::kArray: {
-      std::string s = "[";
+    case Reply::Type::kNull:
+      return "null";
+    case Reply::Type::kDouble:
+      return ",\"" + Escape(r.str) + "\"=" + std::to_string(r.number);
+    case Reply::Type::kBoolean:
+      return r.integer != 0 ? "#t" : "#f";
+    case Reply::Type::kBigNumber:
+      return "(" + r.str;
+    case Reply::Type::kVerbatim:
+      return "=" + r.format + ":\"" + Escape(r.str) + "\"";
+    case Reply::Type::kArray:
+    case Reply::Type::kMap:
+    case Reply::Type::kSet:
+    case Reply::Type::kPush: {
+      std::string s = r.type == Reply::Type::kArray ? "["
+                      : r.type == Reply::Type::kMap ? "%["
+                      : r.type == Reply::Type::kSet ? "~["
+                                                    : ">[";
       for (size_t i = 0; i < r.elements.size(); ++i) {
         if (i > 0) s += ", ";
         s += Describe(r.elements[i]);
@@ -62,9 +78,21 @@ inline Reply MakeScalar(Reply::Type type, std::string str = {}, int64_t integer 
   return r;
 }
 
-inline Reply MakeArray(std::vector<Reply> elements) {
+inline Reply MakeDouble(std::string text, double value) {
+  Reply r = MakeScalar(Reply::Type::kDouble, std::move(text));
+  r.number = value;
+  return r;
+}
+
+inline Reply MakeVerbatim(std::string format, std::string text) {
+  Reply r = MakeScalar(Reply::Type::kVerbatim, std::move(text));
+  r.format = std::move(format);
+  return r;
+}
+
+inline Reply MakeArray(std::vector<Reply> elements, Reply::Type type = Reply::Type::kArray) {
   Reply r;
-  r.type = Reply::Type::kArray;
+  r.type = type;
   r.elements = std::move(elements);
   return r;
 }

@@ -47,7 +47,9 @@ void AppendClientLine(std::string& out, const Session& s, int64_t now_ms) {
   AppendField(out, "omem", static_cast<int64_t>(s.output_buffer_bytes));
   out.append("tot-mem=0 events=r ");
   AppendField(out, "cmd", s.last_command.empty() ? std::string_view("NULL") : s.last_command);
-  out.append("user=default redir=-1 resp=2\n");
+  out.append("user=default redir=-1 ");
+  AppendField(out, "resp", s.protocol);
+  out.back() = '\n';
 }
 
 bool KnownClientType(std::string_view type) {
@@ -92,7 +94,7 @@ void ClientList(CommandContext& ctx) {
       AppendClientLine(text, s, ctx.now_ms());
     });
   }
-  ctx.reply.Bulk(text);
+  ctx.reply.Verbatim(text);
 }
 
 // CLIENT KILL addr:port | CLIENT KILL <filter> <value> [...]
@@ -231,7 +233,7 @@ void ClientSetName(CommandContext& ctx) {
 void ClientInfo(CommandContext& ctx) {
   std::string line;
   AppendClientLine(line, ctx.session, ctx.now_ms());
-  ctx.reply.Bulk(line);
+  ctx.reply.Verbatim(line);
 }
 void ClientNoEvict(CommandContext& ctx) {
   if (EqualsIgnoreCase(ctx.args[2], "on") || EqualsIgnoreCase(ctx.args[2], "off")) {

@@ -49,6 +49,19 @@ TEST(ClientTest, ListLineFormat) {
   EXPECT_NE(info.find("cmd=client|info "), std::string::npos) << info;
 }
 
+TEST(ClientTest, InfoAndListAreVerbatimInResp3) {
+  Harness h;
+  h.session.protocol = 3;
+  const std::string line =
+      "id=1 addr=127.0.0.1:40001 laddr=127.0.0.1:6379 fd=7 name= age=0 idle=0 flags=N db=0 sub=0 "
+      "psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 "
+      "omem=0 tot-mem=0 events=r cmd=client|info user=default redir=-1 resp=3\n";
+  EXPECT_EQ(h.Run({"CLIENT", "INFO"}),
+            "=" + std::to_string(line.size() + 4) + "\r\ntxt:" + line + "\r\n");
+  EXPECT_EQ(h.Run({"CLIENT", "LIST"}).substr(0, 1), "=");
+  EXPECT_EQ(h.Run({"CLIENT", "GETNAME"}), "_\r\n");
+}
+
 TEST(ClientTest, ListFilters) {
   Harness h;
   Session other;

@@ -387,7 +387,8 @@ void RegisterKeyCommands(CommandTable& t) {
   t.Register(
       {"copy", CopyCommand, -3, kCmdWrite | kCmdDenyOom, 1, 2, 1, "@keyspace @write @slow", kG});
   t.Register({"move", MoveCommand, 3, kWF, 1, 1, 1, kWkf, kG});
-  t.Register({"swapdb", SwapDbCommand, 3, kWF, 0, 0, 0, "@keyspace @write @fast @dangerous", kG});
+  t.Register(
+      {"swapdb", SwapDbCommand, 3, kWF, 0, 0, 0, "@keyspace @write @fast @dangerous", "server"});
 }
 
 }  // namespace kv::server

@@ -139,6 +139,12 @@ TEST(KeysTest, ScanOptions) {
   EXPECT_EQ(h.Run({"SCAN", "18446744073709551616"}), Err("ERR invalid cursor"));
 }
 
+TEST(KeysTest, RandomKeyOfEmptyDbIsNullInResp3) {
+  Harness h;
+  h.session.protocol = 3;
+  EXPECT_EQ(h.Run({"RANDOMKEY"}), "_\r\n");
+}
+
 TEST(KeysTest, RandomKey) {
   Harness h;
   EXPECT_EQ(h.Run({"RANDOMKEY"}), kNil);

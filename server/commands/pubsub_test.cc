@@ -127,6 +127,9 @@ TEST(PubSubCommandsTest, PubSubIntrospection) {
   EXPECT_EQ(run({"PUBSUB", "NUMSUB", "c1", "c2", "zz"}),
             Array({Bulk("c1"), Int(2), Bulk("c2"), Int(1), Bulk("zz"), Int(0)}));
   EXPECT_EQ(run({"PUBSUB", "NUMSUB"}), "*0\r\n");
+  const std::string stats = run({"INFO", "stats"});
+  EXPECT_NE(stats.find("pubsub_channels:2\r\n"), std::string::npos) << stats;
+  EXPECT_NE(stats.find("pubsub_patterns:2\r\n"), std::string::npos) << stats;
   const std::string all = run({"PUBSUB", "CHANNELS"});
   EXPECT_TRUE(all == Array({Bulk("c1"), Bulk("c2")}) || all == Array({Bulk("c2"), Bulk("c1")}))
       << all;

@@ -136,11 +136,6 @@ void HelloCommand(CommandContext& ctx) {
       return;
     }
     ++next;
-    if (version == 3) {
-      // RESP3 is not implemented; clients (go-redis, redis-py) fall back to RESP2 on NOPROTO.
-      ctx.reply.Error("NOPROTO sorry, this protocol version is not supported.");
-      return;
-    }
     if (version < 2 || version > 3) {
       ctx.reply.Error("NOPROTO unsupported protocol version");
       return;
@@ -186,14 +181,19 @@ void HelloCommand(CommandContext& ctx) {
     return;
   }
   if (has_name) ctx.session.name.assign(name);
+  // The reply is already in the protocol it switches to (Redis sets c->resp before replying).
+  if (version != 0) {
+    ctx.session.protocol = static_cast<int>(version);
+    ctx.reply = resp::ReplyWriter(ctx.reply.buffer(), static_cast<resp::Protocol>(version));
+  }
   resp::ReplyWriter& r = ctx.reply;
-  r.ArrayHeader(14);
+  r.MapHeader(7);
   r.Bulk("server");
   r.Bulk("redis");
   r.Bulk("version");
   r.Bulk(kRedisCompatVersion);
   r.Bulk("proto");
-  r.Integer(2);
+  r.Integer(ctx.session.protocol);
   r.Bulk("id");
   r.Integer(static_cast<int64_t>(ctx.session.id));
   r.Bulk("mode");
@@ -290,7 +290,7 @@ void ConfigGet(CommandContext& ctx) {
       }
     }
   }
-  ctx.reply.ArrayHeader(count * 2);
+  ctx.reply.MapHeader(count);
   for (size_t p = 0; p < pairs.size(); ++p) {
     if (!chosen[p]) continue;
     ctx.reply.Bulk(pairs[p].first);
@@ -339,7 +339,7 @@ void ConfigCommand(CommandContext& ctx) {
   } else if (EqualsIgnoreCase(sub, "resetstat")) {
     ctx.session.last_command.assign("config|resetstat");
     if (argc != 2) return ReplyArityError(ctx.reply, "config|resetstat");
-    ctx.server.stats = CommandStats{};
+    ctx.server.stats.Reset();
     ctx.store().ResetStats();
     ctx.reply.Raw(resp::kOk);
   } else if (EqualsIgnoreCase(sub, "rewrite")) {

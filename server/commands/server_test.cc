@@ -4,7 +4,10 @@
 
 #include <string>
 
+#include "resp/reply_reader.h"
+#include "resp/reply_test_util.h"
 #include "resp/reply_writer.h"
+#include "server/commands/command_docs.h"
 #include "server/commands/command_test_util.h"
 
 namespace kv::server {
@@ -154,10 +157,30 @@ TEST(HelloTest, Resp2Reply) {
   EXPECT_EQ(h.Run({"HELLO"}).substr(0, 5), "*14\r\n");
 }
 
+// Bytes as redis-server 7.0.15 sends them (id aside).
+constexpr std::string_view kHello3Reply =
+    "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:3\r\n"
+    "$2\r\nid\r\n:1\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n"
+    "$7\r\nmodules\r\n*0\r\n";
+
+TEST(HelloTest, Resp3SwitchesTheConnection) {
+  Harness h;
+  EXPECT_EQ(h.Run({"GET", "missing"}), kNil);
+  EXPECT_EQ(h.Run({"HELLO", "3"}), kHello3Reply);  // already in RESP3
+  EXPECT_EQ(h.session.protocol, 3);
+  EXPECT_EQ(h.Run({"HELLO"}), kHello3Reply);  // no version: the current protocol
+  EXPECT_EQ(h.Run({"GET", "missing"}), "_\r\n");
+  EXPECT_EQ(h.Run({"HELLO", "4"}), Err("NOPROTO unsupported protocol version"));
+  EXPECT_EQ(h.session.protocol, 3);  // a failed HELLO changes nothing
+  EXPECT_EQ(h.Run({"HELLO", "2"}).substr(0, 5), "*14\r\n");
+  EXPECT_EQ(h.session.protocol, 2);
+  EXPECT_EQ(h.Run({"GET", "missing"}), kNil);
+}
+
 TEST(HelloTest, Errors) {
   Harness h;
-  EXPECT_EQ(h.Run({"HELLO", "3"}), Err("NOPROTO sorry, this protocol version is not supported."));
   EXPECT_EQ(h.Run({"HELLO", "4"}), Err("NOPROTO unsupported protocol version"));
+  EXPECT_EQ(h.Run({"HELLO", "1"}), Err("NOPROTO unsupported protocol version"));
   EXPECT_EQ(h.Run({"HELLO", "abc"}), Err("ERR Protocol version is not an integer or out of range"));
   EXPECT_EQ(h.Run({"HELLO", "2", "foo"}), Err("ERR Syntax error in HELLO option 'foo'"));
   EXPECT_EQ(h.Run({"HELLO", "2", "SETNAME", "a b"}),
@@ -173,9 +196,17 @@ TEST(HelloTest, AuthAndSetName) {
   EXPECT_EQ(h.Run({"HELLO", "2"}).substr(0, 7), "-NOAUTH");
   EXPECT_EQ(h.Run({"HELLO", "2", "AUTH", "default", "bad"}),
             Err("WRONGPASS invalid username-password pair or user is disabled."));
+  EXPECT_EQ(h.Run({"HELLO", "3", "AUTH", "default", "bad"}),
+            Err("WRONGPASS invalid username-password pair or user is disabled."));
+  EXPECT_EQ(h.session.protocol, 2);
   EXPECT_EQ(h.Run({"HELLO", "2", "AUTH", "default", "pw", "SETNAME", "app"}).substr(0, 5),
             "*14\r\n");
   EXPECT_TRUE(h.session.authenticated);
+  EXPECT_EQ(h.session.name, "app");
+  EXPECT_EQ(h.Run({"HELLO", "3", "SETNAME", "x", "y"}),
+            Err("ERR Syntax error in HELLO option 'y'"));
+  EXPECT_EQ(h.Run({"HELLO", "3", "SETNAME", "b\x01"}),
+            Err("ERR Client names cannot contain spaces, newlines or special characters."));
   EXPECT_EQ(h.session.name, "app");
 }
 
@@ -215,6 +246,13 @@ TEST(ServerTest, Shutdown) {
   EXPECT_FALSE(h.control.shutdown_requested);
   EXPECT_EQ(h.Run({"SHUTDOWN", "NOSAVE"}), "");
   EXPECT_TRUE(h.control.shutdown_requested);
+}
+
+TEST(ConfigTest, GetIsAMapInResp3) {
+  Harness h;
+  h.session.protocol = 3;
+  EXPECT_EQ(h.Run({"CONFIG", "GET", "maxmemory"}), "%1\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n");
+  EXPECT_EQ(h.Run({"CONFIG", "GET", "nosuch"}), "%0\r\n");
 }
 
 TEST(ConfigTest, GetPatterns) {
@@ -341,6 +379,120 @@ TEST(InfoTest, SectionsAndFields) {
   EXPECT_NE(h.Run({"INFO", "everything"}).find("# Keyspace"), std::string::npos);
 }
 
+TEST(InfoTest, CommandStatsAndErrorStats) {
+  Harness h;
+  h.Run({"SET", "a", "1"});
+  h.Run({"GET", "a"});
+  h.Run({"GET"});  // rejected: arity
+  h.Run({"INCR", "a"});
+  h.Run({"SET", "a", "x"});
+  h.Run({"INCR", "a"});  // failed: not an integer
+  h.Run({"nosuch"});     // unknown: an error, no command
+  const std::string commands = h.Run({"INFO", "commandstats"});
+  EXPECT_NE(commands.find("# Commandstats\r\ncmdstat_get:calls=1,usec="), std::string::npos)
+      << commands;
+  EXPECT_NE(commands.find(",rejected_calls=1,failed_calls=0\r\n"), std::string::npos) << commands;
+  EXPECT_NE(commands.find("cmdstat_set:calls=2,"), std::string::npos) << commands;
+  EXPECT_NE(commands.find("cmdstat_incr:calls=2,"), std::string::npos) << commands;
+  EXPECT_NE(commands.find(",rejected_calls=0,failed_calls=1\r\n"), std::string::npos) << commands;
+  EXPECT_EQ(commands.find("cmdstat_del"), std::string::npos);  // never called: not listed
+  EXPECT_EQ(commands.find("# Errorstats"), std::string::npos);
+  EXPECT_NE(h.Run({"INFO", "errorstats"}).find("# Errorstats\r\nerrorstat_ERR:count=3\r\n"),
+            std::string::npos);
+  h.config.requirepass = "pw";
+  h.session.authenticated = false;
+  h.Run({"GET", "a"});
+  h.Run({"AUTH", "bad"});
+  h.session.authenticated = true;
+  const std::string all = h.Run({"INFO"});  // the default sections: errorstats, no commandstats
+  EXPECT_NE(all.find("errorstat_ERR:count=3\r\nerrorstat_NOAUTH:count=1\r\n"
+                     "errorstat_WRONGPASS:count=1\r\n"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("total_error_replies:5\r\n"), std::string::npos);
+  EXPECT_NE(all.find("rejected_calls:3\r\n"), std::string::npos);  // arity, unknown, NOAUTH
+  EXPECT_EQ(all.find("# Commandstats"), std::string::npos);
+  EXPECT_NE(h.Run({"INFO", "all"}).find("cmdstat_info:calls=3,"), std::string::npos);
+  EXPECT_EQ(h.Run({"CONFIG", "RESETSTAT"}), kOK);
+  const std::string reset = h.Run({"INFO", "commandstats", "errorstats"});
+  // Only CONFIG RESETSTAT itself, counted when it returned.
+  const size_t body = reset.find("\r\n") + 2;
+  EXPECT_EQ(reset.substr(body, reset.find(",usec=") - body),
+            "# Commandstats\r\ncmdstat_config:calls=1");
+  EXPECT_NE(reset.find("# Errorstats\r\n\r\n"), std::string::npos) << reset;
+}
+
+TEST(InfoTest, FieldsToolsRead) {
+  Harness h;
+  const std::string all = h.Run({"INFO", "everything"});
+  for (const char* needle : {"\r\nrun_id:",
+                             "\r\nhz:10\r\n",
+                             "\r\nconfigured_hz:10\r\n",
+                             "\r\nexecutable:/",
+                             "\r\nconfig_file:\r\n",
+                             "\r\nblocked_clients:0\r\n",
+                             "\r\nused_memory_rss:",
+                             "\r\nused_memory_peak:",
+                             "\r\nmem_fragmentation_ratio:",
+                             "\r\nloading:0\r\n",
+                             "\r\nrdb_changes_since_last_save:0\r\n",
+                             "\r\naof_enabled:0\r\n",
+                             "\r\ninstantaneous_ops_per_sec:0\r\n",
+                             "\r\npubsub_channels:0\r\n",
+                             "\r\nrole:master\r\n",
+                             "\r\nmaster_repl_offset:0\r\n",
+                             "\r\nused_cpu_user_children:",
+                             "\r\n# Modules\r\n",
+                             "\r\n# Commandstats\r\n",
+                             "\r\n# Errorstats\r\n",
+                             "\r\ncluster_enabled:0\r\n"}) {
+    EXPECT_NE(all.find(needle), std::string::npos) << needle;
+  }
+  // run_id and master_replid: 40 hex digits, the same for every INFO of a process.
+  const size_t at = all.find("\r\nrun_id:") + 9;
+  const std::string run_id = all.substr(at, all.find('\r', at) - at);
+  EXPECT_EQ(run_id.size(), 40u);
+  EXPECT_EQ(run_id.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(h.Run({"INFO", "server"}).find("run_id:" + run_id + "\r\n"), std::string::npos);
+}
+
+TEST(InfoTest, InstantaneousOpsFromTickSamples) {
+  Harness h;
+  h.processor.ActiveExpireCycle(0);  // the first tick only records where it starts
+  for (int tick = 0; tick < 16; ++tick) {
+    for (int i = 0; i < 50; ++i) h.Run({"PING"});
+    h.AdvanceMs(100);
+    h.processor.ActiveExpireCycle(0);
+  }
+  // 50 commands per 100 ms in every sample (the INFO calls land after the last tick).
+  EXPECT_NE(h.Run({"INFO", "stats"}).find("instantaneous_ops_per_sec:500\r\n"), std::string::npos);
+}
+
+TEST(InfoTest, VerbatimInResp3) {
+  Harness h;
+  h.Run({"SET", "a", "1"});
+  const std::string text = "# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n";
+  EXPECT_EQ(h.Run({"INFO", "keyspace"}), Bulk(text));
+  h.session.protocol = 3;
+  EXPECT_EQ(h.Run({"INFO", "keyspace"}), "=48\r\ntxt:" + text + "\r\n");  // as redis-server
+}
+
+// COMMAND INFO get as redis-server 7.0.15 sends it in RESP3, less the "access" key-spec flag.
+TEST(CommandTest, InfoSetsAndMapsInResp3) {
+  Harness h;
+  h.session.protocol = 3;
+  EXPECT_EQ(h.Run({"COMMAND", "INFO", "get"}),
+            "*1\r\n*10\r\n$3\r\nget\r\n:2\r\n~2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n~3\r\n"
+            "+@read\r\n+@string\r\n+@fast\r\n~0\r\n~1\r\n%3\r\n$5\r\nflags\r\n~1\r\n+RO\r\n"
+            "$12\r\nbegin_search\r\n%2\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n%1\r\n"
+            "$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n%2\r\n$4\r\ntype\r\n$5\r\nrange\r\n"
+            "$4\r\nspec\r\n%3\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n"
+            ":0\r\n~0\r\n");
+  EXPECT_EQ(h.Run({"COMMAND", "INFO", "nosuch"}), "*1\r\n_\r\n");
+  EXPECT_EQ(h.Run({"COMMAND", "DOCS", "nosuch"}), "%0\r\n");
+  EXPECT_EQ(h.Run({"COMMAND", "DOCS", "get"}).substr(0, 13), "%1\r\n$3\r\nget\r\n");
+}
+
 TEST(CommandTest, CountInfoDocs) {
   Harness h;
   const std::string count = h.Run({"COMMAND", "COUNT"});
@@ -362,6 +514,87 @@ TEST(CommandTest, CountInfoDocs) {
             Array({Bulk("a"), Bulk("b")}));
   EXPECT_EQ(h.Run({"COMMAND", "nosuch"}),
             Err("ERR unknown subcommand 'nosuch'. Try COMMAND HELP."));
+}
+
+TEST(CommandDocsTest, EveryRegisteredCommandHasDocs) {
+  Harness h;
+  CommandTable table;
+  RegisterAllCommands(table);
+  for (const CommandSpec& c : table.commands()) {
+    const CommandDoc* doc = FindCommandDoc(c.name);
+    ASSERT_NE(doc, nullptr) << c.name;
+    EXPECT_EQ(doc->group, c.group) << c.name;
+    EXPECT_FALSE(doc->summary.empty()) << c.name;
+    // Each documented command is in COMMAND DOCS, once.
+    const std::string one = h.Run({"COMMAND", "DOCS", std::string(c.name)});
+    EXPECT_EQ(one.substr(0, 4), "*2\r\n") << c.name;
+  }
+  const std::string all = h.Run({"COMMAND", "DOCS"});
+  EXPECT_EQ(all.substr(0, all.find('\r')), "*" + std::to_string(table.size() * 2));
+}
+
+// The argument tree redis-cli builds its hints and HELP from, checked against redis-server 7.0.15
+// (the same names, types, tokens, flags and nesting; "since" and history are not sent).
+TEST(CommandDocsTest, SetArgumentsAsRedis) {
+  Harness h;
+  h.session.protocol = 3;
+  resp::ReplyReader reader;
+  reader.Feed(h.Run({"COMMAND", "DOCS", "SET"}));
+  resp::Reply r;
+  ASSERT_EQ(reader.Next(&r), resp::ReadResult::kComplete);
+  ASSERT_EQ(r.type, resp::Reply::Type::kMap);
+  ASSERT_EQ(r.elements.size(), 2u);
+  EXPECT_EQ(r.elements[0].str, "set");
+  const resp::Reply& doc = r.elements[1];
+  ASSERT_EQ(doc.elements.size(), 10u);
+  EXPECT_EQ(doc.elements[8].str, "arguments");
+  auto arg = [](std::string body) { return "%[$\"name\", " + body + "]"; };
+  const std::string expected =
+      "[" + arg("$\"key\", $\"type\", $\"key\", $\"key_spec_index\", :0") + ", " +
+      arg("$\"value\", $\"type\", $\"string\"") + ", " +
+      arg("$\"condition\", $\"type\", $\"oneof\", $\"flags\", ~[+\"optional\"], "
+          "$\"arguments\", [" +
+          arg("$\"nx\", $\"type\", $\"pure-token\", $\"token\", $\"NX\"") + ", " +
+          arg("$\"xx\", $\"type\", $\"pure-token\", $\"token\", $\"XX\"") + "]") +
+      ", " +
+      arg("$\"get\", $\"type\", $\"pure-token\", $\"token\", $\"GET\", $\"flags\", "
+          "~[+\"optional\"]") +
+      ", " +
+      arg("$\"expiration\", $\"type\", $\"oneof\", $\"flags\", ~[+\"optional\"], "
+          "$\"arguments\", [" +
+          arg("$\"seconds\", $\"type\", $\"integer\", $\"token\", $\"EX\"") + ", " +
+          arg("$\"milliseconds\", $\"type\", $\"integer\", $\"token\", $\"PX\"") + ", " +
+          arg("$\"unix-time-seconds\", $\"type\", $\"unix-time\", $\"token\", $\"EXAT\"") + ", " +
+          arg("$\"unix-time-milliseconds\", $\"type\", $\"unix-time\", $\"token\", "
+              "$\"PXAT\"") +
+          ", " + arg("$\"keepttl\", $\"type\", $\"pure-token\", $\"token\", $\"KEEPTTL\"") + "]") +
+      "]";
+  EXPECT_EQ(resp::testing::Describe(doc.elements[9]), expected);
+}
+
+// Blocks, repeated blocks, a token on a group, and a container's subcommands.
+TEST(CommandDocsTest, NestingAndSubcommands) {
+  Harness h;
+  h.session.protocol = 3;
+  resp::ReplyReader reader;
+  reader.Feed(h.Run({"COMMAND", "DOCS", "mset", "client"}));
+  resp::Reply r;
+  ASSERT_EQ(reader.Next(&r), resp::ReadResult::kComplete);
+  const std::string text = resp::testing::Describe(r);
+  EXPECT_NE(text.find("%[$\"name\", $\"key_value\", $\"type\", $\"block\", $\"flags\", "
+                      "~[+\"multiple\"], $\"arguments\", [%[$\"name\", $\"key\", $\"type\", "
+                      "$\"key\", $\"key_spec_index\", :0], %[$\"name\", $\"value\""),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("$\"subcommands\", %[$\"client|id\", %[$\"summary\""), std::string::npos);
+  EXPECT_NE(text.find("%[$\"name\", $\"normal_master_replica_pubsub\", $\"type\", $\"oneof\", "
+                      "$\"token\", $\"TYPE\", $\"flags\", ~[+\"optional\"]"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("%[$\"name\", $\"client-id\", $\"type\", $\"integer\", $\"token\", "
+                      "$\"ID\", $\"flags\", ~[+\"optional\", +\"multiple\"]]"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace

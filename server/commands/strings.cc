@@ -104,15 +104,22 @@ void ReplyValue(CommandContext& ctx, const Entry* e) {
   }
 }
 
-// Shared by SET, SETNX, SETEX, PSETEX. expire_ms: absolute, 0 for none.
+// Shared by SET, SETNX, SETEX, PSETEX. expire_ms: absolute, 0 for none. SETNX replies 1/0, the
+// others OK / a null (nil bulk in RESP2, "_" in RESP3).
+enum class SetReply { kOkOrNull, kOneOrZero };
 void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view value, unsigned flags,
-                int64_t expire_ms, std::string_view ok_reply, std::string_view abort_reply) {
+                int64_t expire_ms, SetReply reply) {
   Store& store = ctx.store();
   Entry** link = store.FindLink(ctx.db(), key);
   if (flags & kGet) ReplyValue(ctx, link == nullptr ? nullptr : *link);
   const bool found = link != nullptr;
   if (((flags & kNx) && found) || ((flags & kXx) && !found)) {
-    if (!(flags & kGet)) ctx.reply.Raw(abort_reply);
+    if (flags & kGet) return;
+    if (reply == SetReply::kOneOrZero) {
+      ctx.reply.Raw(resp::kZero);
+    } else {
+      ctx.reply.NullBulk();
+    }
     return;
   }
   if (found) {
@@ -121,7 +128,7 @@ void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
   } else {
     store.Add(ctx.db(), key, value, expire_ms);
   }
-  if (!(flags & kGet)) ctx.reply.Raw(ok_reply);
+  if (!(flags & kGet)) ctx.reply.Raw(reply == SetReply::kOneOrZero ? resp::kOne : resp::kOk);
 }
 
 void SetCommand(CommandContext& ctx) {
@@ -132,17 +139,17 @@ void SetCommand(CommandContext& ctx) {
   if (!expire_arg.empty() || (flags & kAnyExpire)) {
     if (!ExpireMillis(ctx, expire_arg, flags, &expire_ms)) return;
   }
-  SetGeneric(ctx, ctx.args[1], ctx.args[2], flags, expire_ms, resp::kOk, resp::kNullBulk);
+  SetGeneric(ctx, ctx.args[1], ctx.args[2], flags, expire_ms, SetReply::kOkOrNull);
 }
 
 void SetNxCommand(CommandContext& ctx) {
-  SetGeneric(ctx, ctx.args[1], ctx.args[2], kNx, 0, resp::kOne, resp::kZero);
+  SetGeneric(ctx, ctx.args[1], ctx.args[2], kNx, 0, SetReply::kOneOrZero);
 }
 
 void SetExGeneric(CommandContext& ctx, unsigned unit_flag) {
   int64_t expire_ms;
   if (!ExpireMillis(ctx, ctx.args[2], unit_flag, &expire_ms)) return;
-  SetGeneric(ctx, ctx.args[1], ctx.args[3], unit_flag, expire_ms, resp::kOk, resp::kNullBulk);
+  SetGeneric(ctx, ctx.args[1], ctx.args[3], unit_flag, expire_ms, SetReply::kOkOrNull);
 }
 void SetExCommand(CommandContext& ctx) { SetExGeneric(ctx, kEx); }
 void PSetExCommand(CommandContext& ctx) { SetExGeneric(ctx, kPx); }
@@ -150,7 +157,7 @@ void PSetExCommand(CommandContext& ctx) { SetExGeneric(ctx, kPx); }
 void GetCommand(CommandContext& ctx) { ReplyValue(ctx, ctx.LookupRead(ctx.args[1])); }
 
 void GetSetCommand(CommandContext& ctx) {
-  SetGeneric(ctx, ctx.args[1], ctx.args[2], kGet, 0, resp::kOk, resp::kNullBulk);
+  SetGeneric(ctx, ctx.args[1], ctx.args[2], kGet, 0, SetReply::kOkOrNull);
 }
 
 void GetDelCommand(CommandContext& ctx) {

@@ -32,6 +32,23 @@ TEST(StringsTest, SetGet) {
   EXPECT_EQ(h.Run({"GET", "a"}), kNil);
 }
 
+// Missing values are RESP3 nulls ("_"), as redis-server 7.0.15 sends them.
+TEST(StringsTest, NullsInResp3) {
+  Harness h;
+  h.session.protocol = 3;
+  const std::string null = "_\r\n";
+  EXPECT_EQ(h.Run({"GET", "missing"}), null);
+  EXPECT_EQ(h.Run({"GETDEL", "missing"}), null);
+  EXPECT_EQ(h.Run({"GETEX", "missing"}), null);
+  EXPECT_EQ(h.Run({"SET", "k", "v", "XX"}), null);
+  EXPECT_EQ(h.Run({"SET", "k", "v", "GET"}), null);
+  EXPECT_EQ(h.Run({"SET", "k", "v", "NX"}), null);
+  EXPECT_EQ(h.Run({"SET", "k", "w", "NX", "GET"}), Bulk("v"));
+  EXPECT_EQ(h.Run({"SETNX", "k", "v"}), Int(0));
+  EXPECT_EQ(h.Run({"MGET", "k", "missing"}), "*2\r\n$1\r\nv\r\n_\r\n");
+  EXPECT_EQ(h.Run({"INCRBYFLOAT", "f", "1.5"}), Bulk("1.5"));  // a bulk string, as Redis
+}
+
 TEST(StringsTest, SetNxXx) {
   Harness h;
   EXPECT_EQ(h.Run({"SET", "k", "1", "XX"}), kNil);

@@ -11,20 +11,13 @@
 #include "server/api/server_control.h"
 #include "server/api/session.h"
 #include "server/config/config.h"
+#include "server/engine/command_stats.h"
 #include "server/engine/command_table.h"
 #include "server/engine/pubsub.h"
 #include "server/engine/watch.h"
 #include "server/store/store.h"
 
 namespace kv::server {
-
-// Counters reported by INFO stats; CONFIG RESETSTAT zeroes them.
-struct CommandStats {
-  uint64_t total_commands_processed = 0;
-  uint64_t keyspace_hits = 0;
-  uint64_t keyspace_misses = 0;
-  uint64_t rejected_calls = 0;  // errors before execution (unknown, arity, NOAUTH, OOM)
-};
 
 struct ServerState {
   ServerState(Config* c, ServerControl* ctl) : config(c), control(ctl) {}
@@ -35,6 +28,9 @@ struct ServerState {
   CommandTable table;
   CommandStats stats;
   PubSub pubsub;                      // subscriptions and MONITOR clients
+  TickRate tick_rate;                 // converts CommandCounters::ticks for INFO commandstats
+  std::string run_id;                 // INFO run_id: 40 random hex digits, drawn by the first INFO
+  std::string master_replid;          // INFO master_replid: likewise
   bool active_expire_enabled = true;  // DEBUG SET-ACTIVE-EXPIRE
 };
 

@@ -172,6 +172,7 @@ struct CommandProcessor::Impl {
   Impl(Config* config, ServerControl* control, CommandRegistrar register_commands)
       : state(config, control) {
     register_commands(state.table);
+    state.stats.commands.resize(state.table.size());
   }
   ServerState state;
   DebugKnobs debug;               // the test knobs (debug_slowdown.h)
@@ -195,6 +196,11 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
   resp::ReplyWriter reply(out, static_cast<resp::Protocol>(session.protocol));
 
   const CommandSpec* spec = s.table.Find(args[0]);
+  // INFO commandstats/errorstats: counts this request's error reply and its call when it ends.
+  CallRecorder record(
+      s.stats, *out,
+      spec == nullptr ? nullptr
+                      : &s.stats.commands[static_cast<size_t>(spec - s.table.commands().data())]);
   if (spec == nullptr) {
     // Redis's cross-protocol scripting protection: an HTTP request is not answered at all.
     if (EqualsIgnoreCase(args[0], "post") || EqualsIgnoreCase(args[0], "host:")) {
@@ -228,18 +234,18 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
   }
   CommandContext ctx{s, session, args, reply, *spec};
   if (s.pubsub.active()) [[unlikely]] {
-    // Some client subscribes or monitors: subscriber mode's rules, then MONITOR's feed.
+    // Some client subscribes or monitors: subscriber mode's rules first.
     if (!PubSubAllows(session, args, *spec, reply)) {
       ++s.stats.rejected_calls;
       return;
     }
-    spec->handler(ctx);
-    ++s.stats.total_commands_processed;
-    FeedMonitors(s, session, args, *spec, out);
-    return;
   }
+  const uint64_t start_ticks = TickClock::Now();
   spec->handler(ctx);
+  record.Ran(TickClock::Now() - start_ticks);
   ++s.stats.total_commands_processed;  // after the call, as Redis (INFO does not count itself)
+  if (s.pubsub.active()) [[unlikely]]
+    FeedMonitors(s, session, args, *spec, out);
 }
 
 void CommandProcessor::OnClose(Session& session) {
@@ -275,6 +281,7 @@ size_t CommandProcessor::Prefetch(const Session& session, std::string_view pendi
 }
 
 bool CommandProcessor::ActiveExpireCycle(int64_t budget_us) {
+  impl_->state.stats.Sample(impl_->state.store.now_ms(), impl_->state.store.UsedMemory());
   if (!impl_->state.active_expire_enabled) return false;
   return impl_->state.store.ActiveExpireCycle(budget_us);
 }

@@ -39,6 +39,7 @@ class PubSub {
   // PUBSUB NUMSUB / NUMPAT (distinct patterns, as Redis 7) / CHANNELS [pattern].
   size_t NumSub(std::string_view channel) const;
   size_t NumPat() const { return patterns_.size(); }
+  size_t NumChannels() const { return channels_.size(); }  // INFO pubsub_channels
   std::vector<std::string> Channels(std::string_view pattern) const;
   size_t subscribers() const { return clients_.size(); }
 
