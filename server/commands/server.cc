@@ -10,6 +10,7 @@
 #include "server/commands/commands.h"
 #include "server/engine/command_context.h"
 #include "server/engine/text_util.h"
+#include "server/engine/transaction.h"
 
 namespace kv::server {
 namespace {
@@ -367,6 +368,22 @@ void ConfigCommand(CommandContext& ctx) {
   }
 }
 
+// Redis 7 RESET (clearClientConnectionState): out of MULTI and every WATCH, out of MONITOR and
+// every subscription (without confirmations), database 0, RESP2, no name, and authenticated only
+// if no password is required. Replies +RESET.
+void ResetCommand(CommandContext& ctx) {
+  Session& session = ctx.session;
+  DiscardTransaction(ctx.server, session);
+  if (session.pubsub_channels + session.pubsub_patterns > 0 || session.monitor) {
+    ctx.server.pubsub.Remove(session);
+  }
+  session.db = 0;
+  session.protocol = 2;
+  session.name.clear();
+  session.authenticated = ctx.server.config->requirepass.empty();
+  ctx.reply.Simple("RESET");  // the writer was made for the old protocol: "+RESET" in both
+}
+
 }  // namespace
 
 void RegisterServerCommands(CommandTable& t) {
@@ -387,6 +404,8 @@ void RegisterServerCommands(CommandTable& t) {
   t.Register({"auth", AuthCommand, -2, kCmdNoAuth | kCmdFast | kLs | kCmdNoScript, 0, 0, 0,
               "@fast @connection", kConn});
   t.Register({"hello", HelloCommand, -1, kCmdNoAuth | kCmdFast | kLs | kCmdNoScript, 0, 0, 0,
+              "@fast @connection", kConn});
+  t.Register({"reset", ResetCommand, 1, kCmdNoAuth | kCmdFast | kLs | kCmdNoScript, 0, 0, 0,
               "@fast @connection", kConn});
   t.Register({"time", TimeCommand, 1, kCmdFast | kLs, 0, 0, 0, "@fast", kSrv});
   t.Register({"debug", DebugCommand, -2, kCmdAdmin | kCmdNoScript | kLs, 0, 0, 0,

@@ -177,6 +177,47 @@ TEST(HelloTest, Resp3SwitchesTheConnection) {
   EXPECT_EQ(h.Run({"GET", "missing"}), kNil);
 }
 
+// Sequences and bytes as redis-server 7.0.15 answers them.
+TEST(ResetTest, LeavesMultiDbProtocolAndNameBehind) {
+  Harness h;
+  EXPECT_EQ(h.Run({"SELECT", "3"}), kOK);
+  EXPECT_EQ(h.Run({"CLIENT", "SETNAME", "n1"}), kOK);
+  EXPECT_EQ(h.Run({"HELLO", "3"}), kHello3Reply);
+  EXPECT_EQ(h.Run({"WATCH", "w"}), kOK);
+  EXPECT_EQ(h.Run({"MULTI"}), kOK);
+  EXPECT_EQ(h.Run({"SET", "a", "1"}), "+QUEUED\r\n");
+  EXPECT_EQ(h.Run({"RESET"}), "+RESET\r\n");  // runs at once inside MULTI
+  EXPECT_EQ(h.Run({"EXEC"}), Err("ERR EXEC without MULTI"));
+  EXPECT_EQ(h.Run({"CLIENT", "GETNAME"}), kNil);  // RESP2 again
+  EXPECT_EQ(h.Run({"GET", "a"}), kNil);           // db 0, and the SET never ran
+  EXPECT_EQ(h.session.db, 0);
+  EXPECT_TRUE(h.session.txn.watched.empty());
+}
+
+TEST(ResetTest, EndsSubscriptionsAndMonitorWithoutConfirmations) {
+  Harness h;
+  h.Run({"SUBSCRIBE", "c"});
+  h.Run({"PSUBSCRIBE", "p*"});
+  EXPECT_EQ(h.Run({"RESET"}), "+RESET\r\n");
+  EXPECT_EQ(h.Run({"PUBSUB", "NUMSUB", "c"}), Array({Bulk("c"), Int(0)}));
+  EXPECT_EQ(h.Run({"PUBSUB", "NUMPAT"}), Int(0));
+  EXPECT_EQ(h.Run({"GET", "x"}), kNil);  // no longer in subscriber mode
+  EXPECT_EQ(h.Run({"MONITOR"}), kOK);
+  EXPECT_EQ(h.Run({"RESET"}), "+RESET\r\n");
+  EXPECT_FALSE(h.session.monitor);
+}
+
+TEST(ResetTest, NeedsAuthenticationAgainWhenAPasswordIsSet) {
+  Harness h;
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "requirepass", "pw"}), kOK);
+  EXPECT_EQ(h.Run({"RESET"}), "+RESET\r\n");
+  EXPECT_EQ(h.Run({"GET", "x"}), Err("NOAUTH Authentication required."));
+  EXPECT_EQ(h.Run({"AUTH", "pw"}), kOK);
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "requirepass", ""}), kOK);
+  EXPECT_EQ(h.Run({"RESET"}), "+RESET\r\n");
+  EXPECT_EQ(h.Run({"GET", "x"}), kNil);
+}
+
 TEST(HelloTest, Errors) {
   Harness h;
   EXPECT_EQ(h.Run({"HELLO", "4"}), Err("NOPROTO unsupported protocol version"));
