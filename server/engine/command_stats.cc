@@ -5,21 +5,10 @@
 #include <chrono>
 #include <thread>
 
-#if defined(__x86_64__)
-#include <x86intrin.h>
-#endif
 
 namespace kv::server {
 
 using SteadyClock = std::chrono::steady_clock;
-
-uint64_t TickClock::Now() {
-#if defined(__x86_64__)
-  return __rdtsc();
-#else
-  return static_cast<uint64_t>(SteadyClock::now().time_since_epoch() / std::chrono::nanoseconds(1));
-#endif
-}
 
 TickRate::TickRate() : origin_ticks_(TickClock::Now()), origin_(SteadyClock::now()) {}
 
