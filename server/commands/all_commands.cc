@@ -10,6 +10,8 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterClientCommands(table);
   RegisterIntrospectionCommands(table);
   RegisterBitCommands(table);
+  RegisterLcsCommand(table);
+  RegisterObjectCommands(table);
 }
 
 }  // namespace kv::server

@@ -12,6 +12,8 @@ void RegisterServerCommands(CommandTable& table);         // server.cc
 void RegisterClientCommands(CommandTable& table);         // client.cc
 void RegisterIntrospectionCommands(CommandTable& table);  // introspection.cc
 void RegisterBitCommands(CommandTable& table);            // bits.cc
+void RegisterLcsCommand(CommandTable& table);             // lcs.cc
+void RegisterObjectCommands(CommandTable& table);         // object.cc: OBJECT, MEMORY
 // All of the above: kv-server's command set (a CommandRegistrar).
 void RegisterAllCommands(CommandTable& table);
 
