@@ -14,8 +14,6 @@
 namespace kv::server {
 namespace {
 
-__extension__ typedef __int128 I128;  // GCC/Clang builtin; __extension__: -Wpedantic
-
 uint64_t Load64(const unsigned char* p) {
   uint64_t v;
   std::memcpy(&v, p, sizeof(v));
@@ -352,27 +350,54 @@ int64_t FieldValue(uint64_t raw, bool is_signed, int bits) {
   return static_cast<int64_t>(raw);
 }
 
-// Brings the exact result v into the field's range by the overflow policy (Redis
-// check{Signed,Unsigned}BitfieldOverflow). False: FAIL and v does not fit.
-bool FitField(I128 v, bool is_signed, int bits, Overflow overflow, int64_t* out) {
-  const I128 one = 1;
-  const I128 min = is_signed ? -(one << (bits - 1)) : 0;
-  const I128 max = is_signed ? (one << (bits - 1)) - 1 : (one << bits) - 1;
-  if (v >= min && v <= max) {
-    *out = static_cast<int64_t>(v);
-    return true;
+// Redis checkSignedBitfieldOverflow, ported with its quirk: the bound checks use maxincr =
+// max - value, which wraps for a value within max of INT64_MIN, so SET of such a value counts as an
+// overflow above max (OVERFLOW SAT stores max). Returns 0, 1 (above max) or -1 (below min); on an
+// overflow *limit is what WRAP or SAT store.
+int SignedOverflow(int64_t value, int64_t incr, int bits, Overflow overflow, int64_t* limit) {
+  const int64_t max = bits == 64 ? INT64_MAX : (int64_t{1} << (bits - 1)) - 1;
+  const int64_t min = -max - 1;
+  const auto uv = static_cast<uint64_t>(value);
+  const auto max_incr = static_cast<int64_t>(static_cast<uint64_t>(max) - uv);
+  const auto min_incr = static_cast<int64_t>(static_cast<uint64_t>(min) - uv);
+  int result = 0;
+  if (value > max || (bits != 64 && incr > max_incr) ||
+      (value >= 0 && incr > 0 && incr > max_incr)) {
+    result = 1;
+  } else if (value < min || (bits != 64 && incr < min_incr) ||
+             (value < 0 && incr < 0 && incr < min_incr)) {
+    result = -1;
+  } else {
+    return 0;
   }
-  switch (overflow) {
-    case Overflow::kWrap:
-      *out = FieldValue(static_cast<uint64_t>(v) & (~uint64_t{0} >> (64 - bits)), is_signed, bits);
-      return true;
-    case Overflow::kSat:
-      *out = static_cast<int64_t>(v < min ? min : max);
-      return true;
-    case Overflow::kFail:
-      break;
+  if (overflow == Overflow::kWrap) {
+    *limit =
+        FieldValue((uv + static_cast<uint64_t>(incr)) & (~uint64_t{0} >> (64 - bits)), true, bits);
+  } else if (overflow == Overflow::kSat) {
+    *limit = result > 0 ? max : min;
   }
-  return false;
+  return result;
+}
+
+// Redis checkUnsignedBitfieldOverflow (bits <= 63), same contract as SignedOverflow.
+int UnsignedOverflow(uint64_t value, int64_t incr, int bits, Overflow overflow, uint64_t* limit) {
+  const uint64_t max = (uint64_t{1} << bits) - 1;
+  const auto max_incr = static_cast<int64_t>(max - value);
+  const auto min_incr = static_cast<int64_t>(uint64_t{0} - value);
+  int result = 0;
+  if (value > max || (incr > 0 && incr > max_incr)) {
+    result = 1;
+  } else if (incr < 0 && incr < min_incr) {
+    result = -1;
+  } else {
+    return 0;
+  }
+  if (overflow == Overflow::kWrap) {
+    *limit = (value + static_cast<uint64_t>(incr)) & max;
+  } else if (overflow == Overflow::kSat) {
+    *limit = result > 0 ? max : 0;
+  }
+  return result;
 }
 
 // Parses BITFIELD's operations (Redis bitfieldGeneric's first loop). False after an error reply.
@@ -421,22 +446,37 @@ bool ParseFieldOps(CommandContext& ctx, std::vector<FieldOp>* ops) {
 // One SET or INCRBY on e's value (already long enough): replies the old (SET) or new (INCRBY)
 // value, or nil when OVERFLOW FAIL refuses the write.
 void RunFieldWrite(CommandContext& ctx, Entry* e, const FieldOp& op) {
-  const int64_t old = FieldValue(ReadField(e->value(), op.offset, op.bits), op.is_signed, op.bits);
-  I128 wanted;
-  if (op.code == FieldOp::kIncrBy) {
-    wanted = static_cast<I128>(old) + op.value;
-  } else if (op.is_signed) {
-    wanted = op.value;
+  const bool incr = op.code == FieldOp::kIncrBy;
+  const uint64_t old_raw = ReadField(e->value(), op.offset, op.bits);
+  int64_t reply;
+  uint64_t store;
+  int overflow;
+  if (op.is_signed) {
+    const int64_t old = FieldValue(old_raw, true, op.bits);
+    const int64_t base = incr ? old : op.value;
+    int64_t wrapped = 0;
+    overflow = SignedOverflow(base, incr ? op.value : 0, op.bits, op.overflow, &wrapped);
+    const int64_t next =
+        overflow != 0 ? wrapped
+        : incr ? static_cast<int64_t>(static_cast<uint64_t>(old) + static_cast<uint64_t>(op.value))
+               : op.value;
+    reply = incr ? next : old;
+    store = static_cast<uint64_t>(next);
   } else {
-    wanted = static_cast<uint64_t>(op.value);  // Redis: a negative SET value is a huge unsigned
+    // A negative SET value is a huge unsigned one (Redis casts it).
+    const uint64_t base = incr ? old_raw : static_cast<uint64_t>(op.value);
+    uint64_t wrapped = 0;
+    overflow = UnsignedOverflow(base, incr ? op.value : 0, op.bits, op.overflow, &wrapped);
+    const uint64_t next = overflow != 0 ? wrapped : base + (incr ? op.value : 0);
+    reply = static_cast<int64_t>(incr ? next : old_raw);
+    store = next;
   }
-  int64_t stored;
-  if (!FitField(wanted, op.is_signed, op.bits, op.overflow, &stored)) {
+  if (overflow != 0 && op.overflow == Overflow::kFail) {
     ctx.reply.NullBulk();
     return;
   }
-  WriteField(Bytes(e), op.offset, op.bits, static_cast<uint64_t>(stored));
-  ctx.reply.Integer(op.code == FieldOp::kIncrBy ? stored : old);
+  WriteField(Bytes(e), op.offset, op.bits, store);
+  ctx.reply.Integer(reply);
 }
 
 void BitFieldGeneric(CommandContext& ctx, bool read_only_command) {

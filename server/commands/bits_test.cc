@@ -240,6 +240,40 @@ TEST(BitsTest, BitFieldOverflow) {
       Array({Int(1), Int(0), Int(-1)}));
 }
 
+// Redis's signed overflow check computes max - value, which wraps for values near INT64_MIN: a
+// SET of such a value counts as above max, so SAT stores max (redis-server 7.0.15 does).
+TEST(BitsTest, BitFieldSignedSaturationQuirkAsRedis) {
+  Harness h;
+  EXPECT_EQ(h.Run({"BITFIELD",
+                   "q",
+                   "OVERFLOW",
+                   "SAT",
+                   "SET",
+                   "i25",
+                   "2",
+                   "-9223372036854775808",
+                   "GET",
+                   "i25",
+                   "2",
+                   "SET",
+                   "i8",
+                   "0",
+                   "-9223372036854775800",
+                   "GET",
+                   "i8",
+                   "0",
+                   "OVERFLOW",
+                   "WRAP",
+                   "SET",
+                   "i8",
+                   "0",
+                   "-9223372036854775800",
+                   "GET",
+                   "i8",
+                   "0"}),
+            Array({Int(0), Int(16777215), Int(31), Int(127), Int(127), Int(8)}));
+}
+
 TEST(BitsTest, BitFieldErrors) {
   Harness h;
   EXPECT_EQ(h.Run({"BITFIELD"}), Err("ERR wrong number of arguments for 'bitfield' command"));
