@@ -114,9 +114,10 @@ Entry* GrowForBits(CommandContext& ctx, uint64_t max_bit) {
   const size_t len = max_bit / 8 + 1;
   Store& store = ctx.store();
   Entry** link = store.FindLink(ctx.db(), key);
-  if (link == nullptr) {
-    store.Add(ctx.db(), key, std::string_view(), 0);
-    link = store.FindLink(ctx.db(), key);
+  if (link == nullptr) {  // exactly len zero bytes (Reserve would leave room to grow)
+    Entry* e = store.Add(ctx.db(), key, std::string(len, '\0'), 0);
+    e->MarkRaw();
+    return e;
   }
   Entry* e = store.Reserve(ctx.db(), link, len);
   if (len > e->val_len) {

@@ -168,6 +168,9 @@ TEST(MemoryTest, UsageIsTheKeysShareOfTheLayout) {
   // chunk rounded up to 16 bytes: 1072.
   EXPECT_EQ(h.Run({"SET", "key:000000000001", std::string(1000, 'x')}), kOK);
   EXPECT_EQ(h.Run({"MEMORY", "USAGE", "key:000000000001"}), Int(1072 + 16));
+  // A new bitmap holds exactly its bytes (a 12501-byte value: a 12560-byte chunk).
+  EXPECT_EQ(h.Run({"SETBIT", "bitmap", "100000", "1"}), Int(0));
+  EXPECT_EQ(h.Run({"MEMORY", "USAGE", "bitmap"}), Int(12560 + 11));
   h.session.protocol = 3;
   EXPECT_EQ(h.Run({"MEMORY", "USAGE", "nokey"}), "_\r\n");
 }
