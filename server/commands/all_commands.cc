@@ -11,6 +11,9 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterIntrospectionCommands(table);
   RegisterPubSubCommands(table);
   RegisterTransactionCommands(table);
+  RegisterBitCommands(table);
+  RegisterLcsCommand(table);
+  RegisterObjectCommands(table);
 }
 
 }  // namespace kv::server

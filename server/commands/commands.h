@@ -13,6 +13,9 @@ void RegisterClientCommands(CommandTable& table);         // client.cc
 void RegisterIntrospectionCommands(CommandTable& table);  // introspection.cc
 void RegisterPubSubCommands(CommandTable& table);         // pubsub.cc
 void RegisterTransactionCommands(CommandTable& table);    // transactions.cc
+void RegisterBitCommands(CommandTable& table);            // bits.cc
+void RegisterLcsCommand(CommandTable& table);             // lcs.cc
+void RegisterObjectCommands(CommandTable& table);         // object.cc: OBJECT, MEMORY
 // All of the above: kv-server's command set (a CommandRegistrar).
 void RegisterAllCommands(CommandTable& table);
 

@@ -74,4 +74,16 @@ bool ParseInt32(CommandContext& ctx, std::string_view text, int* out);
 // "ERR unknown subcommand '<sub>'. Try <CMD> HELP." (Redis 7 container commands).
 void ReplyUnknownSubcommand(CommandContext& ctx);
 
+// A container command's subcommand (CLIENT ID, OBJECT ENCODING...): its name as in
+// "<command>|<name>", its arity counting the command and the subcommand (like CommandSpec::arity)
+// and its handler.
+struct Subcommand {
+  std::string_view name;
+  int arity;
+  CommandHandler run;
+};
+// Runs the subcommand args[1] names (any case) and records "<command>|<name>" as the session's
+// last command; else Redis's arity error for "<command>|<name>" or ReplyUnknownSubcommand.
+void DispatchSubcommand(CommandContext& ctx, std::span<const Subcommand> subcommands);
+
 }  // namespace kv::server

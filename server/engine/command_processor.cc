@@ -168,6 +168,23 @@ void ReplyUnknownSubcommand(CommandContext& ctx) {
   ctx.reply.Error(msg);
 }
 
+void DispatchSubcommand(CommandContext& ctx, std::span<const Subcommand> subcommands) {
+  for (const Subcommand& sub : subcommands) {
+    if (!EqualsIgnoreCase(sub.name, ctx.args[1])) continue;
+    std::string full(ctx.spec.name);
+    full.append("|").append(sub.name);
+    ctx.session.last_command = full;
+    const auto argc = static_cast<int>(ctx.args.size());
+    if ((sub.arity > 0 && argc != sub.arity) || argc < -sub.arity) {
+      ReplyArityError(ctx.reply, full);
+      return;
+    }
+    sub.run(ctx);
+    return;
+  }
+  ReplyUnknownSubcommand(ctx);
+}
+
 struct CommandProcessor::Impl {
   Impl(Config* config, ServerControl* control, CommandRegistrar register_commands)
       : state(config, control) {

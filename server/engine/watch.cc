@@ -19,7 +19,7 @@ WatchedKey* WatchIndex::Find(Session& session, int db, std::string_view key) {
 void WatchIndex::Watch(Session& session, std::string_view key) {
   const int db = session.db;
   if (Find(session, db, key) != nullptr) return;
-  const Entry* e = store_->Peek(db, key);
+  const Entry* e = store_->PeekNoExpire(db, key);
   session.txn.watched.push_back({db, std::string(key), e != nullptr && store_->IsExpired(e)});
   auto it = keys_[db].find(key);
   if (it == keys_[db].end()) {
@@ -46,7 +46,7 @@ void WatchIndex::UnwatchAll(Session& session) {
 bool WatchIndex::AnyWatchedKeyExpired(const Session& session) const {
   for (const WatchedKey& wk : session.txn.watched) {
     if (wk.expired) continue;
-    const Entry* e = store_->Peek(wk.db, wk.key);
+    const Entry* e = store_->PeekNoExpire(wk.db, wk.key);
     if (e != nullptr && store_->IsExpired(e)) return true;
   }
   return false;
@@ -63,7 +63,7 @@ void WatchIndex::KeyModified(int db, std::string_view key) {
   if (it == keys_[db].end()) return;
   // MarkDirty changes the index: work on a copy of the watchers.
   const std::vector<Session*> watchers = it->second;
-  const bool gone = store_->Peek(db, key) == nullptr;
+  const bool gone = store_->PeekNoExpire(db, key) == nullptr;
   for (Session* s : watchers) {
     WatchedKey* wk = Find(*s, db, key);
     if (wk == nullptr) continue;
@@ -81,8 +81,8 @@ void WatchIndex::DbReplacing(int db, int other_db) {
   // Decide first, mark after: marking unwatches and so changes keys_[db].
   std::vector<Session*> dirty;
   for (auto& [key, watchers] : keys_[db]) {
-    const Entry* here = store_->Peek(db, key);
-    const Entry* there = other_db >= 0 ? store_->Peek(other_db, key) : nullptr;
+    const Entry* here = store_->PeekNoExpire(db, key);
+    const Entry* there = other_db >= 0 ? store_->PeekNoExpire(other_db, key) : nullptr;
     if (here == nullptr && there == nullptr) continue;  // missing before and after: no change
     for (Session* s : watchers) {
       WatchedKey* wk = Find(*s, db, key);

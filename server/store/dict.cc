@@ -75,9 +75,12 @@ uint64_t HashKey(std::string_view key, uint64_t seed) {
 size_t Entry::AllocSizeFor(size_t key_len, size_t val_cap) {
   // The largest request that fits the same malloc chunk (see kChunkStep), so the estimate tracks
   // real heap use and no byte of the chunk is wasted.
-  const size_t raw = sizeof(Entry) + key_len + val_cap;
+  static_assert(sizeof(Entry) == 32, "the access word follows a 32-byte header");
+  const size_t raw = Entry::kHeaderSize + key_len + val_cap;
   return ((raw + kChunkHeader + kChunkStep - 1) & ~(kChunkStep - 1)) - kChunkHeader;
 }
+
+size_t Entry::HeapSize() const { return AllocSize() + kChunkHeader; }
 
 Entry* Entry::Create(std::string_view key, std::string_view value, size_t val_cap) {
   if (val_cap < value.size()) val_cap = value.size();
@@ -90,8 +93,9 @@ Entry* Entry::Create(std::string_view key, std::string_view value, size_t val_ca
   e->expire_ms = 0;
   e->key_len = static_cast<uint32_t>(key.size());
   e->val_len = static_cast<uint32_t>(value.size());
-  e->val_cap = static_cast<uint32_t>(alloc - sizeof(Entry) - key.size());
+  e->val_cap = static_cast<uint32_t>(alloc - kHeaderSize - key.size());
   e->ttl_slot = 0;
+  e->set_access_word(0);
   if (!key.empty()) std::memcpy(e->key_data(), key.data(), key.size());
   if (!value.empty()) std::memcpy(e->val_data(), value.data(), value.size());
   return e;

@@ -10,8 +10,9 @@
 
 namespace kv::server {
 
-// One key and its string value in a single allocation: header, then key bytes, then value bytes
-// (capacity val_cap). Created and destroyed only through Entry::Create / Entry::Destroy.
+// One key and its string value in a single allocation: header, a 4-byte access word, then key
+// bytes, then value bytes (capacity val_cap). Created and destroyed only through Entry::Create /
+// Entry::Destroy.
 struct Entry {
   Entry* next;        // chain in the dict bucket
   int64_t expire_ms;  // absolute unix time in ms; 0 = no expiry
@@ -20,8 +21,29 @@ struct Entry {
   uint32_t val_cap;
   uint32_t ttl_slot;  // index in the owning Db's TTL vector; meaningful when expire_ms != 0
 
-  char* key_data() { return reinterpret_cast<char*>(this + 1); }
-  const char* key_data() const { return reinterpret_cast<const char*>(this + 1); }
+  // The access word, Redis's robj lru:24 + flags: bits 0..23 the access clock (seconds mod 2^24,
+  // Store::Touch), bits 24..31 flags. It follows the struct (the header stays 32 bytes with no
+  // padding); the benchmark's 16-byte key with a 3-byte value still fits its 64-byte chunk.
+  static constexpr size_t kHeaderSize = 32 + sizeof(uint32_t);
+  static constexpr uint32_t kClockMask = (1u << 24) - 1;
+  // Flag: the value was written in place (APPEND, SETRANGE, SETBIT, BITOP, BITFIELD), which Redis
+  // reports as encoding "raw" whatever the bytes; cleared when a value is set whole.
+  static constexpr uint32_t kFlagRaw = 1u << 24;
+  uint32_t access_word() const {
+    uint32_t w;
+    std::memcpy(&w, this + 1, sizeof(w));
+    return w;
+  }
+  void set_access_word(uint32_t w) { std::memcpy(this + 1, &w, sizeof(w)); }
+  uint32_t access_clock() const { return access_word() & kClockMask; }
+  void set_access_clock(uint32_t clock) {
+    set_access_word((access_word() & ~kClockMask) | (clock & kClockMask));
+  }
+  bool raw() const { return (access_word() & kFlagRaw) != 0; }
+  void MarkRaw() { set_access_word(access_word() | kFlagRaw); }
+
+  char* key_data() { return reinterpret_cast<char*>(this) + kHeaderSize; }
+  const char* key_data() const { return reinterpret_cast<const char*>(this) + kHeaderSize; }
   char* val_data() { return key_data() + key_len; }
   const char* val_data() const { return key_data() + key_len; }
   std::string_view key() const { return {key_data(), key_len}; }
@@ -32,6 +54,8 @@ struct Entry {
   static void Destroy(Entry* e);
   // Bytes the entry's allocation accounts for in UsedMemory().
   size_t AllocSize() const { return AllocSizeFor(key_len, val_cap); }
+  // Heap bytes of the entry: AllocSize() plus the allocator's chunk header.
+  size_t HeapSize() const;
   static size_t AllocSizeFor(size_t key_len, size_t val_cap);
 };
 

@@ -169,15 +169,15 @@ TEST(EntryTest, AllocationFitsMallocChunkExactly) {
     for (size_t val : {0u, 3u, 8u, 9u, 200u}) {
       const size_t alloc = Entry::AllocSizeFor(key_len, val);
       EXPECT_EQ(alloc % 16, 8u) << key_len << "/" << val;
-      EXPECT_GE(alloc, sizeof(Entry) + key_len + val);
-      EXPECT_LT(alloc, sizeof(Entry) + key_len + val + 16);
+      EXPECT_GE(alloc, Entry::kHeaderSize + key_len + val);
+      EXPECT_LT(alloc, Entry::kHeaderSize + key_len + val + 16);
     }
   }
   // The benchmark's key shape: key:%012d with a 3-byte value fits a 64-byte chunk.
   EXPECT_EQ(Entry::AllocSizeFor(16, 3), 56u);
   Entry* e = Entry::Create("key:000000000001", "abc", 0);
   EXPECT_EQ(e->AllocSize(), 56u);
-  EXPECT_EQ(e->val_cap, 56u - sizeof(Entry) - 16);
+  EXPECT_EQ(e->val_cap, 56u - Entry::kHeaderSize - 16);
   EXPECT_EQ(e->value(), "abc");
   Entry::Destroy(e);
 }

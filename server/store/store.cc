@@ -42,6 +42,7 @@ void Store::Free(Db& d, Entry* e) {
 
 void Store::Swap(Db& d, Entry** link, Entry* fresh) {
   Entry* old = d.dict.ReplaceAt(link, fresh);
+  fresh->set_access_clock(clock_);
   fresh->expire_ms = old->expire_ms;
   if (old->expire_ms != 0) {
     fresh->ttl_slot = old->ttl_slot;
@@ -53,6 +54,17 @@ void Store::Swap(Db& d, Entry** link, Entry* fresh) {
 }
 
 Entry** Store::FindLink(int db, std::string_view key) {
+  Entry** link = FindLinkNoTouch(db, key);
+  if (link != nullptr) (*link)->set_access_clock(clock_);
+  return link;
+}
+
+Entry* Store::Peek(int db, std::string_view key) {
+  Entry** link = FindLinkNoTouch(db, key);
+  return link == nullptr ? nullptr : *link;
+}
+
+Entry** Store::FindLinkNoTouch(int db, std::string_view key) {
   Db& d = dbs_[db];
   Entry** link = d.dict.FindLink(key);
   if (link == nullptr) return nullptr;
@@ -72,6 +84,7 @@ Entry* Store::Find(int db, std::string_view key) {
 Entry* Store::Add(int db, std::string_view key, std::string_view value, int64_t expire_ms) {
   Db& d = dbs_[db];
   Entry* e = Entry::Create(key, value, value.size());
+  e->set_access_clock(clock_);
   entry_bytes_ += e->AllocSize();
   d.dict.Insert(e);
   if (expire_ms != 0) {
@@ -88,6 +101,7 @@ Entry* Store::Overwrite(int db, Entry** link, std::string_view value) {
   if (value.size() <= e->val_cap && value.size() * 2 + 64 >= e->val_cap) {
     if (!value.empty()) std::memmove(e->val_data(), value.data(), value.size());
     e->val_len = static_cast<uint32_t>(value.size());
+    e->set_access_word(clock_);  // a whole new value: no longer raw
     KeyModified(db, e->key());
     return e;
   }
@@ -99,17 +113,17 @@ Entry* Store::Overwrite(int db, Entry** link, std::string_view value) {
 
 Entry* Store::Reserve(int db, Entry** link, size_t new_len) {
   Entry* e = *link;
-  // Reported before the caller writes the new bytes: nothing can look in between.
-  if (new_len <= e->val_cap) {
-    KeyModified(db, e->key());
-    return e;
+  if (new_len > e->val_cap) {
+    size_t cap = new_len < (1u << 20) ? new_len * 2 : new_len + (1u << 20);  // like sdsMakeRoomFor
+    if (cap > UINT32_MAX) cap = new_len;
+    Entry* fresh = Entry::Create(e->key(), e->value(), cap);
+    Swap(dbs_[db], link, fresh);
+    e = fresh;
   }
-  size_t cap = new_len < (1u << 20) ? new_len * 2 : new_len + (1u << 20);  // like sdsMakeRoomFor
-  if (cap > UINT32_MAX) cap = new_len;
-  Entry* fresh = Entry::Create(e->key(), e->value(), cap);
-  Swap(dbs_[db], link, fresh);
-  KeyModified(db, fresh->key());
-  return fresh;
+  e->MarkRaw();
+  // Reported before the caller writes the new bytes: nothing can look in between.
+  KeyModified(db, e->key());
+  return e;
 }
 
 Entry* Store::Set(int db, std::string_view key, std::string_view value, int64_t expire_ms,
@@ -163,6 +177,7 @@ Entry* Store::Rename(int db, std::string_view src_key, int dst_db, std::string_v
   src->expire_ms = 0;
   // dst_key may alias src's bytes: build the new entry before freeing src.
   Entry* fresh = Entry::Create(dst_key, src->value(), src->val_len);
+  fresh->set_access_word((src->access_word() & ~Entry::kClockMask) | clock_);  // keeps raw
   entry_bytes_ -= src->AllocSize();
   Entry::Destroy(src);
   Entry** dst = dbs_[dst_db].dict.FindLink(fresh->key());
@@ -260,6 +275,16 @@ bool Store::ActiveExpireCycle(int64_t budget_us) {
     expire_db_cursor_ = (expire_db_cursor_ + 1) % kNumDatabases;
   }
   return false;
+}
+
+uint64_t Store::KeyMemoryUsage(int db, const Entry* e) const {
+  const Db& d = dbs_[db];
+  auto share = [](size_t slots, size_t users) -> uint64_t {
+    return users == 0 ? 0 : (slots * sizeof(Entry*) + users - 1) / users;
+  };
+  uint64_t bytes = e->HeapSize() + share(d.dict.bucket_count(), d.dict.size());
+  if (e->expire_ms != 0) bytes += share(d.ttl.capacity(), d.ttl.size());
+  return bytes;
 }
 
 uint64_t Store::UsedMemory() const {

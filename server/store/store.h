@@ -51,16 +51,33 @@ class Store {
 
   // The time used for every expiry decision (ms since the epoch). A key with expire_ms < now is
   // expired (Redis: expired when now > when).
-  void SetTime(int64_t now_ms) { now_ms_ = now_ms; }
+  // Also sets the access clock (Redis's LRU clock: seconds mod 2^24) that lookups stamp on keys.
+  void SetTime(int64_t now_ms) {
+    now_ms_ = now_ms;
+    clock_ = static_cast<uint32_t>(now_ms / 1000) & Entry::kClockMask;
+  }
   int64_t now_ms() const { return now_ms_; }
 
-  // Looks key up; an expired key is deleted (counted in expired_keys) and reported missing.
+  // Looks key up; an expired key is deleted (counted in expired_keys) and reported missing. A
+  // found key is touched: its access clock becomes now (OBJECT IDLETIME).
   Entry* Find(int db, std::string_view key);
   // Same, returning the link for Overwrite/Reserve/DeleteAt; valid until the next Store call.
   Entry** FindLink(int db, std::string_view key);
-  // Looks key up without expiring or changing anything (the entry may be logically expired).
-  const Entry* Peek(int db, std::string_view key) const { return dbs_[db].dict.Peek(key); }
+  // Looks key up without expiring or changing anything (the entry may be logically expired):
+  // WATCH's view of the keyspace.
+  const Entry* PeekNoExpire(int db, std::string_view key) const { return dbs_[db].dict.Peek(key); }
   bool IsExpired(const Entry* e) const { return e->expire_ms != 0 && e->expire_ms < now_ms_; }
+  // Find without touching (Redis LOOKUP_NOTOUCH: OBJECT, MEMORY USAGE); still expires lazily.
+  Entry* Peek(int db, std::string_view key);
+  // Seconds since the entry was last looked up, created or written (Redis's estimate: the 24-bit
+  // clock wraps after 194 days).
+  int64_t IdleSeconds(const Entry* e) const {
+    return static_cast<int64_t>((clock_ - e->access_clock()) & Entry::kClockMask);
+  }
+  // MEMORY USAGE: the heap bytes key e of db costs in this layout: its entry (header, access
+  // word, key, value capacity, malloc chunk header), its share of the db's bucket array and, with
+  // an expiry, its share of the TTL index.
+  uint64_t KeyMemoryUsage(int db, const Entry* e) const;
   // A hint before a pipelined batch: see Dict::Prefetch.
   void Prefetch(int db, std::span<const std::string_view> keys) const {
     dbs_[db].dict.Prefetch(keys);
@@ -73,7 +90,8 @@ class Store {
   // Replaces the value of the entry at link, keeping its expiry. Returns the (maybe moved) entry.
   Entry* Overwrite(int db, Entry** link, std::string_view value);
   // Makes the entry at link able to hold new_len value bytes (contents and val_len kept; growth
-  // is amortised for APPEND). Returns the (maybe moved) entry.
+  // is amortised for APPEND) for an in-place write (marks it Entry::raw()). Returns the (maybe
+  // moved) entry.
   Entry* Reserve(int db, Entry** link, size_t new_len);
   // Inserts a new key (must be missing, e.g. after Find returned nullptr).
   Entry* Add(int db, std::string_view key, std::string_view value, int64_t expire_ms);
@@ -128,6 +146,7 @@ class Store {
     Dict dict;
     std::vector<Entry*> ttl;  // every entry with expire_ms != 0; Entry::ttl_slot is its index
   };
+  Entry** FindLinkNoTouch(int db, std::string_view key);
   void TtlAdd(Db& d, Entry* e);
   void TtlRemove(Db& d, Entry* e);
   // Replaces the entry at link with fresh (same key), moving expiry and TTL slot; frees the old.
@@ -140,6 +159,7 @@ class Store {
 
   Db dbs_[kNumDatabases];
   int64_t now_ms_ = 0;
+  uint32_t clock_ = 0;  // Entry access clock for now_ms_
   uint64_t entry_bytes_ = 0;
   uint64_t expired_keys_ = 0;
   int expire_db_cursor_ = 0;  // where the next active expiry cycle resumes

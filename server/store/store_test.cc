@@ -178,7 +178,7 @@ TEST(StoreTest, PeekDoesNotExpire) {
   s.SetTime(kNow);
   s.Set(0, "k", "v", kNow + 10, false);
   s.SetTime(kNow + 11);
-  const Entry* e = s.Peek(0, "k");
+  const Entry* e = s.PeekNoExpire(0, "k");
   ASSERT_NE(e, nullptr);
   EXPECT_TRUE(s.IsExpired(e));
   EXPECT_EQ(s.DbSize(0), 1u);
@@ -203,6 +203,69 @@ TEST(StoreTest, SwapDbExchangesKeysAndExpiries) {
   (void)s.ActiveExpireCycle(1000000);  // the TTL index moved with the keys
   EXPECT_EQ(s.DbSize(1), 0u);
   EXPECT_EQ(s.DbSize(0), 2u);
+}
+
+// The access clock (OBJECT IDLETIME): lookups, writes and creation stamp it, Peek does not; it
+// has one-second resolution and wraps like Redis's 24-bit LRU clock.
+TEST(StoreTest, AccessClockTracksLookupsNotPeeks) {
+  Store s;
+  s.SetTime(kNow);
+  s.Set(0, "k", "v", 0, false);
+  s.SetTime(kNow + 2500);
+  EXPECT_EQ(s.IdleSeconds(s.Peek(0, "k")), 2);
+  s.SetTime(kNow + 7999);
+  EXPECT_EQ(s.IdleSeconds(s.Peek(0, "k")), 7);
+  Entry* e = s.Find(0, "k");
+  EXPECT_EQ(s.IdleSeconds(e), 0);
+  s.SetTime(kNow + 60000);
+  EXPECT_EQ(s.IdleSeconds(s.Peek(0, "k")), 53);    // whole seconds of the clock: 60 - 7
+  s.Set(0, "k", std::string(500, 'x'), 0, false);  // a new allocation: stamped too
+  EXPECT_EQ(s.IdleSeconds(s.Peek(0, "k")), 0);
+  s.Rename(0, "k", 0, "r");
+  s.SetTime(kNow + 61000);
+  EXPECT_EQ(s.IdleSeconds(s.Peek(0, "r")), 1);
+  s.SetTime(kNow + 61000 + (int64_t{1} << 24) * 1000);  // a whole clock period later: wraps
+  EXPECT_EQ(s.IdleSeconds(s.Peek(0, "r")), 1);
+  EXPECT_EQ(s.Peek(0, "missing"), nullptr);
+  s.Set(0, "t", "v", kNow + 61001, false);
+  s.SetTime(kNow + 62000);
+  EXPECT_EQ(s.Peek(0, "t"), nullptr);  // Peek still expires lazily
+  EXPECT_EQ(s.expired_keys(), 1u);
+}
+
+// In-place writes (Reserve) mark a value raw; a whole new value, from Set or Overwrite, clears
+// it; Rename keeps it.
+TEST(StoreTest, RawFlagFollowsHowTheValueWasWritten) {
+  Store s;
+  s.SetTime(kNow);
+  s.Set(0, "k", "12", 0, false);
+  EXPECT_FALSE(s.Peek(0, "k")->raw());
+  EXPECT_TRUE(s.Reserve(0, s.FindLink(0, "k"), 1)->raw());  // no growth: still marked
+  s.Rename(0, "k", 0, "r");
+  EXPECT_TRUE(s.Peek(0, "r")->raw());
+  s.Overwrite(0, s.FindLink(0, "r"), "34");  // same allocation reused
+  EXPECT_FALSE(s.Peek(0, "r")->raw());
+  EXPECT_TRUE(s.Reserve(0, s.FindLink(0, "r"), 4096)->raw());  // grown into a new allocation
+  s.Set(0, "r", "5", 0, false);
+  EXPECT_FALSE(s.Peek(0, "r")->raw());
+}
+
+// MEMORY USAGE: the entry's heap chunk plus its shares of the bucket array and the TTL index.
+TEST(StoreTest, KeyMemoryUsageCountsEntryAndIndexShares) {
+  Store s;
+  s.SetTime(kNow);
+  s.Set(0, "key:000000000001", "abc", 0, false);
+  const Entry* e = s.Peek(0, "key:000000000001");
+  // 64-byte chunk; one key in 4 buckets of 8 bytes.
+  EXPECT_EQ(e->HeapSize(), 64u);
+  EXPECT_EQ(s.KeyMemoryUsage(0, e), 64u + 32u);
+  s.Set(0, "key:000000000002", "abc", kNow + 1000, false);
+  const Entry* v = s.Peek(0, "key:000000000002");
+  // Two keys share 4 buckets; the TTL vector holds one slot for one key.
+  EXPECT_EQ(s.KeyMemoryUsage(0, e), 64u + 16u);
+  EXPECT_EQ(s.KeyMemoryUsage(0, v), 64u + 16u + 8u);
+  s.Set(0, "big", std::string(1000, 'x'), 0, false);
+  EXPECT_GE(s.KeyMemoryUsage(0, s.Peek(0, "big")), 1000u + Entry::kHeaderSize + 3);
 }
 
 }  // namespace
