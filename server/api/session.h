@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kv::server {
@@ -34,15 +35,19 @@ struct Session {
   std::string addr;   // peer "ip:port" ("[::1]:port" style as Redis prints "::1:port")
   std::string laddr;  // local "ip:port"
   int fd = -1;
-  std::string name;                  // CLIENT SETNAME
-  std::string lib_name;              // CLIENT SETINFO LIB-NAME
-  std::string lib_ver;               // CLIENT SETINFO LIB-VER
-  int db = 0;                        // SELECT
-  int protocol = 2;                  // HELLO: 2 (RESP2) or 3 (RESP3); replies are written in it
-  bool authenticated = true;         // false until AUTH when requirepass is set
-  int64_t created_ms = 0;            // wall clock, for CLIENT LIST age
-  int64_t last_interaction_ms = 0;   // for CLIENT LIST idle and --timeout
-  std::string last_command;          // lower-case name, for CLIENT LIST cmd=
+  std::string name;                 // CLIENT SETNAME
+  std::string lib_name;             // CLIENT SETINFO LIB-NAME
+  std::string lib_ver;              // CLIENT SETINFO LIB-VER
+  int db = 0;                       // SELECT
+  int protocol = 2;                 // HELLO: 2 (RESP2) or 3 (RESP3); replies are written in it
+  bool authenticated = true;        // false until AUTH when requirepass is set
+  int64_t created_ms = 0;           // wall clock, for CLIENT LIST age
+  int64_t last_interaction_ms = 0;  // for CLIENT LIST idle and --timeout
+  // CLIENT LIST cmd=: the last command's lower-case name and, for a container command, its
+  // subcommand ("get" of config|get). Views of static names (the command table's, subcommand
+  // tables'): Execute sets them per request without copying.
+  std::string_view last_command;
+  std::string_view last_subcommand;
   uint64_t query_buffer_bytes = 0;   // qbuf= in CLIENT LIST (net layer keeps it current)
   uint64_t output_buffer_bytes = 0;  // omem= in CLIENT LIST
   Transaction txn;                   // MULTI / EXEC / WATCH

@@ -39,14 +39,26 @@ void AppendClientLine(std::string& out, const Session& s, int64_t now_ms) {
   AppendField(out, "name", s.name);
   AppendField(out, "age", s.created_ms > 0 ? (now_ms - s.created_ms) / 1000 : 0);
   AppendField(out, "idle", s.last_interaction_ms > 0 ? (now_ms - s.last_interaction_ms) / 1000 : 0);
-  out.append("flags=N ");
+  // Redis's flags letters for the states kv-server has: O monitor, P subscriber, x in MULTI,
+  // d a WATCHed key changed; N for none.
+  std::string flags;
+  if (s.monitor) flags.push_back('O');
+  if (s.pubsub_channels + s.pubsub_patterns > 0) flags.push_back('P');
+  if (s.txn.in_multi) flags.push_back('x');
+  if (s.txn.watch_dirty) flags.push_back('d');
+  AppendField(out, "flags", flags.empty() ? std::string_view("N") : std::string_view(flags));
   AppendField(out, "db", s.db);
-  out.append("sub=0 psub=0 ssub=0 multi=-1 ");
+  AppendField(out, "sub", static_cast<int64_t>(s.pubsub_channels));
+  AppendField(out, "psub", static_cast<int64_t>(s.pubsub_patterns));
+  out.append("ssub=0 ");
+  AppendField(out, "multi", s.txn.in_multi ? static_cast<int64_t>(s.txn.queued_argc.size()) : -1);
   AppendField(out, "qbuf", static_cast<int64_t>(s.query_buffer_bytes));
   out.append("qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 ");
   AppendField(out, "omem", static_cast<int64_t>(s.output_buffer_bytes));
   out.append("tot-mem=0 events=r ");
-  AppendField(out, "cmd", s.last_command.empty() ? std::string_view("NULL") : s.last_command);
+  std::string cmd(s.last_command.empty() ? std::string_view("NULL") : s.last_command);
+  if (!s.last_subcommand.empty()) cmd.append("|").append(s.last_subcommand);
+  AppendField(out, "cmd", cmd);
   out.append("user=default redir=-1 ");
   AppendField(out, "resp", s.protocol);
   out.back() = '\n';

@@ -33,6 +33,31 @@ TEST(ClientTest, IdNames) {
   EXPECT_EQ(h.Run({"CLIENT", "foo"}), Err("ERR unknown subcommand 'foo'. Try CLIENT HELP."));
 }
 
+// flags, sub, psub and multi follow the client's state, as redis-server 7.0.15 prints them.
+TEST(ClientTest, ListShowsSubscriptionsMultiAndMonitor) {
+  Harness h;
+  Session other;
+  other.id = 2;
+  h.control.sessions.push_back(&other);
+  h.RunAs(other, {"SUBSCRIBE", "a", "b"});
+  h.RunAs(other, {"PSUBSCRIBE", "p*"});
+  std::string list = h.Run({"CLIENT", "LIST"});
+  EXPECT_NE(list.find("id=2 "), std::string::npos) << list;
+  EXPECT_NE(list.find("flags=P db=0 sub=2 psub=1 ssub=0 multi=-1 "), std::string::npos) << list;
+  h.RunAs(other, {"RESET"});
+  h.RunAs(other, {"WATCH", "k"});
+  h.RunAs(other, {"MULTI"});
+  h.RunAs(other, {"SET", "x", "1"});
+  h.RunAs(other, {"GET", "x"});
+  h.Run({"SET", "k", "changed"});
+  list = h.Run({"CLIENT", "LIST"});
+  EXPECT_NE(list.find("flags=xd db=0 sub=0 psub=0 ssub=0 multi=2 "), std::string::npos) << list;
+  h.RunAs(other, {"DISCARD"});
+  h.RunAs(other, {"MONITOR"});
+  list = h.Run({"CLIENT", "LIST"});
+  EXPECT_NE(list.find("flags=O db=0 sub=0 psub=0 ssub=0 multi=-1 "), std::string::npos) << list;
+}
+
 TEST(ClientTest, ListLineFormat) {
   Harness h;
   h.session.name = "app";
@@ -44,7 +69,8 @@ TEST(ClientTest, ListLineFormat) {
                  "flags=N db=3 sub=0 psub=0 ssub=0 multi=-1 qbuf=26 qbuf-free=0 argv-mem=0 "
                  "multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r "
                  "cmd=client|list user=default redir=-1 resp=2\n"));
-  EXPECT_EQ(h.session.last_command, "client|list");
+  EXPECT_EQ(h.session.last_command, "client");
+  EXPECT_EQ(h.session.last_subcommand, "list");  // CLIENT LIST prints cmd=client|list
   const std::string info = h.Run({"CLIENT", "INFO"});
   EXPECT_NE(info.find("cmd=client|info "), std::string::npos) << info;
 }

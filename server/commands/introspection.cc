@@ -632,15 +632,14 @@ void CommandCommand(CommandContext& ctx) {
     return;
   }
   const std::string_view sub = args[1];
-  auto set_name = [&ctx](std::string_view s) {
-    ctx.session.last_command = "command|" + ToLower(s);
-  };
+  // A static name (the literal matched), never a view of the request.
+  auto set_name = [&ctx](std::string_view literal) { ctx.session.last_subcommand = literal; };
   if (EqualsIgnoreCase(sub, "count")) {
-    set_name(sub);
+    set_name("count");
     if (args.size() != 2) return ReplyArityError(r, "command|count");
     r.Integer(static_cast<int64_t>(table.size()));
   } else if (EqualsIgnoreCase(sub, "info")) {
-    set_name(sub);
+    set_name("info");
     if (args.size() == 2) {
       r.ArrayHeader(table.size());
       for (const CommandSpec& c : table.commands()) ReplyCommandInfo(r, c);
@@ -656,7 +655,7 @@ void CommandCommand(CommandContext& ctx) {
       }
     }
   } else if (EqualsIgnoreCase(sub, "docs")) {
-    set_name(sub);
+    set_name("docs");
     // Registered commands only (as Redis: an unknown name is left out).
     std::vector<const CommandDoc*> found;
     auto add = [&found](const CommandSpec* c) {
@@ -673,11 +672,11 @@ void CommandCommand(CommandContext& ctx) {
       ReplyDoc(r, *doc);
     }
   } else if (EqualsIgnoreCase(sub, "list")) {
-    set_name(sub);
+    set_name("list");
     r.ArrayHeader(table.size());
     for (const CommandSpec& c : table.commands()) r.Bulk(c.name);
   } else if (EqualsIgnoreCase(sub, "getkeys")) {
-    set_name(sub);
+    set_name("getkeys");
     if (args.size() < 3) return ReplyArityError(r, "command|getkeys");
     const CommandSpec* c = table.Find(args[2]);
     if (c == nullptr) {
@@ -699,7 +698,7 @@ void CommandCommand(CommandContext& ctx) {
     r.ArrayHeader(keys.size());
     for (std::string_view k : keys) r.Bulk(k);
   } else if (EqualsIgnoreCase(sub, "help")) {
-    set_name(sub);
+    set_name("help");
     constexpr std::string_view kLines[] = {
         "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "(no subcommand)",

@@ -131,13 +131,13 @@ void PubSubCommand(CommandContext& ctx) {
   PubSub& registry = ctx.server.pubsub;
   // Fixed-arity subcommands: Redis's arity error names them; CHANNELS takes at most a pattern.
   auto fixed = [&](std::string_view full_name) {
-    ctx.session.last_command.assign(full_name);
+    ctx.session.last_subcommand = full_name.substr(full_name.find('|') + 1);
     if (argc == 2) return true;
     ReplyArityError(ctx.reply, full_name);
     return false;
   };
   auto at_most_pattern = [&](std::string_view full_name) {
-    ctx.session.last_command.assign(full_name);
+    ctx.session.last_subcommand = full_name.substr(full_name.find('|') + 1);
     if (argc <= 3) return true;
     std::string msg = "ERR unknown subcommand or wrong number of arguments for '";
     msg.append(sub.substr(0, 128));
@@ -151,7 +151,7 @@ void PubSubCommand(CommandContext& ctx) {
     ctx.reply.ArrayHeader(channels.size());
     for (const std::string& channel : channels) ctx.reply.Bulk(channel);
   } else if (EqualsIgnoreCase(sub, "numsub")) {
-    ctx.session.last_command.assign("pubsub|numsub");
+    ctx.session.last_subcommand = "numsub";
     ctx.reply.ArrayHeader((argc - 2) * 2);
     for (size_t i = 2; i < argc; ++i) {
       ctx.reply.Bulk(ctx.args[i]);
@@ -163,7 +163,7 @@ void PubSubCommand(CommandContext& ctx) {
     // Sharded channels (SSUBSCRIBE) are not implemented, so none is ever active.
     if (at_most_pattern("pubsub|shardchannels")) ctx.reply.Raw(resp::kEmptyArray);
   } else if (EqualsIgnoreCase(sub, "shardnumsub")) {
-    ctx.session.last_command.assign("pubsub|shardnumsub");
+    ctx.session.last_subcommand = "shardnumsub";
     ctx.reply.ArrayHeader((argc - 2) * 2);
     for (size_t i = 2; i < argc; ++i) {
       ctx.reply.Bulk(ctx.args[i]);

@@ -331,23 +331,23 @@ void ConfigCommand(CommandContext& ctx) {
   const std::string_view sub = ctx.args[1];
   const size_t argc = ctx.args.size();
   if (EqualsIgnoreCase(sub, "get")) {
-    ctx.session.last_command.assign("config|get");
+    ctx.session.last_subcommand = "get";
     if (argc < 3) return ReplyArityError(ctx.reply, "config|get");
     ConfigGet(ctx);
   } else if (EqualsIgnoreCase(sub, "set")) {
-    ctx.session.last_command.assign("config|set");
+    ctx.session.last_subcommand = "set";
     ConfigSet(ctx);
   } else if (EqualsIgnoreCase(sub, "resetstat")) {
-    ctx.session.last_command.assign("config|resetstat");
+    ctx.session.last_subcommand = "resetstat";
     if (argc != 2) return ReplyArityError(ctx.reply, "config|resetstat");
     ctx.server.stats.Reset();
     ctx.store().ResetStats();
     ctx.reply.Raw(resp::kOk);
   } else if (EqualsIgnoreCase(sub, "rewrite")) {
-    ctx.session.last_command.assign("config|rewrite");
+    ctx.session.last_subcommand = "rewrite";
     ctx.reply.Error("ERR The server is running without a config file");
   } else if (EqualsIgnoreCase(sub, "help")) {
-    ctx.session.last_command.assign("config|help");
+    ctx.session.last_subcommand = "help";
     constexpr std::string_view kLines[] = {
         "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "GET <pattern>",

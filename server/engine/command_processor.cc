@@ -171,11 +171,11 @@ void ReplyUnknownSubcommand(CommandContext& ctx) {
 void DispatchSubcommand(CommandContext& ctx, std::span<const Subcommand> subcommands) {
   for (const Subcommand& sub : subcommands) {
     if (!EqualsIgnoreCase(sub.name, ctx.args[1])) continue;
-    std::string full(ctx.spec.name);
-    full.append("|").append(sub.name);
-    ctx.session.last_command = full;
+    ctx.session.last_subcommand = sub.name;
     const auto argc = static_cast<int>(ctx.args.size());
     if ((sub.arity > 0 && argc != sub.arity) || argc < -sub.arity) {
+      std::string full(ctx.spec.name);
+      full.append("|").append(sub.name);
       ReplyArityError(ctx.reply, full);
       return;
     }
@@ -227,7 +227,8 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
     RejectCommand(s, session, nullptr, reply, UnknownCommandText(args));
     return;
   }
-  session.last_command.assign(spec->name);
+  session.last_command = spec->name;
+  session.last_subcommand = {};
   const auto argc = static_cast<int>(args.size());
   if ((spec->arity > 0 && argc != spec->arity) || argc < -spec->arity) {
     RejectCommand(s, session, spec, reply, ArityErrorText(spec->name));

@@ -113,10 +113,12 @@ void RunTransaction(ServerState& state, Session& session, resp::ReplyWriter& rep
     next += count;
     // Looked up again: the table does not change while the server runs.
     const CommandSpec* spec = state.table.Find(views[0]);
-    session.last_command.assign(spec->name);
+    session.last_command = spec->name;
+    session.last_subcommand = {};
     CallCommand(state, session, *spec, views, reply.buffer());
   }
-  session.last_command.assign("exec");
+  session.last_command = "exec";
+  session.last_subcommand = {};
 }
 
 void CallCommand(ServerState& state, Session& session, const CommandSpec& spec,
