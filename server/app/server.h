@@ -38,6 +38,9 @@ class Server final : public ServerControl {
   void ForEachSession(const std::function<void(const Session&)>& fn) const override;
   bool KillClient(uint64_t id) override;
   void RequestShutdown() override;
+  void Log(int level, std::string_view message) override;
+  bool ServeBusy(BusyResponder& responder) override;
+  void EndBusy() override;
 
  private:
   class SignalHandler;

@@ -9,6 +9,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterServerCommands(table);
   RegisterClientCommands(table);
   RegisterIntrospectionCommands(table);
+  RegisterScriptingCommands(table);
 }
 
 }  // namespace kv::server

@@ -11,6 +11,7 @@ void RegisterKeyCommands(CommandTable& table);            // keys.cc
 void RegisterServerCommands(CommandTable& table);         // server.cc
 void RegisterClientCommands(CommandTable& table);         // client.cc
 void RegisterIntrospectionCommands(CommandTable& table);  // introspection.cc
+void RegisterScriptingCommands(CommandTable& table);      // scripting.cc
 // All of the above: kv-server's command set (a CommandRegistrar).
 void RegisterAllCommands(CommandTable& table);
 

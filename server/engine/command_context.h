@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,6 +25,13 @@ struct CommandStats {
   uint64_t rejected_calls = 0;  // errors before execution (unknown, arity, NOAUTH, OOM)
 };
 
+// Server-wide state of a command family that lives above the engine (server/scripting: the Lua
+// interpreter and the script cache). The family creates it on first use.
+class FamilyState {
+ public:
+  virtual ~FamilyState() = default;
+};
+
 struct ServerState {
   ServerState(Config* c, ServerControl* ctl) : config(c), control(ctl) {}
   Config* config;
@@ -31,7 +39,8 @@ struct ServerState {
   Store store;
   CommandTable table;
   CommandStats stats;
-  bool active_expire_enabled = true;  // DEBUG SET-ACTIVE-EXPIRE
+  bool active_expire_enabled = true;       // DEBUG SET-ACTIVE-EXPIRE
+  std::unique_ptr<FamilyState> scripting;  // server/scripting's ScriptEngine
 };
 
 struct CommandContext {

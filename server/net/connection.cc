@@ -178,4 +178,26 @@ bool Connection::RunBatch(Dispatcher& dispatcher, const Config& config, int64_t 
   return in_.size() <= limit;
 }
 
+void Connection::RunBusyBatch(BusyResponder& responder) {
+  input_stalled_ = false;
+  while (!in_.empty()) {
+    if (pending_output() >= kOutputLimit) {
+      input_stalled_ = true;
+      break;
+    }
+    size_t consumed = 0;
+    resp::ParseResult r = parser_.Parse(in_.view(), &consumed);
+    if (r == resp::ParseResult::kNeedMore) break;
+    if (r == resp::ParseResult::kError) {
+      resp::ReplyWriter(&out_).Error(parser_.error());
+      state_.StopInput();
+      in_.Clear();
+      parser_.Reset();
+      break;
+    }
+    if (!parser_.args().empty()) responder.Respond(parser_.args(), session_.protocol, &out_);
+    in_.Consume(consumed);
+  }
+}
+
 }  // namespace kv::server

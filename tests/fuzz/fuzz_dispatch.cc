@@ -46,6 +46,9 @@ class FakeControl : public server::ServerControl {
   }
   bool KillClient(uint64_t id) override { return id == session->id; }
   void RequestShutdown() override { shutdown_requested = true; }
+  void Log(int /*level*/, std::string_view /*message*/) override {}
+  bool ServeBusy(server::BusyResponder& /*responder*/) override { return false; }
+  void EndBusy() override {}
 
   const server::Session* session = nullptr;
   bool shutdown_requested = false;
