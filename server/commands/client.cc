@@ -206,12 +206,6 @@ void ClientSetInfo(CommandContext& ctx) {
   ctx.reply.Raw(resp::kOk);
 }
 
-struct Subcommand {
-  std::string_view name;  // as in "client|<name>"
-  int arity;              // like CommandSpec::arity, counting "CLIENT" and the subcommand
-  void (*run)(CommandContext&);
-};
-
 void ClientId(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.session.id)); }
 void ClientGetName(CommandContext& ctx) {
   if (ctx.session.name.empty()) {
@@ -262,8 +256,7 @@ void ClientHelp(CommandContext& ctx) {
       "HELP",
       "    Print this help.",
   };
-  ctx.reply.ArrayHeader(std::size(kLines));
-  for (std::string_view line : kLines) ctx.reply.Simple(line);
+  ReplyHelp(ctx.reply, kLines);
 }
 
 constexpr Subcommand kSubcommands[] = {
@@ -272,22 +265,7 @@ constexpr Subcommand kSubcommands[] = {
     {"setinfo", 4, ClientSetInfo}, {"no-evict", 3, ClientNoEvict}, {"help", 2, ClientHelp},
 };
 
-void ClientCommand(CommandContext& ctx) {
-  for (const Subcommand& sub : kSubcommands) {
-    if (!EqualsIgnoreCase(sub.name, ctx.args[1])) continue;
-    std::string full = "client|";
-    full.append(sub.name);
-    ctx.session.last_command = full;
-    const auto argc = static_cast<int>(ctx.args.size());
-    if ((sub.arity > 0 && argc != sub.arity) || argc < -sub.arity) {
-      ReplyArityError(ctx.reply, full);
-      return;
-    }
-    sub.run(ctx);
-    return;
-  }
-  ReplyUnknownSubcommand(ctx);
-}
+void ClientCommand(CommandContext& ctx) { RunSubcommand(ctx, "client", kSubcommands); }
 
 }  // namespace
 

@@ -1,7 +1,5 @@
 // Scripting commands: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (LOAD, EXISTS, FLUSH, KILL,
 // HELP), on server/scripting's ScriptEngine. Redis 7.0.15 semantics and error texts.
-#include <iterator>
-
 #include "server/commands/commands.h"
 #include "server/engine/command_context.h"
 #include "server/engine/text_util.h"
@@ -63,36 +61,15 @@ void ScriptHelp(CommandContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.reply.ArrayHeader(std::size(kLines));
-  for (std::string_view line : kLines) ctx.reply.Simple(line);
+  ReplyHelp(ctx.reply, kLines);
 }
 
-struct ScriptSubcommand {
-  std::string_view name;
-  int arity;  // including SCRIPT and the subcommand; negative: at least -arity
-  void (*run)(CommandContext& ctx);
-};
-
-constexpr ScriptSubcommand kScriptSubcommands[] = {
+constexpr Subcommand kScriptSubcommands[] = {
     {"load", 3, ScriptLoad}, {"exists", -3, ScriptExists}, {"flush", -2, ScriptFlush},
     {"kill", 2, ScriptKill}, {"help", 2, ScriptHelp},
 };
 
-void ScriptCommand(CommandContext& ctx) {
-  for (const ScriptSubcommand& sub : kScriptSubcommands) {
-    if (!EqualsIgnoreCase(sub.name, ctx.args[1])) continue;
-    const std::string full = "script|" + std::string(sub.name);
-    ctx.session.last_command = full;
-    const auto argc = static_cast<int>(ctx.args.size());
-    if ((sub.arity > 0 && argc != sub.arity) || argc < -sub.arity) {
-      ReplyArityError(ctx.reply, full);
-      return;
-    }
-    sub.run(ctx);
-    return;
-  }
-  ReplyUnknownSubcommand(ctx);
-}
+void ScriptCommand(CommandContext& ctx) { RunSubcommand(ctx, "script", kScriptSubcommands); }
 
 }  // namespace
 

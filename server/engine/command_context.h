@@ -79,4 +79,16 @@ void ReplyArityError(resp::ReplyWriter& reply, std::string_view name);
 // "ERR unknown subcommand '<sub>'. Try <CMD> HELP." (Redis 7 container commands).
 void ReplyUnknownSubcommand(CommandContext& ctx);
 
+// One subcommand of a container command (CLIENT, SCRIPT).
+struct Subcommand {
+  std::string_view name;  // as in "<command>|<name>"
+  int arity;              // like CommandSpec::arity, counting the command and the subcommand
+  CommandHandler run;
+};
+// Runs the subcommand ctx.args[1] names (case-insensitive) from subs, as "<command>|<name>" in
+// CLIENT LIST and in its arity error; unknown: ReplyUnknownSubcommand.
+void RunSubcommand(CommandContext& ctx, std::string_view command, std::span<const Subcommand> subs);
+// A HELP reply: the lines as status replies.
+void ReplyHelp(resp::ReplyWriter& reply, std::span<const std::string_view> lines);
+
 }  // namespace kv::server

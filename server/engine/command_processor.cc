@@ -48,6 +48,30 @@ void ReplyUnknownSubcommand(CommandContext& ctx) {
   ctx.reply.Error(msg);
 }
 
+void RunSubcommand(CommandContext& ctx, std::string_view command,
+                   std::span<const Subcommand> subs) {
+  for (const Subcommand& sub : subs) {
+    if (!EqualsIgnoreCase(sub.name, ctx.args[1])) continue;
+    std::string full(command);
+    full.push_back('|');
+    full.append(sub.name);
+    ctx.session.last_command = full;
+    const auto argc = static_cast<int>(ctx.args.size());
+    if ((sub.arity > 0 && argc != sub.arity) || argc < -sub.arity) {
+      ReplyArityError(ctx.reply, full);
+      return;
+    }
+    sub.run(ctx);
+    return;
+  }
+  ReplyUnknownSubcommand(ctx);
+}
+
+void ReplyHelp(resp::ReplyWriter& reply, std::span<const std::string_view> lines) {
+  reply.ArrayHeader(lines.size());
+  for (std::string_view line : lines) reply.Simple(line);
+}
+
 struct CommandProcessor::Impl {
   Impl(Config* config, ServerControl* control, CommandRegistrar register_commands)
       : state(config, control) {

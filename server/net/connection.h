@@ -95,6 +95,10 @@ class Connection final : public IoHandler {
   void set_last_active_ms(int64_t ms) { last_active_ms_ = ms; }
 
  private:
+  // Parses the next request of the query buffer into parser_: false when it is incomplete, or
+  // malformed (then answered with the error, and input stopped).
+  bool ParseNext(size_t* consumed);
+
   UniqueFd fd_;
   ConnectionLoop* owner_;
   Session session_;
