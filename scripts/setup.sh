@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libbenchmark-dev libgtest-dev libgmock-dev libhiredis-dev nlohmann-json3-dev liburing-dev
   redis-server redis-tools            # the comparison peer and its stock tools
+  liblua5.1-0-dev lua-cjson lua-cjson-dev lua-bitop-dev libssl-dev  # kv-server's Lua scripting
   clang libclang-rt-14-dev            # libFuzzer targets
   linux-perf                          # kv_bench --kv_profile
   procps                              # ps/pgrep used by the orphan checks

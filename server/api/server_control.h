@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,15 @@ struct ServerInfo {
   uint64_t total_net_output_bytes = 0;
 };
 
+// Answers the requests of other clients while a script is busy (past busy-reply-threshold). Called
+// by the network layer from any loop thread WITHOUT the server lock: it must be thread-safe.
+class BusyResponder {
+ public:
+  virtual ~BusyResponder() = default;
+  // Appends the reply to one request (args not empty) of a client speaking RESP protocol (2 or 3).
+  virtual void Respond(std::span<const std::string_view> args, int protocol, std::string* out) = 0;
+};
+
 class ServerControl {
  public:
   virtual ~ServerControl() = default;
@@ -40,6 +50,18 @@ class ServerControl {
   // more). False when there is no such client or it is being disconnected. Not for the client
   // whose command is running: its reply writer orders such bytes with its replies.
   virtual bool Deliver(uint64_t id, std::string_view bytes) = 0;
+
+  // A line in the server log (redis.log): level 0 debug, 1 verbose, 2 notice, 3 warning.
+  virtual void Log(int level, std::string_view message) = 0;
+
+  // Busy scripts. A script running past busy-reply-threshold calls ServeBusy now and then, on the
+  // loop thread that runs it (server lock held). From then until EndBusy, the other loops answer
+  // their clients with responder (without waiting for the lock), and each ServeBusy serves the
+  // calling loop's other connections once, without blocking, with responder. The connection whose
+  // command runs the script is not touched. responder must outlive the server. Returns true once
+  // the server is shutting down (SIGTERM, SHUTDOWN NOSAVE): the script should stop.
+  virtual bool ServeBusy(BusyResponder& responder) = 0;
+  virtual void EndBusy() = 0;
 };
 
 }  // namespace kv::server

@@ -6,6 +6,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -172,5 +173,19 @@ void Server::RequestShutdown() {
   shared_.shutting_down.store(true, std::memory_order_release);
   for (auto& loop : loops_) loop->Wake();
 }
+
+void Server::Log(int level, std::string_view message) {
+  logger_->Log(static_cast<LogLevel>(std::clamp(level, 0, 3)), message);
+}
+
+bool Server::ServeBusy(BusyResponder& responder) {
+  shared_.busy.store(&responder, std::memory_order_release);
+  for (auto& loop : loops_) {
+    if (loop->ServeBusy(responder)) break;  // the loop whose command runs the script
+  }
+  return shared_.shutting_down.load(std::memory_order_acquire);
+}
+
+void Server::EndBusy() { shared_.busy.store(nullptr, std::memory_order_release); }
 
 }  // namespace kv::server

@@ -39,6 +39,9 @@ class Server final : public ServerControl {
   bool KillClient(uint64_t id) override;
   void RequestShutdown() override;
   bool Deliver(uint64_t id, std::string_view bytes) override;
+  void Log(int level, std::string_view message) override;
+  bool ServeBusy(BusyResponder& responder) override;
+  void EndBusy() override;
 
  private:
   class SignalHandler;

@@ -14,6 +14,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterBitCommands(table);
   RegisterLcsCommand(table);
   RegisterObjectCommands(table);
+  RegisterScriptingCommands(table);
 }
 
 }  // namespace kv::server

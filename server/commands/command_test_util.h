@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <set>
@@ -45,6 +46,23 @@ class FakeControl : public ServerControl {
     }
     return false;
   }
+  void Log(int level, std::string_view message) override {
+    log.push_back(std::to_string(level) + " " + std::string(message));
+  }
+  // Busy scripts: each ServeBusy call answers `busy_requests` with the responder (as if another
+  // client had sent them) into busy_replies, then calls on_serve_busy (if set).
+  bool ServeBusy(BusyResponder& responder) override {
+    ++serve_busy_calls;
+    for (const auto& request : busy_requests) {
+      std::vector<std::string_view> views(request.begin(), request.end());
+      busy_replies.emplace_back();
+      responder.Respond(views, 2, &busy_replies.back());
+    }
+    busy_requests.clear();
+    if (on_serve_busy) on_serve_busy();
+    return shutdown_requested;
+  }
+  void EndBusy() override { ++end_busy_calls; }
 
   ServerInfo info;
   std::vector<Session*> sessions;  // in id order
@@ -52,6 +70,12 @@ class FakeControl : public ServerControl {
   bool shutdown_requested = false;
   std::map<uint64_t, std::string> delivered;  // by client id, in order
   std::set<uint64_t> cut_off;
+  std::vector<std::string> log;  // "<level> <message>"
+  std::vector<std::vector<std::string>> busy_requests;
+  std::vector<std::string> busy_replies;
+  std::function<void()> on_serve_busy;
+  int serve_busy_calls = 0;
+  int end_busy_calls = 0;
 };
 
 // 2023-11-14T22:13:20Z: a fixed clock so expiry tests are deterministic.

@@ -16,6 +16,7 @@ void RegisterTransactionCommands(CommandTable& table);    // transactions.cc
 void RegisterBitCommands(CommandTable& table);            // bits.cc
 void RegisterLcsCommand(CommandTable& table);             // lcs.cc
 void RegisterObjectCommands(CommandTable& table);         // object.cc: OBJECT, MEMORY
+void RegisterScriptingCommands(CommandTable& table);      // scripting.cc
 // All of the above: kv-server's command set (a CommandRegistrar).
 void RegisterAllCommands(CommandTable& table);
 

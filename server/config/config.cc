@@ -116,6 +116,16 @@ const Setting kSettings[] = {
      .min = 0,
      .max = 10'000,
      .int64_field = &Config::io_batch_usec},
+    {.name = "busy-reply-threshold",
+     .kind = Kind::kInt64,
+     .min = 0,
+     .max = kInt64Max,
+     .int64_field = &Config::busy_reply_threshold_ms},
+    {.name = "lua-time-limit",  // Redis 7's alias of busy-reply-threshold
+     .kind = Kind::kInt64,
+     .min = 0,
+     .max = kInt64Max,
+     .int64_field = &Config::busy_reply_threshold_ms},
     {.name = "hugepages",
      .kind = Kind::kEnum,
      .immutable = true,
@@ -498,6 +508,8 @@ A Redis-7-compatible in-memory key-value server (RESP2).
   --io-batch-usec N            io_uring under load: wait up to N us for as many requests as the
                                last wait brought (less CPU per request, more latency; Linux
                                6.12+; default 0 = off, at most 10000)
+  --busy-reply-threshold MS    a script running longer answers other clients -BUSY until it
+                               ends or SCRIPT KILL (default 5000; alias --lua-time-limit)
   --hugepages auto|no          back the heap with transparent huge pages when the kernel
                                allows (default auto; re-executes with GLIBC_TUNABLES)
   --debug-command-delay-us N   testing only: busy-wait N us per command

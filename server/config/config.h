@@ -52,6 +52,9 @@ struct Config {
   // io_uring: under load, wait up to this long for a batch of completions (0: off; Linux 6.12+).
   // Off by default: it saves CPU per request at the cost of latency (see docs/DESIGN.md).
   int64_t io_batch_usec = 0;
+  // A script running longer than this (ms) makes other clients get -BUSY until it ends or SCRIPT
+  // KILL stops it (Redis's busy-reply-threshold, alias lua-time-limit). 0: at once.
+  int64_t busy_reply_threshold_ms = 5000;
   std::string hugepages = "auto";      // auto | no: huge pages for the heap (see hugepages.h)
   int64_t debug_command_delay_us = 0;  // debug only: busy-wait this long per command
   int64_t debug_slowdown_pct = 0;  // debug only: each command costs this % more (the gate's test)

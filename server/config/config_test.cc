@@ -259,6 +259,20 @@ TEST(SetConfigValueTest, DebugKnobsAtRunTime) {
   EXPECT_EQ(config.debug_slowdown_command, "");
 }
 
+TEST(SetConfigValueTest, BusyReplyThresholdAndItsLuaTimeLimitAlias) {
+  Config config;
+  EXPECT_EQ(PairsOf(config)["busy-reply-threshold"], "5000");  // Redis 7's default
+  EXPECT_EQ(PairsOf(config)["lua-time-limit"], "5000");
+  ASSERT_TRUE(SetConfigValue(config, "lua-time-limit", "100", false).ok());
+  EXPECT_EQ(config.busy_reply_threshold_ms, 100);
+  EXPECT_EQ(PairsOf(config)["busy-reply-threshold"], "100");
+  ASSERT_TRUE(SetConfigValue(config, "BUSY-REPLY-THRESHOLD", "250", false).ok());
+  EXPECT_EQ(PairsOf(config)["lua-time-limit"], "250");
+  EXPECT_FALSE(SetConfigValue(config, "busy-reply-threshold", "-1", false).ok());
+  EXPECT_FALSE(SetConfigValue(config, "busy-reply-threshold", "abc", false).ok());
+  EXPECT_EQ(config.busy_reply_threshold_ms, 250);
+}
+
 TEST(SetConfigValueTest, ConfigPairsHasCompatibilityEntriesInStableOrder) {
   Config config;
   auto pairs = ConfigPairs(config);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,6 +20,13 @@
 
 namespace kv::server {
 
+// Server-wide state of a command family that lives above the engine (server/scripting: the Lua
+// interpreter and the script cache). The family creates it on first use.
+class FamilyState {
+ public:
+  virtual ~FamilyState() = default;
+};
+
 struct ServerState {
   ServerState(Config* c, ServerControl* ctl) : config(c), control(ctl) {}
   Config* config;
@@ -32,6 +40,7 @@ struct ServerState {
   std::string run_id;                 // INFO run_id: 40 random hex digits, drawn by the first INFO
   std::string master_replid;          // INFO master_replid: likewise
   bool active_expire_enabled = true;  // DEBUG SET-ACTIVE-EXPIRE
+  std::unique_ptr<FamilyState> scripting;  // server/scripting's ScriptEngine
 };
 
 struct CommandContext {
@@ -85,5 +94,7 @@ struct Subcommand {
 // Runs the subcommand args[1] names (any case) and records "<command>|<name>" as the session's
 // last command; else Redis's arity error for "<command>|<name>" or ReplyUnknownSubcommand.
 void DispatchSubcommand(CommandContext& ctx, std::span<const Subcommand> subcommands);
+// A HELP reply: the lines as status replies.
+void ReplyHelp(resp::ReplyWriter& reply, std::span<const std::string_view> lines);
 
 }  // namespace kv::server

@@ -185,6 +185,11 @@ void DispatchSubcommand(CommandContext& ctx, std::span<const Subcommand> subcomm
   ReplyUnknownSubcommand(ctx);
 }
 
+void ReplyHelp(resp::ReplyWriter& reply, std::span<const std::string_view> lines) {
+  reply.ArrayHeader(lines.size());
+  for (std::string_view line : lines) reply.Simple(line);
+}
+
 struct CommandProcessor::Impl {
   Impl(Config* config, ServerControl* control, CommandRegistrar register_commands)
       : state(config, control) {

@@ -206,16 +206,7 @@ bool Connection::RunBatch(Dispatcher& dispatcher, const Config& config, int64_t 
     }
     if (stop.load(std::memory_order_relaxed)) break;
     size_t consumed = 0;
-    resp::ParseResult r = parser_.Parse(in_.view(), &consumed);
-    if (r == resp::ParseResult::kNeedMore) break;
-    if (r == resp::ParseResult::kError) {
-      // Through the writer: an error quoting a CR or LF byte must not break the reply stream.
-      resp::ReplyWriter(&out_).Error(parser_.error());
-      state_.StopInput();
-      in_.Clear();
-      parser_.Reset();
-      break;
-    }
+    if (!ParseNext(&consumed)) break;
     // More requests behind this one (a pipeline): start their keys' cache misses together.
     if (prefetched > 0) --prefetched;
     if (prefetched == 0 && in_.size() > consumed) {
@@ -236,6 +227,34 @@ bool Connection::RunBatch(Dispatcher& dispatcher, const Config& config, int64_t 
   size_t limit =
       pre_auth_ ? kPreAuthQueryBufferLimit : static_cast<size_t>(config.client_query_buffer_limit);
   return in_.size() <= limit;
+}
+
+bool Connection::ParseNext(size_t* consumed) {
+  resp::ParseResult r = parser_.Parse(in_.view(), consumed);
+  if (r == resp::ParseResult::kNeedMore) return false;
+  if (r == resp::ParseResult::kError) {
+    // Through the writer: an error quoting a CR or LF byte must not break the reply stream.
+    resp::ReplyWriter(&out_).Error(parser_.error());
+    state_.StopInput();
+    in_.Clear();
+    parser_.Reset();
+    return false;
+  }
+  return true;
+}
+
+void Connection::RunBusyBatch(BusyResponder& responder) {
+  input_stalled_ = false;
+  while (!in_.empty()) {
+    if (pending_output() >= kOutputLimit) {
+      input_stalled_ = true;
+      break;
+    }
+    size_t consumed = 0;
+    if (!ParseNext(&consumed)) break;
+    if (!parser_.args().empty()) responder.Respond(parser_.args(), session_.protocol, &out_);
+    in_.Consume(consumed);
+  }
 }
 
 }  // namespace kv::server

@@ -13,6 +13,7 @@
 #include "base/unique_fd.h"
 #include "resp/request_parser.h"
 #include "server/api/dispatcher.h"
+#include "server/api/server_control.h"
 #include "server/api/session.h"
 #include "server/config/config.h"
 #include "server/net/connection_buffer.h"
@@ -66,6 +67,9 @@ class Connection final : public IoHandler {
   bool RunBatch(Dispatcher& dispatcher, const Config& config, int64_t now_ms,
                 const std::atomic<bool>& stop);
 
+  // While a script is busy: answers the complete requests in the query buffer with responder
+  // instead of running them (no server lock needed; the session is only read).
+  void RunBusyBatch(BusyResponder& responder);
   // Applies pre-auth or normal parser limits; requires the server lock.
   void UpdateLimits(const Config& config);
 
@@ -113,6 +117,10 @@ class Connection final : public IoHandler {
   void set_last_active_ms(int64_t ms) { last_active_ms_ = ms; }
 
  private:
+  // Parses the next request of the query buffer into parser_: false when it is incomplete, or
+  // malformed (then answered with the error, and input stopped).
+  bool ParseNext(size_t* consumed);
+
   UniqueFd fd_;
   ConnectionLoop* owner_;
   Session session_;

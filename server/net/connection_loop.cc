@@ -221,7 +221,9 @@ void ConnectionLoop::Accept(int listen_fd) {
     int64_t now = NowMs();
     bool accepted = false;
     {
-      std::lock_guard<ServerLock> guard(shared_->lock);
+      // While a busy script runs on this loop, this thread already holds the lock.
+      std::unique_lock<ServerLock> guard(shared_->lock, std::defer_lock);
+      if (!serving_busy_) guard.lock();
       if (shared_->clients.size() < static_cast<size_t>(shared_->config->maxclients)) {
         accepted = true;
         session.id = shared_->next_client_id++;
@@ -267,7 +269,8 @@ ConnectionLoop::BatchOutcome ConnectionLoop::RunRequests(Connection* c) {
   int64_t now = NowMs();
   bool within_limit = true;
   {
-    std::lock_guard<ServerLock> guard(shared_->lock);
+    if (!shared_->lock.LockUnlessBusy(shared_->busy)) return RunBusyRequests(c);
+    std::lock_guard<ServerLock> guard(shared_->lock, std::adopt_lock);
     if (c->killed()) return BatchOutcome::kKilled;
     current_client_ = c->session().id;
     within_limit = c->RunBatch(*shared_->dispatcher, *shared_->config, now, shared_->shutting_down);
@@ -286,6 +289,27 @@ ConnectionLoop::BatchOutcome ConnectionLoop::RunRequests(Connection* c) {
     return BatchOutcome::kClosed;
   }
   return BatchOutcome::kRan;
+}
+
+ConnectionLoop::BatchOutcome ConnectionLoop::RunBusyRequests(Connection* c) {
+  BusyResponder* responder = shared_->busy.load(std::memory_order_acquire);
+  if (responder != nullptr) c->RunBusyBatch(*responder);
+  return BatchOutcome::kRan;
+}
+
+bool ConnectionLoop::ServeBusy(BusyResponder& responder) {
+  if (current_client_ == 0) return false;
+  serving_busy_ = true;
+  ServeWhileBusy(current_client_, responder);
+  serving_busy_ = false;
+  return true;
+}
+
+bool ConnectionLoop::AcceptIfListener(IoHandler* handler) {
+  auto* listener = dynamic_cast<ListenHandler*>(handler);
+  if (listener == nullptr) return false;
+  Accept(listener->fd());
+  return true;
 }
 
 void ConnectionLoop::Close(Connection* c) {
@@ -309,7 +333,9 @@ void ConnectionLoop::OnTick() {
   int64_t now = NowMs();
   int64_t timeout_s = 0;
   {
-    std::lock_guard<ServerLock> guard(shared_->lock);
+    // A busy script holds the lock: skip this tick rather than stop answering clients.
+    if (!shared_->lock.LockUnlessBusy(shared_->busy)) return;
+    std::lock_guard<ServerLock> guard(shared_->lock, std::adopt_lock);
     timeout_s = shared_->config->timeout;
     if (index_ == 0 && !draining_) {
       shared_->dispatcher->SetTime(now);

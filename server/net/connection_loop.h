@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "server/api/dispatcher.h"
+#include "server/api/server_control.h"
 #include "server/config/config.h"
 #include "server/config/logging.h"
 #include "server/net/connection.h"
@@ -35,9 +37,18 @@ class ServerLock {
   void unlock() {
     if (enabled_) mu_.unlock();
   }
+  // Takes the lock unless a busy script holds it: returns false, without the lock, once busy is
+  // set (ServerControl::ServeBusy), so this loop can answer its clients meanwhile.
+  bool LockUnlessBusy(const std::atomic<BusyResponder*>& busy) {
+    if (!enabled_) return true;
+    while (!mu_.try_lock_for(std::chrono::milliseconds(1))) {
+      if (busy.load(std::memory_order_acquire) != nullptr) return false;
+    }
+    return true;
+  }
 
  private:
-  std::mutex mu_;
+  std::timed_mutex mu_;
   bool enabled_;
 };
 
@@ -55,6 +66,8 @@ struct NetShared {
   std::atomic<uint64_t> total_connections{0};
   std::atomic<uint64_t> rejected_connections{0};
   std::atomic<bool> shutting_down{false};
+  // Set while a script runs past busy-reply-threshold: what answers clients meanwhile.
+  std::atomic<BusyResponder*> busy{nullptr};
 };
 
 class ConnectionLoop {
@@ -90,6 +103,10 @@ class ConnectionLoop {
   void Kill(uint64_t id);
   // Any thread: hand over a registered connection (called with the server lock held).
   void Adopt(std::unique_ptr<Connection> connection);
+  // With the server lock held, on this loop's thread while a busy script runs here (the loop runs a
+  // command): serves this loop's other connections once, without blocking, with responder.
+  // Returns false when no command runs on this loop.
+  bool ServeBusy(BusyResponder& responder);
   // Any thread: look at shared->shutting_down soon.
   void Wake() { loop_->Wake(); }
   // Any thread, with the server lock held: out-of-band bytes for c, one of this loop's clients
@@ -119,6 +136,10 @@ class ConnectionLoop {
   // After each round's dispatch, and at the end of each turn of the loop.
   virtual void EndRound() {}
   virtual void EndTurn() {}
+  // A busy script runs on this loop (client `running`, not to be touched): read what the other
+  // connections have sent, answer it with responder and write the replies, without blocking and
+  // without closing anything. Default: nothing (the other loops still answer theirs).
+  virtual void ServeWhileBusy(uint64_t /*running*/, BusyResponder& /*responder*/) {}
   // After the last connection was closed at shutdown: waits (bounded) for what is left.
   virtual Status Finish() { return {}; }
 
@@ -128,8 +149,13 @@ class ConnectionLoop {
     kKilled,  // CLIENT KILL: nothing ran; the caller flushes what is pending, then closes c
     kClosed,  // c asked to close at once, or its query buffer overflowed: c was closed
   };
-  // Runs one batch of c's complete requests under the server lock.
+  // Runs one batch of c's complete requests under the server lock (or, while a script is busy on
+  // another loop, answers them with the busy responder).
   BatchOutcome RunRequests(Connection* c);
+  BatchOutcome RunBusyRequests(Connection* c);
+  // ServeWhileBusy: if handler is one of loop 0's listeners, accepts its pending connections (the
+  // server lock is already held) and returns true.
+  bool AcceptIfListener(IoHandler* handler);
   // Runs requests and writes replies (driver.Flush), repeating while output drains and input is
   // waiting. Returns false when c was closed. A template so that the request path calls the
   // driver's Flush directly.
@@ -195,6 +221,7 @@ class ConnectionLoop {
   size_t next_loop_ = 0;
   // Guarded by shared_->lock: the client whose command runs on this loop right now (0: none).
   uint64_t current_client_ = 0;
+  bool serving_busy_ = false;  // inside ServeBusy: this thread holds the server lock
   // Handovers from other threads.
   std::mutex inbox_mu_;
   std::vector<std::unique_ptr<Connection>> inbox_;

@@ -124,6 +124,19 @@ void EventLoop::Wake() {
   }
 }
 
+Result<int> EventLoop::PollNested(std::span<PollEvent> events) {
+  if (completions_) return 0;
+  Result<int> n = poller_->Wait(0, events);
+  if (!n) return n;
+  int kept = 0;
+  for (int i = 0; i < *n; ++i) {
+    const PollEvent& ev = events[static_cast<size_t>(i)];
+    if (ev.tag == &wake_tag_ || ev.tag == &timer_tag_) continue;
+    events[static_cast<size_t>(kept++)] = ev;
+  }
+  return kept;
+}
+
 Result<EventLoop::Round> EventLoop::RunOnce(int timeout_ms) {
   Result<int> n = poller_->Wait(timeout_ms, events_);
   if (!n) return Error{n.error()};

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -61,6 +62,12 @@ class EventLoop {
   // Waits up to timeout_ms (-1: until something happens), dispatches every ready handler, and
   // reports wake-ups and ticks for the caller to act on after the dispatch.
   Result<Round> RunOnce(int timeout_ms);
+
+  // For a busy script that runs inside a handler of this loop: polls without blocking and without
+  // dispatching, into events (its own buffer, so the round in progress is not disturbed), leaving
+  // out the wake-up and timer events (they stay pending for the next RunOnce). Readiness backends
+  // only: a completion backend would recycle the receive buffers of the round in progress.
+  Result<int> PollNested(std::span<PollEvent> events);
 
   // Any thread: makes the current or next RunOnce return with woken = true.
   void Wake();

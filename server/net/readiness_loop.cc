@@ -82,4 +82,39 @@ void ReadinessLoop::Release(Connection* c, std::unique_ptr<Connection> /*owned: 
   loop().Unwatch(c->fd());
 }
 
+void ReadinessLoop::ServeWhileBusy(uint64_t running, BusyResponder& responder) {
+  Result<int> n = loop().PollNested(busy_events_);
+  if (!n) return;
+  for (int i = 0; i < *n; ++i) {
+    const PollEvent& ev = busy_events_[static_cast<size_t>(i)];
+    // New clients are accepted (and answered BUSY), the signal fd (SIGTERM) is read as usual.
+    // Closing connections, EOFs and errors wait for the script to end (level-triggered: the loop
+    // sees them again), and so does the client running the script.
+    auto* handler = static_cast<IoHandler*>(ev.tag);
+    if (AcceptIfListener(handler)) continue;
+    auto* c = dynamic_cast<Connection*>(handler);
+    if (c == nullptr) {
+      handler->OnIo(ev.events);
+      continue;
+    }
+    if (c->session().id == running || c->state().closing()) continue;
+    if ((ev.events & kPollIn) != 0 && (c->readiness().interest & kPollIn) != 0) {
+      size_t bytes = 0;
+      if (c->Read(&bytes) == Connection::IoStatus::kOk) {
+        CountInput(bytes);
+        c->RunBusyBatch(responder);
+      }
+    }
+    if (c->pending_output() == 0) continue;
+    size_t bytes = 0;
+    c->Write(&bytes);
+    CountOutput(bytes);
+    if (c->pending_output() > 0 && (c->readiness().interest & kPollOut) == 0) {
+      // The rest goes out when the socket drains (an error shows up in the loop as usual).
+      const uint32_t want = c->readiness().interest | kPollOut;
+      if (loop().Rewatch(c->fd(), want, c).ok()) c->readiness().interest = want;
+    }
+  }
+}
+
 }  // namespace kv::server

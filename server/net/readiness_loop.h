@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "server/net/connection_loop.h"
 
@@ -25,6 +26,10 @@ class ReadinessLoop final : public ConnectionLoop {
   bool Settle(Connection* c) override;
   // Unwatches c and frees it (closing the socket).
   void Release(Connection* c, std::unique_ptr<Connection> owned) override;
+  // Busy script: one nested poll; each other readable connection is read, answered and written.
+  void ServeWhileBusy(uint64_t running, BusyResponder& responder) override;
+
+  std::vector<PollEvent> busy_events_ = std::vector<PollEvent>(64);
 };
 
 }  // namespace kv::server

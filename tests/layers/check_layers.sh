@@ -15,9 +15,10 @@ declare -A allowed=(
   [server/store]="base/"
   [server/api]="base/"
   [server/engine]="base/ resp/ server/api/ server/config/ server/store/"
-  [server/commands]="base/ resp/ server/api/ server/config/ server/store/ server/engine/"
+  [server/scripting]="base/ resp/ server/api/ server/config/ server/store/ server/engine/"
+  [server/commands]="base/ resp/ server/api/ server/config/ server/store/ server/engine/ server/scripting/"
   [server/net]="base/ resp/ server/api/ server/config/"
-  [server/app]="base/ resp/ server/api/ server/config/ server/store/ server/engine/ server/commands/ server/net/"
+  [server/app]="base/ resp/ server/api/ server/config/ server/store/ server/engine/ server/scripting/ server/commands/ server/net/"
 )
 # How a folder's own headers are named in an #include.
 own_prefix() { case "$1" in lib/*) echo "${1#lib/}/" ;; *) echo "$1/" ;; esac; }
