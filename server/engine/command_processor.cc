@@ -219,10 +219,7 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
 
   const CommandSpec* spec = s.table.Find(args[0]);
   // INFO commandstats/errorstats: counts this request's error reply and its call when it ends.
-  CallRecorder record(
-      s.stats, *out,
-      spec == nullptr ? nullptr
-                      : &s.stats.commands[static_cast<size_t>(spec - s.table.commands().data())]);
+  CallRecorder record(s.stats, *out, spec == nullptr ? nullptr : &s.stats.commands[spec->index]);
   if (spec == nullptr) {
     // Redis's cross-protocol scripting protection: an HTTP request is not answered at all.
     if (EqualsIgnoreCase(args[0], "post") || EqualsIgnoreCase(args[0], "host:")) {
@@ -256,7 +253,9 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
     return;
   }
   CommandContext ctx{s, session, args, reply, *spec};
-  if (s.pubsub.active()) [[unlikely]] {
+  // Read once: a command that subscribes starts no MONITOR feed, and MONITOR is not fed itself.
+  const bool pubsub_active = s.pubsub.active();
+  if (pubsub_active) [[unlikely]] {
     // Some client subscribes or monitors: subscriber mode's rules first.
     if (!PubSubAllows(session, args, *spec, reply)) {
       ++s.stats.rejected_calls;
@@ -267,7 +266,7 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
   spec->handler(ctx);
   record.Ran(TickClock::Now() - start_ticks);
   ++s.stats.total_commands_processed;  // after the call, as Redis (INFO does not count itself)
-  if (s.pubsub.active()) [[unlikely]]
+  if (pubsub_active) [[unlikely]]
     FeedMonitors(s, session, args, *spec, out);
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -36,6 +37,7 @@ struct CommandSpec {
   int step = 0;
   std::string_view acl_categories;  // space-separated, e.g. "@write @string @slow"
   std::string_view group;           // COMMAND DOCS group: string, generic, server, connection
+  uint16_t index = 0;  // set by CommandTable::Register: the position in commands() (statistics)
 };
 
 class CommandTable {
@@ -59,6 +61,9 @@ class CommandTable {
   // Per bucket: indexes into commands_ ([begin, end) into bucket_items_).
   std::vector<uint16_t> bucket_begin_ = std::vector<uint16_t>(kMaxLen * 32 + 1, 0);
   std::vector<uint16_t> bucket_items_;
+  // Per command (as commands_): its name in upper case. A request's name matches when each byte
+  // equals the lower- or the upper-case name's byte: case-insensitive without folding.
+  std::vector<std::string> upper_names_;
 };
 
 // Fills a table with a command set (the families live in server/commands/).

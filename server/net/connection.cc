@@ -160,7 +160,7 @@ Connection::IoStatus Connection::Write(size_t* bytes) {
   out_.clear();
   out_pos_ = 0;
   if (out_.capacity() > kKeepOutputCapacity) std::string().swap(out_);
-  NoteUnsent();
+  unsent_.store(0, std::memory_order_relaxed);  // everything written
   return IoStatus::kOk;
 }
 
@@ -192,7 +192,7 @@ bool Connection::RunBatch(Dispatcher& dispatcher, const Config& config, int64_t 
   // Cheap when nothing changed; picks up AUTH, CONFIG SET requirepass / proto-max-bulk-len.
   UpdateLimits(config);
   // Messages for this client published before these requests go before their replies.
-  if (session_.pubsub_channels + session_.pubsub_patterns > 0 || session_.monitor) TakePushed();
+  if (receives_pushes()) TakePushed();
   if (out_pos_ > 0) {
     out_.erase(0, out_pos_);
     out_pos_ = 0;
@@ -223,14 +223,14 @@ bool Connection::RunBatch(Dispatcher& dispatcher, const Config& config, int64_t 
   if (in_.capacity() > kKeepInputCapacity) in_.ReleaseIfEmpty();
   session_.query_buffer_bytes = in_.size();
   session_.output_buffer_bytes = pending_output();
-  NoteUnsent();
+  // Only a client others push to needs its unsent bytes published (for their limit check).
+  if (receives_pushes()) unsent_.store(session_.output_buffer_bytes, std::memory_order_relaxed);
   size_t limit =
       pre_auth_ ? kPreAuthQueryBufferLimit : static_cast<size_t>(config.client_query_buffer_limit);
   return in_.size() <= limit;
 }
 
-bool Connection::ParseNext(size_t* consumed) {
-  resp::ParseResult r = parser_.Parse(in_.view(), consumed);
+bool Connection::ParseStopped(resp::ParseResult r) {
   if (r == resp::ParseResult::kNeedMore) return false;
   if (r == resp::ParseResult::kError) {
     // Through the writer: an error quoting a CR or LF byte must not break the reply stream.

@@ -119,7 +119,14 @@ class Connection final : public IoHandler {
  private:
   // Parses the next request of the query buffer into parser_: false when it is incomplete, or
   // malformed (then answered with the error, and input stopped).
-  bool ParseNext(size_t* consumed);
+  bool ParseNext(size_t* consumed) {
+    const resp::ParseResult r = parser_.Parse(in_.view(), consumed);
+    if (r == resp::ParseResult::kComplete) [[likely]]
+      return true;
+    return ParseStopped(r);  // inline: this runs once per request
+  }
+  // ParseNext's other outcomes: kNeedMore (false), or a protocol error answered and input stopped.
+  bool ParseStopped(resp::ParseResult r);
 
   UniqueFd fd_;
   ConnectionLoop* owner_;
@@ -145,6 +152,10 @@ class Connection final : public IoHandler {
   int64_t soft_since_s_ = 0;  // guarded by the server lock: when unsent output passed soft
   std::atomic<size_t> unsent_{0};
   void NoteUnsent() { unsent_.store(pending_output(), std::memory_order_relaxed); }
+  // Whether other clients' commands push to this one (a subscriber or a MONITOR).
+  bool receives_pushes() const {
+    return session_.pubsub_channels + session_.pubsub_patterns > 0 || session_.monitor;
+  }
 };
 
 }  // namespace kv::server

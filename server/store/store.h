@@ -54,7 +54,13 @@ class Store {
   // Also sets the access clock (Redis's LRU clock: seconds mod 2^24) that lookups stamp on keys.
   void SetTime(int64_t now_ms) {
     now_ms_ = now_ms;
-    clock_ = static_cast<uint32_t>(now_ms / 1000) & Entry::kClockMask;
+    // The access clock ticks once a second: recomputed only when a second has passed (this runs
+    // once per batch of requests, so it stays a compare).
+    if (now_ms >= next_clock_ms_ || now_ms < next_clock_ms_ - 1000) [[unlikely]] {
+      const int64_t seconds = now_ms / 1000;
+      clock_ = static_cast<uint32_t>(seconds) & Entry::kClockMask;
+      next_clock_ms_ = (seconds + 1) * 1000;
+    }
   }
   int64_t now_ms() const { return now_ms_; }
 
@@ -159,7 +165,8 @@ class Store {
 
   Db dbs_[kNumDatabases];
   int64_t now_ms_ = 0;
-  uint32_t clock_ = 0;  // Entry access clock for now_ms_
+  uint32_t clock_ = 0;         // Entry access clock for now_ms_
+  int64_t next_clock_ms_ = 0;  // when clock_ must tick (see SetTime)
   uint64_t entry_bytes_ = 0;
   uint64_t expired_keys_ = 0;
   int expire_db_cursor_ = 0;  // where the next active expiry cycle resumes
