@@ -104,27 +104,43 @@ async function observeLock(r, other, {acquire, release, pttl}) {
   return observed;
 }
 
-// The resp3 scenario's replies, sent through `send(args)` on a client that asked for RESP3: the
-// JavaScript type the client gives each (and the value, but for INFO's text).
+// The JavaScript type a client gives each reply, and its value (but for free text like INFO's).
+function observeTypes(replies, textOnly = []) {
+  const observed = {};
+  for (const [name, value] of Object.entries(replies)) {
+    observed[name] = {type: typeName(value), value: textOnly.includes(name) ? null : plain(value)};
+  }
+  return observed;
+}
+
+// The resp3 scenario, sent through `send(args)` on a client that asked for RESP3: replies of the
+// string and keyspace commands whose RESP3 types differ from RESP2 (null, map, verbatim text).
 async function observeResp3(send) {
+  await send(['SET', 'kvc:resp3:a', 'ohmytext']);
+  await send(['SET', 'kvc:resp3:b', 'mynewtext']);
+  return observeTypes({
+    hello_proto: (await send(['HELLO', '3'])).proto,
+    exists: await send(['EXISTS', 'kvc:resp3:a']),
+    get_missing: await send(['GET', 'kvc:resp3:missing']),
+    mget: await send(['MGET', 'kvc:resp3:a', 'kvc:resp3:missing']),
+    config_get: await send(['CONFIG', 'GET', 'maxmemory-policy']),
+    lcs_idx: await send(['LCS', 'kvc:resp3:a', 'kvc:resp3:b', 'IDX', 'MINMATCHLEN', '4']),
+    object_encoding: await send(['OBJECT', 'ENCODING', 'kvc:resp3:a']),
+    info: await send(['INFO', 'server']),
+  }, ['info']);
+}
+
+// The resp3_collections scenario: the collection types' RESP3 replies (map, set, double).
+async function observeResp3Collections(send) {
   await send(['HSET', 'kvc:resp3:h', 'f1', 'v1', 'f2', 'v2']);
   await send(['SADD', 'kvc:resp3:s', 'a']);
   await send(['ZADD', 'kvc:resp3:z', '1.5', 'm']);
-  const replies = {
-    hello_proto: (await send(['HELLO', '3'])).proto,
+  return observeTypes({
     hgetall: await send(['HGETALL', 'kvc:resp3:h']),
     smembers: await send(['SMEMBERS', 'kvc:resp3:s']),
     zscore: await send(['ZSCORE', 'kvc:resp3:z', 'm']),
     zrange_withscores: await send(['ZRANGE', 'kvc:resp3:z', '0', '-1', 'WITHSCORES']),
-    exists: await send(['EXISTS', 'kvc:resp3:h']),
-    get_missing: await send(['GET', 'kvc:resp3:missing']),
-    info: await send(['INFO', 'server']),
-  };
-  const observed = {};
-  for (const [name, value] of Object.entries(replies)) {
-    observed[name] = {type: typeName(value), value: name === 'info' ? null : plain(value)};
-  }
-  return observed;
+  });
 }
 
 // The errors and wrong_type scenarios, the same for every Node.js client: `send(args)` sends a
@@ -166,6 +182,10 @@ export function sharedScenarios(connected, spelling) {
     resp3: async (host, port, track) => {
       const r = await connected(host, port, track, resp3Options);
       return observeResp3((args) => send(r, args));
+    },
+    resp3_collections: async (host, port, track) => {
+      const r = await connected(host, port, track, resp3Options);
+      return observeResp3Collections((args) => send(r, args));
     },
     errors: async (host, port, track) => {
       const r = await connected(host, port, track);
