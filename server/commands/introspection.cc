@@ -716,8 +716,7 @@ void CommandCommand(CommandContext& ctx) {
         "HELP",
         "    Print this help.",
     };
-    r.ArrayHeader(std::size(kLines));
-    for (std::string_view line : kLines) r.Simple(line);
+    ReplyHelp(r, kLines);
   } else {
     ReplyUnknownSubcommand(ctx);
   }

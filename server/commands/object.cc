@@ -20,11 +20,6 @@ constexpr int64_t kSharedIntegers = 10000;
 constexpr int64_t kSharedRefcount = 2147483647;  // Redis OBJ_SHARED_REFCOUNT (INT_MAX)
 constexpr size_t kEmbstrLimit = 44;              // Redis OBJ_ENCODING_EMBSTR_SIZE_LIMIT
 
-void ReplyHelp(CommandContext& ctx, std::span<const std::string_view> lines) {
-  ctx.reply.ArrayHeader(lines.size());
-  for (std::string_view line : lines) ctx.reply.Simple(line);
-}
-
 // Redis objectCommandLookup: a read lookup that leaves the access clock alone (LOOKUP_NOTOUCH)
 // but counts keyspace hits and misses. Replies nil and returns nullptr for a missing key.
 const Entry* LookupNoTouch(CommandContext& ctx) {
@@ -92,7 +87,7 @@ constexpr std::string_view kObjectHelp[] = {
     "HELP",
     "    Prints this help.",
 };
-void ObjectHelp(CommandContext& ctx) { ReplyHelp(ctx, kObjectHelp); }
+void ObjectHelp(CommandContext& ctx) { ReplyHelp(ctx.reply, kObjectHelp); }
 
 constexpr Subcommand kObjectSubcommands[] = {
     {"encoding", 3, ObjectEncoding}, {"refcount", 3, ObjectRefcount},
@@ -161,7 +156,7 @@ constexpr std::string_view kMemoryHelp[] = {
     "HELP",
     "    Prints this help.",
 };
-void MemoryHelp(CommandContext& ctx) { ReplyHelp(ctx, kMemoryHelp); }
+void MemoryHelp(CommandContext& ctx) { ReplyHelp(ctx.reply, kMemoryHelp); }
 
 constexpr Subcommand kMemorySubcommands[] = {
     {"usage", -3, MemoryUsage},

@@ -361,8 +361,7 @@ void ConfigCommand(CommandContext& ctx) {
         "HELP",
         "    Print this help.",
     };
-    ctx.reply.ArrayHeader(std::size(kLines));
-    for (std::string_view line : kLines) ctx.reply.Simple(line);
+    ReplyHelp(ctx.reply, kLines);
   } else {
     ReplyUnknownSubcommand(ctx);
   }
