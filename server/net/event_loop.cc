@@ -125,7 +125,6 @@ void EventLoop::Wake() {
 }
 
 Result<int> EventLoop::PollNested(std::span<PollEvent> events) {
-  if (completions_) return 0;
   Result<int> n = poller_->Wait(0, events);
   if (!n) return n;
   int kept = 0;

@@ -65,8 +65,10 @@ class EventLoop {
 
   // For a busy script that runs inside a handler of this loop: polls without blocking and without
   // dispatching, into events (its own buffer, so the round in progress is not disturbed), leaving
-  // out the wake-up and timer events (they stay pending for the next RunOnce). Readiness backends
-  // only: a completion backend would recycle the receive buffers of the round in progress.
+  // out the wake-up and timer events (they stay pending for the next RunOnce). A completion
+  // backend also submits the queued operations and recycles the receive buffers of the last
+  // round: the caller must have taken (copied) the data of the events RunOnce dispatched, and must
+  // take the data of these events before the next poll.
   Result<int> PollNested(std::span<PollEvent> events);
 
   // Any thread: makes the current or next RunOnce return with woken = true.
