@@ -277,7 +277,7 @@ void BitOpCommand(CommandContext& ctx) {
   }
   std::string result(max_len, '\0');
   const std::string_view first = sources[0];
-  std::memcpy(result.data(), first.data(), first.size());
+  if (!first.empty()) std::memcpy(result.data(), first.data(), first.size());
   if (is_not) {
     for (char& c : result) c = static_cast<char>(~c);
   }

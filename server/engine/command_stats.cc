@@ -23,9 +23,12 @@ double TickRate::MicrosPerTick() {
 }
 
 void CommandStats::Reset() {
-  const size_t n = commands.size();
+  // The per-command counters are zeroed in place: the command running CONFIG RESETSTAT holds a
+  // pointer to its own (CallRecorder), so the vector must keep its buffer.
+  std::vector<CommandCounters> kept = std::move(commands);
   *this = CommandStats{};  // the memory peak too, as Redis's resetServerStats
-  commands.resize(n);
+  std::fill(kept.begin(), kept.end(), CommandCounters{});
+  commands = std::move(kept);
 }
 
 void CommandStats::CountError(std::string_view reply) {
