@@ -57,6 +57,9 @@ struct Session {
   uint32_t pubsub_channels = 0;
   uint32_t pubsub_patterns = 0;
   bool monitor = false;  // MONITOR: receives every command others run
+  bool subscribed() const { return pubsub_channels + pubsub_patterns > 0; }
+  // Other clients' commands push to it (messages, MONITOR lines).
+  bool receives_pushes() const { return subscribed() || monitor; }
 
   // Set by commands, acted on by the network layer after the reply is written:
   bool close_after_reply = false;  // QUIT, CLIENT KILL of itself, protocol errors

@@ -43,7 +43,7 @@ void AppendClientLine(std::string& out, const Session& s, int64_t now_ms) {
   // d a WATCHed key changed; N for none.
   std::string flags;
   if (s.monitor) flags.push_back('O');
-  if (s.pubsub_channels + s.pubsub_patterns > 0) flags.push_back('P');
+  if (s.subscribed()) flags.push_back('P');
   if (s.txn.in_multi) flags.push_back('x');
   if (s.txn.watch_dirty) flags.push_back('d');
   AppendField(out, "flags", flags.empty() ? std::string_view("N") : std::string_view(flags));

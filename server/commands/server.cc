@@ -10,7 +10,6 @@
 #include "server/commands/commands.h"
 #include "server/engine/command_context.h"
 #include "server/engine/text_util.h"
-#include "server/engine/transaction.h"
 
 namespace kv::server {
 namespace {
@@ -18,8 +17,7 @@ namespace {
 void PingCommand(CommandContext& ctx) {
   if (ctx.args.size() > 2) {
     ReplyArityError(ctx.reply, ctx.spec.name);
-  } else if (ctx.session.protocol == 2 &&
-             ctx.session.pubsub_channels + ctx.session.pubsub_patterns) {
+  } else if (ctx.session.protocol == 2 && ctx.session.subscribed()) {
     // RESP2 subscriber mode: ["pong", message or ""], as Redis.
     ctx.reply.ArrayHeader(2);
     ctx.reply.Bulk("pong");
@@ -372,10 +370,7 @@ void ConfigCommand(CommandContext& ctx) {
 // if no password is required. Replies +RESET.
 void ResetCommand(CommandContext& ctx) {
   Session& session = ctx.session;
-  DiscardTransaction(ctx.server, session);
-  if (session.pubsub_channels + session.pubsub_patterns > 0 || session.monitor) {
-    ctx.server.pubsub.Remove(session);
-  }
+  ReleaseSessionState(ctx.server, session);
   session.db = 0;
   session.protocol = 2;
   session.name.clear();

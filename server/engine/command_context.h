@@ -94,6 +94,9 @@ struct Subcommand {
 // Runs the subcommand args[1] names (any case) and records "<command>|<name>" as the session's
 // last command; else Redis's arity error for "<command>|<name>" or ReplyUnknownSubcommand.
 void DispatchSubcommand(CommandContext& ctx, std::span<const Subcommand> subcommands);
+// Drops what the command side keeps for session: its MULTI queue, WATCHed keys, subscriptions and
+// MONITOR (a closed connection, RESET).
+void ReleaseSessionState(ServerState& state, Session& session);
 // A HELP reply: the lines as status replies.
 void ReplyHelp(resp::ReplyWriter& reply, std::span<const std::string_view> lines);
 

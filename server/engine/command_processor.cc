@@ -50,7 +50,7 @@ bool PubSubAllows(Session& session, std::span<const std::string_view> args, cons
     reply.Error("ERR Replica can't interact with the keyspace");
     return false;
   }
-  if (session.protocol != 2 || session.pubsub_channels + session.pubsub_patterns == 0) return true;
+  if (session.protocol != 2 || !session.subscribed()) return true;
   constexpr std::string_view kAllowed[] = {"ping",         "subscribe",    "unsubscribe",
                                            "psubscribe",   "punsubscribe", "ssubscribe",
                                            "sunsubscribe", "quit",         "reset"};
@@ -270,12 +270,12 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
     FeedMonitors(s, session, args, *spec, out);
 }
 
-void CommandProcessor::OnClose(Session& session) {
-  DiscardTransaction(impl_->state, session);
-  if (session.pubsub_channels + session.pubsub_patterns > 0 || session.monitor) {
-    impl_->state.pubsub.Remove(session);
-  }
+void ReleaseSessionState(ServerState& state, Session& session) {
+  DiscardTransaction(state, session);
+  if (session.receives_pushes()) state.pubsub.Remove(session);
 }
+
+void CommandProcessor::OnClose(Session& session) { ReleaseSessionState(impl_->state, session); }
 
 size_t CommandProcessor::Prefetch(const Session& session, std::string_view pending) {
   const std::string_view window = pending.substr(0, kPrefetchWindow);

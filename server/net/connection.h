@@ -153,9 +153,7 @@ class Connection final : public IoHandler {
   std::atomic<size_t> unsent_{0};
   void NoteUnsent() { unsent_.store(pending_output(), std::memory_order_relaxed); }
   // Whether other clients' commands push to this one (a subscriber or a MONITOR).
-  bool receives_pushes() const {
-    return session_.pubsub_channels + session_.pubsub_patterns > 0 || session_.monitor;
-  }
+  bool receives_pushes() const { return session_.receives_pushes(); }
 };
 
 }  // namespace kv::server
