@@ -10,20 +10,6 @@
 
 namespace kv::robustness {
 
-bool UnderSanitizer() {
-#if defined(__SANITIZE_ADDRESS__)
-  return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  return true;
-#else
-  return false;
-#endif
-#else
-  return false;
-#endif
-}
-
 std::unique_ptr<fixtures::ServerProcess>& KvServerSuite::ServerSlot() {
   // The suite's server: set up in SetUpTestSuite, gone after TearDownTestSuite.
   static std::unique_ptr<fixtures::ServerProcess> server;

@@ -13,6 +13,7 @@
 #include "fixtures/server_process.h"
 #include "tests/support/io_backend_env.h"
 #include "tests/support/raw_client.h"
+#include "tests/support/test_server.h"
 
 namespace kv::robustness {
 
@@ -49,7 +50,6 @@ class KvServerSuite : public ::testing::Test {
   static std::unique_ptr<fixtures::ServerProcess>& ServerSlot();
 };
 
-// True when this binary was built with AddressSanitizer (tests scale their sample sizes down).
-bool UnderSanitizer();
+using test::UnderSanitizer;
 
 }  // namespace kv::robustness

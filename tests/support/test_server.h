@@ -19,6 +19,11 @@
 
 namespace kv::test {
 
+// True when this binary (and so the kv-server built with it) uses AddressSanitizer: tests scale
+// their sample sizes down, and skip RSS bounds (freed memory sits in ASan's quarantine). GCC
+// defines __SANITIZE_ADDRESS__, clang answers __has_feature(address_sanitizer).
+bool UnderSanitizer();
+
 // The kv-server binary under test (KV_SERVER_PATH from the build).
 std::string KvServerBinary();
 
