@@ -97,6 +97,10 @@ Status Validate(Options* o) {
   } else if (o->has_ratio() && !o->tests.empty()) {
     o->warnings.push_back("WARNING: Option -t is ignored with --ratio.");
   }
+  if (o->cluster && o->tests.empty() && o->command.empty() && !o->has_ratio()) {
+    o->warnings.push_back(
+        "WARNING: --cluster: the MSET test is skipped (its keys hash to different slots).");
+  }
   if (o->open_loop() && o->duration_s <= 0) o->duration_s = 10;
   return {};
 }
