@@ -230,8 +230,9 @@ class LoadClusterTest : public ::testing::Test {
 };
 
 TEST_F(LoadClusterTest, SetGetAcrossTheClusterWithoutErrors) {
-  RunOutput r = RunKvLoad({"-p", std::to_string(SeedPort()), "--cluster", "-t", "set,get", "-n",
-                           "20000", "-c", "20", "-P", "4", "-r", "100000", "--threads", "2",
+  // -3: the topology comes as RESP3 maps (the reshard test reads RESP2 arrays).
+  RunOutput r = RunKvLoad({"-p", std::to_string(SeedPort()), "--cluster", "-3", "-t", "set,get",
+                           "-n", "20000", "-c", "20", "-P", "4", "-r", "100000", "--threads", "2",
                            "--json", "{json}", "-q"});
   ExpectCleanRun(r, 20000);
   for (const auto& t : r.json["tests"]) {

@@ -433,19 +433,18 @@ bool Worker::FollowRedirect(Conn& c, const Slot& s, std::string_view error) {
   const uint32_t index = c.client * static_cast<uint32_t>(nodes_) + static_cast<uint32_t>(target);
   Conn& t = conns_[index];
   if (t.state != State::kReady) return false;
+  // A copy first: s is a ring entry of c that a push to c (t == c) may overwrite or move.
   Slot again = s;
-  again.redirects = s.redirects + 1;
+  ++again.redirects;
   if (r->ask) {
     ++result_.ask;
     static constexpr std::string_view kAsking[] = {"ASKING"};
     resp::AppendRequest(kAsking, &t.wbuf);
-    Slot asking{s.sent_ns, s.due_ns, false, true, 0, {}};
-    asking.asking = true;
-    PushSlot(t, std::move(asking));
+    PushSlot(t, Slot{again.sent_ns, again.due_ns, false, true, 0, {}});
   } else {
     ++result_.moved;
   }
-  t.wbuf.append(s.request);
+  t.wbuf.append(again.request);
   PushSlot(t, std::move(again));
   flush_list_.push_back(index);
   return true;
