@@ -9,6 +9,7 @@
 
 #include "base/ascii.h"
 #include "base/numbers.h"
+#include "tools/load/uri.h"
 
 namespace kv::load {
 namespace {
@@ -76,6 +77,10 @@ Status ParseRatio(std::string_view text, Options* o) {
 // Checks that need the whole command line.
 Status Validate(Options* o) {
   if (o->user && !o->password) return Error{"--user needs -a <password>"};
+  if (o->cluster && !o->socket_path.empty()) return Error{"--cluster cannot use -s (unix socket)"};
+  if (o->cluster && o->open_loop()) return Error{"--cluster cannot be combined with --rps yet"};
+  if (o->tls.enabled && !o->socket_path.empty()) return Error{"--tls cannot use -s (unix socket)"};
+  if (o->tls.cert.empty() != o->tls.key.empty()) return Error{"--cert and --key go together"};
   if (o->clients < 1) return Error{"-c: the number of clients must be at least 1"};
   if (o->requests < 1) return Error{"-n: the number of requests must be at least 1"};
   if (o->distribution_given && !o->random_keys) {
@@ -91,6 +96,10 @@ Status Validate(Options* o) {
     o->warnings.push_back("WARNING: Option -t is ignored.");
   } else if (o->has_ratio() && !o->tests.empty()) {
     o->warnings.push_back("WARNING: Option -t is ignored with --ratio.");
+  }
+  if (o->cluster && o->tests.empty() && o->command.empty() && !o->has_ratio()) {
+    o->warnings.push_back(
+        "WARNING: --cluster: the MSET test is skipped (its keys hash to different slots).");
   }
   if (o->open_loop() && o->duration_s <= 0) o->duration_s = 10;
   return {};
@@ -128,6 +137,38 @@ Result<Options> ParseArgs(std::span<const std::string_view> args) {
     } else if (a == "--user") {
       if (!need()) return InvalidOption(a);
       o.user = std::string(*v);
+    } else if (a == "-u") {
+      if (!need()) return InvalidOption(a);
+      Result<RedisUri> uri = ParseRedisUri(*v);
+      if (!uri.ok()) return Error{uri.error()};
+      o.uri = std::string(*v);
+      if (!uri->host.empty()) o.host = uri->host;
+      if (uri->port) o.port = *uri->port;
+      if (uri->user) o.user = uri->user;
+      if (uri->password) o.password = uri->password;
+      if (uri->db) {
+        o.dbnum = *uri->db;
+        o.dbnum_given = true;
+      }
+      if (uri->tls) o.tls.enabled = true;
+    } else if (a == "-3") {
+      o.resp3 = true;
+    } else if (a == "--cluster") {
+      o.cluster = true;
+    } else if (a == "--tls") {
+      o.tls.enabled = true;
+    } else if (a == "--insecure") {
+      o.tls.insecure = true;
+    } else if (a == "--sni" || a == "--cacert" || a == "--cacertdir" || a == "--cert" ||
+               a == "--key") {
+      if (!need()) return InvalidOption(a);
+      if (v->empty()) return Error{std::string(a) + ": the argument is empty"};
+      std::string& field = a == "--sni"         ? o.tls.sni
+                           : a == "--cacert"    ? o.tls.cacert
+                           : a == "--cacertdir" ? o.tls.cacertdir
+                           : a == "--cert"      ? o.tls.cert
+                                                : o.tls.key;
+      field = std::string(*v);
     } else if (a == "-c") {
       if (!need()) return InvalidOption(a);
       Result<int> c = ParseInt32("-c", *v);
@@ -274,12 +315,20 @@ std::string HelpText() {
          " -s <socket>        Server socket (overrides host and port)\n"
          " -a <password>      Password for Redis Auth\n"
          " --user <username>  Used to send ACL style 'AUTH username pass'. Needs -a.\n"
+         " -u <uri>           Server URI: redis://[[user]:password@]host[:port][/db];\n"
+         "                    rediss:// for TLS. Later options override its parts.\n"
          " -c <clients>       Number of parallel connections (default 50)\n"
          " -n <requests>      Total number of requests (default 100000)\n"
          " -d <size>          Data size of SET/GET value in bytes (default 3)\n"
          " --dbnum <db>       SELECT the specified db number (default 0)\n"
+         " -3                 Start session in RESP3 protocol mode (HELLO 3).\n"
          " --threads <num>    Enable multi-thread mode: each thread runs its own event loop\n"
          "                    over its share of the connections.\n"
+         " --cluster          Enable cluster mode: the topology comes from CLUSTER SHARDS\n"
+         "                    (CLUSTER SLOTS on older servers); every client connects to\n"
+         "                    every master and sends each request to the master of its\n"
+         "                    key's slot (the first argument after the command name).\n"
+         "                    MOVED and ASK are followed and counted.\n"
          " -k <boolean>       1=keep alive 0=reconnect (default 1)\n"
          " -r <keyspacelen>   Use random keys for SET/GET/INCR, random values for SADD,\n"
          "                    random members and scores for ZADD.\n"
@@ -304,6 +353,15 @@ std::string HelpText() {
          "                    on the command line.\n"
          " -I                 Idle mode. Just open N idle connections and wait.\n"
          " -x                 Read last argument from STDIN.\n"
+         " --tls              Establish a secure TLS connection.\n"
+         " --sni <host>       Server name indication for TLS.\n"
+         " --cacert <file>    CA Certificate file to verify with.\n"
+         " --cacertdir <dir>  Directory where trusted CA certificates are stored.\n"
+         "                    If neither cacert nor cacertdir are specified, the default\n"
+         "                    system-wide trusted root certs configuration will apply.\n"
+         " --insecure         Allow insecure TLS connection by skipping cert validation.\n"
+         " --cert <file>      Client certificate to authenticate with.\n"
+         " --key <file>       Private key file to authenticate with.\n"
          " --seed <num>       Set the seed for random number generator. Default seed is based "
          "on time.\n"
          " --help             Output this help and exit.\n"

@@ -62,6 +62,23 @@ nlohmann::json LatencyJson(const stats::Histogram& h) {
           {"max", Ms(h.max())}};
 }
 
+namespace {
+
+// --cluster: per-master throughput and the redirections followed; null otherwise.
+nlohmann::json ClusterJson(const TestResult& r) {
+  if (r.nodes.empty()) return nullptr;
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const NodeStat& n : r.nodes) {
+    nodes.push_back({{"node", n.name}, {"requests", n.requests_ok}, {"rps", Finite(n.rps)}});
+  }
+  return {{"nodes", nodes},
+          {"moved", r.moved},
+          {"ask", r.ask},
+          {"topology_refreshes", r.topology_refreshes}};
+}
+
+}  // namespace
+
 nlohmann::json TestJson(const TestResult& r) {
   nlohmann::json errors = nlohmann::json::array();
   for (const ErrorStat& e : r.errors.items()) {
@@ -98,6 +115,7 @@ nlohmann::json TestJson(const TestResult& r) {
         {"client_bound", r.client_bound},
         {"note", r.client_bound ? nlohmann::json(std::string(kClientBoundNote))
                                 : nlohmann::json(nullptr)}}},
+      {"cluster", ClusterJson(r)},
   };
   return t;
 }
@@ -127,6 +145,9 @@ nlohmann::json ConfigJson(const Options& o) {
       {"reconnect", o.reconnect},
       {"seed", o.seed ? nlohmann::json(*o.seed) : nlohmann::json(nullptr)},
       {"command", o.command},
+      {"tls", o.tls.enabled},
+      {"resp3", o.resp3},
+      {"cluster", o.cluster},
   };
 }
 

@@ -17,6 +17,7 @@
 #include "fixtures/child_process.h"
 #include "fixtures/client.h"
 #include "fixtures/server_process.h"
+#include "tools/load/load_process_test_util.h"
 #include "tools/load/stub_server_test_util.h"
 #include "tools/load/workload.h"
 
@@ -24,81 +25,6 @@ namespace kv::load {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-// A directory removed with everything in it when the test ends.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "kv-load-test-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data()) ? tmpl : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-struct RunOutput {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-  nlohmann::json json;  // parsed --json file, when one was requested with "{json}"
-};
-
-// Runs kv-load with args to its exit (killed after timeout_s); an argument "{json}" becomes a
-// temp file whose contents are parsed into RunOutput::json.
-RunOutput RunKvLoad(std::vector<std::string> args, int timeout_s = 120) {
-  TempDir dir;
-  const fs::path json = dir.path() / "out.json";
-  fixtures::RunOptions options;
-  options.argv = {KV_LOAD_BINARY};
-  options.timeout = std::chrono::seconds(timeout_s);
-  bool wants_json = false;
-  for (std::string& a : args) {
-    if (a == "{json}") {
-      a = json.string();
-      wants_json = true;
-    }
-    options.argv.push_back(a);
-  }
-  RunOutput r;
-  Result<fixtures::RunResult> run = fixtures::RunToExit(options);
-  if (!run.ok()) {
-    r.err = "cannot run kv-load: " + run.error();
-    return r;
-  }
-  r.exit_code = run->exit.exited() ? run->exit.code : -1;
-  r.out = std::move(run->out);
-  r.err = std::move(run->err);
-  if (wants_json && fs::exists(json)) {
-    r.json = nlohmann::json::parse(ReadFile(json), nullptr, /*allow_exceptions=*/false);
-  }
-  return r;
-}
-
-// Options for a fixtures::ServerProcess of this test (its log in the working directory).
-fixtures::ServerOptions ServerOptions(fixtures::ServerKind kind, const std::string& binary,
-                                      const std::string& tag) {
-  fixtures::ServerOptions options;
-  options.kind = kind;
-  options.binary = binary;
-  options.log_path = "load-test-" + tag + "-" + std::to_string(::getpid()) + ".log";
-  return options;
-}
-
-std::string RedisServerPath() { return fixtures::FindExecutable("redis-server"); }
-bool HaveRedis() { return !RedisServerPath().empty(); }
 
 // One redis-server for the whole suite (servers start once, not per test).
 class LoadRedisTest : public ::testing::Test {

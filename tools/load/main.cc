@@ -96,14 +96,23 @@ int main(int argc, char** argv) {
                 ": needs more file descriptors than the limit (" + std::to_string(fd_limit) +
                 "); raise it with ulimit -n");
   }
-  kv::Result<kv::load::Endpoint> endpoint =
-      kv::load::ResolveEndpoint(o.host, o.port, o.socket_path);
-  if (!endpoint.ok()) return Fail(endpoint.error());
+  kv::Result<kv::load::Target> target = kv::load::Connect(o);
+  if (!target.ok()) return Fail(target.error());
+  if (target->cluster) {
+    const int64_t conns =
+        static_cast<int64_t>(o.clients) * static_cast<int64_t>(target->cluster->masters.size());
+    if (conns + 64 > fd_limit) {
+      return Fail("--cluster -c " + std::to_string(o.clients) + ": " + std::to_string(conns) +
+                  " connections need more file descriptors than the limit (" +
+                  std::to_string(fd_limit) + "); raise it with ulimit -n");
+    }
+  }
   kv::Result<std::vector<kv::load::Workload>> workloads = kv::load::BuildWorkloads(o);
   if (!workloads.ok()) return Fail(workloads.error());
 
   std::optional<kv::load::ServerConfig> server;
-  kv::Result<kv::load::ServerConfig> fetched = kv::load::FetchServerConfig(o, *endpoint);
+  kv::Result<kv::load::ServerConfig> fetched =
+      kv::load::FetchServerConfig(o, target->endpoint, target->tls.get());
   if (fetched.ok()) {
     server = *fetched;
   } else {
@@ -113,7 +122,7 @@ int main(int argc, char** argv) {
   if (o.idle) {
     std::printf("Creating %d idle connections and waiting forever (Ctrl+C when done)\n", o.clients);
     std::fflush(stdout);
-    auto idle = kv::load::OpenIdle(o, *endpoint, workloads->front());
+    auto idle = kv::load::OpenIdle(o, *target, workloads->front());
     if (!idle.ok()) return Fail(idle.error());
     while (true) ::pause();
   }
@@ -131,7 +140,7 @@ int main(int argc, char** argv) {
       if (show_progress) {
         progress = [&](const kv::load::ProgressSample& s) { line.Show(w.title, s); };
       }
-      kv::Result<kv::load::TestResult> r = kv::load::RunTest(o, *endpoint, w, progress);
+      kv::Result<kv::load::TestResult> r = kv::load::RunTest(o, *target, w, progress);
       if (!r.ok()) return Fail(r.error());
       if (show_progress) line.Clear();
       if (text) {

@@ -11,6 +11,17 @@
 
 namespace kv::load {
 
+// --tls and its companions (redis-benchmark's names).
+struct TlsOptions {
+  bool enabled = false;   // --tls, or a rediss:// URI
+  std::string cacert;     // --cacert <file>
+  std::string cacertdir;  // --cacertdir <dir>
+  std::string cert;       // --cert <file>: client certificate
+  std::string key;        // --key <file>: its private key
+  std::string sni;        // --sni <host>
+  bool insecure = false;  // --insecure: no certificate verification
+};
+
 struct Options {
   // --- redis-benchmark compatible (same defaults) ---
   std::string host = "127.0.0.1";       // -h
@@ -39,6 +50,10 @@ struct Options {
   bool help = false;                 // --help
   bool version = false;              // --version
   std::vector<std::string> command;  // arbitrary command after the options
+  std::string uri;                   // -u as given (host, port, user, password, db applied)
+  TlsOptions tls;                    // --tls, --cacert, ... (rediss:// sets enabled)
+  bool resp3 = false;                // -3: HELLO 3 on every connection
+  bool cluster = false;              // --cluster
 
   // --- kv-load extensions ---
   double rps = 0;                           // --rps: open-loop target rate (0 = closed loop)

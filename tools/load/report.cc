@@ -184,6 +184,17 @@ std::string FormatDefault(const TestResult& r, const ReportContext& ctx) {
     Appendf(&out, "  lost connections: %lld, reconnected: %lld\n",
             static_cast<long long>(r.lost_connections), static_cast<long long>(r.reconnects));
   }
+  if (!r.nodes.empty()) {
+    Appendf(&out,
+            "  cluster: %zu masters, redirections: %lld MOVED, %lld ASK; %lld topology "
+            "refreshes\n",
+            r.nodes.size(), static_cast<long long>(r.moved), static_cast<long long>(r.ask),
+            static_cast<long long>(r.topology_refreshes));
+    for (const NodeStat& n : r.nodes) {
+      Appendf(&out, "    %-21s %12.2f requests per second (%lld requests)\n", n.name.c_str(), n.rps,
+              static_cast<long long>(n.requests_ok));
+    }
+  }
   if (r.client_bound) {
     const double busiest = *std::max_element(r.thread_busy.begin(), r.thread_busy.end());
     Appendf(&out, "  %s (busiest thread %.0f%% busy)\n", std::string(kClientBoundNote).c_str(),
@@ -226,6 +237,10 @@ std::string FormatNotes(const TestResult& r) {
   if (r.lost_connections > 0) {
     Appendf(&out, "%s: lost connections: %lld, reconnected: %lld\n", r.title.c_str(),
             static_cast<long long>(r.lost_connections), static_cast<long long>(r.reconnects));
+  }
+  if (r.moved + r.ask > 0) {
+    Appendf(&out, "%s: cluster redirections: %lld MOVED, %lld ASK\n", r.title.c_str(),
+            static_cast<long long>(r.moved), static_cast<long long>(r.ask));
   }
   if (r.client_bound) {
     Appendf(&out, "%s: %s\n", r.title.c_str(), std::string(kClientBoundNote).c_str());

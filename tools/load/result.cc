@@ -50,10 +50,18 @@ TestResult MergeResults(std::string title, std::vector<ThreadResult>& threads, i
     r.thread_busy.push_back(busy);
     r.client_cpu_s += static_cast<double>(t.cpu_ns) / 1e9;
     if (busy >= kClientBoundBusy) r.client_bound = true;
+    if (r.nodes.size() < t.node_ok.size()) r.nodes.resize(t.node_ok.size());
+    for (size_t i = 0; i < t.node_ok.size(); ++i) r.nodes[i].requests_ok += t.node_ok[i];
+    r.moved += t.moved;
+    r.ask += t.ask;
+    r.topology_refreshes += t.topology_refreshes;
   }
   r.duration_s = static_cast<double>(end_ns - start_ns) / 1e9;
   if (window_s > 0) r.duration_s = std::max(r.duration_s, window_s);
   r.rps = r.duration_s > 0 ? static_cast<double>(r.requests_ok) / r.duration_s : 0;
+  for (NodeStat& n : r.nodes) {
+    n.rps = r.duration_s > 0 ? static_cast<double>(n.requests_ok) / r.duration_s : 0;
+  }
   return r;
 }
 

@@ -56,6 +56,19 @@ struct ThreadResult {
   int64_t cpu_ns = 0;          // CLOCK_THREAD_CPUTIME_ID over the same run
   // Per second since the measurement started: the primary latency (corrected in open loop).
   stats::TimeSeries per_second{kSeriesIntervalNs};
+  // --cluster: successful replies per master (ClusterMap order), redirections followed and
+  // topology refreshes made.
+  std::vector<int64_t> node_ok;
+  int64_t moved = 0;
+  int64_t ask = 0;
+  int64_t topology_refreshes = 0;
+};
+
+// --cluster: one master's share of a test.
+struct NodeStat {
+  std::string name;  // "127.0.0.1:7000"
+  int64_t requests_ok = 0;
+  double rps = 0;
 };
 
 // One test's merged result, ready for the reporters.
@@ -77,13 +90,18 @@ struct TestResult {
   std::vector<double> thread_busy;  // CPU time / wall time per thread, in [0, 1+]
   double client_cpu_s = 0;          // all threads
   bool client_bound = false;        // some thread was busy >= kClientBoundBusy of the run
+  // --cluster (nodes empty otherwise): per-master throughput, redirections, refreshes.
+  std::vector<NodeStat> nodes;
+  int64_t moved = 0;
+  int64_t ask = 0;
+  int64_t topology_refreshes = 0;
 };
 
 inline constexpr double kClientBoundBusy = 0.90;
 
 // Merges per-thread results. start_ns: when the clock started (common to all threads);
 // window_s > 0 (open loop, --duration): the scheduled window, used as the duration unless the
-// replies took longer.
+// replies took longer. Per-node counts (node_ok) are summed; naming the nodes is the caller's.
 TestResult MergeResults(std::string title, std::vector<ThreadResult>& threads, int64_t start_ns,
                         bool open_loop, double target_rps, double window_s);
 

@@ -27,7 +27,7 @@ int64_t Share(int64_t total, int parts, int i) {
   return total / parts + (i < total % parts ? 1 : 0);
 }
 
-std::vector<std::unique_ptr<Worker>> MakeWorkers(const Options& options, const Endpoint& endpoint,
+std::vector<std::unique_ptr<Worker>> MakeWorkers(const Options& options, const Target& target,
                                                  const Workload& workload,
                                                  std::vector<WorkerProgress>* progress) {
   const int threads = ThreadCount(options);
@@ -38,7 +38,12 @@ std::vector<std::unique_ptr<Worker>> MakeWorkers(const Options& options, const E
     WorkerSpec spec;
     spec.options = &options;
     spec.workload = &workload;
-    spec.endpoint = &endpoint;
+    spec.endpoint = &target.endpoint;
+    spec.tls = target.tls.get();
+    if (target.cluster) {
+      spec.cluster = &*target.cluster;
+      spec.node_endpoints = &target.node_endpoints;
+    }
     spec.connections = static_cast<int>(Share(options.clients, threads, t));
     spec.requests = Share(options.requests, threads, t);
     spec.rate = options.rps * spec.connections / options.clients;
@@ -62,11 +67,34 @@ int ThreadCount(const Options& options) {
   return std::max(1, std::min(options.effective_threads(), options.clients));
 }
 
-Result<TestResult> RunTest(const Options& options, const Endpoint& endpoint,
-                           const Workload& workload, const ProgressFn& progress) {
+Result<Target> Connect(const Options& options) {
+  Target t;
+  Result<Endpoint> endpoint = ResolveEndpoint(options.host, options.port, options.socket_path);
+  if (!endpoint.ok()) return Error{endpoint.error()};
+  t.endpoint = std::move(*endpoint);
+  if (options.tls.enabled) {
+    Result<std::shared_ptr<const TlsContext>> ctx = TlsContext::Create(options.tls);
+    if (!ctx.ok()) return Error{ctx.error()};
+    t.tls = std::move(*ctx);
+  }
+  if (options.cluster) {
+    Result<ClusterMap> map = FetchClusterMap(options, t.endpoint, t.tls.get());
+    if (!map.ok()) return Error{map.error()};
+    for (const ClusterNode& n : map->masters) {
+      Result<Endpoint> ep = ResolveEndpoint(n.host, n.port, "");
+      if (!ep.ok()) return Error{"--cluster: master " + n.name() + ": " + ep.error()};
+      t.node_endpoints.push_back(std::move(*ep));
+    }
+    t.cluster = std::move(*map);
+  }
+  return t;
+}
+
+Result<TestResult> RunTest(const Options& options, const Target& target, const Workload& workload,
+                           const ProgressFn& progress) {
   const int threads = ThreadCount(options);
   std::vector<WorkerProgress> live(static_cast<size_t>(threads));
-  std::vector<std::unique_ptr<Worker>> workers = MakeWorkers(options, endpoint, workload, &live);
+  std::vector<std::unique_ptr<Worker>> workers = MakeWorkers(options, target, workload, &live);
   std::vector<Status> setup(static_cast<size_t>(threads));
   std::latch ready(threads);
   std::latch go(1);
@@ -141,13 +169,21 @@ Result<TestResult> RunTest(const Options& options, const Endpoint& endpoint,
   const int64_t measure_start =
       start_ns.load() + (open ? static_cast<int64_t>(options.warmup_s * 1e9) : 0);
   const double window = open || options.duration_s > 0 ? options.duration_s : 0;
-  return MergeResults(workload.title, results, measure_start, open, options.rps, window);
+  TestResult merged =
+      MergeResults(workload.title, results, measure_start, open, options.rps, window);
+  if (target.cluster) {
+    merged.nodes.resize(target.cluster->masters.size());
+    for (size_t i = 0; i < merged.nodes.size(); ++i) {
+      merged.nodes[i].name = target.cluster->masters[i].name();
+    }
+  }
+  return merged;
 }
 
-Result<std::unique_ptr<IdleConnections>> OpenIdle(const Options& options, const Endpoint& endpoint,
+Result<std::unique_ptr<IdleConnections>> OpenIdle(const Options& options, const Target& target,
                                                   const Workload& workload) {
   auto set = std::make_unique<IdleSet>();
-  set->workers = MakeWorkers(options, endpoint, workload, nullptr);
+  set->workers = MakeWorkers(options, target, workload, nullptr);
   for (auto& w : set->workers) {
     Status s = w->Setup();
     if (!s.ok()) return Error{s.error()};

@@ -5,14 +5,30 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "base/result.h"
+#include "tools/load/cluster.h"
 #include "tools/load/net.h"
 #include "tools/load/options.h"
 #include "tools/load/result.h"
+#include "tools/load/transport.h"
 #include "tools/load/workload.h"
 
 namespace kv::load {
+
+// What kv-load connects to, resolved once in main (see Connect).
+struct Target {
+  Endpoint endpoint;                      // -h/-p/-s/-u: the server, or the cluster's seed
+  std::shared_ptr<const TlsContext> tls;  // --tls: every connection; null: plain
+  std::optional<ClusterMap> cluster;      // --cluster: the topology at the start
+  std::vector<Endpoint> node_endpoints;   // --cluster: one per cluster->masters
+};
+
+// Resolves the endpoint, builds the TLS context and, with --cluster, fetches the topology and
+// resolves every master.
+Result<Target> Connect(const Options& options);
 
 // What the progress line shows; delivered on the calling thread about every 250 ms.
 struct ProgressSample {
@@ -29,8 +45,9 @@ int ThreadCount(const Options& options);
 
 // Runs workload once. progress may be empty. Connection failures before the clock starts are an
 // Error; anything after is counted in the result.
-Result<TestResult> RunTest(const Options& options, const Endpoint& endpoint,
-                           const Workload& workload, const ProgressFn& progress);
+// With --cluster the result names its masters (TestResult::nodes).
+Result<TestResult> RunTest(const Options& options, const Target& target, const Workload& workload,
+                           const ProgressFn& progress);
 
 // -I: opens options.clients connections (each answers PING) and returns; the caller waits.
 // The connections stay open as long as the returned object lives.
@@ -38,7 +55,7 @@ class IdleConnections {
  public:
   virtual ~IdleConnections() = default;
 };
-Result<std::unique_ptr<IdleConnections>> OpenIdle(const Options& options, const Endpoint& endpoint,
+Result<std::unique_ptr<IdleConnections>> OpenIdle(const Options& options, const Target& target,
                                                   const Workload& workload);
 
 }  // namespace kv::load

@@ -13,42 +13,23 @@
 #include <cmath>
 #include <cstring>
 
+#include "resp/key_slot.h"
 #include "resp/reply_reader.h"
 #include "resp/request_encoder.h"
+#include "tools/load/worker_io.h"
 
 namespace kv::load {
 namespace {
 
 constexpr size_t kInitialReadBuffer = 4096;
-constexpr size_t kSetupChunk = 256;  // connections opened at once (listen backlogs)
-constexpr int64_t kSetupTimeoutNs = 10'000'000'000;
 constexpr int64_t kDrainTimeoutNs = 10'000'000'000;  // after the schedule ends
-constexpr int kMaxEvents = 512;
-constexpr int kMaxReconnectFailures = 3;
-constexpr std::string_view kPing[] = {"PING"};
+constexpr int kMaxRedirects = 5;                     // per request (--cluster)
+constexpr int64_t kRefreshIntervalNs = 100'000'000;  // at most 10 topology refreshes a second
 
 int64_t ThreadCpuNs() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-// epoll_pwait2 gives nanosecond timeouts for the open-loop schedule; epoll_wait is the fallback.
-int Wait(int epfd, epoll_event* events, int max, int64_t timeout_ns) {
-  if (timeout_ns < 0) return ::epoll_wait(epfd, events, max, -1);
-  timespec ts{static_cast<time_t>(timeout_ns / 1'000'000'000),
-              static_cast<long>(timeout_ns % 1'000'000'000)};
-  int n = ::epoll_pwait2(epfd, events, max, &ts, nullptr);
-  if (n < 0 && errno == ENOSYS) {
-    return ::epoll_wait(epfd, events, max, static_cast<int>((timeout_ns + 999'999) / 1'000'000));
-  }
-  return n;
-}
-
-std::string_view ErrorText(std::string_view e) {
-  if (!e.empty() && e.front() == '-') e.remove_prefix(1);
-  while (!e.empty() && (e.back() == '\n' || e.back() == '\r')) e.remove_suffix(1);
-  return e;
 }
 
 }  // namespace
@@ -68,6 +49,11 @@ Handshake MakeHandshake(const Options& options) {
     resp::AppendRequest(auth, &h.bytes);
     ++h.replies;
   }
+  if (options.resp3) {
+    const std::vector<std::string> hello = {"HELLO", "3"};
+    resp::AppendRequest(hello, &h.bytes);
+    ++h.replies;
+  }
   if (options.dbnum_given) {
     const std::vector<std::string> select = {"SELECT", std::to_string(options.dbnum)};
     resp::AppendRequest(select, &h.bytes);
@@ -80,18 +66,27 @@ Worker::Worker(const WorkerSpec& spec)
     : spec_(spec),
       handshake_(MakeHandshake(*spec.options)),
       epoll_(::epoll_create1(EPOLL_CLOEXEC)),
-      conns_(static_cast<size_t>(spec.connections)),
+      nodes_(spec.cluster ? static_cast<int>(spec.cluster->masters.size()) : 1),
+      clients_(static_cast<size_t>(spec.connections)),
       keys_(spec.options->distribution, static_cast<uint64_t>(spec.options->keyspace), spec.seed,
             spec.sequence_start),
       pipeline_(spec.options->pipeline),
       open_loop_(spec.options->open_loop()) {
-  send_list_.reserve(conns_.size());
+  if (spec.cluster) map_ = *spec.cluster;
+  conns_.resize(clients_.size() * static_cast<size_t>(nodes_));
+  send_list_.reserve(clients_.size());
+  result_.node_ok.assign(spec.cluster ? static_cast<size_t>(nodes_) : 0, 0);
   size_t request_size = 0;
   for (const workload::RequestTemplate& t : spec.workload->templates) {
     request_size = std::max(request_size, t.bytes.size());
   }
-  for (Conn& c : conns_) {
-    c.ring.resize(static_cast<size_t>(pipeline_));
+  // With --cluster a client's whole batch may go to one master, with an ASKING per request.
+  const size_t ring = static_cast<size_t>(pipeline_) * (spec.cluster ? 2 : 1);
+  for (size_t i = 0; i < conns_.size(); ++i) {
+    Conn& c = conns_[i];
+    c.client = static_cast<uint32_t>(i / static_cast<size_t>(nodes_));
+    c.node = static_cast<int>(i % static_cast<size_t>(nodes_));
+    c.ring.resize(ring);
     c.rbuf.resize(kInitialReadBuffer);
     c.wbuf.reserve(std::min<size_t>(request_size * static_cast<size_t>(pipeline_), 1 << 20));
   }
@@ -99,94 +94,26 @@ Worker::Worker(const WorkerSpec& spec)
 
 Worker::~Worker() = default;
 
+const Endpoint& Worker::EndpointOf(const Conn& c) const {
+  return spec_.node_endpoints ? (*spec_.node_endpoints)[static_cast<size_t>(c.node)]
+                              : *spec_.endpoint;
+}
+
 void Worker::ArmEpoll(Conn& c, uint32_t index, bool add) {
   epoll_event ev{};
   ev.data.u32 = index;
   const uint32_t in = EPOLLIN, out = EPOLLOUT;
-  ev.events = c.state == State::kConnecting ? out : (in | (c.want_write ? out : 0u));
-  ::epoll_ctl(epoll_.get(), add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, c.fd.get(), &ev);
-}
-
-Status Worker::Setup() {
-  if (!epoll_.valid()) return Error{std::string("epoll_create1: ") + std::strerror(errno)};
-  for (size_t begin = 0; begin < conns_.size(); begin += kSetupChunk) {
-    Status s = SetupChunk(begin, std::min(conns_.size(), begin + kSetupChunk));
-    if (!s.ok()) return s;
+  switch (c.state) {
+    case State::kConnecting:
+      ev.events = out;
+      break;
+    case State::kHandshake:
+      ev.events = c.handshake_events;
+      break;
+    default:
+      ev.events = in | (c.want_write ? out : 0u);
   }
-  live_ = static_cast<int64_t>(conns_.size());
-  return {};
-}
-
-Status Worker::SetupChunk(size_t begin, size_t end) {
-  for (size_t i = begin; i < end; ++i) {
-    Result<UniqueFd> fd = StartConnect(*spec_.endpoint);
-    if (!fd.ok()) return Error{fd.error()};
-    Conn& c = conns_[i];
-    c.fd = std::move(*fd);
-    c.state = State::kConnecting;
-    ArmEpoll(c, static_cast<uint32_t>(i), /*add=*/true);
-  }
-  size_t pending = end - begin;
-  const int64_t deadline = NowNs() + kSetupTimeoutNs;
-  epoll_event events[kMaxEvents];
-  while (pending > 0) {
-    const int64_t left = deadline - NowNs();
-    if (left <= 0) {
-      return Error{"Could not connect to Redis at " + spec_.endpoint->description +
-                   ": timed out waiting for PING replies"};
-    }
-    int n = Wait(epoll_.get(), events, kMaxEvents, left);
-    if (n < 0 && errno != EINTR) return Error{std::string("epoll_wait: ") + std::strerror(errno)};
-    for (int e = 0; e < n; ++e) {
-      const uint32_t idx = events[e].data.u32;
-      Conn& c = conns_[idx];
-      if (c.state == State::kConnecting) {
-        int err = ConnectError(c.fd.get());
-        if (err != 0) {
-          return Error{"Could not connect to Redis at " + spec_.endpoint->description + ": " +
-                       std::strerror(err)};
-        }
-        c.state = State::kReady;
-        c.wbuf = handshake_.bytes;
-        resp::AppendRequest(kPing, &c.wbuf);
-        c.skip = handshake_.replies + 1;
-        ArmEpoll(c, idx, /*add=*/false);
-        Flush(c, idx);
-        if (c.state != State::kReady) {
-          return Error{"Could not connect to Redis at " + spec_.endpoint->description +
-                       ": connection lost during setup"};
-        }
-        continue;
-      }
-      if (events[e].events & EPOLLOUT) Flush(c, idx);
-      if (!(events[e].events & (EPOLLIN | EPOLLERR | EPOLLHUP))) continue;
-      if (c.rlen == c.rbuf.size()) c.rbuf.resize(c.rbuf.size() * 2);
-      ssize_t r = ::read(c.fd.get(), c.rbuf.data() + c.rlen, c.rbuf.size() - c.rlen);
-      if (r < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-      if (r <= 0) {
-        return Error{"Connection to " + spec_.endpoint->description + " closed during setup: " +
-                     (r == 0 ? "closed by server" : std::strerror(errno))};
-      }
-      c.rlen += static_cast<size_t>(r);
-      size_t pos = 0;
-      while (pos < c.rlen && c.skip > 0) {
-        resp::ScannedReply rep;
-        std::string why;
-        resp::ReadResult rr =
-            resp::ScanReply(std::string_view(c.rbuf.data() + pos, c.rlen - pos), &rep, &why);
-        if (rr == resp::ReadResult::kNeedMore) break;
-        if (rr == resp::ReadResult::kError) return Error{"Malformed reply during setup: " + why};
-        if (rep.type == resp::Reply::Type::kError) {
-          return Error{"Error from server: " + std::string(ErrorText(rep.error))};
-        }
-        pos += rep.length;
-        if (--c.skip == 0) --pending;
-      }
-      std::memmove(c.rbuf.data(), c.rbuf.data() + pos, c.rlen - pos);
-      c.rlen -= pos;
-    }
-  }
-  return {};
+  ::epoll_ctl(epoll_.get(), add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, c.io.fd(), &ev);
 }
 
 int64_t Worker::DueNs(int64_t k) const {
@@ -198,6 +125,7 @@ void Worker::Run(int64_t start_ns) {
   start_ns_ = start_ns;
   // The same origin as MergeResults' (runner.cc): the series' seconds are the run's seconds.
   measure_start_ns_ = start_ns + (open_loop_ ? static_cast<int64_t>(o.warmup_s * 1e9) : 0);
+  last_refresh_ns_ = start_ns;
   const int64_t cpu0 = ThreadCpuNs();
   result_.first_send_ns = start_ns;
   result_.last_reply_ns = start_ns;
@@ -214,19 +142,24 @@ void Worker::Run(int64_t start_ns) {
       end_ns_ = start_ns + static_cast<int64_t>(o.duration_s * 1e9);
       window_end = end_ns_;
     }
-    for (uint32_t i = 0; i < conns_.size(); ++i) Queue(conns_[i], i);
+    for (uint32_t i = 0; i < clients_.size(); ++i) Queue(i);
   }
 
   epoll_event events[kMaxEvents];
   while (true) {
     int64_t now = NowNs();
     if (open_loop_) AssignDue(now);
-    for (uint32_t idx : send_list_) {
-      Conn& c = conns_[idx];
-      c.queued = false;
-      if (CanSend(c)) SendBatch(c, idx, NowNs());
+    for (uint32_t client : send_list_) {
+      clients_[client].queued = false;
+      if (CanSend(client)) SendBatch(client, NowNs());
     }
     send_list_.clear();
+    for (size_t i = 0; i < flush_list_.size(); ++i) {
+      Conn& c = conns_[flush_list_[i]];
+      if (c.state == State::kReady) Flush(c, flush_list_[i]);
+    }
+    flush_list_.clear();
+    if (refresh_wanted_ && now - last_refresh_ns_ >= kRefreshIntervalNs) RefreshTopology();
     PublishProgress();
 
     // Done? Closed loop: nothing in flight and nothing left to send. Open loop: the schedule is
@@ -239,7 +172,8 @@ void Worker::Run(int64_t start_ns) {
       int64_t outstanding = 0;
       for (const Conn& c : conns_) {
         for (uint32_t j = 0; j < c.count; ++j) {
-          outstanding += c.ring[(c.head + j) % c.ring.size()].measured ? 1 : 0;
+          const Slot& s = c.ring[(c.head + j) % c.ring.size()];
+          outstanding += s.measured && !s.asking ? 1 : 0;
         }
       }
       result_.errors.AddTyped(kErrTimeout, "no reply within 10 s after the end of the run",
@@ -253,6 +187,11 @@ void Worker::Run(int64_t start_ns) {
     } else if (window_end != INT64_MAX) {
       timeout = now < window_end ? window_end - now : 100'000'000;
     }
+    if (refresh_wanted_) {
+      const int64_t until = last_refresh_ns_ + kRefreshIntervalNs - now;
+      timeout = timeout < 0 ? std::max<int64_t>(until, 0) : std::min(timeout, until);
+      timeout = std::max<int64_t>(timeout, 0);
+    }
     int n = Wait(epoll_.get(), events, kMaxEvents, timeout);
     if (n < 0) continue;  // EINTR
     const int64_t wake = NowNs();
@@ -265,93 +204,154 @@ void Worker::Run(int64_t start_ns) {
   PublishProgress();
 }
 
+void Worker::RefreshTopology() {
+  refresh_wanted_ = false;
+  last_refresh_ns_ = NowNs();
+  Result<ClusterMap> fresh = FetchClusterMap(*spec_.options, *spec_.endpoint, spec_.tls);
+  if (!fresh.ok()) return;  // the MOVED replies already updated map_; retried on the next one
+  ++result_.topology_refreshes;
+  for (size_t slot = 0; slot < fresh->owner.size(); ++slot) {
+    const int16_t o = fresh->owner[slot];
+    if (o < 0) continue;
+    const ClusterNode& n = fresh->masters[static_cast<size_t>(o)];
+    const int mine = map_.Find(n.host, n.port);
+    if (mine >= 0) map_.owner[slot] = static_cast<int16_t>(mine);  // new masters: not connected
+  }
+}
+
 void Worker::AssignDue(int64_t now_ns) {
-  const int64_t n = static_cast<int64_t>(conns_.size());
+  const int64_t n = static_cast<int64_t>(clients_.size());
   while (next_k_ < end_k_ && DueNs(next_k_) <= now_ns) {
-    const uint32_t idx = static_cast<uint32_t>(next_k_ % n);
-    Conn& c = conns_[idx];
-    if (c.state == State::kDead) {
+    const uint32_t client = static_cast<uint32_t>(next_k_ % n);
+    Client& cl = clients_[client];
+    if (cl.dead) {
       if (next_k_ >= measure_k_) {
         result_.errors.AddTyped(kErrConnectionLost, "connection lost", 1);
       }
     } else {
-      ++c.due;
+      ++cl.due;
       ++backlog_;
-      if (CanSend(c)) Queue(c, idx);
+      if (CanSend(client)) Queue(client);
     }
     ++next_k_;
   }
 }
 
-bool Worker::CanSend(const Conn& c) const {
-  if (c.state != State::kReady) return false;
-  if (open_loop_) return c.due > c.sent && c.count < static_cast<uint32_t>(pipeline_);
-  return c.count == 0;
-}
-
-void Worker::Queue(Conn& c, uint32_t index) {
-  if (c.queued) return;
-  c.queued = true;
-  send_list_.push_back(index);
-}
-
-void Worker::AppendRequest(Conn& c) {
-  const Workload& w = *spec_.workload;
-  size_t which = 0;
-  if (!w.weights.empty()) {
-    const uint64_t total =
-        static_cast<uint64_t>(w.weights[0]) + static_cast<uint64_t>(w.weights[1]);
-    which = keys_.rng().Uniform(total) < static_cast<uint64_t>(w.weights[0]) ? 0 : 1;
+bool Worker::CanSend(uint32_t client) const {
+  const Client& cl = clients_[client];
+  if (cl.dead) return false;
+  for (int node = 0; node < nodes_; ++node) {
+    if (conns_[client * static_cast<uint32_t>(nodes_) + static_cast<uint32_t>(node)].state !=
+        State::kReady) {
+      return false;
+    }
   }
-  workload::AppendFromTemplate(w.templates[which], keys_, &c.wbuf);
+  if (open_loop_) return cl.due > cl.sent && cl.inflight < pipeline_;
+  return cl.inflight == 0;
 }
 
-void Worker::SendBatch(Conn& c, uint32_t index, int64_t now_ns) {
+void Worker::Queue(uint32_t client) {
+  Client& cl = clients_[client];
+  if (cl.queued) return;
+  cl.queued = true;
+  send_list_.push_back(client);
+}
+
+void Worker::PushSlot(Conn& c, Slot s) {
+  if (c.count == c.ring.size()) {  // only a storm of redirections to one master gets here
+    std::vector<Slot> bigger(c.ring.size() * 2);
+    for (uint32_t j = 0; j < c.count; ++j) {
+      bigger[j] = std::move(c.ring[(c.head + j) % c.ring.size()]);
+    }
+    c.ring = std::move(bigger);
+    c.head = 0;
+  }
+  Slot& dst = c.ring[(c.head + c.count) % c.ring.size()];
+  dst.sent_ns = s.sent_ns;
+  dst.due_ns = s.due_ns;
+  dst.measured = s.measured;
+  dst.asking = s.asking;
+  dst.redirects = s.redirects;
+  dst.request.assign(s.request);  // reuses the slot's capacity
+  ++c.count;
+}
+
+void Worker::SendBatch(uint32_t client, int64_t now_ns) {
+  Client& cl = clients_[client];
   int64_t n = 0;
   if (open_loop_) {
-    n = std::min<int64_t>(pipeline_ - static_cast<int64_t>(c.count), c.due - c.sent);
+    n = std::min<int64_t>(pipeline_ - cl.inflight, cl.due - cl.sent);
   } else if (now_ns < end_ns_) {
     n = std::min<int64_t>(pipeline_, to_issue_);
     to_issue_ -= n;
   }
-  const int64_t conns = static_cast<int64_t>(conns_.size());
-  const size_t cap = c.ring.size();
+  const int64_t clients = static_cast<int64_t>(clients_.size());
+  const Workload& w = *spec_.workload;
   for (int64_t i = 0; i < n; ++i) {
-    AppendRequest(c);
-    Slot& s = c.ring[(c.head + c.count) % cap];
-    s.sent_ns = now_ns;
+    size_t which = 0;
+    if (!w.weights.empty()) {
+      const uint64_t total =
+          static_cast<uint64_t>(w.weights[0]) + static_cast<uint64_t>(w.weights[1]);
+      which = keys_.rng().Uniform(total) < static_cast<uint64_t>(w.weights[0]) ? 0 : 1;
+    }
+    Conn* c = &conns_[client * static_cast<uint32_t>(nodes_)];
+    Slot* s;
+    if (spec_.cluster == nullptr) {
+      workload::AppendFromTemplate(w.templates[which], keys_, &c->wbuf);
+      s = &c->ring[(c->head + c->count) % c->ring.size()];
+      ++c->count;
+    } else {
+      scratch_.clear();
+      workload::AppendFromTemplate(w.templates[which], keys_, &scratch_);
+      const std::string_view key = RequestKey(scratch_);
+      int node = key.empty() ? -1 : map_.owner[static_cast<size_t>(resp::KeySlot(key))];
+      if (node < 0) node = static_cast<int>(client % static_cast<uint32_t>(nodes_));
+      c = &ConnOf(client, node);
+      c->wbuf.append(scratch_);
+      Slot slot{now_ns, now_ns, true, false, 0, {}};
+      PushSlot(*c, std::move(slot));
+      s = &c->ring[(c->head + c->count - 1) % c->ring.size()];
+      s->request.assign(scratch_);
+    }
+    s->sent_ns = now_ns;
     if (open_loop_) {
-      const int64_t k = index + c.sent * conns;
-      s.due_ns = DueNs(k);
-      s.measured = k >= measure_k_;
-      ++c.sent;
+      const int64_t k = client + cl.sent * clients;
+      s->due_ns = DueNs(k);
+      s->measured = k >= measure_k_;
+      ++cl.sent;
       --backlog_;
     } else {
-      s.due_ns = now_ns;
-      s.measured = true;
+      s->due_ns = now_ns;
+      s->measured = true;
     }
-    ++c.count;
   }
+  cl.inflight += n;
   inflight_ += n;
-  Flush(c, index);
+  for (int node = 0; node < nodes_; ++node) {
+    Conn& c = ConnOf(client, node);
+    if (c.state == State::kReady && c.woff < c.wbuf.size()) {
+      Flush(c, client * static_cast<uint32_t>(nodes_) + static_cast<uint32_t>(node));
+    }
+  }
 }
 
 void Worker::Flush(Conn& c, uint32_t index) {
   while (c.woff < c.wbuf.size()) {
-    ssize_t n = ::send(c.fd.get(), c.wbuf.data() + c.woff, c.wbuf.size() - c.woff, MSG_NOSIGNAL);
-    if (n > 0) {
-      c.woff += static_cast<size_t>(n);
+    size_t n = 0;
+    const Io io = c.io.Write(c.wbuf.data() + c.woff, c.wbuf.size() - c.woff, &n);
+    if (io == Io::kDone) {
+      c.woff += n;
       continue;
     }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EAGAIN) {
+    if (io == Io::kWantWrite) {
       if (!c.want_write) {
         c.want_write = true;
         ArmEpoll(c, index, /*add=*/false);
       }
       return;
     }
-    Lose(c, index, std::strerror(errno));
+    if (io == Io::kWantRead) return;  // TLS: retried when the socket is readable
+    Lose(c, index, c.io.error());
     return;
   }
   c.wbuf.clear();
@@ -365,7 +365,7 @@ void Worker::Flush(Conn& c, uint32_t index) {
 void Worker::HandleEvent(uint32_t index, uint32_t events, int64_t wake_ns) {
   Conn& c = conns_[index];
   if (c.state == State::kDead) return;
-  if (c.state == State::kConnecting) {
+  if (c.state == State::kConnecting || c.state == State::kHandshake) {
     FinishConnect(c, index);
     return;
   }
@@ -373,40 +373,85 @@ void Worker::HandleEvent(uint32_t index, uint32_t events, int64_t wake_ns) {
     HandleRead(c, index, wake_ns);
     if (c.state != State::kReady) return;
   }
-  if (events & EPOLLOUT) Flush(c, index);
+  if ((events & EPOLLOUT) || c.woff < c.wbuf.size()) Flush(c, index);
 }
 
 void Worker::HandleRead(Conn& c, uint32_t index, int64_t wake_ns) {
   while (true) {
-    if (c.rlen == c.rbuf.size()) c.rbuf.resize(c.rbuf.size() * 2);
     const size_t space = c.rbuf.size() - c.rlen;
-    ssize_t n = ::read(c.fd.get(), c.rbuf.data() + c.rlen, space);
-    if (n > 0) {
-      c.rlen += static_cast<size_t>(n);
+    size_t n = 0;
+    const Io io = ReadInto(c, &n);
+    if (io == Io::kDone) {
       ProcessReplies(c, index, wake_ns);
-      if (c.state != State::kReady || static_cast<size_t>(n) < space) break;
-      continue;  // the buffer filled up: more may be waiting
+      if (c.state != State::kReady) break;
+      // Plain: a short read emptied the socket. TLS: read until OpenSSL wants more bytes (a
+      // record it already holds would not wake epoll again).
+      if (!c.io.tls() && space > 0 && n < space) break;
+      continue;
     }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EAGAIN) break;
-    Lose(c, index, n == 0 ? "closed by server" : std::strerror(errno));
+    if (io == Io::kWantRead) break;
+    if (io == Io::kWantWrite) {  // TLS renegotiation: wait for writability
+      if (!c.want_write) {
+        c.want_write = true;
+        ArmEpoll(c, index, /*add=*/false);
+      }
+      break;
+    }
+    Lose(c, index, c.io.error());
     return;
   }
   if (c.state != State::kReady) return;
+  const uint32_t client = c.client;
+  Client& cl = clients_[client];
   if (open_loop_) {
-    if (CanSend(c)) Queue(c, index);
-  } else if (c.count == 0 && c.skip == 0) {
+    if (CanSend(client)) Queue(client);
+  } else if (cl.inflight == 0 && c.skip == 0) {
     if (spec_.options->keepalive == 0) {
-      Reopen(c, index);  // redis-benchmark's -k 0: a new connection for every batch
+      // redis-benchmark's -k 0: new connections for every batch
+      for (int node = 0; node < nodes_; ++node) {
+        Reopen(ConnOf(client, node),
+               client * static_cast<uint32_t>(nodes_) + static_cast<uint32_t>(node));
+      }
     } else {
-      Queue(c, index);
+      Queue(client);
     }
   }
 }
 
+// A -MOVED/-ASK reply to s: resends s's request to the master named (after ASKING for -ASK).
+// False when the error is no redirection, or one that cannot be followed (then it counts as an
+// error reply).
+bool Worker::FollowRedirect(Conn& c, const Slot& s, std::string_view error) {
+  std::optional<Redirect> r = ParseRedirect(error);
+  if (!r || s.redirects >= kMaxRedirects) return false;
+  const int target = map_.Find(r->host, r->port);
+  if (!r->ask) {
+    refresh_wanted_ = true;
+    if (target >= 0) map_.owner[static_cast<size_t>(r->slot)] = static_cast<int16_t>(target);
+  }
+  if (target < 0) return false;  // a master kv-load has no connection to
+  const uint32_t index = c.client * static_cast<uint32_t>(nodes_) + static_cast<uint32_t>(target);
+  Conn& t = conns_[index];
+  if (t.state != State::kReady) return false;
+  // A copy first: s is a ring entry of c that a push to c (t == c) may overwrite or move.
+  Slot again = s;
+  ++again.redirects;
+  if (r->ask) {
+    ++result_.ask;
+    static constexpr std::string_view kAsking[] = {"ASKING"};
+    resp::AppendRequest(kAsking, &t.wbuf);
+    PushSlot(t, Slot{again.sent_ns, again.due_ns, false, true, 0, {}});
+  } else {
+    ++result_.moved;
+  }
+  t.wbuf.append(again.request);
+  PushSlot(t, std::move(again));
+  flush_list_.push_back(index);
+  return true;
+}
+
 void Worker::ProcessReplies(Conn& c, uint32_t index, int64_t wake_ns) {
   size_t pos = 0;
-  const size_t cap = c.ring.size();
   while (pos < c.rlen) {
     resp::ScannedReply rep;
     std::string why;
@@ -420,7 +465,7 @@ void Worker::ProcessReplies(Conn& c, uint32_t index, int64_t wake_ns) {
     }
     pos += rep.length;
     const bool is_error = rep.type == resp::Reply::Type::kError;
-    if (c.skip > 0) {  // AUTH/SELECT after a reconnect
+    if (c.skip > 0) {  // AUTH/HELLO/SELECT after a reconnect
       --c.skip;
       if (is_error) result_.errors.Add(ErrorText(rep.error));
       continue;
@@ -429,9 +474,16 @@ void Worker::ProcessReplies(Conn& c, uint32_t index, int64_t wake_ns) {
       result_.errors.AddTyped(kErrProtocol, "reply without a request", 1);
       continue;
     }
-    const Slot s = c.ring[c.head];
-    c.head = static_cast<uint32_t>((c.head + 1) % cap);
+    Slot& s = c.ring[c.head];
+    c.head = static_cast<uint32_t>((c.head + 1) % c.ring.size());
     --c.count;
+    if (s.asking) {
+      if (is_error) result_.errors.Add(ErrorText(rep.error));
+      continue;
+    }
+    if (is_error && spec_.cluster != nullptr && FollowRedirect(c, s, rep.error)) continue;
+    Client& cl = clients_[c.client];
+    --cl.inflight;
     --inflight_;
     if (!s.measured) continue;
     if (is_error) {
@@ -439,6 +491,7 @@ void Worker::ProcessReplies(Conn& c, uint32_t index, int64_t wake_ns) {
       continue;
     }
     ++result_.ok;
+    if (!result_.node_ok.empty()) ++result_.node_ok[static_cast<size_t>(c.node)];
     const int64_t latency = wake_ns - s.sent_ns;
     result_.latency.Record(latency);
     const int64_t corrected = wake_ns - s.due_ns;
@@ -451,82 +504,6 @@ void Worker::ProcessReplies(Conn& c, uint32_t index, int64_t wake_ns) {
   if (pos > 0) {
     std::memmove(c.rbuf.data(), c.rbuf.data() + pos, c.rlen - pos);
     c.rlen -= pos;
-  }
-}
-
-void Worker::Lose(Conn& c, uint32_t index, std::string_view why) {
-  int64_t measured = 0;
-  for (uint32_t j = 0; j < c.count; ++j) measured += c.ring[(c.head + j) % c.ring.size()].measured;
-  inflight_ -= c.count;
-  c.count = 0;
-  c.head = 0;
-  ++result_.lost_connections;
-  result_.errors.AddTyped(kErrConnectionLost, "connection lost: " + std::string(why), measured);
-  if (spec_.options->reconnect) {
-    ++result_.reconnects;
-    Reopen(c, index);
-    return;
-  }
-  ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, c.fd.get(), nullptr);
-  c.fd.Reset();
-  c.state = State::kDead;
-  --live_;
-  if (open_loop_ && c.due > c.sent) {
-    const int64_t conns = static_cast<int64_t>(conns_.size());
-    int64_t unsent = 0;
-    for (int64_t m = c.sent; m < c.due; ++m) unsent += (index + m * conns) >= measure_k_;
-    result_.errors.AddTyped(kErrConnectionLost, "connection lost: " + std::string(why), unsent);
-    backlog_ -= c.due - c.sent;
-    c.sent = c.due;
-  }
-}
-
-void Worker::Reopen(Conn& c, uint32_t index) {
-  if (c.fd.valid()) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, c.fd.get(), nullptr);
-  c.fd.Reset();
-  c.rlen = 0;
-  c.wbuf.clear();
-  c.woff = 0;
-  c.want_write = false;
-  c.skip = 0;
-  Result<UniqueFd> fd = StartConnect(*spec_.endpoint);
-  if (!fd.ok()) {
-    result_.errors.AddTyped(kErrConnectionLost, "reconnect failed: " + fd.error(), 0);
-    c.state = State::kDead;
-    --live_;
-    return;
-  }
-  c.fd = std::move(*fd);
-  c.state = State::kConnecting;
-  ArmEpoll(c, index, /*add=*/true);
-}
-
-void Worker::FinishConnect(Conn& c, uint32_t index) {
-  int err = ConnectError(c.fd.get());
-  if (err != 0) {
-    if (++c.failures >= kMaxReconnectFailures) {
-      ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, c.fd.get(), nullptr);
-      c.fd.Reset();
-      c.state = State::kDead;
-      --live_;
-      if (open_loop_) {
-        backlog_ -= c.due - c.sent;
-        c.sent = c.due;
-      }
-      return;
-    }
-    Reopen(c, index);
-    return;
-  }
-  c.failures = 0;
-  c.state = State::kReady;
-  c.wbuf = handshake_.bytes;
-  c.skip = handshake_.replies;
-  ArmEpoll(c, index, /*add=*/false);
-  if (CanSend(c)) {
-    SendBatch(c, index, NowNs());
-  } else {
-    Flush(c, index);
   }
 }
 

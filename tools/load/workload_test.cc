@@ -110,3 +110,28 @@ TEST(LoadWorkloadTest, RatioMix) {
 
 }  // namespace
 }  // namespace kv::load
+
+namespace kv::load {
+namespace {
+
+TEST(LoadWorkloadTest, ClusterRefusesMultiKeyTestsAndSkipsThemInTheSuite) {
+  const std::vector<std::string_view> explicit_mset = {"--cluster", "-t", "set,mset"};
+  Result<Options> o = ParseArgs(explicit_mset);
+  ASSERT_TRUE(o.ok()) << o.error();
+  Result<std::vector<Workload>> w = BuildWorkloads(*o);
+  ASSERT_FALSE(w.ok());
+  EXPECT_NE(w.error().find("cannot run with --cluster"), std::string::npos) << w.error();
+
+  const std::vector<std::string_view> suite = {"--cluster"};
+  o = ParseArgs(suite);
+  ASSERT_TRUE(o.ok()) << o.error();
+  ASSERT_EQ(o->warnings.size(), 1u);
+  EXPECT_NE(o->warnings[0].find("MSET test is skipped"), std::string::npos);
+  w = BuildWorkloads(*o);
+  ASSERT_TRUE(w.ok()) << w.error();
+  ASSERT_FALSE(w->empty());
+  for (const Workload& x : *w) EXPECT_EQ(x.title.find("MSET"), std::string::npos) << x.title;
+}
+
+}  // namespace
+}  // namespace kv::load
