@@ -7,8 +7,10 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libbenchmark-dev libgtest-dev libgmock-dev libhiredis-dev nlohmann-json3-dev liburing-dev
   redis-server redis-tools            # the comparison peer and its stock tools
-  liblua5.1-0-dev lua-cjson lua-cjson-dev lua-bitop-dev libssl-dev  # kv-server's Lua scripting
-  clang libclang-rt-14-dev            # libFuzzer targets
+  liblua5.1-0-dev lua-cjson lua-cjson-dev lua-bitop-dev  # kv-server's Lua scripting
+  libssl-dev                          # SHA1 for scripting; kv-load's --tls
+  openssl                             # the TLS tests make their certificates with it
+  clang libclang-rt-14-dev            # the asan preset and the libFuzzer targets
   linux-perf                          # kv_bench --kv_profile
   procps                              # ps/pgrep used by the orphan checks
   valgrind                            # scripts/callgrind-requests.sh
