@@ -99,6 +99,9 @@ Result<TestResult> RunTest(const Options& options, const Endpoint& endpoint,
   }
   // Every connection is open and has answered PING: the clock starts now.
   start_ns = NowNs();
+  const int64_t start_unix_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
   go.count_down();
 
   int64_t prev_ok = 0, prev_sum = 0, prev_count = 0;
@@ -141,7 +144,9 @@ Result<TestResult> RunTest(const Options& options, const Endpoint& endpoint,
   const int64_t measure_start =
       start_ns.load() + (open ? static_cast<int64_t>(options.warmup_s * 1e9) : 0);
   const double window = open || options.duration_s > 0 ? options.duration_s : 0;
-  return MergeResults(workload.title, results, measure_start, open, options.rps, window);
+  TestResult r = MergeResults(workload.title, results, measure_start, open, options.rps, window);
+  SetWallClockWindow(r, start_unix_us + (measure_start - start_ns.load()) / 1000);
+  return r;
 }
 
 Result<std::unique_ptr<IdleConnections>> OpenIdle(const Options& options, const Endpoint& endpoint,
