@@ -13,6 +13,7 @@
 #include "tools/compare/gate.h"
 #include "tools/compare/html/report_command.h"
 #include "tools/compare/instructions.h"
+#include "tools/compare/merge.h"
 #include "tools/compare/policy.h"
 #include "tools/compare/pool.h"
 #include "tools/compare/report.h"
@@ -312,6 +313,11 @@ usage:
       kv-load JSON (corrected and uncorrected spectra, per-second series) or gate JSON
       (`kv-compare --format json gate ...`: every gated row against its threshold); several
       inputs of one kind compare runs; exit 2 and no file on bad input
+  kv-compare merge A.json B.json [...] -o MERGED.json
+      kv-load JSON of several processes run together (one machine or many) as one kv-load
+      JSON: histograms merged losslessly, percentiles from them, counts and errors summed,
+      rps = total requests over the span of their windows; warns when the windows overlap
+      for less than 80 % of that span; exit 2 and no file on bad or mismatched input
   kv-compare instructions [--threshold 0.03] [--format F] BASELINE.json CURRENT.json
       the instruction gate (scripts/callgrind-requests.sh JSON): per test and pipeline depth,
       current ÷ baseline instructions per request; exit 1 when one exceeds 1 + threshold
@@ -340,6 +346,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (!args.empty() && args[0] == "instructions")
     return RunInstructionsCommand(args, out, err, env);
   if (!args.empty() && args[0] == "report") return html::RunReportCommand(args, out, err);
+  if (!args.empty() && args[0] == "merge") return RunMergeCommand(args, out, err);
   auto options = ParseArgs(args);
   if (!options) return Fail(err, options.error());
   if (options->help) {
@@ -357,9 +364,10 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (command == "gate") return RunGateCommand(*options, render, out, err);
   if (command == "stability") return RunStabilityCommand(*options, render, out, err);
   if (command == "interval") return RunIntervalCommand(*options, out, err);
-  return Fail(err, "unknown subcommand '" + command +
-                       "' (vs-redis, diff, gate, stability, interval, report or instructions; see "
-                       "--help)");
+  return Fail(err,
+              "unknown subcommand '" + command +
+                  "' (vs-redis, diff, gate, stability, interval, report, merge or instructions; "
+                  "see --help)");
 }
 
 }  // namespace kv::compare

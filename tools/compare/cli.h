@@ -1,4 +1,4 @@
-// kv-compare's command line: argument parsing and the four subcommands, as a function that
+// kv-compare's command line: argument parsing and the subcommands, as a function that
 // returns the process exit code (main only supplies argv, the streams and the environment).
 #pragma once
 

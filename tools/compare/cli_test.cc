@@ -284,7 +284,10 @@ TEST(CompareCliTest, HelpNamesStability) {
             std::string::npos);
   CliRun unknown = Cli({"stabilty", Data("stability_run1.json"), Data("stability_run2.json")});
   EXPECT_EQ(unknown.code, 2);
-  EXPECT_NE(unknown.err.find("gate, stability, interval, report or instructions"), std::string::npos);
+  EXPECT_NE(unknown.err.find("gate, stability, interval, report, merge or instructions"),
+            std::string::npos);
+  EXPECT_NE(UsageText().find("kv-compare merge A.json B.json [...] -o MERGED.json"),
+            std::string::npos);
 }
 
 TEST(CompareCliBinaryTest, StabilityExitCodesEndToEnd) {

@@ -10,13 +10,16 @@
 #include "stats/summary.h"
 #include "tools/compare/json_text.h"
 #include "tools/compare/names.h"
+#include "tools/load/json_report.h"
 
 namespace kv::compare {
 namespace {
 
 using nlohmann::json;
 
-constexpr int kKvLoadSchemaVersion = 1;
+// kv-load/1 lacks the per-test wall-clock "window" (only `merge` needs it); kv-load/2 is current.
+constexpr int kKvLoadOldestSchemaVersion = 1;
+constexpr int kKvLoadSchemaVersion = load::kJsonSchemaVersion;
 
 // Numeric fields of a Google Benchmark run that describe the run rather than measure it.
 bool IsStructuralField(const std::string& key) {
@@ -100,7 +103,7 @@ Status ParseGoogleBenchmark(const json& doc, ResultSet& set) {
   return {};
 }
 
-// kv-load's JSON (tools/load/json_report.cc): {"schema": "kv-load/1", "schema_version": 1,
+// kv-load's JSON (tools/load/json_report.cc): {"schema": "kv-load/2", "schema_version": 2,
 // "config": {...}, "tests": [{"title": "SET", "rps": .., "requests": .., "errors": ..,
 // "latency_ms": {"avg", "min", "p50", "p90", "p95", "p99", "p99_9", "p99_99", "max"}, ...}]}.
 // Also read: "name" for "title" and "latency_us" (microseconds) for "latency_ms", "p99.9" for
@@ -111,9 +114,10 @@ Status ParseKvLoad(const json& doc, ResultSet& set) {
     return Error{set.source + ": kv-load JSON without an integer \"schema_version\""};
   }
   int version = doc["schema_version"].get<int>();
-  if (version != kKvLoadSchemaVersion) {
+  if (version < kKvLoadOldestSchemaVersion || version > kKvLoadSchemaVersion) {
     return Error{set.source + ": kv-load schema_version " + std::to_string(version) +
-                 " is not supported (this kv-compare reads version " +
+                 " is not supported (this kv-compare reads versions " +
+                 std::to_string(kKvLoadOldestSchemaVersion) + " to " +
                  std::to_string(kKvLoadSchemaVersion) + ")"};
   }
   if (doc.contains("config") && doc["config"].is_object()) {
@@ -214,7 +218,7 @@ Result<ResultSet> ParseResults(std::string_view text, std::string_view source) {
   if (!doc.is_object()) return Error{set.source + ": malformed input: not a JSON object"};
   Status status;
   if (doc.contains("schema")) {
-    // kv-load writes "kv-load/1"; the version proper is checked from "schema_version".
+    // kv-load writes "kv-load/2"; the version proper is checked from "schema_version".
     std::string schema = doc["schema"].is_string() ? doc["schema"].get<std::string>() : "";
     if (schema != "kv-load" && !schema.starts_with("kv-load/")) {
       return Error{set.source + ": unknown schema " + doc["schema"].dump() +

@@ -155,9 +155,9 @@ TEST(CompareResultSetTest, RejectsBadInput) {
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.error().find("unknown schema \"memtier\""), std::string::npos);
 
-  auto v2 = ParseResults(ReadTestdata("kvload_v2.json"), "v2.json");
-  ASSERT_FALSE(v2.ok());
-  EXPECT_NE(v2.error().find("schema_version 2 is not supported"), std::string::npos);
+  auto v3 = ParseResults(ReadTestdata("kvload_v3.json"), "v3.json");
+  ASSERT_FALSE(v3.ok());
+  EXPECT_NE(v3.error().find("schema_version 3 is not supported"), std::string::npos);
 
   for (const char* text :
        {"[1, 2]", "{}", R"({"benchmarks": []})", R"({"benchmarks": [{}]})", R"({"benchmarks": 3})",

@@ -377,7 +377,7 @@ std::string HelpText() {
          " --distribution <d> Key distribution for __rand_int__ (needs -r): uniform (default),\n"
          "                    zipf:<theta> (e.g. zipf:0.99) or sequential.\n"
          " --ratio <G:S>      Run one mixed GET/SET test with this GET:SET ratio (e.g. 9:1).\n"
-         " --json <file>      Also write the results as JSON (schema kv-load/1; '-': stdout\n"
+         " --json <file>      Also write the results as JSON (schema kv-load/2; '-': stdout\n"
          "                    instead of the text report).\n"
          " --reconnect        Reopen lost connections (they are always counted and reported).\n"
          " --progress         Show the progress line even when stdout is not a terminal;\n"

@@ -79,6 +79,11 @@ nlohmann::json ClusterJson(const TestResult& r) {
 
 }  // namespace
 
+nlohmann::json WindowJson(int64_t start_unix_us, int64_t end_unix_us) {
+  return {{"start_unix_s", static_cast<double>(start_unix_us) / 1e6},
+          {"end_unix_s", static_cast<double>(end_unix_us) / 1e6}};
+}
+
 nlohmann::json TestJson(const TestResult& r) {
   nlohmann::json errors = nlohmann::json::array();
   for (const ErrorStat& e : r.errors.items()) {
@@ -100,6 +105,7 @@ nlohmann::json TestJson(const TestResult& r) {
       {"reconnects", r.reconnects},
       {"duration_s", Finite(r.duration_s)},
       {"rps", Finite(r.rps)},
+      {"window", WindowJson(r.window_start_unix_us, r.window_end_unix_us)},
       {"target_rps", r.open_loop ? nlohmann::json(Finite(r.target_rps)) : nlohmann::json(nullptr)},
       {"latency_ms", LatencyJson(PrimaryHistogram(r))},
       {"uncorrected_latency_ms", LatencyJson(r.latency)},

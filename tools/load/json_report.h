@@ -1,6 +1,6 @@
 // kv-load's JSON output (--json): a versioned schema with the configuration and, per test,
-// counts, errors, duration, rps, percentiles, the merged histogram, the per-second series and the
-// client's CPU use.
+// counts, errors, duration, rps, the wall-clock window, percentiles, the merged histograms, the
+// per-second series and the client's CPU use.
 // Every number is finite: NaN and Infinity never appear.
 #pragma once
 
@@ -14,11 +14,14 @@
 
 namespace kv::load {
 
-inline constexpr std::string_view kJsonSchema = "kv-load/1";
-inline constexpr int kJsonSchemaVersion = 1;
+// Version 2 added each test's wall-clock "window" (version 1 files lack it).
+inline constexpr std::string_view kJsonSchema = "kv-load/2";
+inline constexpr int kJsonSchemaVersion = 2;
 
 // {"avg","min","p50","p90","p95","p99","p99_9","p99_99","max"} in milliseconds.
 nlohmann::json LatencyJson(const stats::Histogram& h);
+// {"start_unix_s","end_unix_s"}: Unix epoch seconds with µs precision.
+nlohmann::json WindowJson(int64_t start_unix_us, int64_t end_unix_us);
 // The per-second series (columns of equal length, one entry per interval of the run; empty
 // intervals have 0 requests and 0 latencies): {"interval_s": 1, "latency": "corrected" (open loop)
 // or "uncorrected", "t_s": [start of each interval], "duration_s": [its length: 1, the last one

@@ -135,8 +135,8 @@ TEST_F(LoadRedisTest, JsonSchemaFields) {
   RunOutput r = RunKvLoad({"-p", Port(), "-t", "get", "-n", "500", "--json", "{json}", "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_TRUE(r.json.is_object());
-  EXPECT_EQ(r.json["schema"], "kv-load/1");
-  EXPECT_EQ(r.json["schema_version"], 1);
+  EXPECT_EQ(r.json["schema"], "kv-load/2");
+  EXPECT_EQ(r.json["schema_version"], 2);
   EXPECT_EQ(r.json["server"]["appendonly"], "no");
   const auto& t = r.json["tests"][0];
   EXPECT_EQ(t["title"], "GET");
@@ -149,6 +149,16 @@ TEST_F(LoadRedisTest, JsonSchemaFields) {
     EXPECT_TRUE(t["latency_ms"].contains(k)) << k;
   }
   EXPECT_GT(t["rps"].get<double>(), 0);
+  // The wall-clock window: now-ish, as long as the run.
+  const double start = t["window"]["start_unix_s"].get<double>();
+  const double end = t["window"]["end_unix_s"].get<double>();
+  const double now = static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count()) /
+                     1e6;
+  EXPECT_LT(start, now);
+  EXPECT_GT(start, now - 120);
+  EXPECT_NEAR(end - start, t["duration_s"].get<double>(), 2e-6);
   EXPECT_GT(t["client"]["cpu_s"].get<double>(), 0);
   EXPECT_EQ(t["client"]["busy_fraction"].size(), 1u);
 }

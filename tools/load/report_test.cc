@@ -43,6 +43,7 @@ TestResult Synthetic() {
   r.requests_ok = r.latency.count();
   r.duration_s = 0.25;
   r.rps = static_cast<double>(r.requests_ok) / r.duration_s;
+  SetWallClockWindow(r, 1'764'680'000'123'456);
   r.thread_busy = {0.42};
   r.client_cpu_s = 0.105;
   return r;
@@ -185,8 +186,8 @@ TEST(LoadJsonReportTest, SchemaFields) {
   std::vector<std::string_view> args = {"-c", "8", "-n", "100", "-P", "4"};
   Options o = *ParseArgs(args);
   nlohmann::json j = ReportJson(o, ServerConfig{"", "no"}, {Synthetic(), SyntheticOpenLoop()});
-  EXPECT_EQ(j["schema"], "kv-load/1");
-  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["schema"], "kv-load/2");
+  EXPECT_EQ(j["schema_version"], 2);
   EXPECT_EQ(j["tool"], "kv-load");
   EXPECT_EQ(j["config"]["clients"], 8);
   EXPECT_EQ(j["config"]["pipeline"], 4);
@@ -203,6 +204,9 @@ TEST(LoadJsonReportTest, SchemaFields) {
   }
   EXPECT_DOUBLE_EQ(t["latency_ms"]["max"].get<double>(), 250.0);
   EXPECT_TRUE(t["corrected_latency_ms"].is_null());
+  // The wall-clock window: epoch seconds that round-trip to the microsecond.
+  EXPECT_EQ(std::llround(t["window"]["start_unix_s"].get<double>() * 1e6), 1'764'680'000'123'456);
+  EXPECT_EQ(std::llround(t["window"]["end_unix_s"].get<double>() * 1e6), 1'764'680'000'373'456);
   Result<stats::Histogram> h = stats::Histogram::FromJson(t["histogram"]);
   ASSERT_TRUE(h.ok()) << h.error();
   EXPECT_EQ(h->count(), 2003);

@@ -2,6 +2,7 @@
 #include "tools/load/result.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace kv::load {
 
@@ -63,6 +64,11 @@ TestResult MergeResults(std::string title, std::vector<ThreadResult>& threads, i
     n.rps = r.duration_s > 0 ? static_cast<double>(n.requests_ok) / r.duration_s : 0;
   }
   return r;
+}
+
+void SetWallClockWindow(TestResult& r, int64_t start_unix_us) {
+  r.window_start_unix_us = start_unix_us;
+  r.window_end_unix_us = start_unix_us + std::llround(r.duration_s * 1e6);
 }
 
 }  // namespace kv::load

@@ -80,6 +80,11 @@ struct TestResult {
   int64_t reconnects = 0;
   double duration_s = 0;
   double rps = 0;  // requests_ok / duration_s (0 when the duration is 0)
+  // The measured window on the wall clock (CLOCK_REALTIME, µs since the Unix epoch): from when
+  // the clock started (after --warmup) to start + duration_s. 0 when not run. Lets kv-compare
+  // merge line up the windows of several processes (on one machine or on clock-synced machines).
+  int64_t window_start_unix_us = 0;
+  int64_t window_end_unix_us = 0;
   stats::Histogram latency;
   bool open_loop = false;
   double target_rps = 0;
@@ -104,5 +109,8 @@ inline constexpr double kClientBoundBusy = 0.90;
 // replies took longer. Per-node counts (node_ok) are summed; naming the nodes is the caller's.
 TestResult MergeResults(std::string title, std::vector<ThreadResult>& threads, int64_t start_ns,
                         bool open_loop, double target_rps, double window_s);
+
+// Sets r's wall-clock window: [start_unix_us, start_unix_us + r.duration_s].
+void SetWallClockWindow(TestResult& r, int64_t start_unix_us);
 
 }  // namespace kv::load

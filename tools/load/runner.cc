@@ -127,6 +127,9 @@ Result<TestResult> RunTest(const Options& options, const Target& target, const W
   }
   // Every connection is open and has answered PING: the clock starts now.
   start_ns = NowNs();
+  const int64_t start_unix_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
   go.count_down();
 
   int64_t prev_ok = 0, prev_sum = 0, prev_count = 0;
@@ -171,6 +174,7 @@ Result<TestResult> RunTest(const Options& options, const Target& target, const W
   const double window = open || options.duration_s > 0 ? options.duration_s : 0;
   TestResult merged =
       MergeResults(workload.title, results, measure_start, open, options.rps, window);
+  SetWallClockWindow(merged, start_unix_us + (measure_start - start_ns.load()) / 1000);
   if (target.cluster) {
     merged.nodes.resize(target.cluster->masters.size());
     for (size_t i = 0; i < merged.nodes.size(); ++i) {

@@ -201,7 +201,9 @@ void AddSpectrum(const LoadTest& test, Page& page) {
 
 void AddPerSecond(const LoadTest& test, Page& page) {
   if (!test.per_second) {
-    page.Paragraph(test.title + ": no per-second series in this file (an older kv-load wrote it).",
+    page.Paragraph(test.title +
+                       ": no per-second series in this file (an older kv-load, or kv-compare "
+                       "merge, which cannot merge per-second percentiles, wrote it).",
                    "note");
     return;
   }

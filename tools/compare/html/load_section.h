@@ -1,4 +1,4 @@
-// The report's sections for kv-load runs (kv-load JSON, schema kv-load/1): per test, the
+// The report's sections for kv-load runs (kv-load JSON, schemas kv-load/1 and /2): per test, the
 // corrected and uncorrected latency spectra together (from the full histograms in the file), and
 // throughput and latency per second over the run. Several runs: their spectra and throughput per
 // test side by side first.
