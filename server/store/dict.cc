@@ -101,7 +101,16 @@ Entry* Entry::Create(std::string_view key, std::string_view value, size_t val_ca
   return e;
 }
 
+Entry* Entry::CreateObject(std::string_view key, Object* obj) {
+  Entry* e =
+      Create(key, std::string_view(reinterpret_cast<const char*>(&obj), sizeof(obj)), sizeof(obj));
+  e->set_access_word(static_cast<uint32_t>(obj->type()) << kTypeShift);
+  return e;
+}
+
 void Entry::Destroy(Entry* e) {
+  if (e->is_object()) [[unlikely]]
+    delete e->object();
   e->~Entry();
   std::free(e);
 }

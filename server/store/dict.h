@@ -8,11 +8,14 @@
 #include <span>
 #include <string_view>
 
+#include "server/store/object.h"
+
 namespace kv::server {
 
 // One key and its string value in a single allocation: header, a 4-byte access word, then key
-// bytes, then value bytes (capacity val_cap). Created and destroyed only through Entry::Create /
-// Entry::Destroy.
+// bytes, then value bytes (capacity val_cap). A collection key's value bytes are instead the
+// pointer to the Object it owns (type() != kString; Entry::Destroy deletes it). Created and
+// destroyed only through Entry::Create / Entry::CreateObject / Entry::Destroy.
 struct Entry {
   Entry* next;        // chain in the dict bucket
   int64_t expire_ms;  // absolute unix time in ms; 0 = no expiry
@@ -41,6 +44,27 @@ struct Entry {
   }
   bool raw() const { return (access_word() & kFlagRaw) != 0; }
   void MarkRaw() { set_access_word(access_word() | kFlagRaw); }
+  // Bits 25..27: the ValueType (0 = string, so a string entry's flags are those of Redis).
+  static constexpr int kTypeShift = 25;
+  static constexpr uint32_t kTypeMask = 7u << kTypeShift;
+  ValueType type() const {
+    return static_cast<ValueType>((access_word() & kTypeMask) >> kTypeShift);
+  }
+  bool is_object() const { return (access_word() & kTypeMask) != 0; }
+  // The owned collection (is_object() only).
+  Object* object() const {
+    Object* o;
+    std::memcpy(&o, val_data(), sizeof(o));
+    return o;
+  }
+  // Gives up ownership of the object (the entry then reads as an empty string): Rename moves it
+  // to a new entry, the lazy freer takes it.
+  Object* ReleaseObject() {
+    Object* o = object();
+    set_access_word(access_word() & ~kTypeMask);
+    val_len = 0;
+    return o;
+  }
 
   char* key_data() { return reinterpret_cast<char*>(this) + kHeaderSize; }
   const char* key_data() const { return reinterpret_cast<const char*>(this) + kHeaderSize; }
@@ -51,6 +75,9 @@ struct Entry {
 
   // Allocates an entry holding key and value with room for val_cap >= value.size() bytes.
   static Entry* Create(std::string_view key, std::string_view value, size_t val_cap);
+  // Allocates an entry for key owning obj (not null).
+  static Entry* CreateObject(std::string_view key, Object* obj);
+  // Frees the entry and the object it owns.
   static void Destroy(Entry* e);
   // Bytes the entry's allocation accounts for in UsedMemory().
   size_t AllocSize() const { return AllocSizeFor(key_len, val_cap); }
