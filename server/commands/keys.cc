@@ -80,18 +80,9 @@ void KeysCommand(CommandContext& ctx) {
 }
 
 // Redis parseScanCursorOrReply: strtoull over the whole argument.
-bool ParseCursor(std::string_view text, uint64_t* cursor) {
-  const std::string s(text);
-  if (s.empty() || s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r')) return false;
-  errno = 0;
-  char* end = nullptr;
-  *cursor = std::strtoull(s.c_str(), &end, 10);
-  return *end == '\0' && errno != ERANGE;
-}
-
 void ScanCommand(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseCursor(ctx.args[1], &cursor)) {
+  if (!ParseScanCursor(ctx.args[1], &cursor)) {
     ctx.reply.Error("ERR invalid cursor");
     return;
   }

@@ -141,6 +141,25 @@ size_t Dict::Clear() {
   return freed;
 }
 
+bool Dict::ReleaseSome(size_t budget, size_t* freed) {
+  for (int t = 1; t >= 0 && budget > 0; --t) {
+    while (size_[t] > 0 && budget > 0) {
+      // size_[t] shrinks to the buckets not yet visited (Clear frees the table itself).
+      Entry* e = table_[t][--size_[t]];
+      while (e != nullptr) {
+        Entry* next = e->next;
+        *freed += e->HeapSize();
+        Entry::Destroy(e);
+        --used_[t];
+        if (budget > 0) --budget;
+        e = next;
+      }
+      if (budget > 0) --budget;  // an empty bucket costs a visit too
+    }
+  }
+  return size() == 0;
+}
+
 void Dict::StartResize(size_t new_size) {
   auto** table = static_cast<Entry**>(std::calloc(new_size, sizeof(Entry*)));
   if (table == nullptr) throw std::bad_alloc();

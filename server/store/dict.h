@@ -122,6 +122,10 @@ class Dict {
   Entry* Unlink(std::string_view key);
   // Destroys every entry and frees the tables. Returns the AllocSize() total of the entries.
   size_t Clear();
+  // Lazy free of a dict nobody looks up any more: destroys about budget entries (whole bucket
+  // chains) from the end of the tables, adding their HeapSize() to *freed. Returns true when no
+  // entry is left. Afterwards only ReleaseSome, Clear and the destructor may be used.
+  bool ReleaseSome(size_t budget, size_t* freed);
   // Exchanges the contents (entries, tables, hash seed) with other.
   void Swap(Dict& other) noexcept;
 
@@ -130,6 +134,16 @@ class Dict {
   // scan is visited at least once, even across resizes. fn must not modify the dict.
   template <typename Fn>
   uint64_t Scan(uint64_t cursor, Fn&& fn);
+
+  // Calls fn(const Entry*) once for every entry (bucket order). fn must not modify the dict.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (int t = 0; t < 2; ++t) {
+      for (size_t i = 0; i < size_[t]; ++i) {
+        for (const Entry* e = table_[t][i]; e != nullptr; e = e->next) fn(e);
+      }
+    }
+  }
 
   // A random entry (nullptr when empty): a random non-empty bucket, then a random chain element.
   // rnd supplies random 64-bit numbers.

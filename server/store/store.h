@@ -146,6 +146,8 @@ class Store {
   uint64_t Scan(int db, uint64_t cursor, Fn&& fn) {
     return dbs_[db].dict.Scan(cursor, fn);
   }
+  // The store's sampling PRNG (also for commands that pick random elements: HRANDFIELD...).
+  SampleRng& rng() { return rng_; }
   // A random live key of db (expired ones met on the way are deleted), or nullptr.
   Entry* RandomKey(int db);
 
