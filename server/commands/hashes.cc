@@ -197,6 +197,10 @@ void HIncrByFloatCommand(CommandContext& ctx) {
     ctx.reply.Error(kErrNotFloat);
     return;
   }
+  if (std::isnan(incr) || std::isinf(incr)) {
+    ctx.reply.Error("ERR value is NaN or Infinity");
+    return;
+  }
   HashWrite w;
   if (!OpenHashWrite(ctx, ctx.args[1], &w)) return;
   long double value = 0;

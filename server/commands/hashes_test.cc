@@ -91,6 +91,7 @@ TEST(HashesTest, Counters) {
   EXPECT_EQ(h.Run({"HINCRBYFLOAT", "h", "f", "1.0e1"}), Bulk("11.5"));
   EXPECT_EQ(h.Run({"HINCRBYFLOAT", "h", "s", "1"}), Err("ERR hash value is not a float"));
   EXPECT_EQ(h.Run({"HINCRBYFLOAT", "h", "f", "x"}), Err("ERR value is not a valid float"));
+  EXPECT_EQ(h.Run({"HINCRBYFLOAT", "h", "f", "inf"}), Err("ERR value is NaN or Infinity"));
   EXPECT_EQ(h.Run({"HINCRBY", "h", "f", "1"}), Err("ERR hash value is not an integer"));
   EXPECT_EQ(h.Run({"HGET", "h", "f"}), Bulk("11.5"));
   EXPECT_EQ(h.Run({"HINCRBYFLOAT", "nokey", "f", "x"}), Err("ERR value is not a valid float"));

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -18,9 +19,16 @@ inline constexpr size_t kPackedMaxValue = 64;
 
 class PackedList {
  public:
+  PackedList() = default;
+  ~PackedList() { std::free(data_); }
+  PackedList(const PackedList& other);
+  PackedList& operator=(const PackedList& other);
+  PackedList(PackedList&& other) noexcept;
+  PackedList& operator=(PackedList&& other) noexcept;
+
   // Positions are byte offsets of elements: begin() is the first, end() is one past the last.
   size_t begin() const { return 0; }
-  size_t end() const { return buf_.size(); }
+  size_t end() const { return size_; }
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
   // Reads the element at pos into *out and returns the position of the next one.
@@ -40,17 +48,20 @@ class PackedList {
   void EraseRange(size_t pos, size_t n);
   // Replaces the element at pos with v.
   void ReplaceAt(size_t pos, std::string_view v);
-  void Clear() {
-    buf_.clear();
-    buf_.shrink_to_fit();
-    count_ = 0;
-  }
+  void Clear();
 
-  // Heap bytes of the buffer (0 while it fits in the string's inline storage).
+  // Heap bytes of the buffer (its malloc chunk).
   size_t HeapBytes() const;
 
  private:
-  std::string buf_;
+  // Replaces the bytes [pos, pos + old_len) with new_len bytes (uninitialised) and returns where
+  // they go. The buffer is sized to the malloc chunk that holds it (like Redis's listpack: no
+  // doubling), shrinking when much is free.
+  char* Splice(size_t pos, size_t old_len, size_t new_len);
+
+  char* data_ = nullptr;
+  uint32_t size_ = 0;
+  uint32_t cap_ = 0;
   uint32_t count_ = 0;
 };
 
