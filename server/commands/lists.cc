@@ -56,7 +56,7 @@ void PopAndReply(CommandContext& ctx, Entry* e, bool front, int64_t count) {
   const size_t n = std::min<uint64_t>(static_cast<uint64_t>(count), list->Length());
   ctx.reply.ArrayHeader(n);
   for (size_t i = 0; i < n; ++i) ctx.reply.Bulk(list->Pop(front));
-  ctx.store().ObjectWritten(ctx.db(), e);
+  if (n > 0) ctx.store().ObjectWritten(ctx.db(), e);  // LPOP key 0 changes nothing
 }
 
 // LPOP / RPOP key [count].

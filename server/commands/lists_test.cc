@@ -253,6 +253,13 @@ TEST(ListsTest, TransactionsAndWatch) {
   EXPECT_EQ(h.Run({"MULTI"}), kOK);
   h.Run({"RPUSH", "l", "x"});
   EXPECT_EQ(h.Run({"EXEC"}), kNullArray);
+  // LPOP l 0 changes nothing: the watch holds.
+  h.Run({"RPUSH", "l", "keep"});
+  EXPECT_EQ(h.Run({"WATCH", "l"}), kOK);
+  h.RunAs(other, {"LPOP", "l", "0"});
+  EXPECT_EQ(h.Run({"MULTI"}), kOK);
+  h.Run({"DEL", "l"});
+  EXPECT_EQ(h.Run({"EXEC"}), Array({Int(1)}));
   EXPECT_EQ(h.Run({"MULTI"}), kOK);
   h.Run({"RPUSH", "l", "x", "y"});
   h.Run({"LRANGE", "l", "0", "-1"});
