@@ -40,7 +40,7 @@ class Dispatcher {
   // handed to Execute, before the Session is destroyed.
   virtual void OnClose(Session& session) = 0;
 
-  // Periodic housekeeping (active expiry) for at most budget_us microseconds. Returns true when it
+  // Periodic housekeeping (lazy free of large collections, active expiry) for at most budget_us microseconds. Returns true when it
   // stopped because of the budget (more work is likely waiting).
   virtual bool ActiveExpireCycle(int64_t budget_us) = 0;
 };

@@ -15,6 +15,8 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterLcsCommand(table);
   RegisterObjectCommands(table);
   RegisterScriptingCommands(table);
+  RegisterListCommands(table);
+  RegisterHashCommands(table);
 }
 
 }  // namespace kv::server

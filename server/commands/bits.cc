@@ -108,12 +108,14 @@ bool ParseBitOffset(CommandContext& ctx, std::string_view arg, int hash_bits, ui
 }
 
 // Redis lookupStringForBitCommand: key's entry, created or zero-extended so that bit max_bit
-// exists, and marked raw (it is about to be written in place).
+// exists, and marked raw (it is about to be written in place). A collection: WRONGTYPE replied,
+// nullptr.
 Entry* GrowForBits(CommandContext& ctx, uint64_t max_bit) {
   const std::string_view key = ctx.args[1];
   const size_t len = max_bit / 8 + 1;
   Store& store = ctx.store();
   Entry** link = store.FindLink(ctx.db(), key);
+  if (WrongType(ctx.reply, link, ValueType::kString)) return nullptr;
   if (link == nullptr) {  // exactly len zero bytes (Reserve would leave room to grow)
     Entry* e = store.Add(ctx.db(), key, std::string(len, '\0'), 0);
     e->MarkRaw();
@@ -137,7 +139,9 @@ void SetBitCommand(CommandContext& ctx) {
     ctx.reply.Error(kErrBitValue);
     return;
   }
-  unsigned char& byte = Bytes(GrowForBits(ctx, offset))[offset >> 3];
+  Entry* e = GrowForBits(ctx, offset);
+  if (e == nullptr) return;
+  unsigned char& byte = Bytes(e)[offset >> 3];
   const unsigned shift = 7 - (offset & 7);
   const int64_t old = (byte >> shift) & 1;
   byte = static_cast<unsigned char>((byte & ~(1u << shift)) | (static_cast<unsigned>(on) << shift));
@@ -148,6 +152,7 @@ void GetBitCommand(CommandContext& ctx) {
   uint64_t offset;
   if (!ParseBitOffset(ctx, ctx.args[2], 0, &offset)) return;
   const Entry* e = ctx.LookupRead(ctx.args[1]);
+  if (WrongType(ctx.reply, e, ValueType::kString)) return;
   if (e == nullptr || (offset >> 3) >= e->val_len) {
     ctx.reply.Raw(resp::kZero);
     return;
@@ -178,6 +183,7 @@ bool ParseIndex(CommandContext& ctx, std::string_view arg, int64_t* v) {
 // BITCOUNT key [start end [BYTE|BIT]]. A missing key is 0 before any argument is checked.
 void BitCountCommand(CommandContext& ctx) {
   const Entry* e = ctx.LookupRead(ctx.args[1]);
+  if (WrongType(ctx.reply, e, ValueType::kString)) return;
   if (e == nullptr) {
     ctx.reply.Raw(resp::kZero);
     return;
@@ -213,6 +219,7 @@ void BitPosCommand(CommandContext& ctx) {
     return;
   }
   const Entry* e = ctx.LookupRead(ctx.args[1]);
+  if (WrongType(ctx.reply, e, ValueType::kString)) return;
   if (e == nullptr) {
     ctx.reply.Integer(bit ? -1 : 0);
     return;
@@ -266,6 +273,7 @@ void BitOpCommand(CommandContext& ctx) {
   size_t max_len = 0;
   for (size_t i = 3; i < ctx.args.size(); ++i) {
     const Entry* e = ctx.LookupRead(ctx.args[i]);
+    if (WrongType(ctx.reply, e, ValueType::kString)) return;
     sources.push_back(e == nullptr ? std::string_view() : e->value());
     max_len = std::max(max_len, sources.back().size());
   }
@@ -493,11 +501,13 @@ void BitFieldGeneric(CommandContext& ctx, bool read_only_command) {
   Entry* e;
   if (!writes) {
     e = ctx.LookupRead(ctx.args[1]);
+    if (WrongType(ctx.reply, e, ValueType::kString)) return;
   } else if (read_only_command) {
     ctx.reply.Error("ERR BITFIELD_RO only supports the GET subcommand");
     return;
   } else {
     e = GrowForBits(ctx, max_bit);  // even when every write then fails (as Redis)
+    if (e == nullptr) return;
   }
   ctx.reply.ArrayHeader(ops.size());
   for (const FieldOp& op : ops) {

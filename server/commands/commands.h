@@ -17,6 +17,8 @@ void RegisterBitCommands(CommandTable& table);            // bits.cc
 void RegisterLcsCommand(CommandTable& table);             // lcs.cc
 void RegisterObjectCommands(CommandTable& table);         // object.cc: OBJECT, MEMORY
 void RegisterScriptingCommands(CommandTable& table);      // scripting.cc
+void RegisterListCommands(CommandTable& table);           // lists.cc
+void RegisterHashCommands(CommandTable& table);           // hashes.cc
 // All of the above: kv-server's command set (a CommandRegistrar).
 void RegisterAllCommands(CommandTable& table);
 

@@ -36,7 +36,8 @@ void TouchCommand(CommandContext& ctx) {
 }
 
 void TypeCommand(CommandContext& ctx) {
-  ctx.reply.Simple(ctx.LookupRead(ctx.args[1]) != nullptr ? "string" : "none");
+  const Entry* e = ctx.LookupRead(ctx.args[1]);
+  ctx.reply.Simple(e == nullptr ? std::string_view("none") : TypeName(e->type()));
 }
 
 void RenameGeneric(CommandContext& ctx, bool nx) {
@@ -79,18 +80,9 @@ void KeysCommand(CommandContext& ctx) {
 }
 
 // Redis parseScanCursorOrReply: strtoull over the whole argument.
-bool ParseCursor(std::string_view text, uint64_t* cursor) {
-  const std::string s(text);
-  if (s.empty() || s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r')) return false;
-  errno = 0;
-  char* end = nullptr;
-  *cursor = std::strtoull(s.c_str(), &end, 10);
-  return *end == '\0' && errno != ERANGE;
-}
-
 void ScanCommand(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseCursor(ctx.args[1], &cursor)) {
+  if (!ParseScanCursor(ctx.args[1], &cursor)) {
     ctx.reply.Error("ERR invalid cursor");
     return;
   }
@@ -122,6 +114,8 @@ void ScanCommand(CommandContext& ctx) {
       return;
     }
   }
+  ValueType wanted = ValueType::kString;
+  const bool type_known = use_type && ParseTypeName(type, &wanted);  // unknown: matches nothing
   std::vector<std::string> keys;
   int64_t max_iterations = count * 10;
   do {
@@ -132,8 +126,9 @@ void ScanCommand(CommandContext& ctx) {
   size_t kept = 0;
   for (std::string& key : keys) {
     if (use_pattern && !GlobMatch(pattern, key)) continue;
-    if (use_type && !EqualsIgnoreCase(type, "string")) continue;
-    if (ctx.store().Find(ctx.db(), key) == nullptr) continue;
+    const Entry* e = ctx.store().Find(ctx.db(), key);
+    if (e == nullptr) continue;
+    if (use_type && (!type_known || e->type() != wanted)) continue;
     if (kept != static_cast<size_t>(&key - keys.data())) keys[kept] = std::move(key);
     ++kept;
   }

@@ -66,6 +66,10 @@ void LcsCommand(CommandContext& ctx) {
   // Missing keys are empty strings. Nothing is written, so the views stay valid.
   const Entry* ea = ctx.LookupRead(ctx.args[1]);
   const Entry* eb = ctx.LookupRead(ctx.args[2]);
+  if ((ea != nullptr && ea->is_object()) || (eb != nullptr && eb->is_object())) {
+    ctx.reply.Error("ERR The specified keys must contain string values");
+    return;
+  }
   const std::string_view a = ea == nullptr ? std::string_view() : ea->value();
   const std::string_view b = eb == nullptr ? std::string_view() : eb->value();
   LcsOptions opt;

@@ -37,9 +37,10 @@ const Entry* LookupNoTouch(CommandContext& ctx) {
 // otherwise as tryObjectEncoding decides: "int" for an integer of at most 20 characters in Redis's
 // canonical form, "embstr" up to 44 bytes, "raw" beyond.
 bool IsIntEncoded(const Entry* e, int64_t* value) {
-  return !e->raw() && e->val_len <= 20 && ParseInt64(e->value(), value);
+  return !e->is_object() && !e->raw() && e->val_len <= 20 && ParseInt64(e->value(), value);
 }
 std::string_view Encoding(const Entry* e) {
+  if (e->is_object()) return e->object()->Encoding();
   int64_t v;
   if (IsIntEncoded(e, &v)) return "int";
   return !e->raw() && e->val_len <= kEmbstrLimit ? "embstr" : "raw";
@@ -97,8 +98,9 @@ constexpr Subcommand kObjectSubcommands[] = {
 
 void ObjectCommand(CommandContext& ctx) { DispatchSubcommand(ctx, kObjectSubcommands); }
 
-// MEMORY USAGE key [SAMPLES count]: SAMPLES is checked as Redis does and otherwise moot (strings
-// have no nested values to sample). The figure is Store::KeyMemoryUsage (see store.h).
+// MEMORY USAGE key [SAMPLES count]: SAMPLES is checked as Redis does and otherwise moot (a
+// collection keeps its exact size, Object::MemoryUsage: nothing is sampled). The figure is
+// Store::KeyMemoryUsage (see store.h).
 void MemoryUsage(CommandContext& ctx) {
   for (size_t j = 3; j < ctx.args.size(); ++j) {
     int64_t samples;

@@ -244,8 +244,10 @@ void DebugCommand(CommandContext& ctx) {
       ctx.reply.Error(kErrNoSuchKey);
       return;
     }
-    std::string info = "Value at:0x0 refcount:1 encoding:raw serializedlength:";
-    info.append(std::to_string(e->val_len));
+    std::string info = "Value at:0x0 refcount:1 encoding:";
+    info.append(e->is_object() ? e->object()->Encoding() : "raw");
+    info.append(" serializedlength:");
+    info.append(std::to_string(e->is_object() ? e->object()->Length() : e->val_len));
     info.append(" lru:0 lru_seconds_idle:0");
     ctx.reply.Simple(info);
   } else if (EqualsIgnoreCase(sub, "help")) {

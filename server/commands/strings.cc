@@ -111,7 +111,11 @@ void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
                 int64_t expire_ms, SetReply reply) {
   Store& store = ctx.store();
   Entry** link = store.FindLink(ctx.db(), key);
-  if (flags & kGet) ReplyValue(ctx, link == nullptr ? nullptr : *link);
+  if (flags & kGet) {
+    // SET ... GET of a collection fails without setting (Redis getGenericCommand).
+    if (WrongType(ctx.reply, link, ValueType::kString)) return;
+    ReplyValue(ctx, link == nullptr ? nullptr : *link);
+  }
   const bool found = link != nullptr;
   if (((flags & kNx) && found) || ((flags & kXx) && !found)) {
     if (flags & kGet) return;
@@ -154,7 +158,11 @@ void SetExGeneric(CommandContext& ctx, unsigned unit_flag) {
 void SetExCommand(CommandContext& ctx) { SetExGeneric(ctx, kEx); }
 void PSetExCommand(CommandContext& ctx) { SetExGeneric(ctx, kPx); }
 
-void GetCommand(CommandContext& ctx) { ReplyValue(ctx, ctx.LookupRead(ctx.args[1])); }
+void GetCommand(CommandContext& ctx) {
+  const Entry* e = ctx.LookupRead(ctx.args[1]);
+  if (WrongType(ctx.reply, e, ValueType::kString)) return;
+  ReplyValue(ctx, e);
+}
 
 void GetSetCommand(CommandContext& ctx) {
   SetGeneric(ctx, ctx.args[1], ctx.args[2], kGet, 0, SetReply::kOkOrNull);
@@ -162,6 +170,7 @@ void GetSetCommand(CommandContext& ctx) {
 
 void GetDelCommand(CommandContext& ctx) {
   Entry* e = ctx.LookupRead(ctx.args[1]);
+  if (WrongType(ctx.reply, e, ValueType::kString)) return;
   ReplyValue(ctx, e);
   if (e != nullptr) ctx.store().Delete(ctx.db(), ctx.args[1]);
 }
@@ -175,6 +184,7 @@ void GetExCommand(CommandContext& ctx) {
     ctx.reply.NullBulk();
     return;
   }
+  if (WrongType(ctx.reply, e, ValueType::kString)) return;
   int64_t expire_ms = 0;
   if ((flags & kAnyExpire) && !ExpireMillis(ctx, expire_arg, flags, &expire_ms)) return;
   ctx.reply.Bulk(e->value());
@@ -191,7 +201,11 @@ void GetExCommand(CommandContext& ctx) {
 
 void MGetCommand(CommandContext& ctx) {
   ctx.reply.ArrayHeader(ctx.args.size() - 1);
-  for (size_t i = 1; i < ctx.args.size(); ++i) ReplyValue(ctx, ctx.LookupRead(ctx.args[i]));
+  // A key of another type reads as missing (Redis mgetCommand).
+  for (size_t i = 1; i < ctx.args.size(); ++i) {
+    const Entry* e = ctx.LookupRead(ctx.args[i]);
+    ReplyValue(ctx, e != nullptr && e->type() == ValueType::kString ? e : nullptr);
+  }
 }
 
 void MSetCommand(CommandContext& ctx) {
@@ -241,6 +255,7 @@ void AppendCommand(CommandContext& ctx) {
     ctx.reply.Integer(static_cast<int64_t>(add.size()));
     return;
   }
+  if (WrongType(ctx.reply, link, ValueType::kString)) return;
   const size_t total = (*link)->val_len + add.size();
   if (!CheckStringLength(ctx, (*link)->val_len, static_cast<int64_t>(add.size()))) return;
   Entry* e = ctx.store().Reserve(ctx.db(), link, total);
@@ -251,6 +266,7 @@ void AppendCommand(CommandContext& ctx) {
 
 void StrLenCommand(CommandContext& ctx) {
   const Entry* e = ctx.LookupRead(ctx.args[1]);
+  if (WrongType(ctx.reply, e, ValueType::kString)) return;
   ctx.reply.Integer(e == nullptr ? 0 : e->val_len);
 }
 
@@ -266,6 +282,7 @@ void GetRangeCommand(CommandContext& ctx) {
     ctx.reply.Raw(resp::kEmptyBulk);
     return;
   }
+  if (WrongType(ctx.reply, e, ValueType::kString)) return;
   const auto len = static_cast<int64_t>(e->val_len);
   if (start < 0 && end < 0 && start > end) {
     ctx.reply.Raw(resp::kEmptyBulk);
@@ -296,6 +313,7 @@ void SetRangeCommand(CommandContext& ctx) {
   }
   const std::string_view value = ctx.args[3];
   Entry** link = ctx.store().FindLink(ctx.db(), ctx.args[1]);
+  if (WrongType(ctx.reply, link, ValueType::kString)) return;
   const int64_t cur_len = link == nullptr ? 0 : (*link)->val_len;
   if (value.empty()) {
     ctx.reply.Integer(cur_len);
@@ -319,6 +337,7 @@ void SetRangeCommand(CommandContext& ctx) {
 
 void IncrGeneric(CommandContext& ctx, int64_t incr) {
   Entry** link = ctx.store().FindLink(ctx.db(), ctx.args[1]);
+  if (WrongType(ctx.reply, link, ValueType::kString)) return;
   int64_t old = 0;
   if (link != nullptr && !ParseInt64((*link)->value(), &old)) {
     ctx.reply.Error(kErrNotInteger);
@@ -366,6 +385,7 @@ void DecrByCommand(CommandContext& ctx) {
 
 void IncrByFloatCommand(CommandContext& ctx) {
   Entry** link = ctx.store().FindLink(ctx.db(), ctx.args[1]);
+  if (WrongType(ctx.reply, link, ValueType::kString)) return;
   long double value = 0;
   long double incr;
   if ((link != nullptr && !ParseLongDouble((*link)->value(), &value)) ||
@@ -389,10 +409,11 @@ void IncrByFloatCommand(CommandContext& ctx) {
   ctx.reply.Bulk(text);
 }
 
-// DELIFEQ key value (Valkey 9): delete key only if it holds exactly value. Every key is a string
-// here, so the WRONGTYPE branch of the Valkey command cannot trigger.
+// DELIFEQ key value (Valkey 9): delete key only if it holds exactly value; WRONGTYPE for a
+// collection, as Valkey.
 void DelIfEqCommand(CommandContext& ctx) {
   Entry** link = ctx.store().FindLink(ctx.db(), ctx.args[1]);
+  if (WrongType(ctx.reply, link, ValueType::kString)) return;
   if (link == nullptr || (*link)->value() != ctx.args[2]) {
     ctx.reply.Raw(resp::kZero);
     return;

@@ -76,6 +76,18 @@ inline constexpr std::string_view kErrOom =
 inline constexpr std::string_view kErrWrongType =
     "WRONGTYPE Operation against a key holding the wrong kind of value";
 
+// Redis checkType: when e exists and does not hold type, replies WRONGTYPE and returns true.
+inline bool WrongType(resp::ReplyWriter& reply, const Entry* e, ValueType type) {
+  if (e == nullptr || e->type() == type) [[likely]]
+    return false;
+  reply.Error(kErrWrongType);
+  return true;
+}
+// The same for the entry at link (nullptr: missing).
+inline bool WrongType(resp::ReplyWriter& reply, Entry* const* link, ValueType type) {
+  return link != nullptr && WrongType(reply, *link, type);
+}
+
 // "ERR wrong number of arguments for '<name>' command".
 void ReplyArityError(resp::ReplyWriter& reply, std::string_view name);
 // Redis getIntFromObjectOrReply: an int, else replies the not-an-integer or out-of-range error.

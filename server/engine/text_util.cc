@@ -10,6 +10,15 @@
 
 namespace kv::server {
 
+bool ParseScanCursor(std::string_view text, uint64_t* cursor) {
+  const std::string s(text);
+  if (s.empty() || s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r')) return false;
+  errno = 0;
+  char* end = nullptr;
+  *cursor = std::strtoull(s.c_str(), &end, 10);
+  return *end == '\0' && errno != ERANGE;
+}
+
 bool ParseLongDouble(std::string_view s, long double* value) {
   char buf[kLongDoubleBufSize];
   if (s.empty() || s.size() >= sizeof(buf)) return false;

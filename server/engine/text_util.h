@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "base/ascii.h"      // EqualsIgnoreCase, ToLower
+#include "base/ascii.h"    // EqualsIgnoreCase, ToLower
 #include "base/numbers.h"  // ParseInt64 (Redis string2ll)
 
 namespace kv::server {
@@ -20,6 +20,10 @@ bool ParseLongDouble(std::string_view s, long double* value);
 // "0", "inf"/"-inf" for infinities. buf needs kLongDoubleBufSize bytes. Returns the length.
 inline constexpr size_t kLongDoubleBufSize = 5 * 1024;
 size_t FormatLongDoubleHuman(long double value, char* buf);
+
+// Redis parseScanCursorOrReply's rule: an unsigned 64-bit decimal (strtoull: a leading '+' or
+// '-' is taken, whitespace first is not), nothing after it.
+bool ParseScanCursor(std::string_view text, uint64_t* cursor);
 
 // Redis stringmatchlen: '*', '?', '[abc]', '[^a]', '[a-z]', '\x' escapes. An empty string matches
 // only an empty pattern (as in Redis). nocase folds ASCII letters.

@@ -101,7 +101,16 @@ Entry* Entry::Create(std::string_view key, std::string_view value, size_t val_ca
   return e;
 }
 
+Entry* Entry::CreateObject(std::string_view key, Object* obj) {
+  Entry* e =
+      Create(key, std::string_view(reinterpret_cast<const char*>(&obj), sizeof(obj)), sizeof(obj));
+  e->set_access_word(static_cast<uint32_t>(obj->type()) << kTypeShift);
+  return e;
+}
+
 void Entry::Destroy(Entry* e) {
+  if (e->is_object()) [[unlikely]]
+    delete e->object();
   e->~Entry();
   std::free(e);
 }
@@ -130,6 +139,25 @@ size_t Dict::Clear() {
   }
   rehash_idx_ = -1;
   return freed;
+}
+
+bool Dict::ReleaseSome(size_t budget, size_t* freed) {
+  for (int t = 1; t >= 0 && budget > 0; --t) {
+    while (size_[t] > 0 && budget > 0) {
+      // size_[t] shrinks to the buckets not yet visited (Clear frees the table itself).
+      Entry* e = table_[t][--size_[t]];
+      while (e != nullptr) {
+        Entry* next = e->next;
+        *freed += e->HeapSize();
+        Entry::Destroy(e);
+        --used_[t];
+        if (budget > 0) --budget;
+        e = next;
+      }
+      if (budget > 0) --budget;  // an empty bucket costs a visit too
+    }
+  }
+  return size() == 0;
 }
 
 void Dict::StartResize(size_t new_size) {

@@ -8,11 +8,14 @@
 #include <span>
 #include <string_view>
 
+#include "server/store/object.h"
+
 namespace kv::server {
 
 // One key and its string value in a single allocation: header, a 4-byte access word, then key
-// bytes, then value bytes (capacity val_cap). Created and destroyed only through Entry::Create /
-// Entry::Destroy.
+// bytes, then value bytes (capacity val_cap). A collection key's value bytes are instead the
+// pointer to the Object it owns (type() != kString; Entry::Destroy deletes it). Created and
+// destroyed only through Entry::Create / Entry::CreateObject / Entry::Destroy.
 struct Entry {
   Entry* next;        // chain in the dict bucket
   int64_t expire_ms;  // absolute unix time in ms; 0 = no expiry
@@ -41,6 +44,27 @@ struct Entry {
   }
   bool raw() const { return (access_word() & kFlagRaw) != 0; }
   void MarkRaw() { set_access_word(access_word() | kFlagRaw); }
+  // Bits 25..27: the ValueType (0 = string, so a string entry's flags are those of Redis).
+  static constexpr int kTypeShift = 25;
+  static constexpr uint32_t kTypeMask = 7u << kTypeShift;
+  ValueType type() const {
+    return static_cast<ValueType>((access_word() & kTypeMask) >> kTypeShift);
+  }
+  bool is_object() const { return (access_word() & kTypeMask) != 0; }
+  // The owned collection (is_object() only).
+  Object* object() const {
+    Object* o;
+    std::memcpy(&o, val_data(), sizeof(o));
+    return o;
+  }
+  // Gives up ownership of the object (the entry then reads as an empty string): Rename moves it
+  // to a new entry, the lazy freer takes it.
+  Object* ReleaseObject() {
+    Object* o = object();
+    set_access_word(access_word() & ~kTypeMask);
+    val_len = 0;
+    return o;
+  }
 
   char* key_data() { return reinterpret_cast<char*>(this) + kHeaderSize; }
   const char* key_data() const { return reinterpret_cast<const char*>(this) + kHeaderSize; }
@@ -51,6 +75,9 @@ struct Entry {
 
   // Allocates an entry holding key and value with room for val_cap >= value.size() bytes.
   static Entry* Create(std::string_view key, std::string_view value, size_t val_cap);
+  // Allocates an entry for key owning obj (not null).
+  static Entry* CreateObject(std::string_view key, Object* obj);
+  // Frees the entry and the object it owns.
   static void Destroy(Entry* e);
   // Bytes the entry's allocation accounts for in UsedMemory().
   size_t AllocSize() const { return AllocSizeFor(key_len, val_cap); }
@@ -95,6 +122,10 @@ class Dict {
   Entry* Unlink(std::string_view key);
   // Destroys every entry and frees the tables. Returns the AllocSize() total of the entries.
   size_t Clear();
+  // Lazy free of a dict nobody looks up any more: destroys about budget entries (whole bucket
+  // chains) from the end of the tables, adding their HeapSize() to *freed. Returns true when no
+  // entry is left. Afterwards only ReleaseSome, Clear and the destructor may be used.
+  bool ReleaseSome(size_t budget, size_t* freed);
   // Exchanges the contents (entries, tables, hash seed) with other.
   void Swap(Dict& other) noexcept;
 
@@ -103,6 +134,16 @@ class Dict {
   // scan is visited at least once, even across resizes. fn must not modify the dict.
   template <typename Fn>
   uint64_t Scan(uint64_t cursor, Fn&& fn);
+
+  // Calls fn(const Entry*) once for every entry (bucket order). fn must not modify the dict.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (int t = 0; t < 2; ++t) {
+      for (size_t i = 0; i < size_[t]; ++i) {
+        for (const Entry* e = table_[t][i]; e != nullptr; e = e->next) fn(e);
+      }
+    }
+  }
 
   // A random entry (nullptr when empty): a random non-empty bucket, then a random chain element.
   // rnd supplies random 64-bit numbers.

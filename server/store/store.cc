@@ -37,7 +37,69 @@ void Store::TtlRemove(Db& d, Entry* e) {
 void Store::Free(Db& d, Entry* e) {
   if (e->expire_ms != 0) TtlRemove(d, e);
   entry_bytes_ -= e->AllocSize();
+  if (e->is_object()) [[unlikely]]
+    DropObject(d, e->ReleaseObject());
   Entry::Destroy(e);
+}
+
+void Store::Account(Db& d, Object* obj) {
+  const size_t now = obj->MemoryUsage();
+  d.object_bytes = d.object_bytes - obj->accounted_ + now;
+  obj->accounted_ = now;
+}
+
+void Store::DropObject(Db& d, Object* obj) {
+  d.object_bytes -= obj->accounted_;
+  obj->accounted_ = 0;
+  if (obj->FreeEffort() <= kLazyFreeThreshold) {
+    delete obj;
+    return;
+  }
+  lazy_free_bytes_ += obj->MemoryUsage();
+  lazy_free_.emplace_back(obj);
+}
+
+bool Store::LazyFreeStep(int64_t budget_us) {
+  if (lazy_free_.empty()) return false;
+  constexpr size_t kSlice = 1024;  // elements per ReleaseSome call between clock checks
+  const int64_t deadline = SteadyMicros() + budget_us;
+  while (!lazy_free_.empty()) {
+    Object* obj = lazy_free_.back().get();
+    const size_t before = obj->MemoryUsage();
+    const bool done = obj->ReleaseSome(kSlice);
+    const size_t after = done ? 0 : obj->MemoryUsage();
+    lazy_free_bytes_ -= before - after;
+    if (done) lazy_free_.pop_back();
+    if (SteadyMicros() >= deadline) break;
+  }
+  return !lazy_free_.empty();
+}
+
+Entry* Store::AddObject(int db, std::string_view key, std::unique_ptr<Object> obj,
+                        int64_t expire_ms) {
+  Db& d = dbs_[db];
+  Account(d, obj.get());
+  Entry* e = Entry::CreateObject(key, obj.release());
+  e->set_access_clock(clock_);
+  entry_bytes_ += e->AllocSize();
+  d.dict.Insert(e);
+  if (expire_ms != 0) {
+    e->expire_ms = expire_ms;
+    TtlAdd(d, e);
+  }
+  KeyModified(db, e->key());
+  return e;
+}
+
+bool Store::ObjectWritten(int db, Entry* e) {
+  Db& d = dbs_[db];
+  Object* obj = e->object();
+  Account(d, obj);
+  KeyModified(db, e->key());
+  if (obj->Length() != 0) return false;
+  Entry* gone = d.dict.Unlink(e->key());
+  Free(d, gone);
+  return true;
 }
 
 void Store::Swap(Db& d, Entry** link, Entry* fresh) {
@@ -50,6 +112,8 @@ void Store::Swap(Db& d, Entry** link, Entry* fresh) {
   }
   entry_bytes_ += fresh->AllocSize();
   entry_bytes_ -= old->AllocSize();
+  if (old->is_object()) [[unlikely]]
+    DropObject(d, old->ReleaseObject());
   Entry::Destroy(old);
 }
 
@@ -97,8 +161,9 @@ Entry* Store::Add(int db, std::string_view key, std::string_view value, int64_t 
 
 Entry* Store::Overwrite(int db, Entry** link, std::string_view value) {
   Entry* e = *link;
-  // Reuse the allocation when the value fits and would not waste more than half of it.
-  if (value.size() <= e->val_cap && value.size() * 2 + 64 >= e->val_cap) {
+  // Reuse the allocation when the value fits and would not waste more than half of it (a
+  // collection is replaced: Swap frees its object).
+  if (value.size() <= e->val_cap && value.size() * 2 + 64 >= e->val_cap && !e->is_object()) {
     if (!value.empty()) std::memmove(e->val_data(), value.data(), value.size());
     e->val_len = static_cast<uint32_t>(value.size());
     e->set_access_word(clock_);  // a whole new value: no longer raw
@@ -175,10 +240,16 @@ Entry* Store::Rename(int db, std::string_view src_key, int dst_db, std::string_v
   const int64_t expire_ms = src->expire_ms;
   if (expire_ms != 0) TtlRemove(s, src);
   src->expire_ms = 0;
-  // dst_key may alias src's bytes: build the new entry before freeing src.
+  // dst_key may alias src's bytes: build the new entry before freeing src. A collection moves
+  // (its pointer is the value; type bits travel with the access word).
   Entry* fresh = Entry::Create(dst_key, src->value(), src->val_len);
   fresh->set_access_word((src->access_word() & ~Entry::kClockMask) | clock_);  // keeps raw
   entry_bytes_ -= src->AllocSize();
+  if (src->is_object()) {
+    Object* obj = src->ReleaseObject();
+    s.object_bytes -= obj->accounted_;
+    dbs_[dst_db].object_bytes += obj->accounted_;
+  }
   Entry::Destroy(src);
   Entry** dst = dbs_[dst_db].dict.FindLink(fresh->key());
   if (dst != nullptr) DeleteAt(dst_db, dst);
@@ -190,6 +261,7 @@ Entry* Store::Rename(int db, std::string_view src_key, int dst_db, std::string_v
 }
 
 Entry* Store::Copy(const Entry* src, int dst_db, std::string_view dst_key) {
+  if (src->is_object()) return AddObject(dst_db, dst_key, src->object()->Clone(), src->expire_ms);
   return Add(dst_db, dst_key, src->value(), src->expire_ms);
 }
 
@@ -199,6 +271,7 @@ void Store::SwapDb(int db1, int db2) {
   DbReplacing(db2, db1);
   dbs_[db1].dict.Swap(dbs_[db2].dict);
   dbs_[db1].ttl.swap(dbs_[db2].ttl);
+  std::swap(dbs_[db1].object_bytes, dbs_[db2].object_bytes);
 }
 
 uint64_t Store::TotalKeys() const {
@@ -225,6 +298,7 @@ void Store::FlushDb(int db) {
   DbReplacing(db, -1);
   Db& d = dbs_[db];
   entry_bytes_ -= d.dict.Clear();
+  d.object_bytes = 0;
   d.ttl.clear();
   d.ttl.shrink_to_fit();
 }
@@ -233,6 +307,7 @@ void Store::FlushAll() {
   for (int db = 0; db < kNumDatabases; ++db) DbReplacing(db, -1);
   for (Db& d : dbs_) {
     d.dict.Clear();
+    d.object_bytes = 0;
     d.ttl.clear();
     d.ttl.shrink_to_fit();
   }
@@ -283,13 +358,15 @@ uint64_t Store::KeyMemoryUsage(int db, const Entry* e) const {
     return users == 0 ? 0 : (slots * sizeof(Entry*) + users - 1) / users;
   };
   uint64_t bytes = e->HeapSize() + share(d.dict.bucket_count(), d.dict.size());
+  if (e->is_object()) bytes += e->object()->MemoryUsage();
   if (e->expire_ms != 0) bytes += share(d.ttl.capacity(), d.ttl.size());
   return bytes;
 }
 
 uint64_t Store::UsedMemory() const {
-  uint64_t bytes = kBaseMemory + entry_bytes_;
+  uint64_t bytes = kBaseMemory + entry_bytes_ + lazy_free_bytes_;
   for (const Db& d : dbs_) {
+    bytes += d.object_bytes;
     bytes += d.dict.bucket_count() * sizeof(Entry*) + d.ttl.capacity() * sizeof(Entry*);
   }
   return bytes;

@@ -1,9 +1,11 @@
-// The keyspace: 16 databases of string keys with millisecond expiry (lazy on access plus an
-// active sampling cycle) and an estimate of the memory they hold.
+// The keyspace: 16 databases of keys holding strings or collection objects (object.h), with
+// millisecond expiry (lazy on access plus an active sampling cycle), an estimate of the memory
+// they hold, and lazy free of large collections (released in slices by LazyFreeStep).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -93,22 +95,31 @@ class Store {
   // expiry (expire_ms ignored). Returns the entry.
   Entry* Set(int db, std::string_view key, std::string_view value, int64_t expire_ms,
              bool keep_ttl);
-  // Replaces the value of the entry at link, keeping its expiry. Returns the (maybe moved) entry.
+  // Replaces the value of the entry at link (of any type: it becomes a string), keeping its
+  // expiry. Returns the (maybe moved) entry.
   Entry* Overwrite(int db, Entry** link, std::string_view value);
-  // Makes the entry at link able to hold new_len value bytes (contents and val_len kept; growth
-  // is amortised for APPEND) for an in-place write (marks it Entry::raw()). Returns the (maybe
-  // moved) entry.
+  // Makes the string entry at link able to hold new_len value bytes (contents and val_len kept;
+  // growth is amortised for APPEND) for an in-place write (marks it Entry::raw()). Returns the
+  // (maybe moved) entry.
   Entry* Reserve(int db, Entry** link, size_t new_len);
   // Inserts a new key (must be missing, e.g. after Find returned nullptr).
   Entry* Add(int db, std::string_view key, std::string_view value, int64_t expire_ms);
+  // Inserts a new key (must be missing) owning the collection obj (not empty).
+  Entry* AddObject(int db, std::string_view key, std::unique_ptr<Object> obj, int64_t expire_ms);
+  // After a command changed the collection of entry e (of db) in place: counts its memory,
+  // reports the change (KeyModified: WATCH sees it) and deletes the key when the collection is
+  // now empty, as Redis does. Returns true when the key was deleted (e is then gone).
+  bool ObjectWritten(int db, Entry* e);
 
   bool Delete(int db, std::string_view key);
   void DeleteAt(int db, Entry** link);
   // Sets (expire_ms > 0) or removes (0) the entry's expiry.
   void SetExpire(int db, Entry* e, int64_t expire_ms);
-  // Moves src's value and expiry to dst_key (replacing dst); src must exist. Returns the new entry.
+  // Moves src's value (a collection without copying it) and expiry to dst_key (replacing dst);
+  // src must exist. Returns the new entry.
   Entry* Rename(int db, std::string_view src_key, int dst_db, std::string_view dst_key);
-  // Adds dst_key in dst_db (must be missing) with a copy of src's value and expiry.
+  // Adds dst_key in dst_db (must be missing) with a copy of src's value (a deep copy of a
+  // collection) and expiry.
   Entry* Copy(const Entry* src, int dst_db, std::string_view dst_key);
   // Exchanges the contents of two databases (SWAPDB).
   void SwapDb(int db1, int db2);
@@ -135,6 +146,8 @@ class Store {
   uint64_t Scan(int db, uint64_t cursor, Fn&& fn) {
     return dbs_[db].dict.Scan(cursor, fn);
   }
+  // The store's sampling PRNG (also for commands that pick random elements: HRANDFIELD...).
+  SampleRng& rng() { return rng_; }
   // A random live key of db (expired ones met on the way are deleted), or nullptr.
   Entry* RandomKey(int db);
 
@@ -142,7 +155,17 @@ class Store {
   // while more than 10% of a sample was expired. Returns true when budget_us ran out first.
   bool ActiveExpireCycle(int64_t budget_us);
 
-  // Estimated bytes held: entry allocations, bucket arrays, TTL indexes.
+  // Lazy free (Redis lazyfree.c, done in the cron instead of a thread): a removed collection whose
+  // FreeEffort() exceeds this is queued and released in slices, so deleting, overwriting or
+  // expiring a huge collection never stalls the server.
+  static constexpr size_t kLazyFreeThreshold = 64;  // Redis LAZYFREE_THRESHOLD
+  // Releases queued collections until budget_us has passed; true while some are left.
+  bool LazyFreeStep(int64_t budget_us);
+  // Collections queued for release.
+  size_t lazy_free_pending() const { return lazy_free_.size(); }
+
+  // Estimated bytes held: entry allocations, bucket arrays, TTL indexes, collections (also those
+  // queued for lazy free).
   uint64_t UsedMemory() const;
   uint64_t expired_keys() const { return expired_keys_; }
   void ResetStats() { expired_keys_ = 0; }
@@ -150,7 +173,8 @@ class Store {
  private:
   struct Db {
     Dict dict;
-    std::vector<Entry*> ttl;  // every entry with expire_ms != 0; Entry::ttl_slot is its index
+    std::vector<Entry*> ttl;    // every entry with expire_ms != 0; Entry::ttl_slot is its index
+    uint64_t object_bytes = 0;  // Object::MemoryUsage of the db's collections, as last counted
   };
   Entry** FindLinkNoTouch(int db, std::string_view key);
   void TtlAdd(Db& d, Entry* e);
@@ -158,6 +182,10 @@ class Store {
   // Replaces the entry at link with fresh (same key), moving expiry and TTL slot; frees the old.
   void Swap(Db& d, Entry** link, Entry* fresh);
   void Free(Db& d, Entry* e);
+  // Frees obj (removed from d's keyspace) now or, when large, queues it for LazyFreeStep.
+  void DropObject(Db& d, Object* obj);
+  // Counts obj's current MemoryUsage in d.
+  static void Account(Db& d, Object* obj);
   // The observer may remove itself while told: check it for every call.
   void DbReplacing(int db, int other_db) {
     if (observer_ != nullptr) observer_->DbReplacing(db, other_db);
@@ -172,6 +200,8 @@ class Store {
   int expire_db_cursor_ = 0;  // where the next active expiry cycle resumes
   SampleRng rng_;
   KeyspaceObserver* observer_ = nullptr;
+  std::vector<std::unique_ptr<Object>> lazy_free_;  // released from the back
+  uint64_t lazy_free_bytes_ = 0;                    // their MemoryUsage
 };
 
 }  // namespace kv::server

@@ -1,0 +1,389 @@
+// Hash commands: HSET/HGET family, HGETALL (a RESP3 map), counters (HINCRBY, HINCRBYFLOAT),
+// HRANDFIELD and HSCAN. Redis 7 semantics and error texts (checked against redis-server
+// 7.0.15); the encodings are HashObject's (server/store/hash_object.h).
+#include <cmath>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "server/commands/collection_util.h"
+#include "server/commands/commands.h"
+#include "server/store/hash_object.h"
+
+namespace kv::server {
+namespace {
+
+TypedLookup LookupHash(CommandContext& ctx, std::string_view key, bool read) {
+  return LookupTyped(ctx, key, ValueType::kHash, read);
+}
+
+HashObject* HashOf(Entry* e) { return ObjectOf<HashObject>(e); }
+
+// The hash at key for a write, created (empty, not yet in the keyspace) when missing: commit it
+// with CommitHash. nullptr after WRONGTYPE.
+struct HashWrite {
+  Entry* entry = nullptr;             // the existing key
+  std::unique_ptr<HashObject> fresh;  // a new hash, when the key was missing
+  HashObject* hash = nullptr;
+};
+bool OpenHashWrite(CommandContext& ctx, std::string_view key, HashWrite* w) {
+  TypedLookup l = LookupHash(ctx, key, false);
+  if (l.wrong_type) return false;
+  w->entry = l.entry;
+  if (l.entry != nullptr) {
+    w->hash = HashOf(l.entry);
+  } else {
+    w->fresh = std::make_unique<HashObject>();
+    w->hash = w->fresh.get();
+  }
+  return true;
+}
+// Adds a new hash to the keyspace (unless still empty) or reports the write of an existing one.
+void CommitHash(CommandContext& ctx, std::string_view key, HashWrite* w) {
+  if (w->entry != nullptr) {
+    ctx.store().ObjectWritten(ctx.db(), w->entry);
+  } else if (w->hash->Length() > 0) {
+    ctx.store().AddObject(ctx.db(), key, std::move(w->fresh), 0);
+  }
+}
+
+// HSET key field value [field value ...] (replies the new fields) and HMSET (replies OK).
+void SetGeneric(CommandContext& ctx, bool reply_ok) {
+  if (ctx.args.size() % 2 != 0) {
+    ReplyArityError(ctx.reply, ctx.spec.name);
+    return;
+  }
+  HashWrite w;
+  if (!OpenHashWrite(ctx, ctx.args[1], &w)) return;
+  int64_t created = 0;
+  for (size_t i = 2; i < ctx.args.size(); i += 2) {
+    if (w.hash->Set(ctx.args[i], ctx.args[i + 1])) ++created;
+  }
+  CommitHash(ctx, ctx.args[1], &w);
+  if (reply_ok) {
+    ctx.reply.Raw(resp::kOk);
+  } else {
+    ctx.reply.Integer(created);
+  }
+}
+void HSetCommand(CommandContext& ctx) { SetGeneric(ctx, false); }
+void HMSetCommand(CommandContext& ctx) { SetGeneric(ctx, true); }
+
+void HSetNxCommand(CommandContext& ctx) {
+  HashWrite w;
+  if (!OpenHashWrite(ctx, ctx.args[1], &w)) return;
+  std::string_view old;
+  if (w.hash->Get(ctx.args[2], &old)) {
+    ctx.reply.Raw(resp::kZero);
+    return;
+  }
+  w.hash->Set(ctx.args[2], ctx.args[3]);
+  CommitHash(ctx, ctx.args[1], &w);
+  ctx.reply.Raw(resp::kOne);
+}
+
+void HGetCommand(CommandContext& ctx) {
+  TypedLookup l = LookupHash(ctx, ctx.args[1], true);
+  if (l.wrong_type) return;
+  std::string_view v;
+  if (l.entry != nullptr && HashOf(l.entry)->Get(ctx.args[2], &v)) {
+    ctx.reply.Bulk(v);
+  } else {
+    ctx.reply.NullBulk();
+  }
+}
+
+void HMGetCommand(CommandContext& ctx) {
+  TypedLookup l = LookupHash(ctx, ctx.args[1], true);
+  if (l.wrong_type) return;
+  ctx.reply.ArrayHeader(ctx.args.size() - 2);
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    std::string_view v;
+    if (l.entry != nullptr && HashOf(l.entry)->Get(ctx.args[i], &v)) {
+      ctx.reply.Bulk(v);
+    } else {
+      ctx.reply.NullBulk();
+    }
+  }
+}
+
+void HDelCommand(CommandContext& ctx) {
+  TypedLookup l = LookupHash(ctx, ctx.args[1], false);
+  if (l.wrong_type) return;
+  int64_t deleted = 0;
+  if (l.entry != nullptr) {
+    HashObject* h = HashOf(l.entry);
+    for (size_t i = 2; i < ctx.args.size() && h->Length() > 0; ++i) {
+      if (h->Delete(ctx.args[i])) ++deleted;
+    }
+    if (deleted > 0) ctx.store().ObjectWritten(ctx.db(), l.entry);
+  }
+  ctx.reply.Integer(deleted);
+}
+
+void HExistsCommand(CommandContext& ctx) {
+  TypedLookup l = LookupHash(ctx, ctx.args[1], true);
+  if (l.wrong_type) return;
+  std::string_view v;
+  ctx.reply.Raw(l.entry != nullptr && HashOf(l.entry)->Get(ctx.args[2], &v) ? resp::kOne
+                                                                            : resp::kZero);
+}
+
+void HLenCommand(CommandContext& ctx) {
+  TypedLookup l = LookupHash(ctx, ctx.args[1], true);
+  if (l.wrong_type) return;
+  ctx.reply.Integer(l.entry == nullptr ? 0 : static_cast<int64_t>(HashOf(l.entry)->Length()));
+}
+
+void HStrLenCommand(CommandContext& ctx) {
+  TypedLookup l = LookupHash(ctx, ctx.args[1], true);
+  if (l.wrong_type) return;
+  std::string_view v;
+  const bool found = l.entry != nullptr && HashOf(l.entry)->Get(ctx.args[2], &v);
+  ctx.reply.Integer(found ? static_cast<int64_t>(v.size()) : 0);
+}
+
+// HGETALL (fields and values: a map in RESP3), HKEYS, HVALS.
+void GetAllGeneric(CommandContext& ctx, bool fields, bool values) {
+  TypedLookup l = LookupHash(ctx, ctx.args[1], true);
+  if (l.wrong_type) return;
+  const size_t n = l.entry == nullptr ? 0 : HashOf(l.entry)->Length();
+  if (fields && values) {
+    if (ctx.reply.resp3()) {
+      ctx.reply.MapHeader(n);
+    } else {
+      ctx.reply.ArrayHeader(2 * n);
+    }
+  } else {
+    ctx.reply.ArrayHeader(n);
+  }
+  if (n == 0) return;
+  HashOf(l.entry)->ForEach([&](std::string_view f, std::string_view v) {
+    if (fields) ctx.reply.Bulk(f);
+    if (values) ctx.reply.Bulk(v);
+  });
+}
+void HGetAllCommand(CommandContext& ctx) { GetAllGeneric(ctx, true, true); }
+void HKeysCommand(CommandContext& ctx) { GetAllGeneric(ctx, true, false); }
+void HValsCommand(CommandContext& ctx) { GetAllGeneric(ctx, false, true); }
+
+void HIncrByCommand(CommandContext& ctx) {
+  int64_t incr;
+  if (!ParseIntArg(ctx, ctx.args[3], &incr)) return;
+  HashWrite w;
+  if (!OpenHashWrite(ctx, ctx.args[1], &w)) return;
+  int64_t value = 0;
+  std::string_view old;
+  if (w.hash->Get(ctx.args[2], &old) && !ParseInt64(old, &value)) {
+    ctx.reply.Error("ERR hash value is not an integer");
+    return;
+  }
+  if ((incr < 0 && value < 0 && incr < INT64_MIN - value) ||
+      (incr > 0 && value > 0 && incr > INT64_MAX - value)) {
+    ctx.reply.Error(kErrOverflow);
+    return;
+  }
+  value += incr;
+  char buf[24];
+  w.hash->Set(ctx.args[2], std::string_view(buf, resp::FormatInt64(value, buf)));
+  CommitHash(ctx, ctx.args[1], &w);
+  ctx.reply.Integer(value);
+}
+
+void HIncrByFloatCommand(CommandContext& ctx) {
+  long double incr;
+  if (!ParseLongDouble(ctx.args[3], &incr)) {
+    ctx.reply.Error(kErrNotFloat);
+    return;
+  }
+  if (std::isnan(incr) || std::isinf(incr)) {
+    ctx.reply.Error("ERR value is NaN or Infinity");
+    return;
+  }
+  HashWrite w;
+  if (!OpenHashWrite(ctx, ctx.args[1], &w)) return;
+  long double value = 0;
+  std::string_view old;
+  if (w.hash->Get(ctx.args[2], &old) && !ParseLongDouble(old, &value)) {
+    ctx.reply.Error("ERR hash value is not a float");
+    return;
+  }
+  value += incr;
+  if (std::isnan(value) || std::isinf(value)) {
+    ctx.reply.Error("ERR increment would produce NaN or Infinity");
+    return;
+  }
+  std::string buf(kLongDoubleBufSize, '\0');
+  buf.resize(FormatLongDoubleHuman(value, buf.data()));
+  w.hash->Set(ctx.args[2], buf);
+  CommitHash(ctx, ctx.args[1], &w);
+  ctx.reply.Bulk(buf);
+}
+
+// HRANDFIELD key [count [WITHVALUES]]: count >= 0 distinct fields (at most all), < 0 -count
+// fields that may repeat. RESP3 WITHVALUES replies [field, value] pairs.
+void HRandFieldCommand(CommandContext& ctx) {
+  const size_t argc = ctx.args.size();
+  if (argc == 2) {
+    TypedLookup l = LookupHash(ctx, ctx.args[1], true);
+    if (l.wrong_type) return;
+    if (l.entry == nullptr) {
+      ctx.reply.NullBulk();
+      return;
+    }
+    std::string_view f;
+    std::string_view v;
+    HashOf(l.entry)->Random(ctx.store().rng(), &f, &v);
+    ctx.reply.Bulk(f);
+    return;
+  }
+  bool with_values = false;
+  if (argc == 4 && EqualsIgnoreCase(ctx.args[3], "withvalues")) {
+    with_values = true;
+  } else if (argc >= 4) {
+    ctx.reply.Error(kErrSyntax);
+    return;
+  }
+  int64_t count;
+  if (!ParseIntArg(ctx, ctx.args[2], &count)) return;
+  if (count == INT64_MIN) {
+    ctx.reply.Error(
+        "ERR value is out of range, value must between -9223372036854775807 and "
+        "9223372036854775807");
+    return;
+  }
+  if (with_values && count < -INT64_MAX / 2) {
+    ctx.reply.Error("ERR value is out of range");
+    return;
+  }
+  TypedLookup l = LookupHash(ctx, ctx.args[1], true);
+  if (l.wrong_type) return;
+  if (l.entry == nullptr || count == 0) {
+    ctx.reply.Raw(resp::kEmptyArray);
+    return;
+  }
+  HashObject* h = HashOf(l.entry);
+  const bool pairs = with_values && ctx.reply.resp3();
+  auto emit = [&](std::string_view f, std::string_view v) {
+    if (pairs) ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk(f);
+    if (with_values) ctx.reply.Bulk(v);
+  };
+  auto header = [&](size_t n) { ctx.reply.ArrayHeader(with_values && !pairs ? 2 * n : n); };
+  std::string_view f;
+  std::string_view v;
+  if (count < 0) {
+    const auto n = static_cast<size_t>(-count);
+    header(n);
+    for (size_t i = 0; i < n; ++i) {
+      h->Random(ctx.store().rng(), &f, &v);
+      emit(f, v);
+    }
+    return;
+  }
+  const size_t len = h->Length();
+  if (static_cast<uint64_t>(count) >= len) {
+    header(len);
+    h->ForEach(emit);
+    return;
+  }
+  // Distinct fields: a partial shuffle of all pairs when many are wanted, else random draws
+  // until enough distinct ones came (Redis's two cases).
+  const auto n = static_cast<size_t>(count);
+  header(n);
+  if (n * 3 > len) {
+    std::vector<std::pair<std::string_view, std::string_view>> all;
+    all.reserve(len);
+    h->ForEach([&all](std::string_view a, std::string_view b) { all.emplace_back(a, b); });
+    for (size_t i = 0; i < n; ++i) {
+      std::swap(all[i], all[i + ctx.store().rng()() % (len - i)]);
+      emit(all[i].first, all[i].second);
+    }
+    return;
+  }
+  std::unordered_set<std::string_view> picked;
+  while (picked.size() < n) {
+    h->Random(ctx.store().rng(), &f, &v);
+    if (picked.insert(f).second) emit(f, v);
+  }
+}
+
+// HSCAN key cursor [MATCH pattern] [COUNT count].
+void HScanCommand(CommandContext& ctx) {
+  uint64_t cursor;
+  if (!ParseScanCursor(ctx.args[2], &cursor)) {
+    ctx.reply.Error("ERR invalid cursor");
+    return;
+  }
+  int64_t count = 10;
+  std::string_view pattern;
+  bool use_pattern = false;
+  for (size_t i = 3; i < ctx.args.size(); i += 2) {
+    const std::string_view opt = ctx.args[i];
+    const bool has_value = i + 1 < ctx.args.size();
+    if (EqualsIgnoreCase(opt, "count") && has_value) {
+      if (!ParseIntArg(ctx, ctx.args[i + 1], &count)) return;
+      if (count < 1) {
+        ctx.reply.Error(kErrSyntax);
+        return;
+      }
+    } else if (EqualsIgnoreCase(opt, "match") && has_value) {
+      pattern = ctx.args[i + 1];
+      use_pattern = pattern != "*";
+    } else {
+      ctx.reply.Error(kErrSyntax);
+      return;
+    }
+  }
+  TypedLookup l = LookupHash(ctx, ctx.args[1], true);
+  if (l.wrong_type) return;
+  std::vector<std::pair<std::string, std::string>> found;
+  if (l.entry != nullptr) {
+    HashObject* h = HashOf(l.entry);
+    int64_t max_iterations = count * 10;
+    auto collect = [&](std::string_view f, std::string_view v) {
+      if (!use_pattern || GlobMatch(pattern, f)) found.emplace_back(f, v);
+    };
+    do {
+      cursor = h->Scan(cursor, collect);
+    } while (cursor != 0 && max_iterations-- > 0 && static_cast<int64_t>(found.size()) < count);
+  } else {
+    cursor = 0;
+  }
+  ctx.reply.ArrayHeader(2);
+  ctx.reply.Bulk(std::to_string(cursor));
+  ctx.reply.ArrayHeader(2 * found.size());
+  for (const auto& [f, v] : found) {
+    ctx.reply.Bulk(f);
+    ctx.reply.Bulk(v);
+  }
+}
+
+}  // namespace
+
+void RegisterHashCommands(CommandTable& t) {
+  constexpr uint32_t kWF = kCmdWrite | kCmdDenyOom | kCmdFast;
+  constexpr uint32_t kWFast = kCmdWrite | kCmdFast;
+  constexpr uint32_t kRF = kCmdReadOnly | kCmdFast;
+  constexpr uint32_t kR = kCmdReadOnly;
+  constexpr std::string_view kG = "hash";
+  t.Register({"hset", HSetCommand, -4, kWF, 1, 1, 1, "@write @hash @fast", kG});
+  t.Register({"hmset", HMSetCommand, -4, kWF, 1, 1, 1, "@write @hash @fast", kG});
+  t.Register({"hsetnx", HSetNxCommand, 4, kWF, 1, 1, 1, "@write @hash @fast", kG});
+  t.Register({"hget", HGetCommand, 3, kRF, 1, 1, 1, "@read @hash @fast", kG});
+  t.Register({"hmget", HMGetCommand, -3, kRF, 1, 1, 1, "@read @hash @fast", kG});
+  t.Register({"hdel", HDelCommand, -3, kWFast, 1, 1, 1, "@write @hash @fast", kG});
+  t.Register({"hexists", HExistsCommand, 3, kRF, 1, 1, 1, "@read @hash @fast", kG});
+  t.Register({"hlen", HLenCommand, 2, kRF, 1, 1, 1, "@read @hash @fast", kG});
+  t.Register({"hstrlen", HStrLenCommand, 3, kRF, 1, 1, 1, "@read @hash @fast", kG});
+  t.Register({"hgetall", HGetAllCommand, 2, kR, 1, 1, 1, "@read @hash @slow", kG});
+  t.Register({"hkeys", HKeysCommand, 2, kR, 1, 1, 1, "@read @hash @slow", kG});
+  t.Register({"hvals", HValsCommand, 2, kR, 1, 1, 1, "@read @hash @slow", kG});
+  t.Register({"hincrby", HIncrByCommand, 4, kWF, 1, 1, 1, "@write @hash @fast", kG});
+  t.Register({"hincrbyfloat", HIncrByFloatCommand, 4, kWF, 1, 1, 1, "@write @hash @fast", kG});
+  t.Register({"hrandfield", HRandFieldCommand, -2, kR, 1, 1, 1, "@read @hash @slow", kG});
+  t.Register({"hscan", HScanCommand, -3, kR, 1, 1, 1, "@read @hash @slow", kG});
+}
+
+}  // namespace kv::server

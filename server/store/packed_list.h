@@ -1,0 +1,68 @@
+// The compact encoding of small collections (Redis's listpack, simplified): string elements back
+// to back in one buffer, each a varint length and its bytes. Every operation is a scan or a
+// memmove of the buffer: meant for collections of at most kPackedMaxEntries short elements, where
+// that beats pointers (one allocation, no per-element headers, cache friendly).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+namespace kv::server {
+
+// Redis's list-max-listpack-size 128 / hash-max-listpack-entries 128 and *-value 64 (defaults):
+// a collection larger than this, or with a longer element, converts to its large encoding.
+inline constexpr size_t kPackedMaxEntries = 128;
+inline constexpr size_t kPackedMaxValue = 64;
+
+class PackedList {
+ public:
+  PackedList() = default;
+  ~PackedList() { std::free(data_); }
+  PackedList(const PackedList& other);
+  PackedList& operator=(const PackedList& other);
+  PackedList(PackedList&& other) noexcept;
+  PackedList& operator=(PackedList&& other) noexcept;
+
+  // Positions are byte offsets of elements: begin() is the first, end() is one past the last.
+  size_t begin() const { return 0; }
+  size_t end() const { return size_; }
+  size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  // Reads the element at pos into *out and returns the position of the next one.
+  size_t Read(size_t pos, std::string_view* out) const;
+  // The position after the element at pos.
+  size_t Next(size_t pos) const;
+  // The position of element index (0-based, < size()).
+  size_t At(size_t index) const;
+
+  void PushBack(std::string_view v) { InsertAt(end(), v); }
+  void PushFront(std::string_view v) { InsertAt(begin(), v); }
+  // Inserts v before the element at pos (end(): appends).
+  void InsertAt(size_t pos, std::string_view v);
+  // Removes the element at pos; the next element is then at pos.
+  void EraseAt(size_t pos);
+  // Removes n elements from pos.
+  void EraseRange(size_t pos, size_t n);
+  // Replaces the element at pos with v.
+  void ReplaceAt(size_t pos, std::string_view v);
+  void Clear();
+
+  // Heap bytes of the buffer (its malloc chunk).
+  size_t HeapBytes() const;
+
+ private:
+  // Replaces the bytes [pos, pos + old_len) with new_len bytes (uninitialised) and returns where
+  // they go. The buffer is sized to the malloc chunk that holds it (like Redis's listpack: no
+  // doubling), shrinking when much is free.
+  char* Splice(size_t pos, size_t old_len, size_t new_len);
+
+  char* data_ = nullptr;
+  uint32_t size_ = 0;
+  uint32_t cap_ = 0;
+  uint32_t count_ = 0;
+};
+
+}  // namespace kv::server
