@@ -245,7 +245,9 @@ TEST(ServerPubSubTest, SubscriptionStormLeavesNothingBehind) {
   }
   // Rounds two and three reuse what round one allocated: no growth beyond allocator slack. (Under
   // AddressSanitizer the server's freed memory sits in ASan's quarantine, so RSS says nothing.)
-  if (!UnderSanitizer()) EXPECT_LT(server->RssBytes() - rss_after_first, 8 * kMiB);
+  if (!UnderSanitizer()) {
+    EXPECT_LT(server->RssBytes() - rss_after_first, 8 * kMiB);
+  }
   // A connection that closes while subscribed leaves nothing either.
   ASSERT_TRUE(sub->Send(EncodeRequest(subscribe), After(kIo)).ok());
   ASSERT_EQ(ReadN(*sub, confirms.size()), confirms);
