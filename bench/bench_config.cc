@@ -58,6 +58,7 @@ Result<ParsedArgs> ParseArgs(int argc, const char* const* argv, const BenchConfi
   out.config = defaults;
   BenchConfig& c = out.config;
   std::set<std::string> given;
+  std::vector<TargetSpec> custom_targets;
   bool has_min_time = false;
   for (int i = 0; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -118,11 +119,12 @@ Result<ParsedArgs> ParseArgs(int argc, const char* const* argv, const BenchConfi
     } else if (name == "kv_targets") {
       c.targets = Split(value);
       if (c.targets.empty()) return Error{"--kv_targets: empty list"};
-      for (const std::string& t : c.targets) {
-        if (t != "kv" && t != "redis") {
-          return Error{"--kv_targets: unknown target '" + t + "' (kv, redis)"};
-        }
-      }
+    } else if (name == "kv_target") {
+      Result<TargetSpec> spec = ParseTargetSpec(value);
+      if (!spec.ok()) return Error{spec.error()};
+      custom_targets.push_back(std::move(*spec));
+    } else if (name == "kv_reference") {
+      c.reference = value;
     } else if (name == "kv_rtt_us") {
       Result<int64_t> v = ParseInt(name, value, 0, 10000000);
       if (!v.ok()) return Error{v.error()};
@@ -162,6 +164,14 @@ Result<ParsedArgs> ParseArgs(int argc, const char* const* argv, const BenchConfi
       return Error{"unknown flag --" + name + " (see --kv_help)"};
     }
   }
+  Result<std::vector<TargetSpec>> defined = DefineTargets(custom_targets);
+  if (!defined.ok()) return Error{defined.error()};
+  c.defined_targets = std::move(*defined);
+  Result<std::vector<std::string>> selected = SelectTargets(
+      c.defined_targets, given.count("kv_targets") ? c.targets : std::vector<std::string>{},
+      c.reference);
+  if (!selected.ok()) return Error{selected.error()};
+  c.targets = std::move(*selected);
   if (c.quick) {
     if (!given.count("kv_clients")) c.clients = {1, 10};
     if (!given.count("kv_pipeline")) c.pipeline = {1, 16};
@@ -184,11 +194,20 @@ std::string DescribeGrid(const BenchConfig& c) {
          " value_size=" + Join(c.value_sizes) + " keyspace=" + std::to_string(c.keyspace) +
          " distribution=" + workload::FormatDistribution(c.distribution) +
          " rtt_us=" + std::to_string(c.rtt_us) + " locks=" + std::to_string(c.locks) +
-         (c.quick ? " quick" : "");
+         (c.quick ? " quick" : "") +
+         (c.reference != kDefaultReference ? " reference=" + c.reference : "");
+}
+
+const TargetSpec* FindTarget(const BenchConfig& config, const std::string& name) {
+  for (const TargetSpec& t : config.defined_targets) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
 }
 
 std::string HelpText() {
-  return R"(kv_bench: Google Benchmark suite for kv-server and redis-server.
+  return R"(kv_bench: Google Benchmark suite for kv-server, redis-server and any other Redis-protocol
+server (--kv_target).
 Cases are named <target>/<CASE>/clients:<N>/pipeline:<P>[/value_size:<D>][/rtt_us:<R>] (Google
 Benchmark appends /real_time and /threads:<N>). Every Google Benchmark flag works
 (--benchmark_filter, --benchmark_out=FILE --benchmark_out_format=json, --benchmark_repetitions...).
@@ -198,7 +217,18 @@ kv_bench flags:
   --kv_clients=1,10,50      client connections (one worker thread each)
   --kv_pipeline=1,16        requests per pipeline round
   --kv_value_size=3         value sizes in bytes (a list adds /value_size:<D> to names)
-  --kv_targets=kv,redis     servers to measure (redis is skipped with a note when not installed)
+  --kv_targets=kv,redis     targets to measure, in this order (default: every defined target;
+                            redis is skipped with a note when not installed)
+  --kv_target=NAME=COMMAND  define a target kv_bench starts: COMMAND is split like a shell
+                            would (quotes, backslashes; nothing expanded, no shell run), {port}
+                            becomes a free loopback port (required) and {dir} a scratch
+                            directory removed afterwards; e.g.
+                            --kv_target='valkey=valkey-server --port {port} --save ""'
+  --kv_target=NAME@HOST:PORT  define a target that already runs (not started or stopped; it is
+                            FLUSHALLed, so it must hold no keys); server CPU and memory are
+                            measured only when it is a local process (loopback, INFO
+                            process_id in /proc). --kv_target may repeat.
+  --kv_reference=redis      the target every ratio divides by (kv-compare reads it)
   --kv_rtt_us=0             clients go through a loopback proxy adding this round-trip time
                             (half each way); the RTT measured through it is reported at start
                             (stderr, context kv_rtt_us_measured)

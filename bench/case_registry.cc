@@ -61,7 +61,9 @@ std::vector<std::string> RegisterCases(const BenchConfig& config,
   std::optional<std::regex> profile;
   if (!config.profile_regex.empty()) profile.emplace(config.profile_regex);
   std::vector<pid_t> started_pids;
-  for (const Target* target : targets) started_pids.push_back(target->server->pid());
+  for (const Target* target : targets) {
+    if (target->local_pid > 0) started_pids.push_back(target->local_pid);
+  }
   std::vector<std::string> registered;
   for (int value_size : config.value_sizes) {
     workload::WorkloadOptions options;

@@ -36,7 +36,7 @@ void CaseRunner::Fail(benchmark::State& state, const std::string& error) {
   // asked, not the error's text), then report its exit status and log tail instead of the bare
   // socket error.
   std::string message = error;
-  if (target_->server->WaitExit(std::chrono::milliseconds(500))) {
+  if (target_->WaitExit(std::chrono::milliseconds(500))) {
     if (Status alive = target_->CheckAlive(); !alive.ok())
       message = "server died: " + alive.error();
   }
@@ -75,6 +75,13 @@ void CaseRunner::Run(benchmark::State& state) {
     total_items_ = 0;
     if (Status alive = target_->CheckAlive(); !alive.ok())
       setup_error = "server died: " + alive.error();
+  }
+  // A case the target cannot run (e.g. no scripting) is skipped, not failed: every thread marks
+  // itself (the reason is the target's, so all agree) and none sets anything up.
+  const std::string unsupported = target_->Unsupported(spec_.kind);
+  if (setup_error.empty() && !unsupported.empty())
+    setup_error = std::string(kSkippedPrefix) + unsupported;
+  if (thread == 0) {
     const bool pooled = spec_.kind == CaseKind::kPoolSet || spec_.kind == CaseKind::kPoolMixed ||
                         spec_.kind == CaseKind::kPoolOverhead;
     if (setup_error.empty() && pooled) {
@@ -92,7 +99,7 @@ void CaseRunner::Run(benchmark::State& state) {
   if (setup_error.empty() && thread == 0 && spec_.kind == CaseKind::kPublish) {
     // Straight to the server: a DelayProxy would delay deliveries, not the publishes measured.
     Result<std::unique_ptr<fixtures::SubscriberGroup>> group = fixtures::SubscriberGroup::Start(
-        target_->server->endpoint(), kPublishSubscribers, std::string(kPublishChannel));
+        target_->server_endpoint, kPublishSubscribers, std::string(kPublishChannel));
     if (group.ok()) {
       subscribers_ = std::move(*group);
     } else {
@@ -137,7 +144,7 @@ void CaseRunner::Run(benchmark::State& state) {
     w.client = own ? &*own : nullptr;
     w.pool = pool_.get();
     if (setup_error.empty()) {
-      Result<fixtures::ProcStats> before = target_->server->Stats();
+      Result<fixtures::ProcStats> before = target_->Stats();
       if (before.ok()) {
         before_ = *before;
         have_before_ = true;
@@ -151,7 +158,13 @@ void CaseRunner::Run(benchmark::State& state) {
       if (Status s = w.client->Ping(); !s.ok()) setup_error = s.error();
     }
   }
-  if (!setup_error.empty()) Fail(state, setup_error);
+  if (setup_error.starts_with(kSkippedPrefix)) {
+    state.SkipWithError(setup_error.c_str());
+    std::lock_guard lock(mu_);
+    if (failure_.empty()) failure_ = setup_error;
+  } else if (!setup_error.empty()) {
+    Fail(state, setup_error);
+  }
 
   // The loop's own CPU and wall time, from the first iteration (after the start barrier).
   bool timing = false;
@@ -259,7 +272,7 @@ void CaseRunner::Finish(benchmark::State& state, Worker& w) {
     }
   }
   if (have_before_ && total_requests_ > 0) {
-    Result<fixtures::ProcStats> after = target_->server->Stats();
+    Result<fixtures::ProcStats> after = target_->Stats();
     if (after.ok()) {
       state.counters["server_cpu_us_per_op"] = static_cast<double>(after->cpu_us - before_.cpu_us) /
                                                static_cast<double>(total_requests_);

@@ -68,6 +68,9 @@ inline constexpr int kLockTtlMs = 1000;         // LOCK: SET ... NX PX 1000
 inline constexpr int kMultiCommands = 3;        // MULTI: commands per transaction
 inline constexpr int kPublishSubscribers = 10;  // PUBLISH: subscribers on the channel
 inline constexpr std::string_view kPublishChannel = "kvbench:publish";
+// The error message of a case its target cannot run (Target::Unsupported): reported through
+// SkipWithError like a failure, but RunReporter counts it as skipped, not failed.
+inline constexpr std::string_view kSkippedPrefix = "skipped: ";
 
 struct CaseSpec {
   CaseKind kind = CaseKind::kSet;

@@ -131,20 +131,22 @@ int Main(int argc, char** argv) {
   std::error_code ec;
   std::filesystem::create_directories(log_dir, ec);
 
-  // Which servers: kv must exist when asked for; redis is optional unless its path was given.
-  std::vector<std::pair<std::string, std::string>> to_start;  // (target, binary)
+  // Which servers: kv must exist when asked for; redis is optional unless its path was given;
+  // the binary of a NAME=COMMAND target is looked for when it starts.
+  std::vector<std::pair<TargetSpec, std::string>> to_start;  // (spec, built-in binary)
   for (const std::string& t : config.targets) {
-    if (t == "kv") {
+    const TargetSpec& spec = *FindTarget(config, t);  // ParseArgs checked the names
+    if (spec.source == TargetSource::kBuiltinKv) {
       if (access(config.kv_server_path.c_str(), X_OK) != 0) {
         std::fprintf(stderr,
                      "kv_bench: kv-server not found at %s: build it with `cmake --build --preset "
-                     "release --target kv-server`, pass --kv_server_path=PATH, or measure redis "
-                     "only with --kv_targets=redis\n",
+                     "release --target kv-server`, pass --kv_server_path=PATH, or leave it out "
+                     "with --kv_targets (e.g. --kv_targets=redis)\n",
                      config.kv_server_path.c_str());
         return 1;
       }
-      to_start.emplace_back("kv", config.kv_server_path);
-    } else {
+      to_start.emplace_back(spec, config.kv_server_path);
+    } else if (spec.source == TargetSource::kBuiltinRedis) {
       const std::string redis = fixtures::FindExecutable(
           "redis-server", config.redis_path.empty() ? "/usr/bin/redis-server" : config.redis_path);
       if (!config.redis_path.empty() && redis != config.redis_path) {
@@ -158,7 +160,9 @@ int Main(int argc, char** argv) {
                      "PATH): the redis cases are not registered (install it: scripts/setup.sh)\n");
         continue;
       }
-      to_start.emplace_back("redis", redis);
+      to_start.emplace_back(spec, redis);
+    } else {
+      to_start.emplace_back(spec, "");
     }
   }
 
@@ -171,28 +175,43 @@ int Main(int argc, char** argv) {
 
   std::vector<std::unique_ptr<Target>> targets;
   int status = 0;
-  for (const auto& [name, binary] : to_start) {
-    Result<std::unique_ptr<Target>> target = StartTarget(name, binary, config, log_dir);
+  for (const auto& [spec, binary] : to_start) {
+    Result<std::unique_ptr<Target>> target = StartTarget(spec, binary, config, log_dir);
     if (!target.ok()) {
-      std::fprintf(stderr, "kv_bench: cannot start %s: %s\n", name.c_str(), target.error().c_str());
+      std::fprintf(stderr, "kv_bench: cannot %s target %s: %s\n",
+                   spec.source == TargetSource::kExternal ? "use" : "start", spec.name.c_str(),
+                   target.error().c_str());
       status = 1;
       break;
     }
     Target& t = **target;
-    {
+    if (t.server) {
       std::lock_guard<std::mutex> lock(live.mu);
       live.servers.push_back(t.server.get());
     }
-    std::fprintf(
-        stderr, "kv_bench: target %s: %s %s pid=%d port=%d log=%s%s\n", name.c_str(),
-        t.server->name().c_str(), t.kv_version.empty() ? t.version.c_str() : t.kv_version.c_str(),
-        static_cast<int>(t.server->pid()), t.server->endpoint().port, t.server->log_path().c_str(),
-        t.proxy ? (" via delay proxy port=" + std::to_string(t.proxy->endpoint().port)).c_str()
-                : "");
+    std::fprintf(stderr, "kv_bench: target %s: %s%s%s\n", t.name.c_str(), t.Describe().c_str(),
+                 t.server ? (" log=" + t.server->log_path()).c_str() : "",
+                 t.proxy
+                     ? (" via delay proxy port=" + std::to_string(t.proxy->endpoint().port)).c_str()
+                     : "");
+    for (CaseKind kind : {CaseKind::kLock, CaseKind::kEvalsha}) {
+      if (std::string why = t.Unsupported(kind); !why.empty()) {
+        std::fprintf(stderr, "kv_bench: note: %s cases on %s will be skipped: %s\n",
+                     std::string(CaseName(kind)).c_str(), t.name.c_str(), why.c_str());
+      }
+    }
     targets.push_back(std::move(*target));
+  }
+  if (status == 0 && std::none_of(targets.begin(), targets.end(),
+                                  [&](const auto& t) { return t->name == config.reference; })) {
+    std::fprintf(stderr,
+                 "kv_bench: note: the reference target %s does not run: no ratios (choose one "
+                 "with --kv_reference)\n",
+                 config.reference.c_str());
   }
 
   std::vector<std::string> failures;
+  std::vector<std::string> skipped;
   if (status == 0) {
     // A million keys: RSS moves in 2 MB steps when the heap is on huge pages (kv-server
     // --hugepages auto), which at 100k keys made bytes_per_key jump by ~20 bytes run to run.
@@ -205,7 +224,12 @@ int Main(int argc, char** argv) {
       }
       if (!config.profile_regex.empty()) {
         const std::string data = log_dir + "/kv_bench-" + t->name + ".perf.data";
-        Result<std::unique_ptr<Profiler>> profiler = Profiler::Start(t->server->pid(), data);
+        if (t->local_pid <= 0) {
+          std::fprintf(stderr, "kv_bench: warning: %s will not be profiled: %s\n", t->name.c_str(),
+                       t->server_stats_na.c_str());
+          continue;
+        }
+        Result<std::unique_ptr<Profiler>> profiler = Profiler::Start(t->local_pid, data);
         if (profiler.ok()) {
           t->profiler = std::move(*profiler);
         } else {
@@ -227,10 +251,20 @@ int Main(int argc, char** argv) {
       std::string kv_server_version = "not measured";
       std::string redis_args = "not started";
       std::string kv_server_args = "not started";
+      std::string target_list;
+      std::string server_stats;
       for (auto& t : targets) {
-        if (t->name == "redis") redis_version = t->version;
-        if (t->name == "kv") kv_server_version = t->kv_version;
-        (t->name == "kv" ? kv_server_args : redis_args) = FormatCommandLine(t->server->argv());
+        if (t->spec.source == TargetSource::kBuiltinRedis) {
+          redis_version = t->version;
+          redis_args = FormatCommandLine(t->server->argv());
+        }
+        if (t->spec.source == TargetSource::kBuiltinKv) {
+          kv_server_version = t->kv_version;
+          kv_server_args = FormatCommandLine(t->server->argv());
+        }
+        target_list += (target_list.empty() ? "" : ",") + t->name;
+        server_stats += (server_stats.empty() ? "" : "; ") + t->name + ": " +
+                        (t->local_pid > 0 ? "measured" : t->server_stats_na);
       }
       benchmark::AddCustomContext("kv_version", KV_PROJECT_VERSION);
       benchmark::AddCustomContext("kv_git_commit", KV_GIT_COMMIT);
@@ -243,12 +277,23 @@ int Main(int argc, char** argv) {
       for (const auto& [key, value] : HostSettings()) benchmark::AddCustomContext(key, value);
       benchmark::AddCustomContext("kv_server_args", kv_server_args);
       benchmark::AddCustomContext("redis_args", redis_args);
+      // Which targets ran, which one every ratio divides by, and what each one was; kv-compare
+      // reads kv_reference (absent in older files: redis).
+      benchmark::AddCustomContext("kv_targets", target_list);
+      benchmark::AddCustomContext("kv_reference", config.reference);
+      for (auto& t : targets) {
+        const std::string how =
+            t->server ? FormatCommandLine(t->server->argv()) : t->spec.Describe();
+        benchmark::AddCustomContext("kv_target_" + t->name, t->Describe() + ": " + how);
+      }
+      // server_cpu_us_per_op and bytes_per_key exist only for targets whose process is local.
+      benchmark::AddCustomContext("kv_server_stats", server_stats);
       if (config.rtt_us > 0) {
         // What the delay proxy really adds: PING round trips through it, "<target>=<median µs>".
         std::string measured;
         for (auto& t : targets) {
           Result<fixtures::PingRtt> rtt = fixtures::MeasurePingRtt(t->client_endpoint, 200);
-          Result<fixtures::PingRtt> direct = fixtures::MeasurePingRtt(t->server->endpoint(), 200);
+          Result<fixtures::PingRtt> direct = fixtures::MeasurePingRtt(t->server_endpoint, 200);
           if (!rtt.ok() || !direct.ok()) {
             std::fprintf(stderr, "kv_bench: warning: %s: RTT not measured: %s\n", t->name.c_str(),
                          (rtt.ok() ? direct : rtt).error().c_str());
@@ -285,6 +330,7 @@ int Main(int argc, char** argv) {
       }
       benchmark::RunSpecifiedBenchmarks(&reporter);
       failures = reporter.failures();
+      skipped = reporter.skipped();
       benchmark::ClearRegisteredBenchmarks();
     }
   }
@@ -309,6 +355,18 @@ int Main(int argc, char** argv) {
   stop_signal_thread();
   for (auto& t : targets) {
     if (t->proxy) t->proxy->Stop();
+    if (!t->server) {
+      // NAME@HOST:PORT: not ours to stop; it was empty when kv_bench began, so leave it empty.
+      Result<fixtures::Client> admin = t->AdminClient();
+      Result<fixtures::Reply> flushed = admin.ok()
+                                            ? fixtures::ExpectNoError(admin->Call({"FLUSHALL"}))
+                                            : Result<fixtures::Reply>(Error{admin.error()});
+      if (!flushed.ok()) {
+        std::fprintf(stderr, "kv_bench: warning: %s: keys left behind: FLUSHALL: %s\n",
+                     t->name.c_str(), flushed.error().c_str());
+      }
+      continue;
+    }
     const fixtures::ExitStatus exit = t->server->Stop();
     if (!exit.clean()) {
       std::fprintf(stderr, "kv_bench: %s %s; log: %s\n", t->server->name().c_str(),
@@ -316,6 +374,11 @@ int Main(int argc, char** argv) {
     }
   }
   benchmark::Shutdown();
+  if (!skipped.empty()) {
+    std::fprintf(stderr, "kv_bench: %zu case(s) skipped (their target cannot run them):\n",
+                 skipped.size());
+    for (const std::string& s : skipped) std::fprintf(stderr, "  %s\n", s.c_str());
+  }
   if (!failures.empty()) {
     std::fprintf(stderr, "kv_bench: %zu case(s) failed:\n", failures.size());
     for (const std::string& f : failures) std::fprintf(stderr, "  %s\n", f.c_str());

@@ -2,6 +2,9 @@
 #include "bench/reporter.h"
 
 #include <regex>
+#include <string_view>
+
+#include "bench/cases.h"
 
 namespace kv::bench {
 
@@ -12,7 +15,11 @@ bool RunReporter::ReportContext(const Context& context) { return inner_->ReportC
 
 void RunReporter::ReportRuns(const std::vector<Run>& runs) {
   for (const Run& run : runs) {
-    if (run.error_occurred) failures_.push_back(run.benchmark_name() + ": " + run.error_message);
+    if (!run.error_occurred) continue;
+    const bool skipped = std::string_view(run.error_message).starts_with(kSkippedPrefix);
+    (skipped ? skipped_ : failures_)
+        .push_back(run.benchmark_name() + ": " +
+                   (skipped ? run.error_message.substr(kSkippedPrefix.size()) : run.error_message));
   }
   inner_->ReportRuns(runs);
 }

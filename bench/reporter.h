@@ -1,5 +1,5 @@
 // RunReporter: kv_bench's display reporter. It forwards everything to Google Benchmark's console or
-// JSON reporter and remembers the failed runs (progress lines: progress.h).
+// JSON reporter and remembers the failed and the skipped runs (progress lines: progress.h).
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -19,10 +19,14 @@ class RunReporter : public benchmark::BenchmarkReporter {
   void Finalize() override { inner_->Finalize(); }
   // "<name>: <error>" of every failed run.
   const std::vector<std::string>& failures() const { return failures_; }
+  // "<name>: <reason>" of every run skipped because its target cannot run it (an error message
+  // that starts with kSkippedPrefix, "skipped: "); not failures.
+  const std::vector<std::string>& skipped() const { return skipped_; }
 
  private:
   std::unique_ptr<benchmark::BenchmarkReporter> inner_;
   std::vector<std::string> failures_;
+  std::vector<std::string> skipped_;
 };
 
 // How many of `names` Google Benchmark runs under --benchmark_filter=`filter`, by its rules: ""

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's main command: sets up and builds (release) if needed, runs kv_bench against
-# kv-server and redis-server, saves the JSON under results/<timestamp>/ and prints its summary with
-# `kv-compare vs-redis` (the run's host and versions; throughput, p50/p99 per case for each server,
-# kv ÷ redis ratios; failed cases).
+# kv-server and redis-server (and any --kv_target), saves the JSON under results/<timestamp>/ and
+# prints its summary with `kv-compare vs-redis` (the run's host and versions; throughput, p50/p99
+# per case for each server, each target ÷ the reference (--kv_reference, default redis); failed
+# cases).
 #   scripts/bench.sh [--console] [kv_bench flags...]   e.g. --benchmark_filter=SET  --kv_clients=1,10
 #   The terminal shows kv_bench's messages and one line per finished case ("[n/N] <case>  elapsed
 #   1m12s  ETA 3m40s"); Google Benchmark's console goes to results/<timestamp>/kv_bench.txt.

@@ -36,8 +36,21 @@ struct CliOptions {
   bool lower_is_better = false;  // interval: the values are ratios of a lower-is-better metric
   int look = 1;                  // --look K/N (gate): sequential look K of N
   int looks = 1;
+  std::string target;     // --target: the ratios' numerator ("" = the file's, ResultSet::pair)
+  std::string reference;  // --reference: their denominator ("" = the file's kv_reference)
   std::vector<std::string> positional;  // subcommand, then files
 };
+
+// --target / --reference override the pair a loaded file compares.
+void ApplyPair(const CliOptions& options, ResultSet& set) {
+  if (!options.reference.empty()) set.pair.reference = options.reference;
+  if (!options.target.empty()) {
+    set.pair.target = options.target;
+  } else if (!options.reference.empty()) {
+    std::vector<TargetPair> pairs = PairsToReport(set, set.pair.reference);
+    if (!pairs.empty()) set.pair.target = pairs.front().target;
+  }
+}
 
 // "K/N" with 1 <= K <= N <= 10.
 Status ParseLook(const std::string& value, CliOptions& options) {
@@ -99,6 +112,13 @@ Result<CliOptions> ParseArgs(const std::vector<std::string>& args) {
       auto m = ParseModes(*v);
       if (!m) return Error{m.error()};
       options.modes = *m;
+    } else if (arg == "--target" || arg == "--reference") {
+      auto v = value();
+      if (!v) return Error{v.error()};
+      if (v->empty() || v->find('/') != std::string::npos) {
+        return Error{arg + ": expected a target name (the first part of a benchmark name)"};
+      }
+      (arg == "--target" ? options.target : options.reference) = *v;
     } else if (arg == "--lower-is-better") {
       options.lower_is_better = true;
     } else if (arg == "--look") {
@@ -131,10 +151,28 @@ int RunVsRedis(const CliOptions& options, const RenderOptions& render, std::ostr
   if (!policy) return Fail(err, policy.error());
   auto set = LoadResults(options.positional[1]);
   if (!set) return Fail(err, set.error());
-  auto report = VsRedis(
-      *set, VsRedisOptions{.confidence = policy->confidence, .equal_band = policy->equal_band});
-  if (!report) return Fail(err, "cannot compare: " + report.error());
-  out << RenderVsRedis(*report, render);
+  ApplyPair(options, *set);
+  // Every other target ÷ the reference (kv first), or the one --target names.
+  std::vector<TargetPair> pairs = PairsToReport(*set, set->pair.reference, options.target);
+  if (pairs.empty()) pairs.push_back(set->pair);  // only the reference ran: its values alone
+  std::vector<std::string> rendered;
+  for (const TargetPair& pair : pairs) {
+    auto report = VsRedis(*set, VsRedisOptions{.confidence = policy->confidence,
+                                               .equal_band = policy->equal_band,
+                                               .pair = pair});
+    if (!report) return Fail(err, "cannot compare: " + report.error());
+    rendered.push_back(RenderVsRedis(*report, render));
+  }
+  if (render.format == OutputFormat::kJson && rendered.size() > 1) {
+    out << "[\n";  // one report per pair
+    for (size_t i = 0; i < rendered.size(); ++i) {
+      if (i > 0) out << ",\n";
+      out << rendered[i].substr(0, rendered[i].size() - 1);  // without its newline
+    }
+    out << "\n]\n";
+    return kExitOk;
+  }
+  for (size_t i = 0; i < rendered.size(); ++i) out << (i > 0 ? "\n" : "") << rendered[i];
   return kExitOk;
 }
 
@@ -145,6 +183,8 @@ Result<std::pair<ResultSet, ResultSet>> LoadPair(const CliOptions& options,
   if (!baseline) return Error{baseline.error()};
   auto current = LoadPooled(options.positional[2]);
   if (!current) return Error{current.error()};
+  ApplyPair(options, *baseline);
+  ApplyPair(options, *current);
   if (Status s = CheckComparable(*baseline, *current); !s) {
     if (!options.force)
       return Error{"cannot compare: " + s.error() + " (--force to compare anyway)"};
@@ -189,6 +229,8 @@ int RunGateCommand(const CliOptions& options, const RenderOptions& render, std::
   if (!baseline) return Fail(err, baseline.error());
   auto current = LoadPooled(options.positional[2]);
   if (!current) return Fail(err, current.error());
+  ApplyPair(options, *baseline);
+  ApplyPair(options, *current);
   GateReport report = RunGate(*baseline, *current, *policy,
                               GateOptions{.force = options.force,
                                           .modes = options.modes,
@@ -261,6 +303,7 @@ int RunStabilityCommand(const CliOptions& options, const RenderOptions& render, 
   for (size_t i = 1; i < options.positional.size(); ++i) {
     auto set = LoadResults(options.positional[i]);
     if (!set) return Fail(err, set.error());
+    ApplyPair(options, *set);
     runs.push_back(std::move(*set));
   }
   std::vector<std::string> warnings;
@@ -284,11 +327,13 @@ std::string UsageText() {
   return R"(kv-compare: compare kvbench results (Google Benchmark JSON from kv_bench, or kv-load JSON)
 
 usage:
-  kv-compare vs-redis RESULTS.json
-      per case: kv-server vs redis-server throughput, p50 and p99 from the same run, their
+  kv-compare vs-redis RESULTS.json            (alias: vs-reference)
+      per case: each target vs the reference (kv_bench --kv_reference, default redis; kv
+      first, then every other target) throughput, p50 and p99 from the same run, their
       ratios and the geometric mean, after the run's host, build and versions; failed runs
       are marked and their messages listed (scripts/bench.sh prints this); a run of one
-      target only gives its values without ratios
+      target only gives its values without ratios; --format json with several targets: an
+      array of reports
   kv-compare diff BASELINE.json CURRENT.json
       per benchmark and metric: baseline and current median, change, current÷baseline with its
       95% interval, Mann-Whitney p-value, verdict (improved/regressed/no clear difference/too
@@ -329,6 +374,10 @@ options:
                                 as baselines/policy.json)
   --mode raw|ratio|both         gate on raw values, on kv÷redis ratios or both (default: the
                                 policy's gate_modes)
+  --reference NAME              the ratios' denominator (default: the file's kv_reference, or
+                                redis in files without it)
+  --target NAME                 the ratios' numerator (default: kv, else the first other
+                                target; vs-redis: every other target)
   --force                       compare despite different grid/build type/settings, failed
                                 benchmarks, too few repetitions or too many noisy series
                                 (those are then reported, not failed); for stability, runs
@@ -359,7 +408,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   }
   RenderOptions render{.format = options->format, .color = env.stdout_is_tty && !env.no_color};
   const std::string& command = options->positional[0];
-  if (command == "vs-redis") return RunVsRedis(*options, render, out, err);
+  if (command == "vs-redis" || command == "vs-reference") {
+    return RunVsRedis(*options, render, out, err);
+  }
   if (command == "diff") return RunDiff(*options, render, out, err);
   if (command == "gate") return RunGateCommand(*options, render, out, err);
   if (command == "stability") return RunStabilityCommand(*options, render, out, err);

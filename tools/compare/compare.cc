@@ -150,12 +150,13 @@ std::vector<Comparison> CompareRaw(const ResultSet& baseline, const ResultSet& c
 
 namespace {
 
-// (repetition index, kv ÷ redis) for one case and metric, in kv's repetition order.
-std::vector<std::pair<int, double>> IndexedRatios(const ResultSet& set, std::string_view case_name,
+// (repetition index, target ÷ reference) for one case and metric, in the target's repetition order.
+std::vector<std::pair<int, double>> IndexedRatios(const ResultSet& set, const TargetPair& pair,
+                                                  std::string_view case_name,
                                                   std::string_view metric) {
   std::string case_str(case_name);
-  const Series* kv = set.Find(std::string(kKvTarget) + "/" + case_str);
-  const Series* redis = set.Find(std::string(kRedisTarget) + "/" + case_str);
+  const Series* kv = set.Find(pair.target + "/" + case_str);
+  const Series* redis = set.Find(pair.reference + "/" + case_str);
   std::vector<std::pair<int, double>> ratios;
   if (kv == nullptr || redis == nullptr) return ratios;
   std::string key(metric);
@@ -174,17 +175,29 @@ std::vector<std::pair<int, double>> IndexedRatios(const ResultSet& set, std::str
 
 std::vector<double> TargetRatios(const ResultSet& set, std::string_view case_name,
                                  std::string_view metric) {
+  return TargetRatios(set, set.pair, case_name, metric);
+}
+
+std::vector<double> TargetRatios(const ResultSet& set, const TargetPair& pair,
+                                 std::string_view case_name, std::string_view metric) {
   std::vector<double> ratios;
-  for (const auto& [index, ratio] : IndexedRatios(set, case_name, metric)) ratios.push_back(ratio);
+  for (const auto& [index, ratio] : IndexedRatios(set, pair, case_name, metric)) {
+    ratios.push_back(ratio);
+  }
   return ratios;
 }
 
 std::vector<double> GeomeanRatios(const ResultSet& set, const std::vector<std::string>& cases,
                                   std::string_view metric) {
+  return GeomeanRatios(set, set.pair, cases, metric);
+}
+
+std::vector<double> GeomeanRatios(const ResultSet& set, const TargetPair& pair,
+                                  const std::vector<std::string>& cases, std::string_view metric) {
   // index -> (sum of logs, cases seen)
   std::map<int, std::pair<double, size_t>> acc;
   for (const std::string& c : cases) {
-    std::vector<std::pair<int, double>> ratios = IndexedRatios(set, c, metric);
+    std::vector<std::pair<int, double>> ratios = IndexedRatios(set, pair, c, metric);
     if (ratios.empty()) return {};
     for (const auto& [index, ratio] : ratios) {
       if (!(ratio > 0) || !std::isfinite(ratio)) continue;
@@ -213,8 +226,8 @@ std::vector<std::string> PairedCases(const ResultSet& set) {
   std::vector<std::string> cases;
   for (const Series& s : set.series) {
     TargetAndCase tc = SplitTarget(s.name);
-    if (tc.target != kKvTarget || tc.case_name.empty()) continue;
-    if (set.Find(std::string(kRedisTarget) + "/" + tc.case_name) != nullptr) {
+    if (tc.target != set.pair.target || tc.case_name.empty()) continue;
+    if (set.Find(set.pair.reference + "/" + tc.case_name) != nullptr) {
       cases.push_back(tc.case_name);
     }
   }
@@ -239,6 +252,7 @@ std::vector<Comparison> CompareRatios(const ResultSet& baseline, const ResultSet
       Comparison row = CompareSamples(bv, cv, metric, policy);
       row.benchmark = case_name;
       row.mode = GateMode::kRatio;
+      row.pair = current.pair;
       rows.push_back(std::move(row));
     }
   }
@@ -267,6 +281,7 @@ std::vector<Comparison> CompareRatios(const ResultSet& baseline, const ResultSet
       Comparison row = CompareSamples(bv, cv, metric, policy);
       row.benchmark = std::move(name);
       row.mode = GateMode::kRatio;
+      row.pair = current.pair;
       row.aggregate = true;
       if (row.note.empty()) {
         row.note = std::to_string(group.size()) + (group.size() == 1 ? " case" : " cases");
@@ -292,6 +307,10 @@ Status CheckComparable(const ResultSet& baseline, const ResultSet& current) {
   std::string diffs;
   if (baseline.format == SourceFormat::kGoogleBenchmark) {
     for (const char* key : {"grid", "build_type"}) CompareSetting(baseline, current, key, diffs);
+    if (baseline.pair != current.pair) {
+      diffs += (diffs.empty() ? "" : "; ") + std::string("ratios: baseline ") +
+               baseline.pair.Label() + ", current " + current.pair.Label();
+    }
   } else {
     std::set<std::string> keys;
     for (const ResultSet* set : {&baseline, &current}) {

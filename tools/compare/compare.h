@@ -1,6 +1,7 @@
 // Baseline vs current: per benchmark and metric, medians, the current÷baseline ratio with its
 // confidence interval (Hodges-Lehmann, exact Mann-Whitney interval), p-value and a verdict; raw
-// values, the machine-independent kv/X ÷ redis/X ratios and their per-command and all-case means.
+// values, the machine-independent same-run ratios target/X ÷ reference/X (kv/X ÷ redis/X unless
+// the file names another pair: ResultSet::pair) and their per-command and all-case means.
 #pragma once
 
 #include <optional>
@@ -41,6 +42,7 @@ struct Comparison {
   Verdict verdict = Verdict::kNoClearDifference;
   bool aggregate = false;  // a per-command or all-cases ratio row (geometric mean of cases)
   std::string note;        // why the verdict, when it is not obvious
+  TargetPair pair;         // ratio rows: target ÷ reference
 };
 
 // The verdict for two samples of one metric (stats::JudgeRatio on `ratio`, by direction):
@@ -59,27 +61,29 @@ Comparison CompareSamples(std::span<const double> baseline, std::span<const doub
 std::vector<Comparison> CompareRaw(const ResultSet& baseline, const ResultSet& current,
                                    const Policy& policy);
 
-// Per-repetition kv/X ÷ redis/X values of one metric, pairing repetitions by repetition index
-// (both ran in the same process, interleaved, so noise hits them alike). Empty when the file has
-// no such pair.
+// Per-repetition target/X ÷ reference/X values (set.pair) of one metric, pairing repetitions by
+// repetition index (both ran in the same process, interleaved, so noise hits them alike). Empty
+// when the file has no such pair.
 std::vector<double> TargetRatios(const ResultSet& set, std::string_view case_name,
                                  std::string_view metric);
+// The same for another pair of the file's targets.
+std::vector<double> TargetRatios(const ResultSet& set, const TargetPair& pair,
+                                 std::string_view case_name, std::string_view metric);
 
-// Cases X that have both kv/X and redis/X in `set`, in file order.
+// Cases X that have both target/X and reference/X (set.pair) in `set`, in file order.
 std::vector<std::string> PairedCases(const ResultSet& set);
 
 // The name of the ratio row that summarises every case (see GeomeanRatios).
 inline constexpr std::string_view kAllCasesRow = "all cases (geometric mean)";
-// The target names kv_bench gives kv-server and redis-server (the first element of a name).
-inline constexpr std::string_view kKvTarget = "kv";
-inline constexpr std::string_view kRedisTarget = "redis";
 
 // Per repetition index present in every one of `cases`: the geometric mean over the cases of
-// that repetition's kv/X ÷ redis/X ratio. One case's repetition spreads by ~10-20 % on a busy
-// 2-core machine; the mean over 16 cases spreads ~4 times less, so a slowdown of the whole server
-// is judged even when single cases are too noisy. Empty when a case has no ratio.
+// that repetition's target/X ÷ reference/X ratio. One case's repetition spreads by ~10-20 % on a
+// busy 2-core machine; the mean over 16 cases spreads ~4 times less, so a slowdown of the whole
+// server is judged even when single cases are too noisy. Empty when a case has no ratio.
 std::vector<double> GeomeanRatios(const ResultSet& set, const std::vector<std::string>& cases,
                                   std::string_view metric);
+std::vector<double> GeomeanRatios(const ResultSet& set, const TargetPair& pair,
+                                  const std::vector<std::string>& cases, std::string_view metric);
 
 // The command of a case: its first path element ("INCR" for "INCR/clients:10/pipeline:16").
 std::string CommandOf(std::string_view case_name);
@@ -97,8 +101,8 @@ std::vector<Comparison> CompareRatios(const ResultSet& baseline, const ResultSet
                                       const Policy& policy);
 
 // Whether two result sets may be compared at all: same input format, same "grid" and
-// "build_type" context (Google Benchmark) or the same load settings (kv-load config, except
-// where/how the results were written). Returns the differences as an error.
+// "build_type" context and ratio pair (Google Benchmark) or the same load settings (kv-load
+// config, except where/how the results were written). Returns the differences as an error.
 Status CheckComparable(const ResultSet& baseline, const ResultSet& current);
 
 // Benchmarks present in both files (by normalised name).

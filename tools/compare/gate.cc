@@ -14,7 +14,8 @@ namespace kv::compare {
 namespace {
 
 std::string RowLabel(const Comparison& c) {
-  return (c.mode == GateMode::kRatio ? "kv÷redis " + c.benchmark : c.benchmark) + " " + c.metric;
+  return (c.mode == GateMode::kRatio ? c.pair.Label() + " " + c.benchmark : c.benchmark) + " " +
+         c.metric;
 }
 
 std::string RegressionReason(const Comparison& c, const MetricPolicy& metric, double level,
@@ -175,7 +176,8 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
                                   FormatDouble("%.0f%%", metric->threshold * 100) + " regression" +
                                   (cmp.note.empty() ? "" : "; " + cmp.note) + ")");
       }
-      if (row.fails) report.reasons.push_back(RegressionReason(cmp, *metric, level, m, report.looks));
+      if (row.fails)
+        report.reasons.push_back(RegressionReason(cmp, *metric, level, m, report.looks));
     }
     report.rows.push_back(std::move(row));
   }
@@ -226,8 +228,10 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
   } else if (gated_compared == 0) {
     fatal.push_back("nothing to gate in mode " + GateModesName(report.modes) +
                     (gates(GateMode::kRatio)
-                         ? " (ratio mode needs kv/X and redis/X in both files; use --mode raw "
-                           "without redis-server)"
+                         ? " (ratio mode needs " + current.pair.target + "/X and " +
+                               current.pair.reference +
+                               "/X in both files; use --mode raw without the reference target, "
+                               "or name the pair with --target/--reference)"
                          : ""));
   }
   if (!fatal.empty() || (!forceable.empty() && !options.force)) {
@@ -240,7 +244,7 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
   for (const std::string& f : forceable) report.warnings.push_back("forced: " + f);
   if (report.reasons.empty() && report.look < report.looks && (rerun_all || !rerun.empty())) {
     if (!rerun_all) report.rerun_commands = rerun;
-    report.rerun_filter = RerunFilter(report.rerun_commands);
+    report.rerun_filter = RerunFilter(report.rerun_commands, current.pair);
     report.exit_code = kExitMoreRepetitions;
     return report;
   }
@@ -257,9 +261,9 @@ GateReport RunGate(const ResultSet& baseline, const ResultSet& current, const Po
   return report;
 }
 
-std::string RerunFilter(const std::vector<std::string>& commands) {
+std::string RerunFilter(const std::vector<std::string>& commands, const TargetPair& pair) {
   if (commands.empty()) return "";
-  std::string filter = "^(" + std::string(kKvTarget) + "|" + std::string(kRedisTarget) + ")/(";
+  std::string filter = "^(" + pair.target + "|" + pair.reference + ")/(";
   for (size_t i = 0; i < commands.size(); ++i) filter += (i > 0 ? "|" : "") + commands[i];
   return filter + ")/";
 }

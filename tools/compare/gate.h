@@ -61,8 +61,8 @@ struct GateReport {
   std::string rerun_filter;
 };
 
-// "^(kv|redis)/(INCR|SET)/": the kv_bench filter of those commands' cases.
-std::string RerunFilter(const std::vector<std::string>& commands);
+// "^(kv|redis)/(INCR|SET)/": the kv_bench filter of those commands' cases on the pair's targets.
+std::string RerunFilter(const std::vector<std::string>& commands, const TargetPair& pair = {});
 
 // Decides the gate. Gated rows: raw rows in raw mode; in ratio mode the per-command and all-cases
 // rows (single cases too when policy.gate_single_cases, or when a metric has no aggregate row).
@@ -72,7 +72,8 @@ std::string RerunFilter(const std::vector<std::string>& commands);
 //  kExitCannotCompare when the files are not comparable (CheckComparable), a current benchmark
 //    failed, or a gated comparison has fewer than policy.min_repetitions values a side (these three
 //    are overridden by --force, the rows are then reported but do not fail), or no gated
-//    comparison exists at all (nothing in common; ratio mode without kv/X + redis/X pairs);
+//    comparison exists at all (nothing in common; ratio mode without target/X + reference/X
+//    pairs, see ResultSet::pair);
 //  kExitRegression when a gated row fails (above), or an absolute
 //    target with "gate": true was missed — even when the run is too noisy overall: a clean series
 //    that regressed is evidence regardless of the noisy ones;

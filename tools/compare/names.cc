@@ -59,6 +59,12 @@ std::string StripAggregateSuffix(std::string_view name, std::string_view aggrega
   return std::string(name);
 }
 
+std::string ServerLabel(std::string_view target) {
+  if (target == "kv") return "kv-server";
+  if (target == "redis") return "redis-server";
+  return std::string(target);
+}
+
 TargetAndCase SplitTarget(std::string_view name) {
   size_t slash = name.find('/');
   if (slash == std::string_view::npos) return {std::string(name), ""};

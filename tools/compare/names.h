@@ -1,5 +1,6 @@
-// Benchmark names: normalisation (so that runs with different Google Benchmark options match) and
-// the split into target ("kv", "redis") and case ("SET/clients:10/pipeline:16").
+// Benchmark names: normalisation (so that runs with different Google Benchmark options match), the
+// split into target ("kv", "redis", any --kv_target NAME) and case ("SET/clients:10/pipeline:16"),
+// and the pair of targets a ratio compares.
 #pragma once
 
 #include <optional>
@@ -23,6 +24,19 @@ struct TargetAndCase {
   std::string target;     // "kv", "redis", ... (the first path component)
   std::string case_name;  // the rest ("SET/clients:10/pipeline:16"); empty when no '/'
 };
+
+// The two targets of a same-run ratio: `target` ÷ `reference` (throughput; p99 the other way up).
+// kv_bench names them (context kv_reference); the defaults are the original suite's pair.
+struct TargetPair {
+  std::string target = "kv";
+  std::string reference = "redis";
+  std::string Label() const { return target + "÷" + reference; }  // "kv÷redis"
+  bool operator==(const TargetPair&) const = default;
+};
+
+// How prose names a target: the built-in ones by their servers ("kv" -> "kv-server", "redis" ->
+// "redis-server"), any other by its own name.
+std::string ServerLabel(std::string_view target);
 
 // Splits a normalised name at its first '/'.
 TargetAndCase SplitTarget(std::string_view name);

@@ -14,6 +14,7 @@ Result<ResultSet> PoolResults(std::vector<ResultSet> sets) {
   ResultSet out;
   out.format = sets.front().format;
   out.context = sets.front().context;
+  out.pair = sets.front().pair;
   int offset = 0;
   for (ResultSet& set : sets) {
     if (&set != &sets.front()) {

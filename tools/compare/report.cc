@@ -97,7 +97,8 @@ std::string ComparisonTable(const std::vector<const Comparison*>& rows,
                             const std::vector<std::string>& gate_cells, GateMode mode,
                             double confidence, const RenderOptions& options) {
   std::vector<Column> columns = {
-      {mode == GateMode::kRatio ? "case (kv÷redis)" : "benchmark"},
+      {mode == GateMode::kRatio && !rows.empty() ? "case (" + rows.front()->pair.Label() + ")"
+                                                 : "benchmark"},
       {"metric"},
       {"baseline", Align::kRight},
       {"current", Align::kRight},
@@ -159,7 +160,8 @@ std::string Sections(const std::vector<const Comparison*>& rows,
     if (selected.empty()) continue;
     out += Heading(mode == GateMode::kRaw
                        ? "Raw values: median over repetitions, baseline vs current"
-                       : "kv ÷ redis from the same run (machine-independent), baseline vs current",
+                       : selected.front()->pair.target + " ÷ " + selected.front()->pair.reference +
+                             " from the same run (machine-independent), baseline vs current",
                    options);
     out += ComparisonTable(selected, cells, mode, confidence, options);
   }
@@ -272,6 +274,8 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
     json out = {{"schema", "kv-compare-vs-redis"},
                 {"schema_version", kReportSchemaVersion},
                 {"source", report.source},
+                {"target", report.pair.target},
+                {"reference", report.pair.reference},
                 {"context", context},
                 {"paired", report.paired},
                 {"too_few_repetitions", report.too_few_repetitions},
@@ -294,23 +298,25 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
   const bool kv = report.has_kv;
   const bool redis = report.has_redis;
   const bool ratios = report.paired > 0;
+  const std::string& t = report.pair.target;
+  const std::string& ref = report.pair.reference;
+  const std::string t_server = ServerLabel(t);  // prose: "kv-server"
+  const std::string ref_server = ServerLabel(ref);
   std::vector<Column> columns = {{"case"}};
-  auto column = [&](bool shown, const char* title) {
+  auto column = [&](bool shown, const std::string& title) {
     if (shown) columns.push_back({title, Align::kRight});
   };
-  column(kv, "kv ops/s");
-  column(redis, "redis ops/s");
+  column(kv, t + " ops/s");
+  column(redis, ref + " ops/s");
   const std::string level = FormatDouble("%g", report.confidence * 100) + "% CI";
-  const std::string ops_title = "ops kv÷redis [" + level + "]";
-  const std::string p99_title = "p99 redis÷kv [" + level + "]";
-  column(ratios, ops_title.c_str());
-  column(ratios, "kv is");
-  column(kv, "kv p50 µs");
-  column(redis, "redis p50 µs");
-  column(kv, "kv p99 µs");
-  column(redis, "redis p99 µs");
-  column(ratios, p99_title.c_str());
-  column(ratios, "kv p99 is");
+  column(ratios, "ops " + t + "÷" + ref + " [" + level + "]");
+  column(ratios, t + " is");
+  column(kv, t + " p50 µs");
+  column(redis, ref + " p50 µs");
+  column(kv, t + " p99 µs");
+  column(redis, ref + " p99 µs");
+  column(ratios, "p99 " + ref + "÷" + t + " [" + level + "]");
+  column(ratios, t + " p99 is");
   columns.push_back({"note"});
   Table table(std::move(columns));
   // A target's throughput: "ERROR" when all its runs failed.
@@ -322,10 +328,10 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
   std::vector<std::string> errors;
   for (const VsRedisRow& r : report.rows) {
     std::vector<std::string> notes;
-    if (kv && !r.has_kv) notes.push_back("no kv counterpart");
-    if (redis && !r.has_redis) notes.push_back("no redis counterpart");
-    if (!r.kv_errors.empty()) notes.push_back("kv failed");
-    if (!r.redis_errors.empty()) notes.push_back("redis failed");
+    if (kv && !r.has_kv) notes.push_back("no " + t + " counterpart");
+    if (redis && !r.has_redis) notes.push_back("no " + ref + " counterpart");
+    if (!r.kv_errors.empty()) notes.push_back(t + " failed");
+    if (!r.redis_errors.empty()) notes.push_back(ref + " failed");
     if (r.client_bound) {
       notes.push_back("client-bound (client CPU " +
                       FormatDouble("%.0f%%", std::max(r.kv_client_cpu_util.value_or(0),
@@ -333,8 +339,9 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
                                                  100) +
                       ")");
     }
-    for (const std::string& e : r.kv_errors) errors.push_back("kv/" + r.case_name + ": " + e);
-    for (const std::string& e : r.redis_errors) errors.push_back("redis/" + r.case_name + ": " + e);
+    for (const std::string& e : r.kv_errors) errors.push_back(t + "/" + r.case_name + ": " + e);
+    for (const std::string& e : r.redis_errors)
+      errors.push_back(ref + "/" + r.case_name + ": " + e);
     std::string note;
     for (const std::string& n : notes) note += (note.empty() ? "" : "; ") + n;
     std::vector<Cell> cells = {{r.case_name}};
@@ -374,7 +381,7 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
                        : ""}});
   }
   const bool markdown = options.format == OutputFormat::kMarkdown;
-  std::string title = "kv-server vs redis-server, same run: " + report.source;
+  std::string title = t_server + " vs reference " + ref_server + ", same run: " + report.source;
   std::string out = markdown ? "## " + title + "\n\n" : title + "\n";
   for (const auto& [key, value] : report.context) {
     out += (markdown ? "- " : "") + key + ": " + value + "\n";
@@ -392,16 +399,21 @@ std::string RenderVsRedis(const VsRedisReport& report, const RenderOptions& opti
   out += Render(table, options) + "\n";
   out +=
       ratios
-          ? "Ratios > 1 favour kv-server: ops kv÷redis = throughput ratio; p99 redis÷kv = how "
-            "many times lower kv-server's p99 is. Raw values are medians over repetitions; a "
-            "ratio is the median of the per-repetition ratios (kv and redis paired by "
-            "repetition) with its exact 95% interval (order statistics; needs >= 6 repetitions). "
-            "Verdict: interval above 1 -> faster, below 1 -> slower, inside the equal band -> no "
-            "clear difference, otherwise or without an interval -> too noisy to tell; "
-            "client-bound: the "
-            "load generator used >= 90% of its CPU, so the ratio describes the client.\n"
-          : "Values are medians over repetitions. No ratios: no case has both kv/<case> and "
-            "redis/<case> results (was redis-server found when the suite ran?).\n";
+          ? "Ratios > 1 favour " + t_server + ": ops " + t + "÷" + ref +
+                " = throughput ratio; p99 " + ref + "÷" + t + " = how many times lower " +
+                t_server +
+                "'s p99 is. Raw values are medians over repetitions; a ratio is the median of the "
+                "per-repetition ratios (" +
+                t + " and " + ref +
+                " paired by repetition) with its exact 95% interval (order statistics; needs >= 6 "
+                "repetitions). "
+                "Verdict: interval above 1 -> faster, below 1 -> slower, inside the equal band -> "
+                "no "
+                "clear difference, otherwise or without an interval -> too noisy to tell; "
+                "client-bound: the "
+                "load generator used >= 90% of its CPU, so the ratio describes the client.\n"
+          : "Values are medians over repetitions. No ratios: no case has both " + t +
+                "/<case> and " + ref + "/<case> results (did the reference target run?).\n";
   if (!errors.empty()) out += "\n";
   for (const std::string& e : errors) out += (markdown ? "- ERROR " : "ERROR ") + e + "\n";
   return out;
@@ -561,6 +573,8 @@ std::string RenderStability(const StabilityReport& report, const RenderOptions& 
     json out = {{"schema", "kv-compare-stability"},
                 {"schema_version", kReportSchemaVersion},
                 {"metric", report.metric},
+                {"target", report.pair.target},
+                {"reference", report.pair.reference},
                 {"sources", report.sources},
                 {"cases", rows},
                 {"summary",
@@ -573,13 +587,15 @@ std::string RenderStability(const StabilityReport& report, const RenderOptions& 
                 {"warnings", report.warnings}};
     return out.dump(2) + "\n";
   }
+  const std::string& t = report.pair.target;
+  const std::string& ref = report.pair.reference;
   Table table({{"case"},
                {"runs", Align::kRight},
-               {"kv CV %", Align::kRight},
-               {"redis CV %", Align::kRight},
+               {t + " CV %", Align::kRight},
+               {ref + " CV %", Align::kRight},
                {"ratio CV %", Align::kRight},
-               {"kv÷redis over runs [95% CI]", Align::kRight},
-               {"kv is", Align::kRight}});
+               {report.pair.Label() + " over runs [95% CI]", Align::kRight},
+               {t + " is", Align::kRight}});
   for (const StabilityRow& r : report.rows) {
     table.AddRow({{r.case_name},
                   {std::to_string(r.runs.size())},

@@ -206,6 +206,40 @@ const Series* ResultSet::Find(std::string_view name) const {
   return nullptr;
 }
 
+std::vector<std::string> TargetsIn(const ResultSet& set) {
+  std::vector<std::string> out;
+  for (const Series& s : set.series) {
+    TargetAndCase tc = SplitTarget(s.name);
+    if (tc.case_name.empty()) continue;
+    if (std::find(out.begin(), out.end(), tc.target) == out.end()) out.push_back(tc.target);
+  }
+  return out;
+}
+
+TargetPair DefaultPair(const ResultSet& set) {
+  TargetPair pair;
+  if (auto it = set.context.find("kv_reference"); it != set.context.end() && !it->second.empty()) {
+    pair.reference = it->second;
+  }
+  std::vector<TargetPair> pairs = PairsToReport(set, pair.reference);
+  if (!pairs.empty()) pair.target = pairs.front().target;
+  return pair;
+}
+
+std::vector<TargetPair> PairsToReport(const ResultSet& set, const std::string& reference,
+                                      const std::string& only_target) {
+  std::vector<TargetPair> out;
+  if (!only_target.empty()) return {TargetPair{.target = only_target, .reference = reference}};
+  std::vector<std::string> targets = TargetsIn(set);
+  // kv (this project's server) first: the summary leads with it.
+  std::stable_partition(targets.begin(), targets.end(),
+                        [](const std::string& t) { return t == "kv"; });
+  for (const std::string& t : targets) {
+    if (t != reference) out.push_back(TargetPair{.target = t, .reference = reference});
+  }
+  return out;
+}
+
 Result<ResultSet> ParseResults(std::string_view text, std::string_view source) {
   ResultSet set;
   set.source = std::string(source);
@@ -234,6 +268,7 @@ Result<ResultSet> ParseResults(std::string_view text, std::string_view source) {
   }
   if (!status.ok()) return Error{status.error()};
   if (set.series.empty()) return Error{set.source + ": no benchmark results in the file"};
+  set.pair = DefaultPair(set);
   return set;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "tools/compare/names.h"
 
 namespace kv::compare {
 
@@ -48,9 +49,25 @@ struct ResultSet {
   // (strings unquoted), so that two files can be checked for comparable settings.
   std::map<std::string, std::string> context;
   std::vector<Series> series;  // in order of first appearance in the file
+  // kv_bench JSON: the pair every same-run ratio compares (DefaultPair at load; kv-compare's
+  // --target/--reference override it).
+  TargetPair pair;
 
   const Series* Find(std::string_view name) const;
 };
+
+// The targets of the file's benchmark names (their first component), in order of appearance.
+std::vector<std::string> TargetsIn(const ResultSet& set);
+
+// The reference: the context's kv_reference (kv_bench writes it), else "redis" (files from before
+// it). The target: "kv" when the file has it (and it is not the reference), else the first other
+// target in the file, else "kv".
+TargetPair DefaultPair(const ResultSet& set);
+
+// Every target of the file but the reference, each ÷ the reference: "kv" first, then in file
+// order. With `only_target` set, just that pair. Empty when the file has no other target.
+std::vector<TargetPair> PairsToReport(const ResultSet& set, const std::string& reference,
+                                      const std::string& only_target = "");
 
 // Parses Google Benchmark JSON or kv-load JSON (told apart by their shape): the project's one
 // reader of either (every kv-compare subcommand, so also scripts/bench.sh's summary and the gate

@@ -22,8 +22,8 @@ bool AllFinite(std::initializer_list<double> values) {
 
 // " (redis failed: <message>)" when that side of the case reported an error in this run.
 std::string FailureNote(const ResultSet& set, const std::string& case_name) {
-  for (const char* target : {"kv", "redis"}) {
-    const Series* s = set.Find(std::string(target) + "/" + case_name);
+  for (const std::string& target : {set.pair.target, set.pair.reference}) {
+    const Series* s = set.Find(target + "/" + case_name);
     if (s != nullptr && !s->errors.empty()) {
       return std::string(" (") + target + " failed: " + s->errors.front() + ")";
     }
@@ -34,11 +34,11 @@ std::string FailureNote(const ResultSet& set, const std::string& case_name) {
 // The case in one run, or why it cannot be used.
 Result<StabilityRun> RunValues(const ResultSet& set, const std::string& case_name,
                                std::string_view metric) {
-  std::vector<double> kv = set.Find("kv/" + case_name)->Values(metric);
-  std::vector<double> redis = set.Find("redis/" + case_name)->Values(metric);
+  std::vector<double> kv = set.Find(set.pair.target + "/" + case_name)->Values(metric);
+  std::vector<double> redis = set.Find(set.pair.reference + "/" + case_name)->Values(metric);
   std::vector<double> ratios = TargetRatios(set, case_name, metric);
   if (kv.empty() || redis.empty() || ratios.empty()) {
-    return Error{"no " + std::string(metric) + " kv÷redis ratio in " + set.source +
+    return Error{"no " + std::string(metric) + " " + set.pair.Label() + " ratio in " + set.source +
                  FailureNote(set, case_name)};
   }
   StabilityRun run{.kv_median = stats::Median(kv),
@@ -46,7 +46,7 @@ Result<StabilityRun> RunValues(const ResultSet& set, const std::string& case_nam
                    .ratio_median = stats::Median(ratios),
                    .ratios = ratios.size()};
   if (!AllFinite({run.kv_median, run.redis_median, run.ratio_median})) {
-    return Error{"non-finite kv÷redis ratio in " + set.source};
+    return Error{"non-finite " + set.pair.Label() + " ratio in " + set.source};
   }
   return run;
 }
@@ -92,6 +92,7 @@ Result<StabilityReport> Stability(std::span<const ResultSet> runs, std::string_v
   }
   StabilityReport report;
   report.metric = std::string(metric);
+  if (!runs.empty()) report.pair = runs.front().pair;
   for (const ResultSet& set : runs) report.sources.push_back(set.source);
 
   // Every case paired in at least one run, in order of first appearance, with the runs
@@ -137,7 +138,8 @@ Result<StabilityReport> Stability(std::span<const ResultSet> runs, std::string_v
     report.rows.push_back(std::move(*row));
   }
   if (report.rows.empty()) {
-    std::string message = "no case has kv/<case> and redis/<case> " + report.metric +
+    std::string message = "no case has " + runs.front().pair.target + "/<case> and " +
+                          runs.front().pair.reference + "/<case> " + report.metric +
                           " results in all " + std::to_string(runs.size()) + " runs";
     if (!report.skipped.empty()) {
       message += " (" + std::to_string(report.skipped.size()) +

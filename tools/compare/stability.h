@@ -50,6 +50,7 @@ struct StabilitySkip {
 
 struct StabilityReport {
   std::string metric;
+  TargetPair pair;  // the first run's: kv_* fields are its target's, redis_* its reference's
   std::vector<std::string> sources;  // the runs, in input order
   std::vector<StabilityRow> rows;    // cases paired in every run, in the first run's order
   std::vector<StabilitySkip> skipped;

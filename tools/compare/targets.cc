@@ -1,4 +1,5 @@
-// Absolute target checks, including the derived metrics avg_us and kv_redis_ratio.
+// Absolute target checks, including the derived metrics avg_us and kv_redis_ratio (the file's
+// target ÷ reference: ResultSet::pair).
 #include "tools/compare/targets.h"
 
 #include "stats/summary.h"
@@ -43,8 +44,8 @@ std::optional<double> TargetMetricValue(const ResultSet& set, const Series& seri
   }
   if (metric == "kv_redis_ratio") {
     TargetAndCase tc = SplitTarget(series.name);
-    if (tc.target != "kv" || tc.case_name.empty()) return std::nullopt;
-    const Series* redis = set.Find("redis/" + tc.case_name);
+    if (tc.target != set.pair.target || tc.case_name.empty()) return std::nullopt;
+    const Series* redis = set.Find(set.pair.reference + "/" + tc.case_name);
     if (redis == nullptr) return std::nullopt;
     auto kv_ops = MedianMetric(series, "items_per_second");
     auto redis_ops = MedianMetric(*redis, "items_per_second");

@@ -1,4 +1,4 @@
-// kv-server vs redis-server from one result file.
+// A target vs the reference (kv-server vs redis-server by default) from one result file.
 #include "tools/compare/vs_redis.h"
 
 #include <algorithm>
@@ -45,7 +45,10 @@ constexpr std::string_view kContextKeys[] = {"host",
                                              "kv_load_avg_before",
                                              "kv_rtt_us_measured",
                                              "kv_server_args",
-                                             "redis_args"};
+                                             "redis_args",
+                                             "kv_targets",
+                                             "kv_reference",
+                                             "kv_server_stats"};
 
 }  // namespace
 
@@ -177,6 +180,9 @@ std::optional<double> GeometricMean(const std::vector<double>& values) {
 Result<VsRedisReport> VsRedis(const ResultSet& set, const VsRedisOptions& options) {
   VsRedisReport report;
   report.source = set.source;
+  report.pair = options.pair.value_or(set.pair);
+  const std::string& target = report.pair.target;
+  const std::string& reference = report.pair.reference;
   report.confidence = options.confidence;
   report.conditions = JudgeConditions(set);
   std::vector<std::string> geomean_cases;
@@ -185,16 +191,22 @@ Result<VsRedisReport> VsRedis(const ResultSet& set, const VsRedisOptions& option
       report.context.emplace_back(key, it->second);
     }
   }
+  // What each of the pair was (kv_bench's kv_target_<name>).
+  for (const std::string& name : {target, reference}) {
+    if (auto it = set.context.find("kv_target_" + name); it != set.context.end()) {
+      report.context.emplace_back("kv_target_" + name, it->second);
+    }
+  }
   std::vector<VsRedisRow> unpaired;
   std::vector<double> ops_ratios;
   std::vector<double> p99_ratios;
   for (const Series& s : set.series) {
     TargetAndCase tc = SplitTarget(s.name);
-    if (tc.case_name.empty() || (tc.target != "kv" && tc.target != "redis")) continue;
-    const Series* kv = set.Find("kv/" + tc.case_name);
-    const Series* redis = set.Find("redis/" + tc.case_name);
-    // Each case once: at its kv row, or at its redis row when there is no kv row.
-    if (tc.target == "redis" && kv != nullptr) continue;
+    if (tc.case_name.empty() || (tc.target != target && tc.target != reference)) continue;
+    const Series* kv = set.Find(target + "/" + tc.case_name);
+    const Series* redis = set.Find(reference + "/" + tc.case_name);
+    // Each case once: at its target row, or at its reference row when there is no target row.
+    if (tc.target == reference && kv != nullptr) continue;
     VsRedisRow row;
     row.case_name = tc.case_name;
     row.has_kv = kv != nullptr;
@@ -214,9 +226,9 @@ Result<VsRedisReport> VsRedis(const ResultSet& set, const VsRedisOptions& option
     row.client_bound = row.kv_client_cpu_util.value_or(0) >= kClientBoundUtil ||
                        row.redis_client_cpu_util.value_or(0) >= kClientBoundUtil;
     if (kv != nullptr && redis != nullptr) {
-      std::vector<double> ops = TargetRatios(set, tc.case_name, "items_per_second");
-      std::vector<double> p99;  // redis ÷ kv
-      for (double r : TargetRatios(set, tc.case_name, "p99_us")) {
+      std::vector<double> ops = TargetRatios(set, report.pair, tc.case_name, "items_per_second");
+      std::vector<double> p99;  // reference ÷ target
+      for (double r : TargetRatios(set, report.pair, tc.case_name, "p99_us")) {
         if (r > 0) p99.push_back(1 / r);
       }
       row.pairs = ops.size();
@@ -243,9 +255,9 @@ Result<VsRedisReport> VsRedis(const ResultSet& set, const VsRedisOptions& option
     }
   }
   if (report.paired == 0 && unpaired.empty()) {
-    return Error{set.source +
-                 ": no kv/<case> or redis/<case> results (vs-redis reads kv_bench's Google "
-                 "Benchmark JSON)"};
+    return Error{set.source + ": no " + target + "/<case> or " + reference +
+                 "/<case> results (vs-redis reads kv_bench's Google Benchmark JSON; --target and "
+                 "--reference name the pair)"};
   }
   const size_t needed = stats::MedianIntervalMinSamples(options.confidence);
   size_t fewest = needed;
@@ -263,7 +275,8 @@ Result<VsRedisReport> VsRedis(const ResultSet& set, const VsRedisOptions& option
   report.geomean_ops_ratio = GeometricMean(ops_ratios);
   report.geomean_p99_ratio = GeometricMean(p99_ratios);
   if (geomean_cases.size() >= 2) {
-    std::vector<double> per_rep = GeomeanRatios(set, geomean_cases, "items_per_second");
+    std::vector<double> per_rep =
+        GeomeanRatios(set, report.pair, geomean_cases, "items_per_second");
     report.geomean_cases = geomean_cases.size();
     report.geomean_ops_interval = stats::MedianInterval(per_rep, options.confidence);
     report.geomean_ops_verdict =

@@ -1,4 +1,7 @@
-// The original suite's "vs Redis" table: per case, kv-server and redis-server from the same run.
+// The original suite's "vs Redis" table, for any pair of targets: per case, a target (kv-server by
+// default) and the reference (redis-server by default; kv_bench --kv_reference) from the same run.
+// The row and JSON fields keep the two-server names: kv_* are the target's, redis_* the
+// reference's.
 #pragma once
 
 #include <optional>
@@ -29,8 +32,9 @@ inline constexpr double kDisturbedOtherCoresShare = 0.1;
 inline constexpr double kDisturbedLoadShare = 0.5;
 
 struct VsRedisOptions {
-  double confidence = 0.95;  // interval level
-  double equal_band = 0.05;  // "no clear difference" band around 1
+  double confidence = 0.95;        // interval level
+  double equal_band = 0.05;        // "no clear difference" band around 1
+  std::optional<TargetPair> pair;  // default: the file's (ResultSet::pair)
 };
 
 // The run's conditions, from kv_bench's counters and context (absent fields stay nullopt).
@@ -71,6 +75,7 @@ struct VsRedisRow {
 
 struct VsRedisReport {
   std::string source;
+  TargetPair pair;  // target ÷ reference
   // What the run was: host, build type, versions, grid (the context fields kv_bench writes,
   // those present, in that order), as {key, value}.
   std::vector<std::pair<std::string, std::string>> context;
@@ -98,8 +103,8 @@ struct VsRedisReport {
 VsRedisVerdict JudgeVsRedis(const std::optional<stats::Interval>& interval, size_t n,
                             double equal_band);
 
-// Builds the table from one result file. Error (cannot compare) when no case has a kv/X or a
-// redis/X benchmark; a run of one target only gives its rows without ratios.
+// Builds the table from one result file. Error (cannot compare) when no case has a target/X or a
+// reference/X benchmark; a run of one target only gives its rows without ratios.
 Result<VsRedisReport> VsRedis(const ResultSet& set, const VsRedisOptions& options = {});
 
 // The conditions of a run (see RunConditions and the constants above).

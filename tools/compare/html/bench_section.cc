@@ -21,19 +21,24 @@ constexpr int kKvStyle = 0;
 constexpr int kRedisStyle = 1;
 const char* const kThroughputAxis = "throughput (operations/s)";
 
+// One pair of targets of one file: report.pair.target (kv_* fields) ÷ report.pair.reference
+// (redis_* fields).
 struct Run {
   const ResultSet* set = nullptr;
   VsRedisReport report;
-  std::string name;  // "run 1 (kv_bench.json)"
+  std::string name;   // "run 1 (kv_bench.json)"
+  std::string t;      // the target's display name ("kv-server", "valkey")
+  std::string ref;    // the reference's ("redis-server")
+  std::string ratio;  // "kv ÷ redis"
 };
 
 bool Paired(const VsRedisRow& row) { return row.has_kv && row.has_redis; }
 
 const Series* KvSeries(const Run& run, const VsRedisRow& row) {
-  return row.has_kv ? run.set->Find("kv/" + row.case_name) : nullptr;
+  return row.has_kv ? run.set->Find(run.report.pair.target + "/" + row.case_name) : nullptr;
 }
 const Series* RedisSeries(const Run& run, const VsRedisRow& row) {
-  return row.has_redis ? run.set->Find("redis/" + row.case_name) : nullptr;
+  return row.has_redis ? run.set->Find(run.report.pair.reference + "/" + row.case_name) : nullptr;
 }
 
 // Within a command, cases go by client count, then pipeline depth (a file's order is its random
@@ -69,18 +74,18 @@ std::vector<std::pair<std::string, std::vector<const VsRedisRow*>>> ByCommand(
 }
 
 // "kv ÷ redis 1.12 [1.05, 1.20]: faster"; "" when the case ran on one server only.
-std::string RatioVerdict(const VsRedisRow& row) {
-  if (!Paired(row)) return row.has_kv ? "kv-server only" : "redis-server only";
-  if (!row.ops_ratio) return "kv ÷ redis: n/a (a run failed)";
-  return "kv ÷ redis " + WithInterval(*row.ops_ratio, row.ops_interval) + ": " +
+std::string RatioVerdict(const Run& run, const VsRedisRow& row) {
+  if (!Paired(row)) return (row.has_kv ? run.t : run.ref) + " only";
+  if (!row.ops_ratio) return run.ratio + ": n/a (a run failed)";
+  return run.ratio + " " + WithInterval(*row.ops_ratio, row.ops_interval) + ": " +
          std::string(VsRedisVerdictName(row.ops_verdict));
 }
 
 void AddLead(const Run& run, Page& page) {
   const VsRedisReport& r = run.report;
   if (r.paired == 0) {
-    page.Paragraph(std::string(r.has_kv ? "Only kv-server" : "Only redis-server") +
-                       " ran: throughput and latency are shown without kv ÷ redis ratios.",
+    page.Paragraph("Only " + (r.has_kv ? run.t : run.ref) +
+                       " ran: throughput and latency are shown without " + run.ratio + " ratios.",
                    "lead");
   } else {
     std::map<VsRedisVerdict, size_t> ops;
@@ -98,12 +103,13 @@ void AddLead(const Run& run, Page& page) {
              " · too noisy to tell " + std::to_string(m[VsRedisVerdict::kTooNoisy]) +
              " · client-bound " + std::to_string(m[VsRedisVerdict::kClientBound]);
     };
-    std::string lead = "kv-server vs redis-server, same run, " + std::to_string(r.paired) +
-                       " cases. Throughput, kv-server: " + counts(ops, "faster", "slower") +
-                       ". p99 latency, kv-server: " + counts(p99, "lower", "higher") + ".";
+    std::string lead = run.t + " vs reference " + run.ref + ", same run, " +
+                       std::to_string(r.paired) + " cases. Throughput, " + run.t + ": " +
+                       counts(ops, "faster", "slower") + ". p99 latency, " + run.t + ": " +
+                       counts(p99, "lower", "higher") + ".";
     if (r.geomean_ops_ratio) {
-      lead += " Geometric mean of kv ÷ redis throughput: " +
-              WithInterval(*r.geomean_ops_ratio, r.geomean_ops_interval);
+      lead += " Geometric mean of " + run.ratio +
+              " throughput: " + WithInterval(*r.geomean_ops_ratio, r.geomean_ops_interval);
       if (r.geomean_ops_interval) {
         lead += " (" + LevelText(r.confidence) + " interval over the " +
                 std::to_string(r.geomean_cases) + " cases not client-bound)";
@@ -125,9 +131,11 @@ void AddLead(const Run& run, Page& page) {
   page.Definitions(r.context);
   std::vector<std::string> failures;
   for (const VsRedisRow& row : r.rows) {
-    for (const std::string& e : row.kv_errors) failures.push_back("kv/" + row.case_name + ": " + e);
+    for (const std::string& e : row.kv_errors) {
+      failures.push_back(r.pair.target + "/" + row.case_name + ": " + e);
+    }
     for (const std::string& e : row.redis_errors) {
-      failures.push_back("redis/" + row.case_name + ": " + e);
+      failures.push_back(r.pair.reference + "/" + row.case_name + ": " + e);
     }
   }
   if (!failures.empty()) {
@@ -159,20 +167,22 @@ void AddThroughputBars(const Run& run, const std::string& command,
                        const std::vector<const VsRedisRow*>& rows, Page& page) {
   const double confidence = run.report.confidence;
   BarChart chart;
-  chart.title = command + ": throughput per case, kv-server and redis-server";
+  chart.title = command + ": throughput per case, " + run.t + " and " + run.ref;
   chart.value = {
       .title = kThroughputAxis, .kind = ScaleKind::kLinear, .include_zero = true, .ticks_at = {}};
-  chart.legend = {"kv-server", "redis-server"};
-  DataTable numbers{.columns = {"case", "verdict", "kv ops/s", "kv " + LevelText(confidence),
-                                "redis ops/s", "redis " + LevelText(confidence), "kv ÷ redis",
-                                "kv ÷ redis " + LevelText(confidence), "repetitions"},
+  chart.legend = {run.t, run.ref};
+  const std::string& tn = run.report.pair.target;
+  const std::string& rn = run.report.pair.reference;
+  DataTable numbers{.columns = {"case", "verdict", tn + " ops/s", tn + " " + LevelText(confidence),
+                                rn + " ops/s", rn + " " + LevelText(confidence), run.ratio,
+                                run.ratio + " " + LevelText(confidence), "repetitions"},
                     .rows = {},
                     .text_columns = 2};
   for (const VsRedisRow* row : rows) {
     const Series* kv = KvSeries(run, *row);
     const Series* redis = RedisSeries(run, *row);
     chart.groups.push_back(
-        {.label = row->case_name + " — " + RatioVerdict(*row),
+        {.label = row->case_name + " — " + RatioVerdict(run, *row),
          .bars = {ThroughputBar(kv, confidence), ThroughputBar(redis, confidence)}});
     const size_t reps = std::max(kv ? kv->Values(kThroughput).size() : 0,
                                  redis ? redis->Values(kThroughput).size() : 0);
@@ -185,22 +195,22 @@ void AddThroughputBars(const Run& run, const std::string& command,
                             row->ops_ratio ? Number(*row->ops_ratio) : "n/a",
                             IntervalCell(row->ops_interval), std::to_string(reps)});
   }
-  page.Figure(
-      RenderBarChart(chart, page.NextChartId()),
-      "Bars: median throughput over repetitions (longer is better); whiskers: its " +
-          LevelText(confidence) +
-          " exact interval (order statistics; none with fewer than six repetitions, e.g. "
-          "a file of aggregates only); after each case, the kv ÷ redis ratio of the same run with "
-          "its interval and verdict (above 1: kv-server faster).",
-      numbers);
+  page.Figure(RenderBarChart(chart, page.NextChartId()),
+              "Bars: median throughput over repetitions (longer is better); whiskers: its " +
+                  LevelText(confidence) +
+                  " exact interval (order statistics; none with fewer than six repetitions, e.g. "
+                  "a file of aggregates only); after each case, the " +
+                  run.ratio + " ratio of the same run with its interval and verdict (above 1: " +
+                  run.t + " faster).",
+              numbers);
 }
 
 void AddSpectrum(const Run& run, const VsRedisRow& row, Page& page) {
   LineChart chart = SpectrumChart(row.case_name + ": latency by percentile", "µs", 380, 250);
   std::map<double, std::pair<std::string, std::string>> cells;  // percentile -> (kv, redis)
   for (const auto& [series, name, style] :
-       {std::tuple{KvSeries(run, row), "kv-server", kKvStyle},
-        std::tuple{RedisSeries(run, row), "redis-server", kRedisStyle}}) {
+       {std::tuple{KvSeries(run, row), run.t, kKvStyle},
+        std::tuple{RedisSeries(run, row), run.ref, kRedisStyle}}) {
     if (series == nullptr) continue;
     LineSeries line{.name = name, .style = style, .points = {}};
     for (const auto& [percentile, counter] : PercentileCounters(*series)) {
@@ -215,7 +225,7 @@ void AddSpectrum(const Run& run, const VsRedisRow& row, Page& page) {
     chart.series.push_back(std::move(line));
   }
   DataTable numbers{
-      .columns = {"percentile", "kv-server µs", "redis-server µs"}, .rows = {}, .text_columns = 1};
+      .columns = {"percentile", run.t + " µs", run.ref + " µs"}, .rows = {}, .text_columns = 1};
   for (const auto& [percentile, values] : cells) {
     numbers.rows.push_back({percentile == 100 ? "max" : "p" + Number(percentile),
                             values.first.empty() ? "n/a" : values.first,
@@ -231,8 +241,8 @@ void AddSpectrum(const Run& run, const VsRedisRow& row, Page& page) {
 
 // Throughput against `param` ("clients" or "pipeline"), one line per server and value of the
 // other parameter. Nothing when the command ran at fewer than two values of `param`.
-void AddScaling(const std::string& command, const std::vector<const VsRedisRow*>& rows,
-                const std::string& param, Page& page) {
+void AddScaling(const Run& run, const std::string& command,
+                const std::vector<const VsRedisRow*>& rows, const std::string& param, Page& page) {
   const std::string other = param == "clients" ? "pipeline" : "clients";
   std::set<long> values;
   std::set<long> others;
@@ -258,16 +268,14 @@ void AddScaling(const std::string& command, const std::vector<const VsRedisRow*>
   DataTable numbers{.columns = {"server", other, param, "ops/s"}, .rows = {}, .text_columns = 1};
   int index = 0;
   for (long o : others) {
-    for (const auto& [target, server, style_base] :
-         {std::tuple{"kv", "kv-server", kKvStyle},
-          std::tuple{"redis", "redis-server", kRedisStyle}}) {
-      LineSeries line{.name = std::string(server) + ", " + other + " " + std::to_string(o),
+    for (const auto& [is_target, server, style_base] :
+         {std::tuple{true, run.t, kKvStyle}, std::tuple{false, run.ref, kRedisStyle}}) {
+      LineSeries line{.name = server + ", " + other + " " + std::to_string(o),
                       .style = style_base + 2 * index,
                       .points = {}};
       for (const VsRedisRow* row : rows) {
         if (NameParameter(row->case_name, other).value_or(0) != o) continue;
-        const std::optional<double> ops =
-            std::string(target) == "kv" ? row->kv_ops : row->redis_ops;
+        const std::optional<double> ops = is_target ? row->kv_ops : row->redis_ops;
         if (!ops) continue;
         const double x = static_cast<double>(*NameParameter(row->case_name, param));
         line.points.push_back({x, *ops});
@@ -303,11 +311,11 @@ void AddMemory(const Run& run, Page& page) {
     if (!p.redis_used) p.redis_used = MedianOf(RedisSeries(run, row), "used_memory_per_key");
   }
   BarChart chart;
-  chart.title = "Memory per key, kv-server and redis-server";
+  chart.title = "Memory per key, " + run.t + " and " + run.ref;
   chart.value = {
       .title = "bytes per key", .kind = ScaleKind::kLinear, .include_zero = true, .ticks_at = {}};
-  chart.legend = {"kv-server", "redis-server"};
-  DataTable numbers{.columns = {"measure", "kv-server bytes/key", "redis-server bytes/key"},
+  chart.legend = {run.t, run.ref};
+  DataTable numbers{.columns = {"measure", run.t + " bytes/key", run.ref + " bytes/key"},
                     .rows = {},
                     .text_columns = 1};
   auto bar = [](const std::optional<double>& v) -> std::optional<Bar> {
@@ -341,8 +349,8 @@ void AddRun(const Run& run, bool several, Page& page) {
   for (const auto& [command, rows] : ByCommand(run.report)) {
     page.Heading(command);
     AddThroughputBars(run, command, rows, page);
-    AddScaling(command, rows, "clients", page);
-    AddScaling(command, rows, "pipeline", page);
+    AddScaling(run, command, rows, "clients", page);
+    AddScaling(run, command, rows, "pipeline", page);
     page.BeginMultiples();
     for (const VsRedisRow* row : rows) AddSpectrum(run, *row, page);
     page.EndMultiples();
@@ -351,23 +359,25 @@ void AddRun(const Run& run, bool several, Page& page) {
   page.EndSection();
 }
 
-// Several runs: per command, each run's kv ÷ redis throughput ratio per case with its interval.
+// Several runs (each file's main pair): per command, each run's target ÷ reference throughput
+// ratio per case with its interval.
 void AddComparison(const std::vector<Run>& runs, Page& page) {
-  page.BeginSection("Runs compared: kv ÷ redis throughput");
+  const std::string& ratio = runs.front().ratio;
+  page.BeginSection("Runs compared: " + ratio + " throughput");
   std::vector<std::string> lead;
   for (const Run& run : runs) {
     std::string line = run.name + ": " + run.set->source;
     if (run.report.geomean_ops_ratio) {
-      line += " — geometric mean kv ÷ redis " +
+      line += " — geometric mean " + run.ratio + " " +
               WithInterval(*run.report.geomean_ops_ratio, run.report.geomean_ops_interval) + ", " +
               std::string(VsRedisVerdictName(run.report.geomean_ops_verdict));
     }
     lead.push_back(line);
   }
-  page.Paragraph(
-      "Each run's kv ÷ redis ratios, measured within that run (so machine speed "
-      "cancels out); above 1 kv-server is faster.",
-      "lead");
+  page.Paragraph("Each run's " + ratio +
+                     " ratios, measured within that run (so machine speed cancels out); above 1 " +
+                     runs.front().t + " is faster.",
+                 "lead");
   page.Bullets(lead);
   std::vector<std::string> legend;
   for (const Run& run : runs) legend.push_back(run.name);
@@ -402,8 +412,8 @@ void AddComparison(const std::vector<Run>& runs, Page& page) {
   for (const std::string& command : commands) {
     std::stable_sort(cases[command].begin(), cases[command].end(), CaseBefore);
     BarChart chart;
-    chart.title = command + ": kv ÷ redis throughput per run";
-    chart.value = {.title = "kv ÷ redis throughput (above 1: kv-server faster)",
+    chart.title = command + ": " + ratio + " throughput per run";
+    chart.value = {.title = ratio + " throughput (above 1: " + runs.front().t + " faster)",
                    .kind = ScaleKind::kLinear,
                    .include_zero = false,
                    .ticks_at = {}};
@@ -428,9 +438,9 @@ void AddComparison(const std::vector<Run>& runs, Page& page) {
     }
     page.Heading(command);
     page.Figure(RenderBarChart(chart, page.NextChartId()),
-                "Per case, one bar per run: the kv ÷ redis throughput ratio measured in that run "
-                "(the dashed line at 1 is parity) with its interval; bars of one case that do "
-                "not overlap mean the runs differ.",
+                "Per case, one bar per run: the " + ratio +
+                    " throughput ratio measured in that run (the dashed line at 1 is parity) with "
+                    "its interval; bars of one case that do not overlap mean the runs differ.",
                 numbers);
   }
   page.EndSection();
@@ -440,18 +450,31 @@ void AddComparison(const std::vector<Run>& runs, Page& page) {
 
 Status AddBenchSections(const std::vector<ResultSet>& runs, double confidence, double equal_band,
                         Page& page) {
-  std::vector<Run> prepared;
+  std::vector<Run> prepared;  // per file, every target ÷ the reference (the file's pair first)
+  std::vector<Run> main;      // per file, its own pair (ResultSet::pair)
   for (size_t i = 0; i < runs.size(); ++i) {
-    Result<VsRedisReport> report =
-        VsRedis(runs[i], VsRedisOptions{.confidence = confidence, .equal_band = equal_band});
-    if (!report.ok()) return Error{runs[i].source + ": " + report.error()};
-    prepared.push_back(
-        {.set = &runs[i],
-         .report = std::move(*report),
-         .name = "run " + std::to_string(i + 1) + " (" + BaseName(runs[i].source) + ")"});
+    std::vector<TargetPair> pairs = PairsToReport(runs[i], runs[i].pair.reference);
+    std::stable_partition(pairs.begin(), pairs.end(),
+                          [&](const TargetPair& p) { return p == runs[i].pair; });
+    if (pairs.empty()) pairs.push_back(runs[i].pair);
+    for (const TargetPair& pair : pairs) {
+      Result<VsRedisReport> report =
+          VsRedis(runs[i],
+                  VsRedisOptions{.confidence = confidence, .equal_band = equal_band, .pair = pair});
+      if (!report.ok()) return Error{runs[i].source + ": " + report.error()};
+      std::string name = "run " + std::to_string(i + 1) + " (" + BaseName(runs[i].source) + ")";
+      if (pairs.size() > 1) name += ", " + pair.target + " vs " + pair.reference;
+      prepared.push_back({.set = &runs[i],
+                          .report = std::move(*report),
+                          .name = name,
+                          .t = ServerLabel(pair.target),
+                          .ref = ServerLabel(pair.reference),
+                          .ratio = pair.target + " ÷ " + pair.reference});
+      if (pair == runs[i].pair) main.push_back(prepared.back());
+    }
   }
+  if (main.size() > 1) AddComparison(main, page);
   const bool several = prepared.size() > 1;
-  if (several) AddComparison(prepared, page);
   for (const Run& run : prepared) AddRun(run, several, page);
   return {};
 }

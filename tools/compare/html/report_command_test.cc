@@ -86,7 +86,8 @@ TEST(HtmlReportTest, BenchRunHasHeaderBarsSpectraAndScaling) {
   EXPECT_EQ(report->kind, InputKind::kBench);
   const std::string& html = report->html;
   EXPECT_NE(html.find("<title>kvbench report: kv_bench run</title>"), std::string::npos);
-  EXPECT_NE(html.find("<p class=\"lead\">kv-server vs redis-server, same run, "), std::string::npos)
+  EXPECT_NE(html.find("<p class=\"lead\">kv-server vs reference redis-server, same run, "),
+            std::string::npos)
       << html;
   // Per command (SET, GET): throughput bars and one spectrum per case.
   EXPECT_NE(html.find("<h3>SET</h3>"), std::string::npos);
@@ -167,10 +168,11 @@ TEST(HtmlReportTest, BadInputIsAClearError) {
       {{{"t.json", R"({"schema": "kv-load/1", "schema_version": 1, "tests": [{"title": "SET",
           "mode": 1}]})"}},
        "t.json: a field has an unexpected type"},
-      {{{"r.json", "{\"schema\": \"kv-compare-gate\", \"schema_version\": 1, \"baseline\": \"b\","
-                   " \"current\": \"c\", \"result\": \"pass\", \"rows\": [{\"benchmark\": \"x\","
-                   " \"metric\": \"m\", \"verdict\": \"v\", \"gated\": true, \"fails\": false,"
-                   " \"mode\": 5}]}"}},
+      {{{"r.json",
+         "{\"schema\": \"kv-compare-gate\", \"schema_version\": 1, \"baseline\": \"b\","
+         " \"current\": \"c\", \"result\": \"pass\", \"rows\": [{\"benchmark\": \"x\","
+         " \"metric\": \"m\", \"verdict\": \"v\", \"gated\": true, \"fails\": false,"
+         " \"mode\": 5}]}"}},
        "r.json: a field has an unexpected type"},
       {{{"h.json", R"({"schema": "kv-load/1", "schema_version": 1, "tests": [{"title": "SET",
           "histogram": {"unit": "ms"}}]})"}},
