@@ -9,6 +9,7 @@
 
 #include "server/commands/collection_util.h"
 #include "server/commands/commands.h"
+#include "server/commands/scan_args.h"
 #include "server/store/hash_object.h"
 
 namespace kv::server {
@@ -311,48 +312,29 @@ void HRandFieldCommand(CommandContext& ctx) {
 
 // HSCAN key cursor [MATCH pattern] [COUNT count].
 void HScanCommand(CommandContext& ctx) {
-  uint64_t cursor;
-  if (!ParseScanCursor(ctx.args[2], &cursor)) {
-    ctx.reply.Error("ERR invalid cursor");
-    return;
-  }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.args.size(); i += 2) {
-    const std::string_view opt = ctx.args[i];
-    const bool has_value = i + 1 < ctx.args.size();
-    if (EqualsIgnoreCase(opt, "count") && has_value) {
-      if (!ParseIntArg(ctx, ctx.args[i + 1], &count)) return;
-      if (count < 1) {
-        ctx.reply.Error(kErrSyntax);
-        return;
-      }
-    } else if (EqualsIgnoreCase(opt, "match") && has_value) {
-      pattern = ctx.args[i + 1];
-      use_pattern = pattern != "*";
-    } else {
-      ctx.reply.Error(kErrSyntax);
-      return;
-    }
-  }
+  ScanArgs args;
+  if (!ParseScanCursorArg(ctx, 2, &args.cursor)) return;
   TypedLookup l = LookupHash(ctx, ctx.args[1], true);
   if (l.wrong_type) return;
-  std::vector<std::pair<std::string, std::string>> found;
-  if (l.entry != nullptr) {
-    HashObject* h = HashOf(l.entry);
-    int64_t max_iterations = count * 10;
-    auto collect = [&](std::string_view f, std::string_view v) {
-      if (!use_pattern || GlobMatch(pattern, f)) found.emplace_back(f, v);
-    };
-    do {
-      cursor = h->Scan(cursor, collect);
-    } while (cursor != 0 && max_iterations-- > 0 && static_cast<int64_t>(found.size()) < count);
-  } else {
-    cursor = 0;
+  if (l.entry == nullptr) {
+    ctx.reply.ArrayHeader(2);
+    ReplyScanCursor(ctx, 0);
+    ctx.reply.ArrayHeader(0);
+    return;
   }
+  if (!ParseScanOptions(ctx, 3, /*allow_type=*/false, &args)) return;
+  uint64_t cursor = args.cursor;
+  std::vector<std::pair<std::string, std::string>> found;
+  HashObject* h = HashOf(l.entry);
+  int64_t max_iterations = args.count * 10;
+  auto collect = [&](std::string_view f, std::string_view v) {
+    if (!args.use_pattern || GlobMatch(args.pattern, f)) found.emplace_back(f, v);
+  };
+  do {
+    cursor = h->Scan(cursor, collect);
+  } while (cursor != 0 && max_iterations-- > 0 && static_cast<int64_t>(found.size()) < args.count);
   ctx.reply.ArrayHeader(2);
-  ctx.reply.Bulk(std::to_string(cursor));
+  ReplyScanCursor(ctx, cursor);
   ctx.reply.ArrayHeader(2 * found.size());
   for (const auto& [f, v] : found) {
     ctx.reply.Bulk(f);

@@ -135,10 +135,17 @@ TEST(HashesTest, RandField) {
 TEST(HashesTest, ScanVisitsEveryFieldInBothEncodings) {
   Harness h;
   EXPECT_EQ(h.Run({"HSCAN", "h", "x"}), Err("ERR invalid cursor"));
-  EXPECT_EQ(h.Run({"HSCAN", "h", "0", "COUNT", "0"}), Err("ERR syntax error"));
-  EXPECT_EQ(h.Run({"HSCAN", "h", "0", "FOO", "1"}), Err("ERR syntax error"));
+  // As Redis: the cursor, then the key (missing: an empty scan; WRONGTYPE), then the options.
   EXPECT_EQ(h.Run({"HSCAN", "nokey", "0"}), Array({Bulk("0"), kEmpty}));
+  EXPECT_EQ(h.Run({"HSCAN", "nokey", "0", "COUNT", "0"}), Array({Bulk("0"), kEmpty}));
+  h.Run({"SET", "s", "v"});
+  EXPECT_EQ(h.Run({"HSCAN", "s", "0", "COUNT", "0"}), kWrongType);
   h.Run({"HSET", "h", "a1", "1", "b1", "2"});
+  EXPECT_EQ(h.Run({"HSCAN", "h", "0", "COUNT", "0"}), Err("ERR syntax error"));
+  EXPECT_EQ(h.Run({"HSCAN", "h", "0", "COUNT", "x"}),
+            Err("ERR value is not an integer or out of range"));
+  EXPECT_EQ(h.Run({"HSCAN", "h", "0", "FOO", "1"}), Err("ERR syntax error"));
+  EXPECT_EQ(h.Run({"HSCAN", "h", "0", "TYPE", "string"}), Err("ERR syntax error"));
   EXPECT_EQ(h.Run({"HSCAN", "h", "0", "MATCH", "a*"}),
             Array({Bulk("0"), Array({Bulk("a1"), Bulk("1")})}));
   for (int i = 0; i < 300; ++i) h.Run({"HSET", "big", "f" + std::to_string(i), "v"});

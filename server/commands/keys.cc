@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "server/commands/commands.h"
+#include "server/commands/scan_args.h"
 #include "server/engine/command_context.h"
 #include "server/engine/text_util.h"
 
@@ -81,71 +82,31 @@ void KeysCommand(CommandContext& ctx) {
 
 // Redis parseScanCursorOrReply: strtoull over the whole argument.
 void ScanCommand(CommandContext& ctx) {
-  uint64_t cursor;
-  if (!ParseScanCursor(ctx.args[1], &cursor)) {
-    ctx.reply.Error("ERR invalid cursor");
-    return;
-  }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  std::string_view type;
-  bool use_type = false;
-  for (size_t i = 2; i < ctx.args.size(); i += 2) {
-    const std::string_view opt = ctx.args[i];
-    const bool has_value = i + 1 < ctx.args.size();
-    if (EqualsIgnoreCase(opt, "count") && has_value) {
-      if (!ParseInt64(ctx.args[i + 1], &count)) {
-        ctx.reply.Error(kErrNotInteger);
-        return;
-      }
-      if (count < 1) {
-        ctx.reply.Error(kErrSyntax);
-        return;
-      }
-    } else if (EqualsIgnoreCase(opt, "match") && has_value) {
-      pattern = ctx.args[i + 1];
-      use_pattern = pattern != "*";
-    } else if (EqualsIgnoreCase(opt, "type") && has_value) {
-      type = ctx.args[i + 1];
-      use_type = true;
-    } else {
-      ctx.reply.Error(kErrSyntax);
-      return;
-    }
-  }
+  ScanArgs args;
+  if (!ParseScanCursorArg(ctx, 1, &args.cursor)) return;
+  if (!ParseScanOptions(ctx, 2, /*allow_type=*/true, &args)) return;
+  uint64_t cursor = args.cursor;
   ValueType wanted = ValueType::kString;
-  const bool type_known = use_type && ParseTypeName(type, &wanted);  // unknown: matches nothing
+  // An unknown type name matches nothing.
+  const bool type_known = args.use_type && ParseTypeName(args.type, &wanted);
   std::vector<std::string> keys;
-  int64_t max_iterations = count * 10;
+  int64_t max_iterations = args.count * 10;
   do {
     cursor =
         ctx.store().Scan(ctx.db(), cursor, [&](const Entry* e) { keys.emplace_back(e->key()); });
-  } while (cursor != 0 && max_iterations-- > 0 && static_cast<int64_t>(keys.size()) < count);
+  } while (cursor != 0 && max_iterations-- > 0 && static_cast<int64_t>(keys.size()) < args.count);
   // Filter after the scan step (the dict must not change during it); expired keys are deleted.
   size_t kept = 0;
   for (std::string& key : keys) {
-    if (use_pattern && !GlobMatch(pattern, key)) continue;
+    if (args.use_pattern && !GlobMatch(args.pattern, key)) continue;
     const Entry* e = ctx.store().Find(ctx.db(), key);
     if (e == nullptr) continue;
-    if (use_type && (!type_known || e->type() != wanted)) continue;
+    if (args.use_type && (!type_known || e->type() != wanted)) continue;
     if (kept != static_cast<size_t>(&key - keys.data())) keys[kept] = std::move(key);
     ++kept;
   }
   ctx.reply.ArrayHeader(2);
-  char buf[24];
-  // Cursors are unsigned 64-bit: format as such.
-  size_t n = 0;
-  {
-    char tmp[24];
-    uint64_t v = cursor;
-    do {
-      tmp[n++] = static_cast<char>('0' + v % 10);
-      v /= 10;
-    } while (v != 0);
-    for (size_t i = 0; i < n; ++i) buf[i] = tmp[n - 1 - i];
-  }
-  ctx.reply.Bulk(std::string_view(buf, n));
+  ReplyScanCursor(ctx, cursor);
   ctx.reply.ArrayHeader(kept);
   for (size_t i = 0; i < kept; ++i) ctx.reply.Bulk(keys[i]);
 }
