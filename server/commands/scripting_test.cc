@@ -34,6 +34,14 @@ TEST(ScriptingTest, LuaToRedisConversions) {
   Harness h;
   EXPECT_EQ(Eval(h, "return 3.99"), Int(3));
   EXPECT_EQ(Eval(h, "return -3.99"), Int(-3));
+  // Out of int64's range, NaN and infinities: INT64_MIN, as redis-server 7.0.15 on x86-64.
+  for (const char* script : {"return 4444444444444444444444444444443", "return -1e30", "return 0/0",
+                             "return 1/0", "return {1/0}"}) {
+    const std::string want = std::string(script) == "return {1/0}"
+                                 ? "*1\r\n:-9223372036854775808\r\n"
+                                 : ":-9223372036854775808\r\n";
+    EXPECT_EQ(Eval(h, script), want) << script;
+  }
   EXPECT_EQ(Eval(h, "return 'x'"), Bulk("x"));
   EXPECT_EQ(Eval(h, "return true"), Int(1));
   EXPECT_EQ(Eval(h, "return false"), kNil);

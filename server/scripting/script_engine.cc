@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <ctime>
+#include <limits>
 #include <lua.hpp>
 #include <vector>
 extern "C" {
@@ -24,6 +25,14 @@ namespace {
 // The chunk name of every script, as Redis 7 ("user_script:1: ..." in error messages).
 constexpr const char* kChunkName = "@user_script";
 constexpr std::string_view kErrKilled = "-ERR Script killed by user with SCRIPT KILL...";
+
+// A Lua number as an integer reply, as Redis's `(long long)` cast gives it on x86-64: truncated
+// toward zero; NaN, infinities and values outside int64's range become INT64_MIN (the CPU's
+// "integer indefinite") — without C++'s undefined behaviour for such a cast.
+int64_t LuaNumberToInteger(lua_Number d) {
+  if (d >= -9223372036854775808.0 && d < 9223372036854775808.0) return static_cast<int64_t>(d);
+  return std::numeric_limits<int64_t>::min();
+}
 
 // Redis's error handler (eval.c): adds the position of the failing call to the error table, and
 // turns a plain error value into one ("ERR <text>"). debug is then removed from the globals.
@@ -255,7 +264,7 @@ void WriteReply(lua_State* L, resp::ReplyWriter& reply, int resp) {
       }
       return;
     case LUA_TNUMBER:
-      reply.Integer(static_cast<int64_t>(lua_tonumber(L, top)));
+      reply.Integer(LuaNumberToInteger(lua_tonumber(L, top)));
       return;
     case LUA_TTABLE:
       break;
@@ -616,7 +625,7 @@ void ScriptEngine::Eval(CommandContext& ctx, bool by_sha, bool read_only) {
     lua_pushstring(L, "line");
     lua_rawget(L, error);
     const bool has_line = lua_type(L, -1) == LUA_TNUMBER;
-    const auto line = static_cast<int64_t>(lua_tonumber(L, -1));
+    const int64_t line = LuaNumberToInteger(lua_tonumber(L, -1));
     lua_pop(L, 1);
     if (RawStringField(L, error, "source", &source) && has_line) {
       text += " script: " + sha + ", on " + source + ":" + std::to_string(line) + ".";
