@@ -77,18 +77,8 @@ bool Store::LazyFreeStep(int64_t budget_us) {
 
 Entry* Store::AddObject(int db, std::string_view key, std::unique_ptr<Object> obj,
                         int64_t expire_ms) {
-  Db& d = dbs_[db];
-  Account(d, obj.get());
-  Entry* e = Entry::CreateObject(key, obj.release());
-  e->set_access_clock(clock_);
-  entry_bytes_ += e->AllocSize();
-  d.dict.Insert(e);
-  if (expire_ms != 0) {
-    e->expire_ms = expire_ms;
-    TtlAdd(d, e);
-  }
-  KeyModified(db, e->key());
-  return e;
+  Account(dbs_[db], obj.get());
+  return Link(db, Entry::CreateObject(key, obj.release()), expire_ms);
 }
 
 bool Store::ObjectWritten(int db, Entry* e) {
@@ -146,8 +136,11 @@ Entry* Store::Find(int db, std::string_view key) {
 }
 
 Entry* Store::Add(int db, std::string_view key, std::string_view value, int64_t expire_ms) {
+  return Link(db, Entry::Create(key, value, value.size()), expire_ms);
+}
+
+Entry* Store::Link(int db, Entry* e, int64_t expire_ms) {
   Db& d = dbs_[db];
-  Entry* e = Entry::Create(key, value, value.size());
   e->set_access_clock(clock_);
   entry_bytes_ += e->AllocSize();
   d.dict.Insert(e);

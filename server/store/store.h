@@ -177,6 +177,9 @@ class Store {
     uint64_t object_bytes = 0;  // Object::MemoryUsage of the db's collections, as last counted
   };
   Entry** FindLinkNoTouch(int db, std::string_view key);
+  // Links a freshly created entry into db (access clock, memory, expiry, observer): Add's and
+  // AddObject's common tail.
+  Entry* Link(int db, Entry* e, int64_t expire_ms);
   void TtlAdd(Db& d, Entry* e);
   void TtlRemove(Db& d, Entry* e);
   // Replaces the entry at link with fresh (same key), moving expiry and TTL slot; frees the old.
