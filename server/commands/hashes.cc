@@ -317,9 +317,7 @@ void HScanCommand(CommandContext& ctx) {
   TypedLookup l = LookupHash(ctx, ctx.args[1], true);
   if (l.wrong_type) return;
   if (l.entry == nullptr) {
-    ctx.reply.ArrayHeader(2);
-    ReplyScanCursor(ctx, 0);
-    ctx.reply.ArrayHeader(0);
+    ReplyEmptyScan(ctx);
     return;
   }
   if (!ParseScanOptions(ctx, 3, /*allow_type=*/false, &args)) return;

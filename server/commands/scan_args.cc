@@ -47,4 +47,10 @@ void ReplyScanCursor(CommandContext& ctx, uint64_t cursor) {
   ctx.reply.Bulk(std::string_view(buf, static_cast<size_t>(end - buf)));
 }
 
+void ReplyEmptyScan(CommandContext& ctx) {
+  ctx.reply.ArrayHeader(2);
+  ReplyScanCursor(ctx, 0);
+  ctx.reply.ArrayHeader(0);
+}
+
 }  // namespace kv::server

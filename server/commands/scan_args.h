@@ -31,4 +31,7 @@ bool ParseScanOptions(CommandContext& ctx, size_t first, bool allow_type, ScanAr
 // The first element of a SCAN-family reply: the next cursor as an unsigned 64-bit bulk string.
 void ReplyScanCursor(CommandContext& ctx, uint64_t cursor);
 
+// The whole reply of a per-key scan (HSCAN, ...) of a missing key: cursor 0, no elements.
+void ReplyEmptyScan(CommandContext& ctx);
+
 }  // namespace kv::server
