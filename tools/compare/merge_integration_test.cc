@@ -3,20 +3,21 @@
 //
 // The load is open loop at a fixed, modest rate (2 × 1000 rps vs 2000 rps, far below what the
 // server can do on this machine), so both setups send exactly the same requests on the same
-// schedule: the request counts must add up exactly, and the latency distributions differ only by
-// measurement noise. What the test claims, and why each claim cannot flake:
-//  - exactly: the merged histograms are the bucket-by-bucket sums of the two processes' (so each
-//    merged percentile is within the histogram's precision, 1/1024, of the exact percentile of
-//    all their requests), and the merged counts are the sums — and, at a fixed rate, equal the
-//    single run's count (both are rate × duration);
-//  - within a stated, wide tolerance: the merged p50 is within a factor of 2 of the single run's
-//    p50 (the same server at the same load; only scheduling noise on a shared machine differs).
-//    The tails (p99, p99.9) are printed, not asserted: on a shared 2-core machine they are
-//    governed by whatever else runs, not by how the load was split.
+// schedule. Every assertion is exact arithmetic on the files, never a timing comparison (ctest
+// runs this beside other tests on a shared machine, where latency and start skew are noise):
+//  - the merged histograms are the bucket-by-bucket sums of the two processes' (so each merged
+//    percentile is within the histogram's precision, 1/1024, of the exact percentile of all
+//    their requests);
+//  - the merged counts are the sums and, at a fixed rate, equal the single run's (rate × time);
+//  - the merged window is the union of the two windows, rps is total ÷ that span, the overlap
+//    fraction is the windows' intersection ÷ span, and the overlap warning appears exactly when
+//    that fraction is below 80 %.
+// The latencies of the merged and the single run are printed side by side, not asserted.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -142,8 +143,6 @@ TEST(MergeIntegrationTest, TwoHalfLoadsMergeIntoTheFullLoad) {
   Result<fixtures::RunResult> run = fixtures::RunToExit(merge);
   ASSERT_TRUE(run.ok()) << run.error();
   ASSERT_TRUE(run->exit.clean()) << run->exit.Describe() << "\n" << run->err;
-  // The two ran together: no overlap warning.
-  EXPECT_EQ(run->err, "");
   std::printf("%s", run->out.c_str());
 
   const json ja = ReadJson(a), jb = ReadJson(b), js = ReadJson(single), jm = ReadJson(merged);
@@ -161,7 +160,6 @@ TEST(MergeIntegrationTest, TwoHalfLoadsMergeIntoTheFullLoad) {
   EXPECT_EQ(tm["requests"], ts["requests"]);
   EXPECT_EQ(jm["config"]["clients"], 50);
   EXPECT_EQ(tm["merge"]["processes"], 2);
-  EXPECT_GE(tm["merge"]["overlap_fraction"].get<double>(), 0.8);
 
   // Histograms: the merged ones are exactly the sums of the two processes'.
   for (const char* key : {"histogram", "corrected_histogram"}) {
@@ -178,13 +176,25 @@ TEST(MergeIntegrationTest, TwoHalfLoadsMergeIntoTheFullLoad) {
     EXPECT_EQ(tm["latency_ms"][p], expected[p]) << p;
   }
 
-  // Against the single run: the same load, so the same typical latency (within a factor of 2).
-  const double merged_p50 = tm["latency_ms"]["p50"].get<double>();
-  const double single_p50 = ts["latency_ms"]["p50"].get<double>();
-  EXPECT_LT(merged_p50, 2 * single_p50);
-  EXPECT_GT(merged_p50, single_p50 / 2);
-  // Throughput: total ÷ span; the span exceeds the single window by the start skew only.
-  EXPECT_NEAR(tm["rps"].get<double>(), ts["rps"].get<double>(), 0.05 * kRate);
+  // Window, rps and overlap: the union of the two windows, total ÷ span, intersection ÷ span.
+  const double a_start = ta["window"]["start_unix_s"].get<double>();
+  const double a_end = ta["window"]["end_unix_s"].get<double>();
+  const double b_start = tb["window"]["start_unix_s"].get<double>();
+  const double b_end = tb["window"]["end_unix_s"].get<double>();
+  const double start = std::min(a_start, b_start), end = std::max(a_end, b_end);
+  ASSERT_GT(end, start);
+  EXPECT_NEAR(tm["window"]["start_unix_s"].get<double>(), start, 1e-6);
+  EXPECT_NEAR(tm["window"]["end_unix_s"].get<double>(), end, 1e-6);
+  EXPECT_NEAR(tm["rps"].get<double>(), tm["requests"].get<double>() / (end - start),
+              1e-3 * tm["rps"].get<double>());
+  const double overlap =
+      std::max(0.0, std::min(a_end, b_end) - std::max(a_start, b_start)) / (end - start);
+  EXPECT_NEAR(tm["merge"]["overlap_fraction"].get<double>(), overlap, 1e-6);
+  if (overlap >= 0.8) {
+    EXPECT_EQ(run->err, "");
+  } else {
+    EXPECT_NE(run->err.find("overlap"), std::string::npos) << run->err;
+  }
 
   std::printf("corrected latency ms      p50      p99    p99.9   rps\n");
   for (const auto& [name, t] : {std::pair{"merged 2 x c25", &tm}, std::pair{"single c50", &ts}}) {
