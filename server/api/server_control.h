@@ -51,6 +51,11 @@ class ServerControl {
   // whose command is running: its reply writer orders such bytes with its replies.
   virtual bool Deliver(uint64_t id, std::string_view bytes) = 0;
 
+  // Ends the wait of client `id`, blocked by a command (Session::blocked, already cleared by the
+  // engine): appends reply to its output, which its own event loop writes, and lets it run the
+  // requests that arrived while it waited. False when there is no such client.
+  virtual bool Unblock(uint64_t id, std::string_view reply) = 0;
+
   // A line in the server log (redis.log): level 0 debug, 1 verbose, 2 notice, 3 warning.
   virtual void Log(int level, std::string_view message) = 0;
 

@@ -61,6 +61,11 @@ struct Session {
   // Other clients' commands push to it (messages, MONITOR lines).
   bool receives_pushes() const { return subscribed() || monitor; }
 
+  // Blocked by BLPOP & co. (the engine's BlockingRegistry): no reply yet, and the network layer
+  // runs none of the client's later requests until the engine ends the wait (ServerControl::
+  // Unblock). CLIENT LIST flags=b.
+  bool blocked = false;
+
   // Set by commands, acted on by the network layer after the reply is written:
   bool close_after_reply = false;  // QUIT, CLIENT KILL of itself, protocol errors
   bool close_now = false;          // cross-protocol attack (POST / Host:): close without reply

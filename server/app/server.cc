@@ -169,6 +169,13 @@ bool Server::Deliver(uint64_t id, std::string_view bytes) {
   return it->second->owner()->Deliver(it->second, bytes);
 }
 
+bool Server::Unblock(uint64_t id, std::string_view reply) {
+  auto it = shared_.clients.find(id);
+  if (it == shared_.clients.end()) return false;
+  it->second->owner()->Unblock(it->second, reply);
+  return true;
+}
+
 void Server::RequestShutdown() {
   shared_.shutting_down.store(true, std::memory_order_release);
   for (auto& loop : loops_) loop->Wake();

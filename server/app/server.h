@@ -39,6 +39,7 @@ class Server final : public ServerControl {
   bool KillClient(uint64_t id) override;
   void RequestShutdown() override;
   bool Deliver(uint64_t id, std::string_view bytes) override;
+  bool Unblock(uint64_t id, std::string_view reply) override;
   void Log(int level, std::string_view message) override;
   bool ServeBusy(BusyResponder& responder) override;
   void EndBusy() override;

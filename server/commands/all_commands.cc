@@ -16,6 +16,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterObjectCommands(table);
   RegisterScriptingCommands(table);
   RegisterListCommands(table);
+  RegisterBlockingListCommands(table);
   RegisterHashCommands(table);
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "server/commands/commands.h"
+#include "server/engine/blocking_serve.h"
 #include "server/engine/command_context.h"
 #include "server/engine/text_util.h"
 
@@ -40,11 +41,12 @@ void AppendClientLine(std::string& out, const Session& s, int64_t now_ms) {
   AppendField(out, "age", s.created_ms > 0 ? (now_ms - s.created_ms) / 1000 : 0);
   AppendField(out, "idle", s.last_interaction_ms > 0 ? (now_ms - s.last_interaction_ms) / 1000 : 0);
   // Redis's flags letters for the states kv-server has: O monitor, P subscriber, x in MULTI,
-  // d a WATCHed key changed; N for none.
+  // b blocked (BLPOP...), d a WATCHed key changed; N for none.
   std::string flags;
   if (s.monitor) flags.push_back('O');
   if (s.subscribed()) flags.push_back('P');
   if (s.txn.in_multi) flags.push_back('x');
+  if (s.blocked) flags.push_back('b');
   if (s.txn.watch_dirty) flags.push_back('d');
   AppendField(out, "flags", flags.empty() ? std::string_view("N") : std::string_view(flags));
   AppendField(out, "db", s.db);
@@ -248,6 +250,30 @@ void ClientNoEvict(CommandContext& ctx) {
     ctx.reply.Error(kErrSyntax);
   }
 }
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends a blocked client's wait as if it timed out, or with an
+// UNBLOCKED error; 1 when id was blocked, else 0.
+void ClientUnblock(CommandContext& ctx) {
+  if (ctx.args.size() > 4) {
+    ctx.reply.Error("ERR unknown subcommand or wrong number of arguments for '" +
+                    std::string(ctx.args[1]) + "'. Try CLIENT HELP.");
+    return;
+  }
+  int64_t id = 0;
+  if (!ParseInt64(ctx.args[2], &id)) {
+    ctx.reply.Error(kErrNotInteger);
+    return;
+  }
+  bool error = false;
+  if (ctx.args.size() == 4) {
+    if (EqualsIgnoreCase(ctx.args[3], "error")) {
+      error = true;
+    } else if (!EqualsIgnoreCase(ctx.args[3], "timeout")) {
+      ctx.reply.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      return;
+    }
+  }
+  ctx.reply.Integer(id > 0 && UnblockClient(ctx.server, static_cast<uint64_t>(id), error) ? 1 : 0);
+}
 void ClientHelp(CommandContext& ctx) {
   constexpr std::string_view kLines[] = {
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -263,6 +289,8 @@ void ClientHelp(CommandContext& ctx) {
       "    Return information about the current client connection.",
       "KILL <ip:port> | KILL <option> <value> [<option> <value> [...]]",
       "    Kill connections (options: ID, ADDR, LADDR, SKIPME, USER, TYPE).",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
       "SETINFO <LIB-NAME|LIB-VER> <value>",
       "    Set client library information.",
       "NO-EVICT (ON|OFF)",
@@ -277,6 +305,7 @@ constexpr Subcommand kSubcommands[] = {
     {"id", 2, ClientId},           {"getname", 2, ClientGetName},  {"setname", 3, ClientSetName},
     {"list", -2, ClientList},      {"info", 2, ClientInfo},        {"kill", -3, ClientKill},
     {"setinfo", 4, ClientSetInfo}, {"no-evict", 3, ClientNoEvict}, {"help", 2, ClientHelp},
+    {"unblock", -3, ClientUnblock},
 };
 
 void ClientCommand(CommandContext& ctx) { DispatchSubcommand(ctx, kSubcommands); }

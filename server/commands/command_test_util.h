@@ -46,6 +46,16 @@ class FakeControl : public ServerControl {
     }
     return false;
   }
+  // Records the replies that ended each known client's wait (BLPOP & co.).
+  bool Unblock(uint64_t id, std::string_view reply) override {
+    for (const Session* s : sessions) {
+      if (s->id == id) {
+        unblocked[id].append(reply);
+        return true;
+      }
+    }
+    return false;
+  }
   void Log(int level, std::string_view message) override {
     log.push_back(std::to_string(level) + " " + std::string(message));
   }
@@ -67,6 +77,7 @@ class FakeControl : public ServerControl {
   ServerInfo info;
   std::vector<Session*> sessions;  // in id order
   std::vector<uint64_t> killed;
+  std::map<uint64_t, std::string> unblocked;
   bool shutdown_requested = false;
   std::map<uint64_t, std::string> delivered;  // by client id, in order
   std::set<uint64_t> cut_off;

@@ -18,6 +18,7 @@ void RegisterLcsCommand(CommandTable& table);             // lcs.cc
 void RegisterObjectCommands(CommandTable& table);         // object.cc: OBJECT, MEMORY
 void RegisterScriptingCommands(CommandTable& table);      // scripting.cc
 void RegisterListCommands(CommandTable& table);           // lists.cc
+void RegisterBlockingListCommands(CommandTable& table);   // lists_blocking.cc
 void RegisterHashCommands(CommandTable& table);           // hashes.cc
 // All of the above: kv-server's command set (a CommandRegistrar).
 void RegisterAllCommands(CommandTable& table);

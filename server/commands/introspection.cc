@@ -140,9 +140,9 @@ void ClientsSection(CommandContext& ctx, const ServerInfo& info, InfoBuilder& b)
   b.FieldU("connected_clients", info.connected_clients);
   b.Field("cluster_connections", 0);
   b.Field("maxclients", ctx.server.config->maxclients);
-  b.Field("blocked_clients", 0);
+  b.FieldU("blocked_clients", ctx.server.blocking.blocked_clients());
   b.Field("tracking_clients", 0);
-  b.Field("clients_in_timeout_table", 0);
+  b.FieldU("clients_in_timeout_table", ctx.server.blocking.timed_waiters());
 }
 
 void MemorySection(CommandContext& ctx, InfoBuilder& b) {
@@ -359,7 +359,8 @@ void ReplyCommandInfo(resp::ReplyWriter& r, const CommandSpec& c) {
   r.Integer(c.arity);
   static constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
       {kCmdWrite, "write"},    {kCmdReadOnly, "readonly"},        {kCmdDenyOom, "denyoom"},
-      {kCmdAdmin, "admin"},    {kCmdNoScript, "noscript"},        {kCmdLoading, "loading"},
+      {kCmdAdmin, "admin"},    {kCmdNoScript, "noscript"},        {kCmdBlocking, "blocking"},
+      {kCmdLoading, "loading"},
       {kCmdStale, "stale"},    {kCmdSkipSlowlog, "skip_slowlog"}, {kCmdFast, "fast"},
       {kCmdNoAuth, "no_auth"}, {kCmdNoMulti, "no_multi"},
   };

@@ -7,6 +7,7 @@
 
 #include "server/commands/collection_util.h"
 #include "server/commands/commands.h"
+#include "server/commands/list_ops.h"
 #include "server/store/list_object.h"
 
 namespace kv::server {
@@ -14,11 +15,105 @@ namespace {
 
 constexpr std::string_view kErrOutOfRange = "ERR index out of range";
 
+ListObject* ListOf(Entry* e) { return ObjectOf<ListObject>(e); }
+
+}  // namespace
+
 TypedLookup LookupList(CommandContext& ctx, std::string_view key, bool read) {
   return LookupTyped(ctx, key, ValueType::kList, read);
 }
 
-ListObject* ListOf(Entry* e) { return ObjectOf<ListObject>(e); }
+void PopAndReply(CommandContext& ctx, Entry* e, bool front, int64_t count) {
+  ListObject* list = ListOf(e);
+  const size_t n = std::min<uint64_t>(static_cast<uint64_t>(count), list->Length());
+  ctx.reply.ArrayHeader(n);
+  for (size_t i = 0; i < n; ++i) ctx.reply.Bulk(list->Pop(front));
+  if (n > 0) ctx.store().ObjectWritten(ctx.db(), e);  // LPOP key 0 changes nothing
+}
+
+std::string PopOne(CommandContext& ctx, Entry* e, bool front) {
+  std::string value = ListOf(e)->Pop(front);
+  ctx.store().ObjectWritten(ctx.db(), e);
+  return value;
+}
+
+bool ParseWhere(CommandContext& ctx, std::string_view arg, bool* left) {
+  if (EqualsIgnoreCase(arg, "left")) {
+    *left = true;
+  } else if (EqualsIgnoreCase(arg, "right")) {
+    *left = false;
+  } else {
+    ctx.reply.Error(kErrSyntax);
+    return false;
+  }
+  return true;
+}
+
+void MoveFromList(CommandContext& ctx, Entry* src, std::string_view dst, bool from_left,
+                  bool to_left) {
+  TypedLookup d = LookupList(ctx, dst, false);
+  if (d.wrong_type) return;
+  const std::string value = ListOf(src)->Pop(from_left);
+  if (d.entry == src) {  // same list: a rotation
+    ListOf(src)->Push(value, to_left);
+    ctx.store().ObjectWritten(ctx.db(), src);
+    ctx.reply.Bulk(value);
+    return;
+  }
+  if (d.entry == nullptr) {
+    auto list = std::make_unique<ListObject>();
+    list->Push(value, to_left);
+    ctx.store().AddObject(ctx.db(), dst, std::move(list), 0);
+  } else {
+    ListOf(d.entry)->Push(value, to_left);
+    ctx.store().ObjectWritten(ctx.db(), d.entry);
+  }
+  ctx.store().ObjectWritten(ctx.db(), src);  // entries never move: src is still valid
+  ctx.reply.Bulk(value);
+}
+
+bool ParseMPopArgs(CommandContext& ctx, size_t numkeys_at, MPopArgs* out) {
+  int64_t numkeys;
+  if (!ParseAtLeast(ctx, ctx.args[numkeys_at], 1, "numkeys should be greater than 0", &numkeys)) {
+    return false;
+  }
+  // The keys, then LEFT|RIGHT, then maybe COUNT count.
+  if (numkeys > static_cast<int64_t>(ctx.args.size() - numkeys_at) - 2) {
+    ctx.reply.Error(kErrSyntax);
+    return false;
+  }
+  out->first_key = numkeys_at + 1;
+  out->end_key = out->first_key + static_cast<size_t>(numkeys);
+  const size_t where_at = out->end_key;
+  if (!ParseWhere(ctx, ctx.args[where_at], &out->left)) return false;
+  out->count = 1;
+  for (size_t j = where_at + 1; j < ctx.args.size(); j += 2) {
+    // COUNT once only, with a value.
+    if (!EqualsIgnoreCase(ctx.args[j], "count") || j + 1 >= ctx.args.size() || j != where_at + 1) {
+      ctx.reply.Error(kErrSyntax);
+      return false;
+    }
+    if (!ParseAtLeast(ctx, ctx.args[j + 1], 1, "count should be greater than 0", &out->count)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool MPopFirst(CommandContext& ctx, const MPopArgs& a) {
+  for (size_t i = a.first_key; i < a.end_key; ++i) {
+    TypedLookup l = LookupList(ctx, ctx.args[i], false);
+    if (l.wrong_type) return true;
+    if (l.entry == nullptr) continue;
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk(ctx.args[i]);
+    PopAndReply(ctx, l.entry, a.left, a.count);
+    return true;
+  }
+  return false;
+}
+
+namespace {
 
 // Pushes args[first..] at the head or tail of key, creating the list unless only_existing.
 // Replies the new length (0 for a missing key with only_existing).
@@ -48,16 +143,6 @@ void LPushCommand(CommandContext& ctx) { PushGeneric(ctx, true, false); }
 void RPushCommand(CommandContext& ctx) { PushGeneric(ctx, false, false); }
 void LPushXCommand(CommandContext& ctx) { PushGeneric(ctx, true, true); }
 void RPushXCommand(CommandContext& ctx) { PushGeneric(ctx, false, true); }
-
-// Pops up to count elements of the list at e (of db) from the head or tail and replies them as
-// an array; the key is deleted when the list empties.
-void PopAndReply(CommandContext& ctx, Entry* e, bool front, int64_t count) {
-  ListObject* list = ListOf(e);
-  const size_t n = std::min<uint64_t>(static_cast<uint64_t>(count), list->Length());
-  ctx.reply.ArrayHeader(n);
-  for (size_t i = 0; i < n; ++i) ctx.reply.Bulk(list->Pop(front));
-  if (n > 0) ctx.store().ObjectWritten(ctx.db(), e);  // LPOP key 0 changes nothing
-}
 
 // LPOP / RPOP key [count].
 void PopGeneric(CommandContext& ctx, bool front) {
@@ -323,21 +408,7 @@ void LPosCommand(CommandContext& ctx) {
   for (int64_t h : hits) ctx.reply.Integer(h);
 }
 
-// LEFT|RIGHT: true for LEFT (the head); syntax error otherwise.
-bool ParseWhere(CommandContext& ctx, std::string_view arg, bool* left) {
-  if (EqualsIgnoreCase(arg, "left")) {
-    *left = true;
-  } else if (EqualsIgnoreCase(arg, "right")) {
-    *left = false;
-  } else {
-    ctx.reply.Error(kErrSyntax);
-    return false;
-  }
-  return true;
-}
-
-// Redis lmoveGenericCommand: pops from src (from_left: its head) and pushes onto dst (to_left:
-// its head), creating dst; replies the element or nil when src is missing.
+// LMOVE / RPOPLPUSH: replies nil when src is missing.
 void MoveGeneric(CommandContext& ctx, std::string_view src, std::string_view dst, bool from_left,
                  bool to_left) {
   TypedLookup s = LookupList(ctx, src, false);
@@ -346,25 +417,7 @@ void MoveGeneric(CommandContext& ctx, std::string_view src, std::string_view dst
     ctx.reply.NullBulk();
     return;
   }
-  TypedLookup d = LookupList(ctx, dst, false);
-  if (d.wrong_type) return;
-  const std::string value = ListOf(s.entry)->Pop(from_left);
-  if (d.entry == s.entry) {  // same list: a rotation
-    ListOf(s.entry)->Push(value, to_left);
-    ctx.store().ObjectWritten(ctx.db(), s.entry);
-    ctx.reply.Bulk(value);
-    return;
-  }
-  if (d.entry == nullptr) {
-    auto list = std::make_unique<ListObject>();
-    list->Push(value, to_left);
-    ctx.store().AddObject(ctx.db(), dst, std::move(list), 0);
-  } else {
-    ListOf(d.entry)->Push(value, to_left);
-    ctx.store().ObjectWritten(ctx.db(), d.entry);
-  }
-  ctx.store().ObjectWritten(ctx.db(), s.entry);  // entries never move: s.entry is still valid
-  ctx.reply.Bulk(value);
+  MoveFromList(ctx, s.entry, dst, from_left, to_left);
 }
 
 void LMoveCommand(CommandContext& ctx) {
@@ -381,35 +434,9 @@ void RPopLPushCommand(CommandContext& ctx) {
 // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the first non-empty list;
 // replies [key, [elements]] or a null array.
 void LMPopCommand(CommandContext& ctx) {
-  int64_t numkeys;
-  if (!ParseAtLeast(ctx, ctx.args[1], 1, "numkeys should be greater than 0", &numkeys)) return;
-  // The keys, then LEFT|RIGHT, then maybe COUNT count.
-  if (numkeys > static_cast<int64_t>(ctx.args.size()) - 3) {
-    ctx.reply.Error(kErrSyntax);
-    return;
-  }
-  const size_t where_at = 2 + static_cast<size_t>(numkeys);
-  bool left;
-  if (!ParseWhere(ctx, ctx.args[where_at], &left)) return;
-  int64_t count = 1;
-  for (size_t j = where_at + 1; j < ctx.args.size(); j += 2) {
-    // COUNT once only, with a value.
-    if (!EqualsIgnoreCase(ctx.args[j], "count") || j + 1 >= ctx.args.size() || j != where_at + 1) {
-      ctx.reply.Error(kErrSyntax);
-      return;
-    }
-    if (!ParseAtLeast(ctx, ctx.args[j + 1], 1, "count should be greater than 0", &count)) return;
-  }
-  for (size_t i = 2; i < where_at; ++i) {
-    TypedLookup l = LookupList(ctx, ctx.args[i], false);
-    if (l.wrong_type) return;
-    if (l.entry == nullptr) continue;
-    ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk(ctx.args[i]);
-    PopAndReply(ctx, l.entry, left, count);
-    return;
-  }
-  ctx.reply.NullArray();
+  MPopArgs a;
+  if (!ParseMPopArgs(ctx, 1, &a)) return;
+  if (!MPopFirst(ctx, a)) ctx.reply.NullArray();
 }
 
 }  // namespace

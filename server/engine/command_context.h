@@ -11,6 +11,7 @@
 #include "resp/reply_writer.h"
 #include "server/api/server_control.h"
 #include "server/api/session.h"
+#include "server/engine/blocking.h"
 #include "server/config/config.h"
 #include "server/engine/command_stats.h"
 #include "server/engine/command_table.h"
@@ -36,6 +37,7 @@ struct ServerState {
   CommandTable table;
   CommandStats stats;
   PubSub pubsub;                      // subscriptions and MONITOR clients
+  BlockingRegistry blocking{&store};  // clients blocked by BLPOP & co. (blocking.h)
   TickRate tick_rate;                 // converts CommandCounters::ticks for INFO commandstats
   std::string run_id;                 // INFO run_id: 40 random hex digits, drawn by the first INFO
   std::string master_replid;          // INFO master_replid: likewise
@@ -49,6 +51,9 @@ struct CommandContext {
   std::span<const std::string_view> args;
   resp::ReplyWriter reply;
   const CommandSpec& spec;
+  // A client's own command may block it (BLPOP...); false inside MULTI and scripts, where blocking
+  // commands answer at once as if they timed out.
+  bool may_block = false;
 
   Store& store() { return server.store; }
   int db() const { return session.db; }

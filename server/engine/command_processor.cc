@@ -9,6 +9,7 @@
 #include <string>
 
 #include "resp/request_parser.h"
+#include "server/engine/blocking_serve.h"
 #include "server/engine/command_context.h"
 #include "server/engine/debug_slowdown.h"
 #include "server/engine/text_util.h"
@@ -253,6 +254,7 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
     return;
   }
   CommandContext ctx{s, session, args, reply, *spec};
+  ctx.may_block = true;
   // Read once: a command that subscribes starts no MONITOR feed, and MONITOR is not fed itself.
   const bool pubsub_active = s.pubsub.active();
   if (pubsub_active) [[unlikely]] {
@@ -268,9 +270,13 @@ void CommandProcessor::Execute(Session& session, std::span<const std::string_vie
   ++s.stats.total_commands_processed;  // after the call, as Redis (INFO does not count itself)
   if (pubsub_active) [[unlikely]]
     FeedMonitors(s, session, args, *spec, out);
+  // Keys that blocked clients wait for got values: serve them now, as Redis does after each call.
+  if (s.blocking.has_ready()) [[unlikely]]
+    ServeBlockedClients(s);
 }
 
 void ReleaseSessionState(ServerState& state, Session& session) {
+  state.blocking.Remove(session);
   DiscardTransaction(state, session);
   if (session.receives_pushes()) state.pubsub.Remove(session);
 }
@@ -307,6 +313,7 @@ bool CommandProcessor::ActiveExpireCycle(int64_t budget_us) {
   impl_->state.stats.Sample(store.now_ms(), store.UsedMemory());
   // Large collections removed since the last tick are released first, within the same budget.
   const bool free_backlog = store.LazyFreeStep(budget_us);
+  if (impl_->state.blocking.blocked_clients() > 0) ExpireBlockedClients(impl_->state, store.now_ms());
   if (!impl_->state.active_expire_enabled) return free_backlog;
   return store.ActiveExpireCycle(budget_us) || free_backlog;
 }

@@ -25,6 +25,7 @@ enum CommandFlag : uint32_t {
   kCmdNoScript = 1u << 8,     // noscript
   kCmdSkipSlowlog = 1u << 9,  // skip_slowlog
   kCmdNoMulti = 1u << 10,     // no_multi: refused inside MULTI ("Command not allowed inside...")
+  kCmdBlocking = 1u << 11,    // blocking: may block the client (BLPOP...)
 };
 
 struct CommandSpec {

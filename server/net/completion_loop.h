@@ -30,6 +30,11 @@ class CompletionLoop final : public ConnectionLoop {
   bool Flush(Connection* c) override;
   // Closes c when done, otherwise starts or cancels the receive and queues the next send.
   bool Settle(Connection* c) override;
+  // Listed as if new input had arrived: ProcessListed (at the end of the turn) runs it.
+  void Resume(Connection* c) override {
+    c->completion().new_input = true;
+    List(c);
+  }
   // Cancels c's operations and keeps it (closed) until they have all ended; Reap frees it then.
   // The socket stays open until its last completion: no operation can hit a reused fd.
   void Release(Connection* c, std::unique_ptr<Connection> owned) override;

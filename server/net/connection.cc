@@ -191,8 +191,18 @@ bool Connection::RunBatch(Dispatcher& dispatcher, const Config& config, int64_t 
   last_active_ms_ = now_ms;
   // Cheap when nothing changed; picks up AUTH, CONFIG SET requirepass / proto-max-bulk-len.
   UpdateLimits(config);
-  // Messages for this client published before these requests go before their replies.
-  if (receives_pushes()) TakePushed();
+  // Messages for this client published before these requests go before their replies, and so
+  // does the reply that ended its wait (the engine may end it before this loop hears of it).
+  if (receives_pushes() || waited_) {
+    TakePushed();
+    waited_ = session_.blocked;
+  }
+  // Blocked (BLPOP...): later requests wait in the query buffer until the engine ends the wait.
+  if (session_.blocked) {
+    session_.query_buffer_bytes = in_.size();
+    return in_.size() <= (pre_auth_ ? kPreAuthQueryBufferLimit
+                                    : static_cast<size_t>(config.client_query_buffer_limit));
+  }
   if (out_pos_ > 0) {
     out_.erase(0, out_pos_);
     out_pos_ = 0;
@@ -216,6 +226,10 @@ bool Connection::RunBatch(Dispatcher& dispatcher, const Config& config, int64_t 
     in_.Consume(consumed);
     if (session_.close_now || session_.close_after_reply) {
       state_.StopInput();
+      break;
+    }
+    if (session_.blocked) [[unlikely]] {
+      waited_ = true;
       break;
     }
     if (pre_auth_ && session_.authenticated) UpdateLimits(config);

@@ -149,6 +149,7 @@ class Connection final : public IoHandler {
   std::string pushed_;        // guarded by push_mu_
   bool push_listed_ = false;  // guarded by push_mu_: the owner loop was told of pushed_
   bool cut_off_ = false;      // guarded by push_mu_
+  bool waited_ = false;       // blocked at the last batch: its wait's reply comes as a push
   int64_t soft_since_s_ = 0;  // guarded by the server lock: when unsent output passed soft
   std::atomic<size_t> unsent_{0};
   void NoteUnsent() { unsent_.store(pending_output(), std::memory_order_relaxed); }

@@ -162,16 +162,28 @@ bool ConnectionLoop::Deliver(Connection* c, std::string_view bytes) {
   return !c->cut_off();
 }
 
+void ConnectionLoop::Unblock(Connection* c, std::string_view reply) {
+  // A reply, not a push: no output-buffer class applies, so nothing can cut it off here.
+  c->Push(reply, OutputBufferLimit{});
+  {
+    std::lock_guard<std::mutex> guard(inbox_mu_);
+    resumes_.push_back(c->session().id);
+  }
+  if (!inbox_pending_.exchange(true, std::memory_order_acq_rel)) loop_->Wake();
+}
+
 void ConnectionLoop::OnWake() {
   std::vector<std::unique_ptr<Connection>> adopted;
   std::vector<uint64_t> kills;
   std::vector<uint64_t> pushes;
+  std::vector<uint64_t> resumes;
   {
     std::lock_guard<std::mutex> guard(inbox_mu_);
     inbox_pending_.store(false, std::memory_order_relaxed);
     adopted.swap(inbox_);
     kills.swap(kills_);
     pushes.swap(pushes_);
+    resumes.swap(resumes_);
   }
   for (auto& c : adopted) Register(std::move(c));
   for (uint64_t id : kills) {
@@ -192,6 +204,17 @@ void ConnectionLoop::OnWake() {
     }
     c->TakePushed();
     if (Flush(c)) Settle(c);
+  }
+  for (uint64_t id : resumes) {
+    auto it = connections_.find(id);
+    if (it == connections_.end()) continue;  // closed meanwhile
+    Connection* c = it->second.get();
+    if (c->cut_off()) {
+      Close(c);  // a RESP3 subscriber over its output limit meanwhile
+      continue;
+    }
+    c->TakePushed();
+    Resume(c);
   }
 }
 
@@ -346,8 +369,16 @@ void ConnectionLoop::OnTick() {
   }
   if (timeout_s <= 0 || draining_) return;
   std::vector<Connection*> idle;
-  for (auto& [id, c] : connections_) {
-    if (now - c->last_active_ms() > timeout_s * 1000) idle.push_back(c.get());
+  {
+    // Blocked clients (BLPOP...) wait as long as their own timeout says, as in Redis: the session
+    // flag is read under the lock the engine sets it with.
+    if (!shared_->lock.LockUnlessBusy(shared_->busy)) return;
+    std::lock_guard<ServerLock> guard(shared_->lock, std::adopt_lock);
+    for (auto& [id, c] : connections_) {
+      if (now - c->last_active_ms() > timeout_s * 1000 && !c->session().blocked) {
+        idle.push_back(c.get());
+      }
+    }
   }
   for (Connection* c : idle) {
     shared_->logger->Verbose("Closing idle client " + c->session().addr);

@@ -113,6 +113,9 @@ class ConnectionLoop {
   // (ServerControl::Deliver). Queued on c and written by this loop; a client past
   // client-output-buffer-limit's pubsub class is logged and closed. False when c is cut off.
   bool Deliver(Connection* c, std::string_view bytes);
+  // Any thread, with the server lock held: the reply that ends c's wait (ServerControl::Unblock).
+  // Queued on c; this loop writes it, then runs the requests c sent while it waited.
+  void Unblock(Connection* c, std::string_view reply);
 
   uint64_t net_input_bytes() const { return net_in_.load(std::memory_order_relaxed); }
   uint64_t net_output_bytes() const { return net_out_.load(std::memory_order_relaxed); }
@@ -140,6 +143,9 @@ class ConnectionLoop {
   // connections have sent, answer it with responder and write the replies, without blocking and
   // without closing anything. Default: nothing (the other loops still answer theirs).
   virtual void ServeWhileBusy(uint64_t /*running*/, BusyResponder& /*responder*/) {}
+  // A blocked client's wait ended (its reply is in its output): run the requests it sent meanwhile
+  // and write their replies, as after new input.
+  virtual void Resume(Connection* c) = 0;
   // After the last connection was closed at shutdown: waits (bounded) for what is left.
   virtual Status Finish() { return {}; }
 
@@ -226,7 +232,8 @@ class ConnectionLoop {
   std::mutex inbox_mu_;
   std::vector<std::unique_ptr<Connection>> inbox_;
   std::vector<uint64_t> kills_;
-  std::vector<uint64_t> pushes_;  // clients with pushed output (Deliver)
+  std::vector<uint64_t> pushes_;   // clients with pushed output (Deliver)
+  std::vector<uint64_t> resumes_;  // clients whose wait ended (Unblock)
   std::atomic<bool> inbox_pending_{false};
   bool draining_ = false;
   bool expire_backlog_ = false;

@@ -57,6 +57,16 @@ bool ReadinessLoop::Flush(Connection* c) {
   return WriteNow(c);
 }
 
+void ReadinessLoop::Resume(Connection* c) {
+  if (c->state().closed()) return;
+  if (!c->state().closing() && c->pending_output() < kOutputLimit) {
+    if (!Process(*this, c)) return;
+  } else if (!Flush(c)) {
+    return;
+  }
+  Settle(c);
+}
+
 bool ReadinessLoop::Settle(Connection* c) {
   size_t pending = c->pending_output();
   if (c->state().closing() && pending == 0) {

@@ -24,6 +24,7 @@ class ReadinessLoop final : public ConnectionLoop {
   bool Flush(Connection* c) override;
   // Closes c when it is done, otherwise updates what the poller watches for it.
   bool Settle(Connection* c) override;
+  void Resume(Connection* c) override;
   // Unwatches c and frees it (closing the socket).
   void Release(Connection* c, std::unique_ptr<Connection> owned) override;
   // Busy script: one nested poll; each other readable connection is read, answered and written.

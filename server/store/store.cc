@@ -78,7 +78,10 @@ bool Store::LazyFreeStep(int64_t budget_us) {
 Entry* Store::AddObject(int db, std::string_view key, std::unique_ptr<Object> obj,
                         int64_t expire_ms) {
   Account(dbs_[db], obj.get());
-  return Link(db, Entry::CreateObject(key, obj.release()), expire_ms);
+  Entry* e = Link(db, Entry::CreateObject(key, obj.release()), expire_ms);
+  if (ready_listener_ != nullptr) [[unlikely]]
+    ready_listener_->KeyAdded(db, e->key());
+  return e;
 }
 
 bool Store::ObjectWritten(int db, Entry* e) {
@@ -250,6 +253,8 @@ Entry* Store::Rename(int db, std::string_view src_key, int dst_db, std::string_v
   dbs_[dst_db].dict.Insert(fresh);
   if (expire_ms != 0) SetExpire(dst_db, fresh, expire_ms);
   KeyModified(dst_db, fresh->key());
+  if (ready_listener_ != nullptr && fresh->is_object()) [[unlikely]]
+    ready_listener_->KeyAdded(dst_db, fresh->key());
   return fresh;
 }
 
@@ -265,6 +270,8 @@ void Store::SwapDb(int db1, int db2) {
   dbs_[db1].dict.Swap(dbs_[db2].dict);
   dbs_[db1].ttl.swap(dbs_[db2].ttl);
   std::swap(dbs_[db1].object_bytes, dbs_[db2].object_bytes);
+  if (ready_listener_ != nullptr) [[unlikely]]
+    ready_listener_->DbsSwapped(db1, db2);
 }
 
 uint64_t Store::TotalKeys() const {

@@ -45,6 +45,17 @@ class KeyspaceObserver {
   virtual void DbReplacing(int db, int other_db) = 0;
 };
 
+// Told when a key that blocked clients may wait for gets a collection value (Redis
+// signalKeyAsReady): a collection added (AddObject, Copy), a key renamed or moved (Rename), or two
+// databases swapped. Installed only while some client is blocked, so the store pays nothing for
+// it otherwise (and nothing at all on the string path). Must not change the store.
+class KeyReadyListener {
+ public:
+  virtual ~KeyReadyListener() = default;
+  virtual void KeyAdded(int db, std::string_view key) = 0;
+  virtual void DbsSwapped(int db1, int db2) = 0;
+};
+
 class Store {
  public:
   Store();
@@ -132,6 +143,9 @@ class Store {
       observer_->KeyModified(db, key);
   }
 
+  // Blocked clients' listener (nullptr: none); see KeyReadyListener.
+  void set_ready_listener(KeyReadyListener* listener) { ready_listener_ = listener; }
+
   size_t DbSize(int db) const { return dbs_[db].dict.size(); }
   size_t ExpiresCount(int db) const { return dbs_[db].ttl.size(); }
   uint64_t TotalKeys() const;
@@ -203,6 +217,7 @@ class Store {
   int expire_db_cursor_ = 0;  // where the next active expiry cycle resumes
   SampleRng rng_;
   KeyspaceObserver* observer_ = nullptr;
+  KeyReadyListener* ready_listener_ = nullptr;
   std::vector<std::unique_ptr<Object>> lazy_free_;  // released from the back
   uint64_t lazy_free_bytes_ = 0;                    // their MemoryUsage
 };

@@ -50,6 +50,8 @@ class FakeControl : public server::ServerControl {
   void RequestShutdown() override { shutdown_requested = true; }
   // The only client is the one running commands, and messages to itself never come here.
   bool Deliver(uint64_t /*id*/, std::string_view /*bytes*/) override { return false; }
+  // The only client is the one running commands: a blocked one is never served by another.
+  bool Unblock(uint64_t /*id*/, std::string_view /*bytes*/) override { return false; }
   void Log(int /*level*/, std::string_view /*message*/) override {}
   // A script that runs past busy-reply-threshold (set to 0 for fuzzing) is stopped at once, as if
   // the server were shutting down: an input like `EVAL "while true do end" 0` ends.
