@@ -17,7 +17,7 @@ void BlockingPop(CommandContext& ctx, bool front) {
   int64_t deadline = 0;
   if (!ParseBlockTimeout(ctx, ctx.args.back(), &deadline)) return;
   const auto keys = ctx.args.subspan(1, ctx.args.size() - 2);
-  for (std::string_view key : keys) {
+  for (std::string_view key : KeysToServe(ctx, keys)) {
     TypedLookup l = LookupList(ctx, key, false);
     if (l.wrong_type) return;
     if (l.entry == nullptr) continue;
@@ -64,9 +64,13 @@ void BLMPopCommand(CommandContext& ctx) {
   if (!ParseBlockTimeout(ctx, ctx.args[1], &deadline)) return;
   MPopArgs a;
   if (!ParseMPopArgs(ctx, 2, &a)) return;
-  if (MPopFirst(ctx, a)) return;
-  BlockOrTimeOut(ctx, ctx.args.subspan(a.first_key, a.end_key - a.first_key), deadline,
-                 TimeoutReply::kNullArray);
+  const auto keys = ctx.args.subspan(a.first_key, a.end_key - a.first_key);
+  const auto serve = KeysToServe(ctx, keys);
+  MPopArgs from = a;
+  from.first_key = static_cast<size_t>(serve.data() - ctx.args.data());
+  from.end_key = from.first_key + serve.size();
+  if (MPopFirst(ctx, from)) return;
+  BlockOrTimeOut(ctx, keys, deadline, TimeoutReply::kNullArray);
 }
 
 }  // namespace

@@ -71,9 +71,15 @@ class BlockingRegistry final : public KeyReadyListener {
   std::vector<uint64_t> Expired(int64_t now_ms) const;
 
   // Rerunning session's command: Block calls for it set still_blocked() instead of blocking.
-  void BeginServing(const Session& session) {
+  void BeginServing(const Session& session, std::string_view key) {
     serving_ = &session;
+    serving_key_ = key;
     still_blocked_ = false;
+  }
+  // While session's command is rerun: the key that became ready (Redis 7.0 serves a waiter from
+  // that key, whatever the order of its keys); nullptr otherwise.
+  const std::string_view* serving_key(const Session& session) const {
+    return serving_ == &session ? &serving_key_ : nullptr;
   }
   // Ends the rerun; true when the command blocked again (its key could not serve it).
   bool EndServing() {
@@ -101,6 +107,7 @@ class BlockingRegistry final : public KeyReadyListener {
   std::vector<std::pair<int, std::string>> ready_;
   std::set<std::pair<int, std::string>, std::less<>> ready_set_;
   const Session* serving_ = nullptr;
+  std::string_view serving_key_;
   bool still_blocked_ = false;
 };
 

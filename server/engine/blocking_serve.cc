@@ -25,13 +25,14 @@ void Release(ServerState& s, Session& session, std::string_view reply) {
 }
 
 // Reruns waiter's command for its session; false (and nothing written) when it blocked again.
-bool Rerun(ServerState& s, const BlockingRegistry::Waiter& waiter, std::string* out) {
+bool Rerun(ServerState& s, const BlockingRegistry::Waiter& waiter, std::string_view key,
+           std::string* out) {
   std::vector<std::string_view> args(waiter.args.begin(), waiter.args.end());
   Session& session = *waiter.session;
   resp::ReplyWriter reply(out, static_cast<resp::Protocol>(session.protocol));
   CommandContext ctx{s, session, args, reply, *waiter.spec};
   ctx.may_block = true;
-  s.blocking.BeginServing(session);
+  s.blocking.BeginServing(session, key);
   waiter.spec->handler(ctx);
   if (s.blocking.EndServing()) {
     out->clear();
@@ -59,6 +60,16 @@ bool ParseBlockTimeout(CommandContext& ctx, std::string_view arg, int64_t* deadl
   return true;
 }
 
+std::span<const std::string_view> KeysToServe(CommandContext& ctx,
+                                              std::span<const std::string_view> keys) {
+  const std::string_view* ready = ctx.server.blocking.serving_key(ctx.session);
+  if (ready == nullptr) return keys;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == *ready) return keys.subspan(i, 1);
+  }
+  return keys;
+}
+
 void BlockOrTimeOut(CommandContext& ctx, std::span<const std::string_view> keys,
                     int64_t deadline_ms, TimeoutReply on_timeout) {
   if (!ctx.may_block) {
@@ -76,7 +87,7 @@ void ServeBlockedClients(ServerState& s) {
         if (waiter == nullptr) continue;  // served through another of its keys meanwhile
         std::string out;
         // The first waiter the key cannot serve (it is empty again) ends this key's turn.
-        if (!Rerun(s, *waiter, &out)) break;
+        if (!Rerun(s, *waiter, key, &out)) break;
         Release(s, *waiter->session, out);
       }
     }

@@ -18,6 +18,11 @@ namespace kv::server {
 // also, as redis-server 7.0.15 on x86-64 says, for a timeout too large to count in milliseconds).
 bool ParseBlockTimeout(CommandContext& ctx, std::string_view arg, int64_t* deadline_ms);
 
+// The keys a blocking pop looks at: all of keys, or, while its wait is being served, only the key
+// that became ready (Redis 7.0 serves a waiter from that key, even if an earlier one has elements).
+std::span<const std::string_view> KeysToServe(CommandContext& ctx,
+                                              std::span<const std::string_view> keys);
+
 // The running command found nothing to take from keys. A client's own command blocks it (no reply
 // now; ctx.session waits until a key is ready, the deadline, CLIENT UNBLOCK or its disconnection);
 // inside MULTI or a script (ctx.may_block false) it replies the timeout reply at once, as Redis.
