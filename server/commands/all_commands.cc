@@ -17,6 +17,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterScriptingCommands(table);
   RegisterListCommands(table);
   RegisterHashCommands(table);
+  RegisterSetCommands(table);
 }
 
 }  // namespace kv::server
