@@ -291,9 +291,9 @@ void InterGeneric(CommandContext& ctx, std::span<const std::string_view> keys,
   };
   if (card_only) {
     int64_t card = 0;
-    // ForEach cannot stop early: past the limit the members are only skipped.
-    sets[0]->ForEach([&](std::string_view m) {
-      if ((limit == 0 || card < limit) && in_all(m)) ++card;
+    sets[0]->ForEachUntil([&](std::string_view m) {
+      if (in_all(m)) ++card;
+      return limit == 0 || card < limit;
     });
     ctx.reply.Integer(card);
     return;

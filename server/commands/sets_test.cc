@@ -242,6 +242,17 @@ TEST(SetsTest, InterCard) {
   EXPECT_EQ(h.Run({"SINTERCARD", "2", "a", "b", "limit", "0"}), Int(2));
   EXPECT_EQ(h.Run({"SINTERCARD", "2", "a", "nokey"}), Int(0));
   EXPECT_EQ(h.Run({"SINTERCARD", "1", "a"}), Int(4));
+  std::vector<std::string> add_x = {"SADD", "x"};
+  std::vector<std::string> add_y = {"SADD", "y"};
+  for (int i = 0; i < 2000; ++i) {
+    add_x.push_back("m" + std::to_string(i));
+    if (i % 2 == 0) add_y.push_back("m" + std::to_string(i));
+  }
+  h.Run(add_x);
+  h.Run(add_y);
+  EXPECT_EQ(h.Run({"SINTERCARD", "2", "x", "y"}), Int(1000));
+  EXPECT_EQ(h.Run({"SINTERCARD", "2", "x", "y", "LIMIT", "10"}), Int(10));
+  EXPECT_EQ(h.Run({"SINTERCARD", "2", "x", "y", "LIMIT", "5000"}), Int(1000));
   EXPECT_EQ(h.Run({"SINTERCARD", "2", "a", "b", "LIMIT", "-1"}),
             Err("ERR LIMIT can't be negative"));
   EXPECT_EQ(h.Run({"SINTERCARD", "2", "a", "b", "LIMIT", "x"}), Err("ERR LIMIT can't be negative"));

@@ -48,6 +48,10 @@ class SetObject final : public Object {
   // not change the set.
   template <typename Fn>
   void ForEach(Fn&& fn) const;
+  // Calls fn(std::string_view member) -> bool for the members until it returns false (SINTERCARD's
+  // LIMIT). Each member once, in no set order; fn must not change the set.
+  template <typename Fn>
+  void ForEachUntil(Fn&& fn) const;
   // One SSCAN step: fn(member) for the members at cursor; returns the next cursor. An intset is
   // visited whole (cursor 0 back), as Redis does.
   template <typename Fn>
@@ -70,6 +74,26 @@ void SetObject::ForEach(Fn&& fn) const {
   }
   char buf[24];
   for (const int64_t v : ints_) fn(FormatInt(v, buf));
+}
+
+template <typename Fn>
+void SetObject::ForEachUntil(Fn&& fn) const {
+  if (table_) {
+    // Every bucket chain once; a Dict that does not change (no insert, no rehash step) between
+    // the scan steps yields each entry exactly once, even mid-rehash.
+    bool more = true;
+    uint64_t cursor = 0;
+    do {
+      cursor = table_->Scan(cursor, [&](const Entry* e) {
+        if (more) more = fn(e->key());
+      });
+    } while (cursor != 0 && more);
+    return;
+  }
+  char buf[24];
+  for (const int64_t v : ints_) {
+    if (!fn(FormatInt(v, buf))) return;
+  }
 }
 
 template <typename Fn>

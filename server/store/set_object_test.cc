@@ -88,6 +88,33 @@ TEST_P(SetEncodingTest, RandomPopAndScanCoverEveryMember) {
   EXPECT_EQ(popped, scanned);
 }
 
+TEST_P(SetEncodingTest, ForEachUntilVisitsEachMemberOnceAndStops) {
+  std::multiset<std::string> seen;
+  set->ForEachUntil([&](std::string_view m) {
+    seen.emplace(m);
+    return true;
+  });
+  EXPECT_EQ(seen.size(), 300u);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 300u);
+  int calls = 0;
+  set->ForEachUntil([&](std::string_view) { return ++calls < 7; });
+  EXPECT_EQ(calls, 7);
+}
+
+TEST(SetObjectTest, ForEachUntilMidRehashVisitsEachMemberOnce) {
+  // Growing a Dict starts an incremental rehash that lookups and inserts advance step by step:
+  // stop adding right after a resize began, so the scan meets both tables.
+  auto set = SetObject::CreateFor("x");
+  for (int i = 0; i < 1025; ++i) set->Add("m" + std::to_string(i));
+  std::multiset<std::string> seen;
+  set->ForEachUntil([&](std::string_view m) {
+    seen.emplace(m);
+    return true;
+  });
+  EXPECT_EQ(seen.size(), 1025u);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 1025u);
+}
+
 TEST_P(SetEncodingTest, CloneIsDeepAndKeepsTheEncoding) {
   std::unique_ptr<Object> copy = set->Clone();
   auto* c = static_cast<SetObject*>(copy.get());
