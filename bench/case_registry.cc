@@ -48,6 +48,13 @@ std::vector<Instance> GridInstances(const BenchConfig& config) {
   for (CaseKind kind : {CaseKind::kEvalsha, CaseKind::kPublish}) {
     for (int c : config.clients) out.push_back({kind, c, c, 1});
   }
+  // Collections (redis-benchmark's LPUSH, LPOP, HSET, SADD, SPOP, LRANGE_100): one key each.
+  for (CaseKind kind : {CaseKind::kLPush, CaseKind::kLPop, CaseKind::kHSet, CaseKind::kSAdd,
+                        CaseKind::kSPop, CaseKind::kLRange100}) {
+    for (int c : config.clients) {
+      for (int p : config.pipeline) out.push_back({kind, c, c, p});
+    }
+  }
   out.push_back({CaseKind::kPoolOverhead, 1, 1, 1});
   out.push_back({CaseKind::kLatencySet, 1, 1, 1});
   out.push_back({CaseKind::kLatencyGet, 1, 1, 1});

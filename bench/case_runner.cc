@@ -214,7 +214,8 @@ void CaseRunner::Finish(benchmark::State& state, Worker& w) {
   using benchmark::Counter;
   state.SetItemsProcessed(w.items);
   if (spec_.kind == CaseKind::kGet || spec_.kind == CaseKind::kMixed ||
-      spec_.kind == CaseKind::kLatencyGet || spec_.kind == CaseKind::kPoolMixed) {
+      spec_.kind == CaseKind::kLatencyGet || spec_.kind == CaseKind::kPoolMixed ||
+      spec_.kind == CaseKind::kLPop || spec_.kind == CaseKind::kSPop) {
     state.counters["misses"] = Counter(static_cast<double>(w.misses));
   }
   if (spec_.kind == CaseKind::kLock) {

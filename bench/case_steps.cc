@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "bench/cases.h"
 #include "fixtures/populate.h"
@@ -40,7 +41,8 @@ std::string TypeName(Reply::Type t) {
 
 // Checks one reply against what its command must return. Error replies fail with the server's
 // message; a nil GET counts as a miss.
-Status Check(std::string_view command, const Reply& r, Reply::Type expected, Worker& w) {
+Status Check(std::string_view command, const Reply& r, Reply::Type expected, size_t array_size,
+             Worker& w) {
   if (r.type == Reply::Type::kError) return Error{std::string(command) + " replied: " + r.str};
   if (expected == Reply::Type::kString && r.type == Reply::Type::kNil) {
     ++w.misses;
@@ -50,11 +52,24 @@ Status Check(std::string_view command, const Reply& r, Reply::Type expected, Wor
     return Error{std::string(command) + " replied with " + TypeName(r.type) + " '" + r.str +
                  "', expected " + TypeName(expected)};
   }
-  if (expected == Reply::Type::kArray && r.array_size != kKeysPerBulkCommand) {
+  if (expected == Reply::Type::kArray && r.array_size != array_size) {
     return Error{std::string(command) + " returned " + std::to_string(r.array_size) +
-                 " elements, expected " + std::to_string(kKeysPerBulkCommand)};
+                 " elements, expected " + std::to_string(array_size)};
   }
   return {};
+}
+
+// The elements an array reply of kind must hold (MGET: one per key; LRANGE_100: 100).
+size_t ExpectedArraySize(CaseKind kind) {
+  return kind == CaseKind::kLRange100 ? kLRangeCount : kKeysPerBulkCommand;
+}
+
+// redis-benchmark's element:__rand_int__ with -r: "element:" and 12 digits.
+constexpr size_t kMemberLength = 20;
+std::string_view FormatMember(uint64_t n, char (&out)[kMemberLength + 1]) {
+  std::snprintf(out, sizeof(out), "element:%012llu",
+                static_cast<unsigned long long>(n % 1000000000000ULL));
+  return {out, kMemberLength};
 }
 
 // Appends one request of a plain (non-lock, non-pool) case; returns the reply type it expects.
@@ -106,6 +121,40 @@ Reply::Type AppendRequest(CaseKind kind, const workload::Workload& workload, Wor
       c.Append(std::span<const std::string_view>(args, n));
       return set ? Reply::Type::kStatus : Reply::Type::kArray;
     }
+    case CaseKind::kLPush: {
+      const std::string_view args[] = {"LPUSH", "mylist", value};
+      c.Append(args);
+      return Reply::Type::kInteger;
+    }
+    case CaseKind::kLPop: {
+      const std::string_view args[] = {"LPOP", "mylist"};
+      c.Append(args);
+      return Reply::Type::kString;
+    }
+    case CaseKind::kHSet: {
+      char member[kMemberLength + 1];
+      const std::string_view args[] = {"HSET", "myhash", FormatMember(w.chooser.Next(), member),
+                                       value};
+      c.Append(args);
+      return Reply::Type::kInteger;
+    }
+    case CaseKind::kSAdd: {
+      char member[kMemberLength + 1];
+      const std::string_view args[] = {"SADD", "myset", FormatMember(w.chooser.Next(), member)};
+      c.Append(args);
+      return Reply::Type::kInteger;
+    }
+    case CaseKind::kSPop: {
+      const std::string_view args[] = {"SPOP", "myset"};
+      c.Append(args);
+      return Reply::Type::kString;
+    }
+    case CaseKind::kLRange100: {
+      static_assert(kLRangeCount == 100);
+      const std::string_view args[] = {"LRANGE", "mylist", "0", "99"};
+      c.Append(args);
+      return Reply::Type::kArray;
+    }
     case CaseKind::kSet:
     case CaseKind::kLatencySet:
     case CaseKind::kPoolSet:
@@ -135,7 +184,8 @@ Status Round(CaseKind kind, int count, const workload::Workload& workload, Worke
     w.histogram.Record(ns);
     if (elapsed_ns != nullptr) *elapsed_ns = ns;
     ++w.requests;
-    if (Status s = Check(command, *r, w.expected[static_cast<size_t>(i)], w); !s.ok()) return s;
+    const Reply::Type expected = w.expected[static_cast<size_t>(i)];
+    if (Status s = Check(command, *r, expected, ExpectedArraySize(kind), w); !s.ok()) return s;
   }
   w.items += count;
   return {};
@@ -264,6 +314,41 @@ Status PublishRound(int pipeline, const workload::Workload& workload, Worker& w,
   return {};
 }
 
+// LPOP, SPOP and LRANGE_100: kPopPrefill values pushed on mylist, or members element:0.. added
+// to myset, 100 per command, 16 commands per pipeline round.
+Status Prefill(CaseKind kind, const workload::Workload& workload, fixtures::Client& admin) {
+  constexpr int kPerCommand = 100;
+  constexpr int kInFlight = 16;
+  const bool set = kind == CaseKind::kSPop;
+  std::vector<std::string> members;
+  std::vector<std::string_view> args;
+  int next = 0;
+  while (next < kPopPrefill) {
+    int sent = 0;
+    for (; sent < kInFlight && next < kPopPrefill; ++sent) {
+      args.clear();
+      args.push_back(set ? "SADD" : "LPUSH");
+      args.push_back(set ? "myset" : "mylist");
+      members.clear();
+      for (int i = 0; i < kPerCommand && next < kPopPrefill; ++i, ++next) {
+        if (!set) {
+          args.push_back(workload.value());
+          continue;
+        }
+        char member[kMemberLength + 1];
+        members.emplace_back(FormatMember(static_cast<uint64_t>(next), member));
+      }
+      for (const std::string& m : members) args.push_back(m);
+      admin.Append(args);
+    }
+    for (int i = 0; i < sent; ++i) {
+      Result<Reply> r = fixtures::ExpectNoError(admin.ReadReply());
+      if (!r.ok()) return Error{std::string(set ? "SADD" : "LPUSH") + " (prefill): " + r.error()};
+    }
+  }
+  return {};
+}
+
 Status LockAttempt(const CaseSpec& spec, const Target& target, Worker& w) {
   fixtures::Client& c = *w.client;
   char key_buf[32];
@@ -345,8 +430,39 @@ std::string_view CaseName(CaseKind kind) {
       return "EVALSHA";
     case CaseKind::kPublish:
       return "PUBLISH";
+    case CaseKind::kLPush:
+      return "LPUSH";
+    case CaseKind::kLPop:
+      return "LPOP";
+    case CaseKind::kHSet:
+      return "HSET";
+    case CaseKind::kSAdd:
+      return "SADD";
+    case CaseKind::kSPop:
+      return "SPOP";
+    case CaseKind::kLRange100:
+      return "LRANGE_100";
   }
   return "?";
+}
+
+std::vector<std::string_view> CollectionCommands(CaseKind kind) {
+  switch (kind) {
+    case CaseKind::kLPush:
+      return {"LPUSH"};
+    case CaseKind::kLPop:
+      return {"LPOP", "LPUSH"};
+    case CaseKind::kLRange100:
+      return {"LRANGE", "LPUSH"};
+    case CaseKind::kHSet:
+      return {"HSET"};
+    case CaseKind::kSAdd:
+      return {"SADD"};
+    case CaseKind::kSPop:
+      return {"SPOP", "SADD"};
+    default:
+      return {};
+  }
 }
 
 Status Prepare(const CaseSpec& spec, const workload::Workload& workload, fixtures::Client& admin) {
@@ -359,6 +475,10 @@ Status Prepare(const CaseSpec& spec, const workload::Workload& workload, fixture
     case CaseKind::kPoolMixed:
     case CaseKind::kLatencyGet:
       return fixtures::Populate(admin, workload);
+    case CaseKind::kLPop:
+    case CaseKind::kSPop:
+    case CaseKind::kLRange100:
+      return Prefill(spec.kind, workload, admin);
     default:
       return {};
   }

@@ -57,6 +57,14 @@ enum class CaseKind {
   kMulti,    // MULTI, SET, GET, INCR, EXEC: a 3-command transaction (items: transactions)
   kEvalsha,  // SET token PX, then the lock release by EVALSHA (items: releases)
   kPublish,  // PUBLISH to kPublishSubscribers subscribers that drain (items: publishes)
+  // Collections, as redis-benchmark's tests of these names: one list, hash or set per case
+  // (mylist, myhash, myset), members element:<key number> from the workload's key choice.
+  kLPush,      // LPUSH mylist <value>
+  kLPop,       // LPOP mylist (mylist pre-filled with kPopPrefill values; nil is a miss)
+  kHSet,       // HSET myhash element:<n> <value>
+  kSAdd,       // SADD myset element:<n>
+  kSPop,       // SPOP myset (myset pre-filled with kPopPrefill members; nil is a miss)
+  kLRange100,  // LRANGE mylist 0 99 (mylist pre-filled with kPopPrefill values)
 };
 
 std::string_view CaseName(CaseKind kind);  // "SET", "POOL_OVERHEAD", ...
@@ -68,6 +76,12 @@ inline constexpr int kLockTtlMs = 1000;         // LOCK: SET ... NX PX 1000
 inline constexpr int kMultiCommands = 3;        // MULTI: commands per transaction
 inline constexpr int kPublishSubscribers = 10;  // PUBLISH: subscribers on the channel
 inline constexpr std::string_view kPublishChannel = "kvbench:publish";
+inline constexpr int kPopPrefill = 100000;  // LPOP, SPOP, LRANGE_100: redis-benchmark's -n default
+inline constexpr int kLRangeCount = 100;    // LRANGE_100: elements per reply
+
+// The commands a case needs beyond strings (COMMAND INFO probes them: Target::Unsupported);
+// empty for the string, transaction, script and pub/sub cases.
+std::vector<std::string_view> CollectionCommands(CaseKind kind);
 // The error message of a case its target cannot run (Target::Unsupported): reported through
 // SkipWithError like a failure, but RunReporter counts it as skipped, not failed.
 inline constexpr std::string_view kSkippedPrefix = "skipped: ";

@@ -91,6 +91,13 @@ std::string Target::Unsupported(CaseKind kind) const {
   if (kind == CaseKind::kLock && !has_delifeq && lock_release_sha.empty()) {
     return name + " has neither DELIFEQ nor the lock release script (" + script_error + ")";
   }
+  for (std::string_view command : CollectionCommands(kind)) {
+    if (std::find(unknown_commands.begin(), unknown_commands.end(), command) !=
+        unknown_commands.end()) {
+      return name + " does not know " + std::string(command) + " (COMMAND INFO " +
+             std::string(command) + " answers nil)";
+    }
+  }
   return "";
 }
 
@@ -150,6 +157,22 @@ Result<std::unique_ptr<Target>> StartTarget(const TargetSpec& spec, const std::s
   target->has_delifeq = delifeq.ok() && delifeq->type == fixtures::Reply::Type::kArray &&
                         delifeq->elements.size() == 1 &&
                         delifeq->elements[0].type == fixtures::Reply::Type::kArray;
+  // The collection cases' commands, all in one COMMAND INFO (a nil element: unknown).
+  std::vector<std::string_view> probe = {"COMMAND", "INFO"};
+  for (CaseKind kind : {CaseKind::kLPush, CaseKind::kLPop, CaseKind::kHSet, CaseKind::kSAdd,
+                        CaseKind::kSPop, CaseKind::kLRange100}) {
+    for (std::string_view command : CollectionCommands(kind)) {
+      if (std::find(probe.begin() + 2, probe.end(), command) == probe.end())
+        probe.push_back(command);
+    }
+  }
+  Result<fixtures::Reply> known = admin->Call(probe);
+  for (size_t i = 2; i < probe.size(); ++i) {
+    const bool found = known.ok() && known->type == fixtures::Reply::Type::kArray &&
+                       known->elements.size() == probe.size() - 2 &&
+                       known->elements[i - 2].type == fixtures::Reply::Type::kArray;
+    if (!found) target->unknown_commands.emplace_back(probe[i]);
+  }
   Result<fixtures::Reply> sha =
       fixtures::ExpectNoError(admin->Call({"SCRIPT", "LOAD", kLockReleaseScript}));
   if (sha.ok()) {

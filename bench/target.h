@@ -40,6 +40,8 @@ struct Target {
   bool has_delifeq = false;      // COMMAND INFO DELIFEQ knows it (LOCK releases with it)
   std::string lock_release_sha;  // SHA1 of the compare-and-delete script (empty: not loaded)
   std::string script_error;      // why lock_release_sha is empty
+  // Collection commands the cases need (CollectionCommands) that COMMAND INFO does not know.
+  std::vector<std::string> unknown_commands;
   // bytes_per_key by value size: RSS growth / keys written (1M keys), measured once at start-up
   // (see MeasureBytesPerKey).
   std::map<int, double> bytes_per_key;
@@ -57,7 +59,7 @@ struct Target {
   Result<fixtures::ProcStats> Stats() const;
   bool uses_delifeq() const { return has_delifeq; }
   // Why `kind` cannot run on this target ("" when it can): LOCK and EVALSHA need DELIFEQ or the
-  // lock release script.
+  // lock release script; the collection cases their commands (CollectionCommands).
   std::string Unsupported(CaseKind kind) const;
   // One line for people and the JSON context: what runs where ("redis-server 7.0.15 pid=12
   // port=4000 (started)", "10.0.0.2:6379 redis 7.2.4 (already running; server_cpu: n/a (remote))").

@@ -188,6 +188,30 @@ TEST_F(KvBenchTargetsTest, CasesATargetCannotRunAreSkippedNotFailed) {
   EXPECT_FALSE(get->value("error_occurred", false)) << get->dump(2);
 }
 
+// A server without a collection command (SADD renamed away) skips the cases that need it (SADD,
+// and SPOP, which fills its set with SADD) and runs the others.
+TEST_F(KvBenchTargetsTest, CollectionCasesWithoutTheirCommandAreSkipped) {
+  const fixtures::RunResult r =
+      Run({"--kv_target=nosadd=redis-server --port {port} --save '' --rename-command SADD ''",
+           "--kv_targets=nosadd", "--benchmark_filter=/(SADD|SPOP|LPUSH)/"});
+  ASSERT_TRUE(r.exit.clean()) << r.exit.Describe() << "\nstderr:\n" << r.err;
+  EXPECT_NE(r.err.find("2 case(s) skipped"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("failed"), std::string::npos) << r.err;
+  nlohmann::json doc;
+  ASSERT_NO_THROW(doc = nlohmann::json::parse(r.out)) << r.out;
+  for (const char* name :
+       {"nosadd/SADD/clients:1/pipeline:1", "nosadd/SPOP/clients:1/pipeline:1"}) {
+    const nlohmann::json* b = FindBenchmark(doc, name);
+    ASSERT_NE(b, nullptr) << name << "\n" << r.out;
+    EXPECT_TRUE(b->value("error_occurred", false)) << b->dump(2);
+    EXPECT_EQ(b->value("error_message", ""),
+              "skipped: nosadd does not know SADD (COMMAND INFO SADD answers nil)");
+  }
+  const nlohmann::json* lpush = FindBenchmark(doc, "nosadd/LPUSH/clients:1/pipeline:1");
+  ASSERT_NE(lpush, nullptr) << r.out;
+  EXPECT_FALSE(lpush->value("error_occurred", false)) << lpush->dump(2);
+}
+
 TEST_F(KvBenchTargetsTest, CommandExitingAtOnceShowsItsLogTail) {
   const fixtures::RunResult r =
       Run({"--kv_target=bad=sh -c 'echo \"bad: unknown option\" >&2; exit 3' {port}",

@@ -18,6 +18,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterListCommands(table);
   RegisterBlockingListCommands(table);
   RegisterHashCommands(table);
+  RegisterSetCommands(table);
 }
 
 }  // namespace kv::server

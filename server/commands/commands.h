@@ -20,6 +20,7 @@ void RegisterScriptingCommands(CommandTable& table);      // scripting.cc
 void RegisterListCommands(CommandTable& table);           // lists.cc
 void RegisterBlockingListCommands(CommandTable& table);   // lists_blocking.cc
 void RegisterHashCommands(CommandTable& table);           // hashes.cc
+void RegisterSetCommands(CommandTable& table);            // sets.cc
 // All of the above: kv-server's command set (a CommandRegistrar).
 void RegisterAllCommands(CommandTable& table);
 
