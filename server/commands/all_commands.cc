@@ -17,6 +17,8 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterScriptingCommands(table);
   RegisterListCommands(table);
   RegisterHashCommands(table);
+  RegisterZSetCommands(table);
+  RegisterZSetRangeCommands(table);
 }
 
 }  // namespace kv::server

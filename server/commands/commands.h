@@ -19,6 +19,8 @@ void RegisterObjectCommands(CommandTable& table);         // object.cc: OBJECT, 
 void RegisterScriptingCommands(CommandTable& table);      // scripting.cc
 void RegisterListCommands(CommandTable& table);           // lists.cc
 void RegisterHashCommands(CommandTable& table);           // hashes.cc
+void RegisterZSetCommands(CommandTable& table);           // zsets.cc
+void RegisterZSetRangeCommands(CommandTable& table);      // zsets_range.cc
 // All of the above: kv-server's command set (a CommandRegistrar).
 void RegisterAllCommands(CommandTable& table);
 
