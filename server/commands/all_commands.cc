@@ -19,6 +19,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterHashCommands(table);
   RegisterZSetCommands(table);
   RegisterZSetRangeCommands(table);
+  RegisterZSetAlgebraCommands(table);
 }
 
 }  // namespace kv::server

@@ -24,6 +24,12 @@ constexpr std::string_view kZRemRangeComplexity =
     "O(log(N)+M) with N the size of the sorted set and M the number of members removed";
 constexpr std::string_view kZPopComplexity =
     "O(log(N)*M) with N the size of the sorted set and M the number of members popped";
+constexpr std::string_view kZUnionComplexity =
+    "O(N)+O(M*log(M)) with N the sum of the input sizes and M the size of the result";
+constexpr std::string_view kZInterComplexity =
+    "O(N*K)+O(M*log(M)), N the smallest input, K the inputs, M the size of the result";
+constexpr std::string_view kZDiffComplexity =
+    "O(L + (N-K)log(N)), L the total size of the inputs, N the first input's size";
 constexpr std::string_view kEvalSha = "sha1 numkeys:integer [key:key ...] [arg ...]";
 
 constexpr CommandDoc kDocs[] = {
@@ -228,6 +234,26 @@ constexpr CommandDoc kDocs[] = {
     {"zscan", "Iterates over the members and scores of a sorted set with a cursor.", "2.8.0",
      "sorted-set", "O(1) per call, O(N) for a full iteration",
      "key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]"},
+    {"zunion", "Returns the union of sorted sets.", "6.2.0", "sorted-set", kZUnionComplexity,
+     "numkeys:integer key:key ... [WEIGHTS weight:integer ...] "
+     "[AGGREGATE aggregate: SUM | MIN | MAX] [WITHSCORES]"},
+    {"zinter", "Returns the intersection of sorted sets.", "6.2.0", "sorted-set", kZInterComplexity,
+     "numkeys:integer key:key ... [WEIGHTS weight:integer ...] "
+     "[AGGREGATE aggregate: SUM | MIN | MAX] [WITHSCORES]"},
+    {"zdiff", "Returns the difference of sorted sets.", "6.2.0", "sorted-set", kZDiffComplexity,
+     "numkeys:integer key:key ... [WITHSCORES]"},
+    {"zunionstore", "Stores the union of sorted sets in a key.", "2.0.0", "sorted-set",
+     kZUnionComplexity,
+     "destination:key numkeys:integer key:key ... [WEIGHTS weight:integer ...] "
+     "[AGGREGATE aggregate: SUM | MIN | MAX]"},
+    {"zinterstore", "Stores the intersection of sorted sets in a key.", "2.0.0", "sorted-set",
+     kZInterComplexity,
+     "destination:key numkeys:integer key:key ... [WEIGHTS weight:integer ...] "
+     "[AGGREGATE aggregate: SUM | MIN | MAX]"},
+    {"zdiffstore", "Stores the difference of sorted sets in a key.", "6.2.0", "sorted-set",
+     kZDiffComplexity, "destination:key numkeys:integer key:key ..."},
+    {"zintercard", "Counts the members of the intersection of sorted sets.", "7.0.0", "sorted-set",
+     kZInterComplexity, "numkeys:integer key:key ... [LIMIT limit:integer]"},
     // ---- generic ----
     {"del", "Deletes keys.", "1.0.0", "generic", kOnKeys, "key:key ..."},
     {"unlink", "Deletes keys (large collections are freed in slices, as after DEL).", "4.0.0",
