@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "server/commands/collection_util.h"
@@ -119,7 +120,9 @@ void AlgebraGeneric(CommandContext& ctx, size_t numkeys_at, bool store, Op op, b
     std::stable_sort(inputs.begin(), inputs.end(),
                      [](const Input& a, const Input& b) { return a.Length() < b.Length(); });
   }
-  auto result = std::make_unique<ZSetObject>();
+  // The result as Redis builds it: (score, member) pairs sorted like a skiplist; stored, it
+  // takes the listpack when it fits (zsetConvertToListpackIfNeeded), else stays a skiplist.
+  std::vector<std::pair<double, std::string_view>> result;
   int64_t cardinality = 0;
   if (op == Op::kInter) {
     if (inputs[0].Length() > 0) {
@@ -137,7 +140,7 @@ void AlgebraGeneric(CommandContext& ctx, size_t numkeys_at, bool store, Op op, b
           ++cardinality;
           stop = limit > 0 && cardinality >= limit;
         } else {
-          result->Insert(m, score);
+          result.emplace_back(score, m);
         }
       });
     }
@@ -152,7 +155,8 @@ void AlgebraGeneric(CommandContext& ctx, size_t numkeys_at, bool store, Op op, b
         if (!fresh) AggregateInto(&it->second, score, how);
       });
     }
-    for (const auto& [m, s] : scores) result->Insert(m, s);
+    result.reserve(scores.size());
+    for (const auto& [m, s] : scores) result.emplace_back(s, m);
   } else {
     // Members of the first input in none of the others, with their first scores.
     inputs[0].ForEach([&](std::string_view m, double s) {
@@ -160,29 +164,34 @@ void AlgebraGeneric(CommandContext& ctx, size_t numkeys_at, bool store, Op op, b
       for (size_t i = 1; i < n; ++i) {
         if (inputs[i].Find(m, &ignored)) return;
       }
-      result->Insert(m, s);
+      result.emplace_back(s, m);
     });
   }
   if (card_only) {
     ctx.reply.Integer(cardinality);
     return;
   }
+  std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) {
+    return a.first < b.first || (a.first == b.first && a.second < b.second);
+  });
   if (store) {
-    const auto stored = static_cast<int64_t>(result->Length());
-    StoreZSet(ctx, ctx.args[1], std::move(result));
-    ctx.reply.Integer(stored);
+    size_t longest = 0;
+    for (const auto& r : result) longest = std::max(longest, r.second.size());
+    auto z = ZSetObject::CreateSized(result.size(), longest);
+    for (const auto& [s, m] : result) z->Insert(m, s);
+    StoreZSet(ctx, ctx.args[1], std::move(z));
+    ctx.reply.Integer(static_cast<int64_t>(result.size()));
     return;
   }
   const bool pairs = with_scores && ctx.reply.resp3();
-  const size_t len = result->Length();
-  ctx.reply.ArrayHeader(with_scores && !pairs ? 2 * len : len);
-  result->ForEach([&](std::string_view m, double s) {
+  ctx.reply.ArrayHeader(with_scores && !pairs ? 2 * result.size() : result.size());
+  for (const auto& [s, m] : result) {
     if (with_scores) {
       ReplyMemberScore(ctx, m, s, pairs);
     } else {
       ctx.reply.Bulk(m);
     }
-  });
+  }
 }
 
 void ZUnionCommand(CommandContext& ctx) { AlgebraGeneric(ctx, 1, false, Op::kUnion, false); }

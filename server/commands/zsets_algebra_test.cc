@@ -60,6 +60,11 @@ TEST_F(ZSetAlgebraTest, UnionWeightsAndAggregates) {
             Pairs({{"x", "1"}, {"y", "2"}, {"z", "3"}}));
   EXPECT_EQ(h.Run({"ZUNION", "2", "inf", "inf", "WEIGHTS", "1", "-1", "WITHSCORES"}),
             Pairs({{"x", "0"}, {"y", "0"}}));
+  // A reply comes from Redis's skiplist (-0 kept); a small stored result is a listpack (-0 is 0).
+  h.Run({"ZADD", "zero", "0", "x"});
+  EXPECT_EQ(h.Run({"ZUNION", "1", "zero", "WEIGHTS", "-1", "WITHSCORES"}), Pairs({{"x", "-0"}}));
+  EXPECT_EQ(h.Run({"ZUNIONSTORE", "dst", "1", "zero", "WEIGHTS", "-1"}), Int(1));
+  EXPECT_EQ(h.Run({"ZSCORE", "dst", "x"}), Bulk("0"));
   h.session.protocol = 3;
   EXPECT_EQ(h.Run({"ZUNION", "1", "c", "WITHSCORES"}), "*1\r\n*2\r\n" + Bulk("z") + ",100\r\n");
 }

@@ -12,6 +12,14 @@ std::string_view ScoreBytes(const double& d) {
 
 }  // namespace
 
+std::unique_ptr<ZSetObject> ZSetObject::CreateSized(size_t size_hint, size_t max_member_len) {
+  auto z = std::make_unique<ZSetObject>();
+  if (size_hint > kPackedMaxEntries || max_member_len > kPackedMaxValue) {
+    z->list_ = std::make_unique<ZSkipList>();
+  }
+  return z;
+}
+
 size_t ZSetObject::MemoryUsage() const {
   const size_t bytes = Chunk(sizeof(ZSetObject));
   if (!list_) return bytes + small_.HeapBytes();

@@ -20,6 +20,10 @@ namespace kv::server {
 class ZSetObject final : public Object {
  public:
   ZSetObject() : Object(ValueType::kZSet) {}
+  // Redis zsetTypeCreate: an empty set that starts as a skiplist when size_hint members or one
+  // of max_member_len bytes would not fit the listpack. (The encodings differ in one visible
+  // way, as Redis's: a listpack stores -0 as 0, a skiplist keeps it.)
+  static std::unique_ptr<ZSetObject> CreateSized(size_t size_hint, size_t max_member_len);
 
   size_t Length() const override { return list_ ? list_->size() : small_.size() / 2; }
   std::string_view Encoding() const override { return list_ ? "skiplist" : "listpack"; }
