@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "server/commands/command_test_util.h"
+#include "server/store/store.h"
 
 namespace kv::server {
 namespace {
@@ -284,8 +285,10 @@ TEST(ZSetsTest, EncodingConvertsAtTheListpackLimits) {
             (std::set<std::string>{"z", "g", "s"}));
 }
 
+// COPY, RENAME, MEMORY USAGE, DEBUG OBJECT, expiry and lazy free of a big sorted set.
 TEST(ZSetsTest, KeyOperationsCopyRenameMemoryAndExpiry) {
   Harness h;
+  h.config.enable_debug_command = true;
   for (int i = 0; i < 200; ++i) h.Run({"ZADD", "z", std::to_string(i), "m" + std::to_string(i)});
   EXPECT_EQ(h.Run({"COPY", "z", "c"}), Int(1));
   h.Run({"ZREM", "z", "m0"});
@@ -296,10 +299,19 @@ TEST(ZSetsTest, KeyOperationsCopyRenameMemoryAndExpiry) {
   const std::string usage = h.Run({"MEMORY", "USAGE", "r"});
   ASSERT_EQ(usage[0], ':');
   EXPECT_GT(std::stoll(usage.substr(1)), 200 * 40);
+  const std::string debug = h.Run({"DEBUG", "OBJECT", "r"});
+  EXPECT_NE(debug.find("encoding:skiplist"), std::string::npos) << debug;
   EXPECT_EQ(h.Run({"PEXPIRE", "r", "10"}), Int(1));
   h.AdvanceMs(20);
   EXPECT_EQ(h.Run({"ZCARD", "r"}), Int(0));
-  EXPECT_EQ(h.Run({"DEL", "z"}), Int(1));
+  EXPECT_EQ(h.Run({"DEL", "z"}), Int(1));                  // 199 members: queued, freed in slices
+  EXPECT_EQ(h.processor.store().lazy_free_pending(), 2u);  // and the expired 200-member r
+  while (h.processor.store().LazyFreeStep(1000)) {
+  }
+  EXPECT_EQ(h.processor.store().lazy_free_pending(), 0u);
+  h.Run({"ZADD", "small", "1", "a"});
+  EXPECT_EQ(h.Run({"DEL", "small"}), Int(1));  // a listpack: freed at once
+  EXPECT_EQ(h.processor.store().lazy_free_pending(), 0u);
 }
 
 TEST(ZSetsTest, WrongTypeTransactionsScriptsAndWatch) {
@@ -354,6 +366,10 @@ TEST(ZSetsTest, WrongTypeTransactionsScriptsAndWatch) {
     h.Run({"MULTI"});
     EXPECT_EQ(h.Run({"EXEC"}), "*-1\r\n") << write[0];
   }
+  h.Run({"WATCH", "dst"});
+  h.Run({"ZUNIONSTORE", "dst", "1", "lz"});  // a STORE into a watched destination
+  h.Run({"MULTI"});
+  EXPECT_EQ(h.Run({"EXEC"}), "*-1\r\n");
   h.Run({"WATCH", "lz"});
   h.Run({"ZADD", "lz", "1", "x"});  // same score: nothing changed
   h.Run({"ZREM", "lz", "nope"});

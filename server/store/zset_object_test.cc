@@ -149,6 +149,44 @@ TEST_P(ZSetObjectTest, ReleaseInSlicesShrinksMemoryToNothing) {
 
 INSTANTIATE_TEST_SUITE_P(Encodings, ZSetObjectTest, ::testing::Bool());
 
+// Past 1024 slots the member index moves to its new table a few slots per write: lookups, ranks
+// and removals see members in either table, and a scan that runs while the set grows and then
+// shrinks returns every member present throughout.
+TEST(ZSetObjectIndexTest, GrowsAndShrinksIncrementallyWithoutLosingMembers) {
+  ZSetObject z;
+  const int kStable = 3000;
+  for (int i = 0; i < kStable; ++i) z.Insert("s" + std::to_string(i), i);
+  std::set<std::string> seen;
+  uint64_t cursor = 0;
+  int next = 0;
+  int steps = 0;
+  do {
+    cursor = z.Scan(cursor, [&](std::string_view m, double) { seen.emplace(m); });
+    // Between scan calls: add temporary members (the index doubles four times, each move spread
+    // over several scan calls), then remove them all again (it halves twice).
+    if (steps < 600) {
+      for (int k = 0; k < 50; ++k) z.Insert("t" + std::to_string(next++), -1);
+    } else {
+      for (int k = 0; k < 100 && next > 0; ++k) {
+        ASSERT_TRUE(z.Remove("t" + std::to_string(--next)));
+      }
+    }
+    double s;
+    for (int i = 0; i < kStable; i += 97) ASSERT_TRUE(z.Score("s" + std::to_string(i), &s)) << i;
+    ++steps;
+  } while (cursor != 0 && steps < 1000000);
+  EXPECT_GT(steps, 1000);
+  for (int i = 0; i < kStable; ++i) EXPECT_EQ(seen.count("s" + std::to_string(i)), 1u) << i;
+  for (int i = 0; i < kStable; i += 2) ASSERT_TRUE(z.Remove("s" + std::to_string(i)));
+  EXPECT_EQ(z.Length(), static_cast<size_t>(kStable / 2) + static_cast<size_t>(next));
+  size_t rank;
+  ASSERT_TRUE(z.Rank("s2999", &rank));
+  EXPECT_EQ(rank, z.Length() - 1);
+  double s;
+  EXPECT_FALSE(z.Score("s0", &s));
+  EXPECT_TRUE(z.Score("s1", &s));
+}
+
 TEST(ZSetObjectConvertTest, ConvertsAtTheListpackLimitsAndNegativeZeroIsZeroWhenPacked) {
   ZSetObject z;
   for (int i = 0; i < 128; ++i) z.Insert("m" + std::to_string(i), i);

@@ -14,6 +14,8 @@ namespace {
 size_t Chunk(size_t n) { return (n + 8 + 15) & ~size_t{15}; }  // glibc malloc chunk
 
 constexpr size_t kMinSlots = 16;
+constexpr size_t kMigrateStep = 128;     // old-table slots moved per index write while resizing
+constexpr size_t kMigrateAtOnce = 1024;  // smaller old tables are moved at once
 
 }  // namespace
 
@@ -34,6 +36,7 @@ ZSkipList::~ZSkipList() {
   }
   std::free(header_);
   std::free(slots_);
+  std::free(old_);
 }
 
 ZSkipList::Node* ZSkipList::NewNode(int height, double score, std::string_view member) {
@@ -54,7 +57,8 @@ size_t ZSkipList::NodeBytes(const Node* n) {
 }
 
 size_t ZSkipList::HeapBytes() const {
-  return NodeBytes(header_) + node_bytes_ + (slots_ == nullptr ? 0 : Chunk((mask_ + 1) * 8));
+  return NodeBytes(header_) + node_bytes_ + (slots_ == nullptr ? 0 : Chunk((mask_ + 1) * 8)) +
+         (old_ == nullptr ? 0 : Chunk((old_mask_ + 1) * 8));
 }
 
 // Redis zslRandomLevel: each further level with probability 1/4.
@@ -157,6 +161,7 @@ bool ZSkipList::Score(std::string_view member, double* score) const {
 
 void ZSkipList::UpdateScore(std::string_view member, double score) {
   Node* x = Find(member);
+  if (x == nullptr) return;  // not a member: nothing to update
   // Still between its neighbours: the score changes in place (Redis zslUpdateScore).
   const Node* next = x->levels()[0].forward;
   if ((x->backward == nullptr || Before(x->backward, score, x->member())) &&
@@ -222,8 +227,9 @@ void ZSkipList::RemoveRanks(size_t from, size_t to) {
 
 bool ZSkipList::ReleaseSome(size_t budget) {
   std::free(slots_);
-  slots_ = nullptr;
-  mask_ = 0;
+  std::free(old_);
+  slots_ = old_ = nullptr;
+  mask_ = old_mask_ = 0;
   Node* x = header_->levels()[0].forward;
   for (; x != nullptr && budget > 0; --budget) {
     Node* next = x->levels()[0].forward;
@@ -240,63 +246,105 @@ bool ZSkipList::ReleaseSome(size_t budget) {
 
 uint64_t ZSkipList::Hash(std::string_view member) const { return HashKey(member, seed_); }
 
-ZSkipList::Node* ZSkipList::Find(std::string_view member) const {
-  if (slots_ == nullptr) return nullptr;
-  const uint64_t h = Hash(member);
-  const uint64_t tag = Tag(h);
-  for (size_t i = h & mask_; slots_[i] != 0; i = (i + 1) & mask_) {
-    if ((slots_[i] >> 48) != tag) continue;
-    Node* n = SlotNode(slots_[i]);
+ZSkipList::Node* ZSkipList::FindIn(const uint64_t* table, size_t mask, std::string_view member,
+                                   uint64_t hash) {
+  const uint64_t tag = Tag(hash);
+  for (size_t i = hash & mask; table[i] != 0; i = (i + 1) & mask) {
+    if (table[i] == kGone || (table[i] >> 48) != tag) continue;
+    Node* n = SlotNode(table[i]);
     if (n->member() == member) return n;
   }
   return nullptr;
 }
 
+ZSkipList::Node* ZSkipList::Find(std::string_view member) const {
+  if (slots_ == nullptr) return nullptr;
+  const uint64_t h = Hash(member);
+  Node* n = FindIn(slots_, mask_, member, h);
+  if (n == nullptr && old_ != nullptr) n = FindIn(old_, old_mask_, member, h);
+  return n;
+}
+
+void ZSkipList::Place(uint64_t* table, size_t mask, uint64_t slot, uint64_t hash) {
+  size_t i = hash & mask;
+  while (table[i] != 0) i = (i + 1) & mask;
+  table[i] = slot;
+}
+
 void ZSkipList::IndexAdd(Node* n, uint64_t hash) {
-  // length_ already counts n: grow past a load of 0.8.
-  if (slots_ == nullptr || length_ * 5 > (mask_ + 1) * 4) {
-    Resize(slots_ == nullptr ? kMinSlots : (mask_ + 1) * 2);
+  if (old_ != nullptr) MigrateSome(kMigrateStep);
+  if (slots_ == nullptr) {
+    StartResize(kMinSlots);
+  } else if (length_ * 5 > (mask_ + 1) * 4) {
+    // length_ already counts n (and the members still in old_): grow past a load of 0.8.
+    StartResize((mask_ + 1) * 2);
   }
-  size_t i = hash & mask_;
-  while (slots_[i] != 0) i = (i + 1) & mask_;
-  slots_[i] = reinterpret_cast<uint64_t>(n) | (Tag(hash) << 48);
+  Place(slots_, mask_, reinterpret_cast<uint64_t>(n) | (Tag(hash) << 48), hash);
 }
 
 void ZSkipList::IndexRemove(const Node* n) {
   const uint64_t h = Hash(n->member());
   size_t i = h & mask_;
-  while (SlotNode(slots_[i]) != n) i = (i + 1) & mask_;
-  // Backward-shift deletion: pull later members of the run into the hole when their home slot
-  // allows it, so no run gets an empty slot between a member's home and its place.
-  size_t hole = i;
-  for (size_t j = (i + 1) & mask_; slots_[j] != 0; j = (j + 1) & mask_) {
-    const size_t home = Hash(SlotNode(slots_[j])->member()) & mask_;
-    // j's member may move to hole when its home is not in (hole, j] (cyclically).
-    const bool home_between = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
-    if (!home_between) {
-      slots_[hole] = slots_[j];
-      hole = j;
-    }
+  for (; slots_[i] != 0; i = (i + 1) & mask_) {
+    if (SlotNode(slots_[i]) == n) break;
   }
-  slots_[hole] = 0;
-  // Shrink below a load of 0.1 (the scan cursor stays valid, as with Redis's dict).
-  if (length_ * 10 < mask_ + 1 && mask_ + 1 > kMinSlots) Resize((mask_ + 1) / 2);
+  if (slots_[i] == 0) {
+    // In the old table: its slot becomes kGone (lookups of others probe on past it).
+    for (size_t j = h & old_mask_;; j = (j + 1) & old_mask_) {
+      if (old_[j] > kGone && SlotNode(old_[j]) == n) {
+        old_[j] = kGone;
+        break;
+      }
+    }
+  } else {
+    // Backward-shift deletion: pull later members of the run into the hole when their home
+    // slot allows it, so no run gets an empty slot between a member's home and its place.
+    size_t hole = i;
+    for (size_t j = (i + 1) & mask_; slots_[j] != 0; j = (j + 1) & mask_) {
+      const size_t home = Hash(SlotNode(slots_[j])->member()) & mask_;
+      // j's member may move to hole when its home is not in (hole, j] (cyclically).
+      const bool home_between = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+      if (!home_between) {
+        slots_[hole] = slots_[j];
+        hole = j;
+      }
+    }
+    slots_[hole] = 0;
+  }
+  if (old_ != nullptr) {
+    MigrateSome(kMigrateStep);
+  } else if (length_ * 10 < mask_ + 1 && mask_ + 1 > kMinSlots) {
+    StartResize((mask_ + 1) / 2);  // below a load of 0.1
+  }
 }
 
-void ZSkipList::Resize(size_t slots) {
+void ZSkipList::StartResize(size_t slots) {
+  if (old_ != nullptr) MigrateSome(old_mask_ + 1);
   auto* fresh = static_cast<uint64_t*>(std::calloc(slots, sizeof(uint64_t)));
   if (fresh == nullptr) throw std::bad_alloc();
-  uint64_t* old = slots_;
-  const size_t old_slots = old == nullptr ? 0 : mask_ + 1;
+  old_ = slots_;
+  old_mask_ = mask_;
+  migrated_ = 0;
   slots_ = fresh;
   mask_ = slots - 1;
-  for (size_t i = 0; i < old_slots; ++i) {
-    if (old[i] == 0) continue;
-    size_t j = Hash(SlotNode(old[i])->member()) & mask_;
-    while (slots_[j] != 0) j = (j + 1) & mask_;
-    slots_[j] = old[i];
+  if (old_ == nullptr) return;
+  if (old_mask_ < kMigrateAtOnce) MigrateSome(old_mask_ + 1);
+}
+
+void ZSkipList::MigrateSome(size_t slots) {
+  const size_t end = migrated_ + slots < old_mask_ + 1 ? migrated_ + slots : old_mask_ + 1;
+  for (; migrated_ < end; ++migrated_) {
+    const uint64_t v = old_[migrated_];
+    if (v <= kGone) continue;
+    Place(slots_, mask_, v, Hash(SlotNode(v)->member()));
+    old_[migrated_] = kGone;
   }
-  std::free(old);
+  if (migrated_ > old_mask_) {
+    std::free(old_);
+    old_ = nullptr;
+    old_mask_ = 0;
+    migrated_ = 0;
+  }
 }
 
 }  // namespace kv::server

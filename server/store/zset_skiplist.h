@@ -6,7 +6,10 @@
 // levels and the member bytes (Redis: a node plus a separate sds plus a dict entry). The index is
 // an open-addressing table (linear probing, backward-shift deletion) of node pointers tagged
 // with 16 bits of the member's hash in the unused top bits, so a probe rarely touches a node
-// that is not the one sought; it costs 8 bytes a slot at a load of 0.4..0.8.
+// that is not the one sought; it costs 8 bytes a slot at a load of 0.4..0.8. It grows and
+// shrinks incrementally, as Redis's dict rehashes: the old table stays beside the new one and
+// every write moves a few of its slots (a whole pass over a million members would stall the
+// server for hundreds of milliseconds).
 #pragma once
 
 #include <cstddef>
@@ -94,13 +97,19 @@ class ZSkipList {
   // The index (member -> node).
   uint64_t Hash(std::string_view member) const;
   Node* Find(std::string_view member) const;
+  static Node* FindIn(const uint64_t* table, size_t mask, std::string_view member, uint64_t hash);
   void IndexAdd(Node* n, uint64_t hash);
   void IndexRemove(const Node* n);
-  void Resize(size_t slots);
+  // Starts moving the index to a table of `slots` slots (finishing a move under way first).
+  void StartResize(size_t slots);
+  // Moves up to `slots` slots of the old table to the new one; frees it when all are moved.
+  void MigrateSome(size_t slots);
+  static void Place(uint64_t* table, size_t mask, uint64_t slot, uint64_t hash);
   static Node* SlotNode(uint64_t slot) {
     return reinterpret_cast<Node*>(slot & ((uint64_t{1} << 48) - 1));
   }
   static uint64_t Tag(uint64_t hash) { return hash >> 48; }
+  static constexpr uint64_t kGone = 1;  // an old-table slot whose member moved or was removed
 
   Node* header_;
   Node* tail_ = nullptr;
@@ -110,7 +119,10 @@ class ZSkipList {
   uint64_t seed_;              // the index's hash seed
   uint64_t* slots_ = nullptr;  // 0: empty; else node pointer | tag << 48
   size_t mask_ = 0;            // slots - 1 (0 with no table)
-  size_t node_bytes_ = 0;      // malloc chunks of the nodes
+  uint64_t* old_ = nullptr;    // while resizing: the table being emptied into slots_
+  size_t old_mask_ = 0;
+  size_t migrated_ = 0;    // old_ slots below this one are moved
+  size_t node_bytes_ = 0;  // malloc chunks of the nodes
 };
 
 template <typename Pred>
@@ -140,18 +152,37 @@ void ZSkipList::ForRanks(size_t from, size_t to, bool reverse, Fn&& fn) const {
 
 template <typename Fn>
 uint64_t ZSkipList::Scan(uint64_t cursor, Fn&& fn) const {
+  using dict_internal::ReverseBits;
   if (slots_ == nullptr) return 0;
-  const size_t home = cursor & mask_;
-  // Members whose home slot is `home` sit in the run of full slots from it (linear probing).
-  for (size_t i = home; slots_[i] != 0; i = (i + 1) & mask_) {
-    const Node* n = SlotNode(slots_[i]);
-    if ((Hash(n->member()) & mask_) == home) fn(n->member(), n->score);
+  // The members whose home slot is `home` sit in the run of used slots from it (linear probing;
+  // kGone slots of the old table were used).
+  auto visit = [this, &fn](const uint64_t* table, size_t mask, size_t home) {
+    for (size_t i = home; table[i] != 0; i = (i + 1) & mask) {
+      if (table[i] == kGone) continue;
+      const Node* n = SlotNode(table[i]);
+      if ((Hash(n->member()) & mask) == home) fn(n->member(), n->score);
+    }
+  };
+  // Redis's dictScan: the cursor's masked bits are incremented from the top down; while two
+  // tables exist, every slot of the larger one that expands the smaller one's slot is visited.
+  uint64_t v = cursor;
+  if (old_ == nullptr) {
+    visit(slots_, mask_, v & mask_);
+    v |= ~static_cast<uint64_t>(mask_);
+    return ReverseBits(ReverseBits(v) + 1);
   }
-  // Redis's reverse-binary increment of the cursor's masked bits.
-  uint64_t v = cursor | ~static_cast<uint64_t>(mask_);
-  v = dict_internal::ReverseBits(v);
-  ++v;
-  return dict_internal::ReverseBits(v);
+  const bool old_small = old_mask_ < mask_;
+  const uint64_t* small = old_small ? old_ : slots_;
+  const uint64_t* large = old_small ? slots_ : old_;
+  const uint64_t m0 = old_small ? old_mask_ : mask_;
+  const uint64_t m1 = old_small ? mask_ : old_mask_;
+  visit(small, m0, v & m0);
+  do {
+    visit(large, m1, v & m1);
+    v |= ~m1;
+    v = ReverseBits(ReverseBits(v) + 1);
+  } while ((v & (m0 ^ m1)) != 0);
+  return v;
 }
 
 }  // namespace kv::server
