@@ -4,19 +4,20 @@
 # server started alone, rounds alternated. Prints per case and round the growth of each server in
 # MB and the ratio kv ÷ redis (the issue's target: <= 1).
 #
-#   scripts/memory-collections.sh [--cases set,hash,hashes] [--rounds N] [--kv PATH]
+#   scripts/memory-collections.sh [--cases set,hash,hashes,zset] [--rounds N] [--kv PATH]
 #   defaults: every case, 1 round
 #
 # Cases (members, fields and values as the hash measurements in docs/server-collections.md):
 #   set     1,000,000 members member:N in one set (SADD of 100 members per command)
 #   hash    1,000,000 fields field:N with values value:N in one hash (HSET of 10 pairs per command)
 #   hashes  100,000 hashes hash:N of 10 fields field:I / value:I each
+#   zset    1,000,000 members member:N with score N in one sorted set (ZADD of 100 pairs per command)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kv_script=memory-collections
 . scripts/lib.sh
 
-cases=set,hash,hashes
+cases=set,hash,hashes,zset
 rounds=1
 kv=""
 usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
@@ -32,7 +33,7 @@ while [ "$#" -gt 0 ]; do
 done
 case "$rounds" in '' | *[!0-9]* | 0) echo "memory-collections: --rounds: '$rounds'" >&2; exit 2 ;; esac
 for c in ${cases//,/ }; do
-  case "$c" in set | hash | hashes) ;; *) echo "memory-collections: unknown case '$c'" >&2; exit 2 ;; esac
+  case "$c" in set | hash | hashes | zset) ;; *) echo "memory-collections: unknown case '$c'" >&2; exit 2 ;; esac
 done
 
 kv_require_tools redis-server redis-cli awk
@@ -63,6 +64,10 @@ gen() {  # case
                            printf "*22\r\n$4\r\nHSET\r\n$%d\r\n%s\r\n", length(k), k
                            for (j = 0; j < 10; j++) { f = "field:" j; v = "value:" j
                              printf "$%d\r\n%s\r\n$%d\r\n%s\r\n", length(f), f, length(v), v } } }' ;;
+    zset) awk 'BEGIN { for (i = 0; i < 1000000; i += 100) {
+                         printf "*202\r\n$4\r\nZADD\r\n$6\r\nmyzset\r\n"
+                         for (j = i; j < i + 100; j++) { s = j ""; m = "member:" j
+                           printf "$%d\r\n%s\r\n$%d\r\n%s\r\n", length(s), s, length(m), m } } }' ;;
   esac
 }
 check() {  # case: prints the size the server reports
@@ -70,9 +75,10 @@ check() {  # case: prints the size the server reports
     set) cli scard myset ;;
     hash) cli hlen myhash ;;
     hashes) cli dbsize ;;
+    zset) cli zcard myzset ;;
   esac
 }
-expected() { case "$1" in set | hash) echo 1000000 ;; hashes) echo 100000 ;; esac; }
+expected() { case "$1" in set | hash | zset) echo 1000000 ;; hashes) echo 100000 ;; esac; }
 
 start_server() {  # kv | redis: sets server_pid and port
   local attempt

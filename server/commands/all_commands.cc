@@ -19,6 +19,9 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterBlockingListCommands(table);
   RegisterHashCommands(table);
   RegisterSetCommands(table);
+  RegisterZSetCommands(table);
+  RegisterZSetRangeCommands(table);
+  RegisterZSetAlgebraCommands(table);
 }
 
 }  // namespace kv::server

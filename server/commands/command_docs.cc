@@ -18,6 +18,18 @@ constexpr std::string_view kGetExArgs =
 constexpr std::string_view kO1 = "O(1)";
 constexpr std::string_view kOnKeys = "O(N) where N is the number of keys given";
 constexpr std::string_view kEval = "script numkeys:integer [key:key ...] [arg ...]";
+constexpr std::string_view kZRangeComplexity =
+    "O(log(N)+M) with N the size of the sorted set and M the number of members returned";
+constexpr std::string_view kZRemRangeComplexity =
+    "O(log(N)+M) with N the size of the sorted set and M the number of members removed";
+constexpr std::string_view kZPopComplexity =
+    "O(log(N)*M) with N the size of the sorted set and M the number of members popped";
+constexpr std::string_view kZUnionComplexity =
+    "O(N)+O(M*log(M)) with N the sum of the input sizes and M the size of the result";
+constexpr std::string_view kZInterComplexity =
+    "O(N*K)+O(M*log(M)), N the smallest input, K the inputs, M the size of the result";
+constexpr std::string_view kZDiffComplexity =
+    "O(L + (N-K)log(N)), L the total size of the inputs, N the first input's size";
 constexpr std::string_view kEvalSha = "sha1 numkeys:integer [key:key ...] [arg ...]";
 
 constexpr CommandDoc kDocs[] = {
@@ -210,6 +222,91 @@ constexpr CommandDoc kDocs[] = {
     {"sscan", "Iterates over the members of a set with a cursor.", "2.8.0", "set",
      "O(1) per call, O(N) for a full iteration",
      "key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]"},
+    // ---- sorted-set ----
+    {"zadd", "Adds members with scores to a sorted set, or updates their scores.", "1.2.0",
+     "sorted-set", "O(log(N)) for each member added, N the size of the sorted set",
+     "key:key [condition: NX | XX] [comparison: GT | LT] [CH] [INCR] (score:double member) ..."},
+    {"zincrby", "Adds to the score of a member of a sorted set.", "1.2.0", "sorted-set",
+     "O(log(N)) where N is the size of the sorted set", "key:key increment:integer member"},
+    {"zrem", "Removes members from a sorted set; the key goes with the last member.", "1.2.0",
+     "sorted-set", "O(M*log(N)), N the size of the set, M the members removed",
+     "key:key member ..."},
+    {"zscore", "Returns the score of a member of a sorted set.", "1.2.0", "sorted-set", kO1,
+     "key:key member"},
+    {"zmscore", "Returns the scores of members of a sorted set.", "6.2.0", "sorted-set",
+     "O(N) where N is the number of members being requested", "key:key member ..."},
+    {"zcard", "Returns the number of members of a sorted set.", "1.2.0", "sorted-set", kO1,
+     "key:key"},
+    {"zrank", "Returns the rank of a member in a sorted set, by ascending score.", "2.0.0",
+     "sorted-set", "O(log(N))", "key:key member"},
+    {"zrevrank", "Returns the rank of a member in a sorted set, by descending score.", "2.0.0",
+     "sorted-set", "O(log(N))", "key:key member"},
+    {"zcount", "Counts the members of a sorted set with scores in a range.", "2.0.0", "sorted-set",
+     "O(log(N)) with N being the number of elements in the sorted set",
+     "key:key min:double max:double"},
+    {"zlexcount", "Counts the members of a sorted set in a lexicographical range.", "2.8.9",
+     "sorted-set", "O(log(N)) with N being the number of elements in the sorted set",
+     "key:key min max"},
+    {"zrange", "Returns members of a sorted set by rank, score or lexicographical range.", "1.2.0",
+     "sorted-set", kZRangeComplexity,
+     "key:key start stop [sortby: BYSCORE | BYLEX] [REV] [LIMIT offset:integer count:integer] "
+     "[WITHSCORES]"},
+    {"zrangestore", "Stores a range of a sorted set in another key.", "6.2.0", "sorted-set",
+     kZRangeComplexity,
+     "dst:key src:key min max [sortby: BYSCORE | BYLEX] [REV] [LIMIT offset:integer "
+     "count:integer]"},
+    {"zrevrange", "Returns members of a sorted set by rank, from the highest score.", "1.2.0",
+     "sorted-set", kZRangeComplexity, "key:key start:integer stop:integer [WITHSCORES]"},
+    {"zrangebyscore", "Returns members of a sorted set with scores in a range.", "1.0.5",
+     "sorted-set", kZRangeComplexity,
+     "key:key min:double max:double [WITHSCORES] [LIMIT offset:integer count:integer]"},
+    {"zrevrangebyscore", "Returns members of a sorted set with scores in a range, highest first.",
+     "2.2.0", "sorted-set", kZRangeComplexity,
+     "key:key max:double min:double [WITHSCORES] [LIMIT offset:integer count:integer]"},
+    {"zrangebylex", "Returns members of a sorted set in a lexicographical range.", "2.8.9",
+     "sorted-set", kZRangeComplexity, "key:key min max [LIMIT offset:integer count:integer]"},
+    {"zrevrangebylex", "Returns members of a sorted set in a lexicographical range, reversed.",
+     "2.8.9", "sorted-set", kZRangeComplexity,
+     "key:key max min [LIMIT offset:integer count:integer]"},
+    {"zremrangebyrank", "Removes the members of a sorted set in a range of ranks.", "2.0.0",
+     "sorted-set", kZRemRangeComplexity, "key:key start:integer stop:integer"},
+    {"zremrangebyscore", "Removes the members of a sorted set with scores in a range.", "1.2.0",
+     "sorted-set", kZRemRangeComplexity, "key:key min:double max:double"},
+    {"zremrangebylex", "Removes the members of a sorted set in a lexicographical range.", "2.8.9",
+     "sorted-set", kZRemRangeComplexity, "key:key min max"},
+    {"zpopmin", "Removes and returns the members with the lowest scores of a sorted set.", "5.0.0",
+     "sorted-set", kZPopComplexity, "key:key [count:integer]"},
+    {"zpopmax", "Removes and returns the members with the highest scores of a sorted set.", "5.0.0",
+     "sorted-set", kZPopComplexity, "key:key [count:integer]"},
+    {"zmpop", "Pops members from the first non-empty sorted set of several.", "7.0.0", "sorted-set",
+     "O(K) + O(M*log(N)), K the keys given, M the members popped",
+     "numkeys:integer key:key ... (where: MIN | MAX) [COUNT count:integer]"},
+    {"zrandmember", "Returns random members of a sorted set, optionally with their scores.",
+     "6.2.0", "sorted-set", "O(N) where N is the number of members returned",
+     "key:key [options: count:integer [WITHSCORES]]"},
+    {"zscan", "Iterates over the members and scores of a sorted set with a cursor.", "2.8.0",
+     "sorted-set", "O(1) per call, O(N) for a full iteration",
+     "key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]"},
+    {"zunion", "Returns the union of sorted sets.", "6.2.0", "sorted-set", kZUnionComplexity,
+     "numkeys:integer key:key ... [WEIGHTS weight:integer ...] "
+     "[AGGREGATE aggregate: SUM | MIN | MAX] [WITHSCORES]"},
+    {"zinter", "Returns the intersection of sorted sets.", "6.2.0", "sorted-set", kZInterComplexity,
+     "numkeys:integer key:key ... [WEIGHTS weight:integer ...] "
+     "[AGGREGATE aggregate: SUM | MIN | MAX] [WITHSCORES]"},
+    {"zdiff", "Returns the difference of sorted sets.", "6.2.0", "sorted-set", kZDiffComplexity,
+     "numkeys:integer key:key ... [WITHSCORES]"},
+    {"zunionstore", "Stores the union of sorted sets in a key.", "2.0.0", "sorted-set",
+     kZUnionComplexity,
+     "destination:key numkeys:integer key:key ... [WEIGHTS weight:integer ...] "
+     "[AGGREGATE aggregate: SUM | MIN | MAX]"},
+    {"zinterstore", "Stores the intersection of sorted sets in a key.", "2.0.0", "sorted-set",
+     kZInterComplexity,
+     "destination:key numkeys:integer key:key ... [WEIGHTS weight:integer ...] "
+     "[AGGREGATE aggregate: SUM | MIN | MAX]"},
+    {"zdiffstore", "Stores the difference of sorted sets in a key.", "6.2.0", "sorted-set",
+     kZDiffComplexity, "destination:key numkeys:integer key:key ..."},
+    {"zintercard", "Counts the members of the intersection of sorted sets.", "7.0.0", "sorted-set",
+     kZInterComplexity, "numkeys:integer key:key ... [LIMIT limit:integer]"},
     // ---- generic ----
     {"del", "Deletes keys.", "1.0.0", "generic", kOnKeys, "key:key ..."},
     {"unlink", "Deletes keys (large collections are freed in slices, as after DEL).", "4.0.0",

@@ -21,6 +21,9 @@ void RegisterListCommands(CommandTable& table);           // lists.cc
 void RegisterBlockingListCommands(CommandTable& table);   // lists_blocking.cc
 void RegisterHashCommands(CommandTable& table);           // hashes.cc
 void RegisterSetCommands(CommandTable& table);            // sets.cc
+void RegisterZSetCommands(CommandTable& table);           // zsets.cc
+void RegisterZSetRangeCommands(CommandTable& table);      // zsets_range.cc
+void RegisterZSetAlgebraCommands(CommandTable& table);    // zsets_algebra.cc
 // All of the above: kv-server's command set (a CommandRegistrar).
 void RegisterAllCommands(CommandTable& table);
 
