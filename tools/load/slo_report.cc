@@ -116,6 +116,12 @@ std::string SearchVerdict(const SearchSettings& s, const SearchReport& search) {
     if (o.limited_by == SearchLimit::kMaxTime && o.steps.empty()) {
       return v + "--slo-max-time ran out before a step completed";
     }
+    if (o.first_broken && o.limited_by == SearchLimit::kMaxTime) {
+      const SearchStep& b = o.steps[*o.first_broken];
+      return v + "no rate met " + objectives + " before --slo-max-time (" +
+             FormatRate(s.max_time_s) + " s) ran out: " + FormatRate(b.plan.offered_rps) +
+             " rps broke it (" + Reasons(s, b) + ")";
+    }
     if (o.first_broken) {
       const SearchStep& b = o.steps[*o.first_broken];
       const std::string rate = FormatRate(b.plan.offered_rps);

@@ -152,6 +152,13 @@ TEST(SloReportTest, VerdictWhenNoRateMeets) {
   r.outcome.steps[1] = Step(s, 1, SearchPhase::kBisect, 100, 100, {0.001}, 7);
   r.outcome.limited_by = SearchLimit::kErrors;
   EXPECT_EQ(SearchVerdict(s, r), "GET: no rate met p99<=0.01ms: even 100 rps broke it (7 errors)");
+  r.outcome.steps.pop_back();
+  r.outcome.first_broken = 0;
+  r.outcome.low_probe = false;
+  r.outcome.limited_by = SearchLimit::kMaxTime;
+  EXPECT_EQ(SearchVerdict(s, r),
+            "GET: no rate met p99<=0.01ms before --slo-max-time (120 s) ran out: 1,000 rps broke "
+            "it (p99 0.050 ms)");
   SearchReport dead;
   dead.title = "GET";
   dead.outcome.limited_by = SearchLimit::kServerFailed;
