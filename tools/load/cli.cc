@@ -74,6 +74,43 @@ Status ParseRatio(std::string_view text, Options* o) {
   return {};
 }
 
+// --slo and its companions; the combinations a search cannot honour are refused.
+Status ValidateSearch(Options* o, const std::vector<std::string>& slo_flags) {
+  if (!o->searching()) {
+    if (!slo_flags.empty()) return Error{slo_flags.front() + " needs --slo"};
+    return {};
+  }
+  auto refuse = [](std::string_view flag, std::string_view why) {
+    return Error{"--slo cannot be combined with " + std::string(flag) + " (" + std::string(why) +
+                 ")"};
+  };
+  if (o->open_loop()) return refuse("--rps", "the search chooses the rates");
+  if (o->requests_given) return refuse("-n", "each step's length comes from --slo-step");
+  if (o->duration_s > 0) return refuse("--duration", "use --slo-step");
+  if (o->idle) return refuse("-I", "an idle run measures nothing");
+  if (o->loop) return refuse("-l", "a search ends by itself");
+  if (o->csv) return refuse("--csv", "use --json");
+  if (o->cluster) return refuse("--cluster", "open loop does not support it yet");
+  if (o->slo_max_rate > 0 && o->slo_max_rate < o->slo_start_rps) {
+    return Error{"--slo-max-rate must be at least --slo-start (" +
+                 std::to_string(static_cast<int64_t>(o->slo_start_rps)) + ")"};
+  }
+  if (!o->warmup_given) o->warmup_s = 0.5;
+  if (o->warmup_s + o->slo_step_s > o->slo_max_time_s) {
+    return Error{"--slo-max-time must leave room for one step (--warmup + --slo-step)"};
+  }
+  return {};
+}
+
+// "--slo-x <v>" with v a number in [lo, hi].
+Result<double> ParseRange(std::string_view flag, std::string_view text, double lo, double hi,
+                          std::string_view what) {
+  Result<double> v = ParseDouble(flag, text);
+  if (!v.ok()) return Error{v.error()};
+  if (*v < lo || *v > hi) return Error{std::string(flag) + ": must be " + std::string(what)};
+  return *v;
+}
+
 // Checks that need the whole command line.
 Status Validate(Options* o) {
   if (o->user && !o->password) return Error{"--user needs -a <password>"};
@@ -86,7 +123,9 @@ Status Validate(Options* o) {
   if (o->distribution_given && !o->random_keys) {
     return Error{"--distribution needs -r <keyspacelen>"};
   }
-  if (o->warmup_s > 0 && !o->open_loop()) return Error{"--warmup needs --rps"};
+  if (o->warmup_s > 0 && !o->open_loop() && !o->searching()) {
+    return Error{"--warmup needs --rps or --slo"};
+  }
   if (o->has_ratio() && !o->command.empty()) {
     return Error{"--ratio cannot be combined with a command"};
   }
@@ -109,6 +148,7 @@ Status Validate(Options* o) {
 
 Result<Options> ParseArgs(std::span<const std::string_view> args) {
   Options o;
+  std::vector<std::string> slo_flags;  // --slo-* given (they need --slo)
   size_t i = 0;
   // Returns the argument of the flag at args[i] and advances, or nullptr when it is missing.
   auto next = [&]() -> const std::string_view* {
@@ -179,6 +219,7 @@ Result<Options> ParseArgs(std::span<const std::string_view> args) {
       Result<int64_t> n = ParseInt("-n", *v);
       if (!n.ok()) return Error{n.error()};
       o.requests = *n;
+      o.requests_given = true;
     } else if (a == "-d") {
       if (!need()) return InvalidOption(a);
       Result<int> d = ParseInt32("-d", *v);
@@ -274,6 +315,7 @@ Result<Options> ParseArgs(std::span<const std::string_view> args) {
       if (!w.ok()) return Error{w.error()};
       if (*w < 0 || *w > 86400) return Error{"--warmup: must be in [0, 86400] seconds"};
       o.warmup_s = *w;
+      o.warmup_given = true;
     } else if (a == "--distribution") {
       if (!need()) return InvalidOption(a);
       Status s = ParseDistribution(*v, &o);
@@ -286,6 +328,27 @@ Result<Options> ParseArgs(std::span<const std::string_view> args) {
       if (!need()) return InvalidOption(a);
       if (v->empty()) return Error{"--json: the file name is empty"};
       o.json_path = std::string(*v);
+    } else if (a == "--slo") {
+      if (!need()) return InvalidOption(a);
+      Result<std::vector<SloObjective>> slo = ParseSloObjectives(*v);
+      if (!slo.ok()) return Error{slo.error()};
+      o.slo = std::move(*slo);
+    } else if (a == "--slo-tolerance" || a == "--slo-max-time" || a == "--slo-step" ||
+               a == "--slo-start" || a == "--slo-max-rate") {
+      if (!need()) return InvalidOption(a);
+      slo_flags.emplace_back(a);
+      Result<double> r =
+          a == "--slo-tolerance"  ? ParseRange(a, *v, 0.001, 1, "in [0.001, 1] (e.g. 0.05 for 5 %)")
+          : a == "--slo-max-time" ? ParseRange(a, *v, 1, 86400, "in [1, 86400] seconds")
+          : a == "--slo-step"     ? ParseRange(a, *v, 0.1, 3600, "in [0.1, 3600] seconds")
+                                  : ParseRange(a, *v, 1, 1e9, "in [1, 1e9] requests per second");
+      if (!r.ok()) return Error{r.error()};
+      double& field = a == "--slo-tolerance"  ? o.slo_tolerance
+                      : a == "--slo-max-time" ? o.slo_max_time_s
+                      : a == "--slo-step"     ? o.slo_step_s
+                      : a == "--slo-start"    ? o.slo_start_rps
+                                              : o.slo_max_rate;
+      field = *r;
     } else if (a == "--reconnect") {
       o.reconnect = true;
     } else if (a == "--progress") {
@@ -300,6 +363,8 @@ Result<Options> ParseArgs(std::span<const std::string_view> args) {
   }
   for (; i < args.size(); ++i) o.command.emplace_back(args[i]);
   Status s = Validate(&o);
+  if (!s.ok()) return Error{s.error()};
+  s = ValidateSearch(&o, slo_flags);
   if (!s.ok()) return Error{s.error()};
   return o;
 }
@@ -373,7 +438,7 @@ std::string HelpText() {
          "                    (corrected for coordinated omission) and from when it was sent.\n"
          " --duration <sec>   Run each test for this long instead of -n requests\n"
          "                    (default 10 with --rps).\n"
-         " --warmup <sec>     With --rps: send for this long first without recording.\n"
+         " --warmup <sec>     With --rps or --slo: send for this long first without recording.\n"
          " --distribution <d> Key distribution for __rand_int__ (needs -r): uniform (default),\n"
          "                    zipf:<theta> (e.g. zipf:0.99) or sequential.\n"
          " --ratio <G:S>      Run one mixed GET/SET test with this GET:SET ratio (e.g. 9:1).\n"
@@ -382,6 +447,25 @@ std::string HelpText() {
          " --reconnect        Reopen lost connections (they are always counted and reported).\n"
          " --progress         Show the progress line even when stdout is not a terminal;\n"
          " --no-progress      never show it. Default: only on a terminal, never with --csv.\n"
+         "\n"
+         "Saturation search (the highest rate within a latency objective):\n"
+         " --slo <objectives> Search for the highest offered rate at which every objective\n"
+         "                    holds, on corrected latency: 'p99<=1ms', several separated by\n"
+         "                    commas ('p50<=0.3ms,p99.9<=5ms'); percentiles above 0 up to\n"
+         "                    p99.99; units us, ms, s; '<' is strict. Open-loop steps:\n"
+         "                    raise x2 until a step breaks (an objective, achieved rate 5 %\n"
+         "                    short, errors), bisect, re-check the answer once.\n"
+         "                    Not with --rps, -n, --duration, -I, -l, --csv, --cluster.\n"
+         " --slo-tolerance <f> Stop bisecting at (broken - met) / met <= f (default 0.05).\n"
+         " --slo-max-time <s> Time budget of each test's search (default 120); when it runs\n"
+         "                    out the answer is reported as a lower bound.\n"
+         " --slo-step <s>     Minimum measured seconds per step (default 2); a step lasts\n"
+         "                    longer when the percentile needs it (50 samples beyond it).\n"
+         " --slo-start <rps>  The first step's rate (default 1000).\n"
+         " --slo-max-rate <rps> Never offer more; reaching it gives a lower bound.\n"
+         "                    --warmup sets each step's warm-up (default 0.5 with --slo).\n"
+         "                    Exit status: 0 found (also a lower bound), 2 no rate met the\n"
+         "                    objectives, 3 the server failed during the search.\n"
          "\n"
          "Examples:\n"
          "\n"
@@ -395,7 +479,10 @@ std::string HelpText() {
          "   $ kv-load -r 10000 -n 10000 SET k:__rand_int__ __data__\n"
          "\n"
          " Open loop at 20000 requests per second for 10 seconds after a 2 second warmup:\n"
-         "   $ kv-load -t get -r 100000 --rps 20000 --duration 10 --warmup 2\n";
+         "   $ kv-load -t get -r 100000 --rps 20000 --duration 10 --warmup 2\n"
+         "\n"
+         " The highest GET rate whose p99 stays within 1 ms, as JSON too:\n"
+         "   $ kv-load -t get -r 100000 --slo 'p99<=1ms' --json search.json\n";
 }
 
 }  // namespace kv::load

@@ -168,13 +168,96 @@ TEST(LoadCliTest, ErrorMessagesNameTheProblem) {
   EXPECT_EQ(ErrorOf({"--ratio", "0:0"}),
             "--ratio: '0:0' needs non-negative parts, not both zero, each at most 1000000");
   EXPECT_EQ(ErrorOf({"--ratio", "1:1", "GET", "x"}), "--ratio cannot be combined with a command");
-  EXPECT_EQ(ErrorOf({"--warmup", "1"}), "--warmup needs --rps");
+  EXPECT_EQ(ErrorOf({"--warmup", "1"}), "--warmup needs --rps or --slo");
   EXPECT_EQ(ErrorOf({"--rps", "0"}), "--rps: must be in (0, 1e9]");
   EXPECT_EQ(ErrorOf({"--rps", "nan"}), "--rps: 'nan' is not a number");
   EXPECT_EQ(ErrorOf({"--duration", "-1"}), "--duration: must be in (0, 86400] seconds");
   EXPECT_EQ(ErrorOf({"-x"}), "-x needs a command");
   EXPECT_EQ(ErrorOf({"--json", ""}), "--json: the file name is empty");
   EXPECT_EQ(ErrorOf({"--json", "-", "-l"}), "--json - cannot be combined with -l");
+}
+
+TEST(LoadCliTest, SloDefaults) {
+  Result<Options> r = Parse({"-t", "get", "--slo", "p99<=1ms"});
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_TRUE(r->searching());
+  ASSERT_EQ(r->slo.size(), 1u);
+  EXPECT_EQ(r->slo[0].text, "p99<=1ms");
+  EXPECT_DOUBLE_EQ(r->slo_tolerance, 0.05);
+  EXPECT_DOUBLE_EQ(r->slo_max_time_s, 120);
+  EXPECT_DOUBLE_EQ(r->slo_step_s, 2);
+  EXPECT_DOUBLE_EQ(r->slo_start_rps, 1000);
+  EXPECT_DOUBLE_EQ(r->slo_max_rate, 0);
+  EXPECT_DOUBLE_EQ(r->warmup_s, 0.5);  // the search's default warm-up
+  EXPECT_FALSE(r->open_loop());        // each step sets its own rate
+  EXPECT_FALSE(Parse({}).value().searching());
+}
+
+TEST(LoadCliTest, SloFlags) {
+  Result<Options> r = Parse({"--slo",
+                             "p50<=0.3ms,p99.9<=5ms",
+                             "--slo-tolerance",
+                             "0.1",
+                             "--slo-max-time",
+                             "30",
+                             "--slo-step",
+                             "1.5",
+                             "--slo-start",
+                             "500",
+                             "--slo-max-rate",
+                             "90000",
+                             "--warmup",
+                             "0",
+                             "-q",
+                             "--json",
+                             "x.json",
+                             "-c",
+                             "20",
+                             "--threads",
+                             "2"});
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->slo.size(), 2u);
+  EXPECT_DOUBLE_EQ(r->slo_tolerance, 0.1);
+  EXPECT_DOUBLE_EQ(r->slo_max_time_s, 30);
+  EXPECT_DOUBLE_EQ(r->slo_step_s, 1.5);
+  EXPECT_DOUBLE_EQ(r->slo_start_rps, 500);
+  EXPECT_DOUBLE_EQ(r->slo_max_rate, 90000);
+  EXPECT_DOUBLE_EQ(r->warmup_s, 0);  // given: kept
+}
+
+TEST(LoadCliTest, SloErrors) {
+  EXPECT_EQ(ErrorOf({"--slo", "p99<=1"}), "--slo: 'p99<=1': the limit needs a unit (us, ms or s)");
+  EXPECT_EQ(ErrorOf({"--slo"}), "Invalid option \"--slo\" or option argument missing");
+  EXPECT_EQ(ErrorOf({"--slo-tolerance", "0.1"}), "--slo-tolerance needs --slo");
+  EXPECT_EQ(ErrorOf({"--slo-max-rate", "10"}), "--slo-max-rate needs --slo");
+  EXPECT_EQ(ErrorOf({"--slo", "p99<=1ms", "--slo-tolerance", "0"}),
+            "--slo-tolerance: must be in [0.001, 1] (e.g. 0.05 for 5 %)");
+  EXPECT_EQ(ErrorOf({"--slo", "p99<=1ms", "--slo-max-time", "0.5"}),
+            "--slo-max-time: must be in [1, 86400] seconds");
+  EXPECT_EQ(ErrorOf({"--slo", "p99<=1ms", "--slo-step", "x"}), "--slo-step: 'x' is not a number");
+  EXPECT_EQ(ErrorOf({"--slo", "p99<=1ms", "--slo-start", "0"}),
+            "--slo-start: must be in [1, 1e9] requests per second");
+  EXPECT_EQ(ErrorOf({"--slo", "p99<=1ms", "--slo-start", "5000", "--slo-max-rate", "1000"}),
+            "--slo-max-rate must be at least --slo-start (5000)");
+  EXPECT_EQ(ErrorOf({"--slo", "p99<=1ms", "--slo-max-time", "2"}),
+            "--slo-max-time must leave room for one step (--warmup + --slo-step)");
+}
+
+TEST(LoadCliTest, SloRefusesCombinationsThatMakeNoSense) {
+  EXPECT_EQ(ErrorOf({"--slo", "p99<=1ms", "--rps", "1000"}),
+            "--slo cannot be combined with --rps (the search chooses the rates)");
+  EXPECT_EQ(ErrorOf({"--slo", "p99<=1ms", "-n", "1000"}),
+            "--slo cannot be combined with -n (each step's length comes from --slo-step)");
+  EXPECT_EQ(ErrorOf({"--slo", "p99<=1ms", "--duration", "5"}),
+            "--slo cannot be combined with --duration (use --slo-step)");
+  EXPECT_EQ(ErrorOf({"--slo", "p99<=1ms", "-I"}),
+            "--slo cannot be combined with -I (an idle run measures nothing)");
+  EXPECT_EQ(ErrorOf({"--slo", "p99<=1ms", "-l"}),
+            "--slo cannot be combined with -l (a search ends by itself)");
+  EXPECT_EQ(ErrorOf({"--slo", "p99<=1ms", "--csv"}),
+            "--slo cannot be combined with --csv (use --json)");
+  EXPECT_EQ(ErrorOf({"--slo", "p99<=1ms", "--cluster"}),
+            "--slo cannot be combined with --cluster (open loop does not support it yet)");
 }
 
 }  // namespace

@@ -15,6 +15,9 @@
 #include "tools/load/report.h"
 #include "tools/load/runner.h"
 #include "tools/load/server_info.h"
+#include "tools/load/slo_report.h"
+#include "tools/load/slo_search.h"
+#include "tools/load/slo_step.h"
 #include "tools/load/workload.h"
 
 namespace {
@@ -47,9 +50,9 @@ class ProgressLine {
   int last_width_ = 0;
 };
 
-kv::Status WriteJson(const Options& o, const std::optional<kv::load::ServerConfig>& server,
-                     const std::vector<kv::load::TestResult>& results) {
-  const std::string text = kv::load::ReportJson(o, server, results).dump(2) + "\n";
+// Writes a JSON document to --json's file, or to stdout for "-".
+kv::Status WriteDocument(const Options& o, const nlohmann::json& doc) {
+  const std::string text = doc.dump(2) + "\n";
   if (o.json_path == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return {};
@@ -59,6 +62,53 @@ kv::Status WriteJson(const Options& o, const std::optional<kv::load::ServerConfi
   f.close();
   if (!f) return kv::Error{"--json: cannot write " + o.json_path};
   return {};
+}
+
+kv::Status WriteJson(const Options& o, const std::optional<kv::load::ServerConfig>& server,
+                     const std::vector<kv::load::TestResult>& results) {
+  return WriteDocument(o, kv::load::ReportJson(o, server, results));
+}
+
+// --slo: one saturation search per test. Each step's line goes to stderr; the verdict and the
+// table (-q: the verdict only) to stdout, unless --json - takes stdout. The JSON file is
+// rewritten after each search, so that the steps so far survive a failure.
+int RunSearches(const Options& o, const kv::load::Target& target,
+                const std::vector<kv::load::Workload>& workloads,
+                const std::optional<kv::load::ServerConfig>& server) {
+  namespace load = kv::load;
+  const load::SearchSettings settings = load::SearchSettingsFor(o);
+  const bool json_stdout = o.json_path == "-";
+  std::vector<load::SearchReport> searches;
+  for (const load::Workload& w : workloads) {
+    load::StepRunner run = load::MakeStepRunner(o, target, w);
+    load::StepObserver observe;
+    if (o.progress != 0) {
+      observe = [&](const load::SearchStep& st) {
+        std::fprintf(stderr, "%s\n", load::FormatStepProgress(settings, w.title, st).c_str());
+      };
+    }
+    searches.push_back({w.title, load::RunSearch(settings, run, observe)});
+    const load::SearchReport& r = searches.back();
+    if (!json_stdout) {
+      const std::string out = o.quiet ? load::SearchVerdict(settings, r) + "\n"
+                                      : load::FormatSearch(settings, r) + "\n";
+      std::fputs(out.c_str(), stdout);
+      std::fflush(stdout);
+    }
+    if (r.outcome.failed()) {
+      std::fprintf(stderr, "kv-load: %s\n", load::SearchVerdict(settings, r).c_str());
+    }
+    if (!o.json_path.empty() && !json_stdout) {
+      kv::Status s = WriteDocument(o, load::SearchReportJson(o, server, settings, searches));
+      if (!s.ok()) return Fail(s.error());
+    }
+    if (r.outcome.limited_by == load::SearchLimit::kServerFailed) break;  // nothing to test
+  }
+  if (json_stdout) {
+    kv::Status s = WriteDocument(o, load::SearchReportJson(o, server, settings, searches));
+    if (!s.ok()) return Fail(s.error());
+  }
+  return load::SearchExitStatus(searches);
 }
 
 }  // namespace
@@ -126,6 +176,7 @@ int main(int argc, char** argv) {
     if (!idle.ok()) return Fail(idle.error());
     while (true) ::pause();
   }
+  if (o.searching()) return RunSearches(o, *target, *workloads, server);
 
   const bool json_stdout = o.json_path == "-";
   const bool text = !json_stdout;
