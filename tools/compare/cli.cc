@@ -356,9 +356,10 @@ usage:
   kv-compare report INPUT.json [INPUT.json ...] -o REPORT.html [--title TEXT]
       one self-contained HTML file (inline SVG charts, no script, loads nothing): from kv_bench
       JSON (throughput with intervals and verdicts, latency spectra, scaling, memory per key),
-      kv-load JSON (corrected and uncorrected spectra, per-second series) or gate JSON
-      (`kv-compare --format json gate ...`: every gated row against its threshold); several
-      inputs of one kind compare runs; exit 2 and no file on bad input
+      kv-load JSON (corrected and uncorrected spectra, per-second series), saturation
+      searches (kv-load --slo: latency against throughput per step, objectives, answer) or
+      gate JSON (`kv-compare --format json gate ...`: every gated row against its threshold);
+      several inputs of one kind compare runs; exit 2 and no file on bad input
   kv-compare merge A.json B.json [...] -o MERGED.json
       kv-load JSON of several processes run together (one machine or many) as one kv-load
       JSON: histograms merged losslessly, percentiles from them, counts and errors summed,
