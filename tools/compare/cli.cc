@@ -322,6 +322,20 @@ int RunStabilityCommand(const CliOptions& options, const RenderOptions& render, 
   return kExitOk;
 }
 
+// The subcommands that parse their own options accept --format after their name; written before
+// it (`kv-compare --format json search ...`, as for the other subcommands) it is moved there.
+std::vector<std::string> OwnOptionsFirst(const std::vector<std::string>& args) {
+  size_t i = 0;
+  while (i < args.size() && args[i].starts_with("--format")) i += args[i] == "--format" ? 2 : 1;
+  if (i == 0 || i >= args.size() || (args[i] != "search" && args[i] != "instructions")) {
+    return args;
+  }
+  std::vector<std::string> out = {args[i]};
+  out.insert(out.end(), args.begin(), args.begin() + static_cast<std::ptrdiff_t>(i));
+  out.insert(out.end(), args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
+  return out;
+}
+
 }  // namespace
 
 std::string UsageText() {
@@ -400,8 +414,9 @@ an interval), 3 gate --look K/N with K < N: more repetitions needed
 )";
 }
 
-int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+int RunCli(const std::vector<std::string>& given, std::ostream& out, std::ostream& err,
            const CliEnv& env) {
+  const std::vector<std::string> args = OwnOptionsFirst(given);
   // Has its own options (--threshold); they follow the subcommand.
   if (!args.empty() && args[0] == "instructions")
     return RunInstructionsCommand(args, out, err, env);

@@ -74,6 +74,17 @@ TEST(SearchCommandTest, Json) {
   EXPECT_FALSE(row.contains("gate"));
 }
 
+// --format before the subcommand, as the other subcommands take it.
+TEST(SearchCommandTest, FormatBeforeTheSubcommand) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--format", "json", "search", Side("kv"), Side("redis")},
+        std::vector<std::string>{"--format=json", "search", Side("kv"), Side("redis")}}) {
+    const CliRun r = Cli(args);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(json::parse(r.out)["schema"], "kv-compare-search");
+  }
+}
+
 TEST(SearchCommandTest, LowerBoundIsSaidInText) {
   const CliRun r = Cli({"search", Side("kv_client"), Side("redis")});
   ASSERT_EQ(r.code, 0) << r.err;
