@@ -176,6 +176,15 @@ std::vector<std::string> CspViolations(const std::string& console_log) {
   return out;
 }
 
+std::vector<std::string> ConsoleMessages(const std::string& console_log) {
+  std::vector<std::string> out;
+  std::istringstream in(console_log);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(":CONSOLE") != std::string::npos) out.push_back(line);
+  }
+  return out;
+}
+
 Result<PngStats> ReadPng(const std::string& path, unsigned red, unsigned green, unsigned blue) {
   png_image image{};
   image.version = PNG_IMAGE_VERSION;

@@ -65,6 +65,10 @@ Result<std::vector<std::string>> OutsideRequests(const std::string& net_log_json
 // The console lines reporting a Content-Security-Policy violation.
 std::vector<std::string> CspViolations(const std::string& console_log);
 
+// Every message the page wrote to its console (chromium logs them as ":CONSOLE" lines): script
+// errors, failed loads, warnings. A report has no script, so it should write none.
+std::vector<std::string> ConsoleMessages(const std::string& console_log);
+
 struct PngStats {
   int width = 0;
   int height = 0;

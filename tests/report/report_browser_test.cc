@@ -1,5 +1,6 @@
 // kv-compare's HTML report in a real browser (Debian's chromium, headless): reports built from
-// the checked-in samples (samples/: a kv_bench run, a gate result, a kv-load run) load offline,
+// the checked-in samples (samples/: a kv_bench run, a gate result, a kv-load run, two saturation
+// searches) load offline,
 // paint a screenshot of the expected size that is not blank and shows the charts' colours, hold
 // the expected number of charts (<svg>) and tables in the DOM, and request nothing outside their
 // file — no page request in the net log, no Content-Security-Policy violation on the console. Two
@@ -152,6 +153,40 @@ TEST_F(ReportBrowserTest, GateResult) { ExpectRendered(BuildReport({"gate.json"}
 
 // Per test (SET, GET): the spectra, throughput per second, latency per second.
 TEST_F(ReportBrowserTest, KvLoadRun) { ExpectRendered(BuildReport({"kv_load.json"}), 6, 6); }
+
+// Two saturation searches (kv-server, redis-server): their corrected p99 curves together, then
+// each search's p50 / p99 / p99.9 / uncorrected p99 curve; a table behind each chart. In the
+// browser's DOM every line is there (2 + 2 × 4 series), with the objective and answer lines, and
+// the page wrote nothing to its console.
+TEST_F(ReportBrowserTest, SaturationSearches) {
+  const std::string report = BuildReport({"search_kv.json", "search_redis.json"});
+  ExpectRendered(report, 3, 3);
+  const BrowserResult b = Load(report);
+  ASSERT_TRUE(b.run.exit.clean()) << b.run.exit.Describe() << "\n" << b.run.err;
+  const std::string& dom = b.run.out;
+  EXPECT_EQ(Occurrences(dom, "<g class=\"series\">"), 2u + 2 * 4) << dom.substr(0, 2000);
+  // Each series: its legend sample and its line.
+  EXPECT_EQ(Occurrences(dom, "stroke-width=\"2\""), 2 * (2u + 2 * 4)) << "a series without a line";
+  EXPECT_NE(dom.find(">objective p99&lt;="), std::string::npos);
+  EXPECT_NE(dom.find(">1: answer "), std::string::npos);
+  EXPECT_NE(dom.find(">2: answer "), std::string::npos);
+  const std::vector<std::string> console = ConsoleMessages(b.run.err);
+  EXPECT_TRUE(console.empty()) << Lines(console);
+}
+
+// The console detector: a page whose script logs an error and throws shows both.
+TEST_F(ReportBrowserTest, ConsoleMessagesAreDetected) {
+  const std::string page = (dir_ / "console.html").string();
+  std::ofstream(page) << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>c</title>"
+                         "</head><body><p>control</p><script>console.error('kvbench-boom'); "
+                         "kvbenchUndefined();</script></body></html>\n";
+  const BrowserResult b = Load(page);
+  ASSERT_TRUE(b.run.exit.clean()) << b.run.exit.Describe() << "\n" << b.run.err;
+  const std::vector<std::string> console = ConsoleMessages(b.run.err);
+  ASSERT_EQ(console.size(), 2u) << b.run.err;
+  EXPECT_NE(console[0].find("kvbench-boom"), std::string::npos);
+  EXPECT_NE(console[1].find("kvbenchUndefined"), std::string::npos);
+}
 
 // The detectors: a page without the CSP that loads an outside image shows up in the net log as a
 // page request; with the CSP the browser refuses the load and says so on the console.

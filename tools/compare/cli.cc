@@ -18,6 +18,7 @@
 #include "tools/compare/pool.h"
 #include "tools/compare/report.h"
 #include "tools/compare/result_set.h"
+#include "tools/compare/search_command.h"
 #include "tools/compare/stability.h"
 #include "tools/compare/table.h"
 #include "tools/compare/vs_redis.h"
@@ -321,6 +322,20 @@ int RunStabilityCommand(const CliOptions& options, const RenderOptions& render, 
   return kExitOk;
 }
 
+// The subcommands that parse their own options accept --format after their name; written before
+// it (`kv-compare --format json search ...`, as for the other subcommands) it is moved there.
+std::vector<std::string> OwnOptionsFirst(const std::vector<std::string>& args) {
+  size_t i = 0;
+  while (i < args.size() && args[i].starts_with("--format")) i += args[i] == "--format" ? 2 : 1;
+  if (i == 0 || i >= args.size() || (args[i] != "search" && args[i] != "instructions")) {
+    return args;
+  }
+  std::vector<std::string> out = {args[i]};
+  out.insert(out.end(), args.begin(), args.begin() + static_cast<std::ptrdiff_t>(i));
+  out.insert(out.end(), args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
+  return out;
+}
+
 }  // namespace
 
 std::string UsageText() {
@@ -355,9 +370,10 @@ usage:
   kv-compare report INPUT.json [INPUT.json ...] -o REPORT.html [--title TEXT]
       one self-contained HTML file (inline SVG charts, no script, loads nothing): from kv_bench
       JSON (throughput with intervals and verdicts, latency spectra, scaling, memory per key),
-      kv-load JSON (corrected and uncorrected spectra, per-second series) or gate JSON
-      (`kv-compare --format json gate ...`: every gated row against its threshold); several
-      inputs of one kind compare runs; exit 2 and no file on bad input
+      kv-load JSON (corrected and uncorrected spectra, per-second series), saturation
+      searches (kv-load --slo: latency against throughput per step, objectives, answer) or
+      gate JSON (`kv-compare --format json gate ...`: every gated row against its threshold);
+      several inputs of one kind compare runs; exit 2 and no file on bad input
   kv-compare merge A.json B.json [...] -o MERGED.json
       kv-load JSON of several processes run together (one machine or many) as one kv-load
       JSON: histograms merged losslessly, percentiles from them, counts and errors summed,
@@ -366,6 +382,14 @@ usage:
   kv-compare instructions [--threshold 0.03] [--format F] BASELINE.json CURRENT.json
       the instruction gate (scripts/callgrind-requests.sh JSON): per test and pipeline depth,
       current ÷ baseline instructions per request; exit 1 when one exceeds 1 + threshold
+  kv-compare search [--format F] [--max-drop 10%] A.json[,A2.json...] B.json[,B2.json...]
+      saturation searches (kv-load --slo ... --json): per test, A ÷ B of the rates each
+      sustained within the same objectives; one search a side: its interval is the bracket
+      the searches' steps leave open (not a confidence interval); several (commas): the
+      Hodges-Lehmann ratio of the answers with its exact 95% interval, and each side's
+      spread, noisy above 10 %; a lower-bound answer (client-limited) makes the ratio a
+      bound; different objectives or workloads: exit 2; --max-drop P: exit 1 when A ÷ B is
+      below 1 - P even at its interval's upper end (A current, B baseline)
 
 options:
   --format text|markdown|json   output format (default text; colour only on a terminal
@@ -384,18 +408,21 @@ options:
                                 measured with different settings
   --help                        this text
 
-exit codes: 0 ok/pass, 1 regression (gate only), 2 cannot compare or bad input (vs-redis:
-no kv/<case> or redis/<case> results), 3 gate --look K/N with K < N: more repetitions needed
+exit codes: 0 ok/pass, 1 regression (gate, instructions, search --max-drop), 2 cannot compare
+or bad input (vs-redis: no kv/<case> or redis/<case> results; search --max-drop: a test without
+an interval), 3 gate --look K/N with K < N: more repetitions needed
 )";
 }
 
-int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+int RunCli(const std::vector<std::string>& given, std::ostream& out, std::ostream& err,
            const CliEnv& env) {
+  const std::vector<std::string> args = OwnOptionsFirst(given);
   // Has its own options (--threshold); they follow the subcommand.
   if (!args.empty() && args[0] == "instructions")
     return RunInstructionsCommand(args, out, err, env);
   if (!args.empty() && args[0] == "report") return html::RunReportCommand(args, out, err);
   if (!args.empty() && args[0] == "merge") return RunMergeCommand(args, out, err);
+  if (!args.empty() && args[0] == "search") return RunSearchCommand(args, out, err, env);
   auto options = ParseArgs(args);
   if (!options) return Fail(err, options.error());
   if (options->help) {
@@ -415,10 +442,11 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (command == "gate") return RunGateCommand(*options, render, out, err);
   if (command == "stability") return RunStabilityCommand(*options, render, out, err);
   if (command == "interval") return RunIntervalCommand(*options, out, err);
-  return Fail(err,
-              "unknown subcommand '" + command +
-                  "' (vs-redis, diff, gate, stability, interval, report, merge or instructions; "
-                  "see --help)");
+  return Fail(
+      err,
+      "unknown subcommand '" + command +
+          "' (vs-redis, diff, gate, stability, interval, report, merge, instructions or search; "
+          "see --help)");
 }
 
 }  // namespace kv::compare

@@ -15,9 +15,10 @@ struct CliEnv {
 };
 
 // Runs kv-compare with `args` (argv without the program name). Returns 0 ok / gate pass,
-// 1 gate regression, 2 cannot compare or bad usage/input (vs-redis: no kv or redis results;
-// stability: fewer than two runs, or nothing paired in all of them). Reports go to `out`, errors to
-// `err`.
+// 1 regression (gate, instructions, search --max-drop), 2 cannot compare or bad usage/input
+// (vs-redis: no kv or redis results; stability: fewer than two runs, or nothing paired in all of
+// them; search --max-drop: a test without an interval), 3 gate --look K/N inconclusive so far.
+// Reports go to `out`, errors to `err`.
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
            const CliEnv& env);
 

@@ -284,7 +284,7 @@ TEST(CompareCliTest, HelpNamesStability) {
             std::string::npos);
   CliRun unknown = Cli({"stabilty", Data("stability_run1.json"), Data("stability_run2.json")});
   EXPECT_EQ(unknown.code, 2);
-  EXPECT_NE(unknown.err.find("gate, stability, interval, report, merge or instructions"),
+  EXPECT_NE(unknown.err.find("gate, stability, interval, report, merge, instructions or search"),
             std::string::npos);
   EXPECT_NE(UsageText().find("kv-compare merge A.json B.json [...] -o MERGED.json"),
             std::string::npos);

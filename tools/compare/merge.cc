@@ -11,6 +11,7 @@
 #include "stats/histogram.h"
 #include "tools/compare/gate.h"
 #include "tools/compare/html/report_command.h"
+#include "tools/compare/load_settings.h"
 #include "tools/compare/result_set.h"
 #include "tools/load/json_report.h"
 #include "tools/load/report.h"
@@ -24,20 +25,6 @@ using nlohmann::json;
 constexpr std::string_view kUsage =
     "usage: kv-compare merge A.json B.json [C.json ...] -o MERGED.json";
 
-// Settings that define the workload: equal in every input. With the flag that sets them.
-struct Setting {
-  const char* key;
-  const char* flag;
-};
-constexpr Setting kWorkloadSettings[] = {{"data_size", "-d"},
-                                         {"pipeline", "-P"},
-                                         {"keepalive", "-k"},
-                                         {"keyspace", "-r"},
-                                         {"dbnum", "--dbnum"},
-                                         {"distribution", "--distribution"},
-                                         {"zipf_theta", "--distribution zipf:<theta>"},
-                                         {"ratio", "--ratio"},
-                                         {"command", "the command after the options"}};
 // Settings that split the load over the processes: the merged config holds their sum.
 constexpr std::string_view kSummedSettings[] = {"clients", "requests", "threads", "rps"};
 // Every other setting (host, port, socket, duration, warmup, seed, ...) is kept when all the
@@ -339,7 +326,7 @@ Status CheckSameWorkload(const LoadRun& first, const LoadRun& other) {
                    other.source + " (--rps): merge needs the same workload"};
     }
   }
-  for (const Setting& s : kWorkloadSettings) {
+  for (const LoadSetting& s : kLoadWorkloadSettings) {
     const json va = first.config.value(s.key, json());
     const json vb = other.config.value(s.key, json());
     if (va != vb) {

@@ -38,7 +38,8 @@ struct LineSeries {
   std::vector<Point> points;  // joined in order; points the scales cannot draw are left out
 };
 
-// A horizontal line across the plot at y = value (a target rate, a threshold).
+// A horizontal line across the plot at y = value (a target rate, a threshold), or in
+// LineChart::x_lines a vertical one at x = value (a search's answer).
 struct ReferenceLine {
   double value = 0;
   std::string label;
@@ -50,6 +51,7 @@ struct LineChart {
   Axis y;
   std::vector<LineSeries> series;
   std::vector<ReferenceLine> y_lines;
+  std::vector<ReferenceLine> x_lines;
   int width = 640;
   int height = 320;
 };

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <regex>
 #include <sstream>
 #include <string>
 
@@ -98,6 +99,32 @@ TEST(HtmlChartTest, LinearSeriesWithReferenceLineMatchesGolden) {
   ExpectGolden("series.svg", svg);
   EXPECT_NE(svg.find("class=\"reference\""), std::string::npos);
   EXPECT_NE(svg.find(">target 20k/s<"), std::string::npos);
+}
+
+// A vertical reference line (a search's answer) spans the plot's height, carries its label and
+// widens the x domain to reach it.
+TEST(HtmlChartTest, VerticalReferenceLine) {
+  LineChart chart;
+  chart.title = "GET: p99 against throughput";
+  chart.x = {.title = "rps", .kind = ScaleKind::kLinear, .include_zero = false, .ticks_at = {}};
+  chart.y = {.title = "p99 (ms)", .kind = ScaleKind::kLog, .include_zero = false, .ticks_at = {}};
+  chart.series = {{.name = "p99", .style = 0, .points = {{1000, 0.2}, {2000, 0.3}, {4000, 3}}}};
+  chart.y_lines = {{.value = 1, .label = "objective p99<=1ms"}};
+  chart.x_lines = {{.value = 6000, .label = "answer 6k/s"}};
+  const std::string svg = RenderLineChart(chart, "chart-3");
+  ExpectWellFormed(svg);
+  EXPECT_EQ(Occurrences(svg, "class=\"reference\""), 2u);
+  EXPECT_NE(svg.find(">answer 6k/s<"), std::string::npos);
+  EXPECT_NE(svg.find(">objective p99&lt;=1ms<"), std::string::npos);
+  EXPECT_NE(svg.find(">6k<"), std::string::npos) << "the x axis reaches the line";
+  // The vertical path: M x top V bottom.
+  EXPECT_TRUE(std::regex_search(svg, std::regex("<path d=\"M[0-9.]+ [0-9.]+V[0-9.]+\" "
+                                                "class=\"reference\"/>")))
+      << svg;
+  chart.x_lines = {{.value = kNaN, .label = "nowhere"}};
+  const std::string none = RenderLineChart(chart, "chart-4");
+  ExpectWellFormed(none);
+  EXPECT_EQ(none.find(">nowhere<"), std::string::npos);
 }
 
 TEST(HtmlChartTest, BarsWithWhiskersMatchGolden) {

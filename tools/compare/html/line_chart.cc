@@ -37,6 +37,7 @@ std::string RenderLineChart(const LineChart& chart, std::string_view id) {
   }
   const bool empty = xs.empty();
   for (const ReferenceLine& line : chart.y_lines) ys.push_back(line.value);
+  for (const ReferenceLine& line : chart.x_lines) xs.push_back(line.value);
   const Scale x = Scale::Fit(chart.x.kind, xs, chart.x.include_zero, chart.x.ticks_at);
   const Scale y = Scale::Fit(chart.y.kind, ys, chart.y.include_zero, chart.y.ticks_at);
 
@@ -65,6 +66,17 @@ std::string RenderLineChart(const LineChart& chart, std::string_view id) {
     out += "<path d=\"M" + Coord(box.left) + " " + Coord(ly) + "H" + Coord(box.right) +
            "\" class=\"reference\"/>\n";
     out += frame::Text(box.right - 4, ly - 4, line.label, "text-anchor=\"end\" class=\"note\"");
+  }
+  for (size_t i = 0; i < chart.x_lines.size(); ++i) {
+    const ReferenceLine& line = chart.x_lines[i];
+    if (!x.Drawable(line.value)) continue;
+    const double lx = px(line.value);
+    out += "<path d=\"M" + Coord(lx) + " " + Coord(box.top) + "V" + Coord(box.bottom) +
+           "\" class=\"reference\"/>\n";
+    // The label reads from the line's top leftwards, so it stays inside the plot at the right;
+    // the labels of neighbouring lines sit one under the other.
+    const double ly = box.top + 12 + 13 * static_cast<double>(i % 4);
+    out += frame::Text(lx - 4, ly, line.label, "text-anchor=\"end\" class=\"note\"");
   }
   if (empty) out += frame::NoData(box);
   for (size_t i = 0; i < chart.series.size(); ++i) {

@@ -17,9 +17,11 @@
 #include "tools/compare/html/gate_section.h"
 #include "tools/compare/html/load_section.h"
 #include "tools/compare/html/page.h"
+#include "tools/compare/html/search_section.h"
 #include "tools/compare/json_text.h"
 #include "tools/compare/policy.h"
 #include "tools/compare/result_set.h"
+#include "tools/compare/search.h"
 
 namespace kv::compare::html {
 namespace {
@@ -47,11 +49,15 @@ Result<Parsed> ParseInput(const ReportInput& input) {
     parsed.kind = InputKind::kGate;
     return parsed;
   }
+  if (IsSearchDocument(parsed.doc)) {
+    parsed.kind = InputKind::kSearch;
+    return parsed;
+  }
   Result<ResultSet> set = ParseResults(input.text, input.source);
   if (!set.ok()) {
     return Error{set.error() +
-                 " (kv-compare report reads kv_bench JSON, kv-load JSON and gate "
-                 "JSON from `kv-compare --format json gate`)"};
+                 " (kv-compare report reads kv_bench JSON, kv-load JSON, saturation searches "
+                 "from kv-load --slo and gate JSON from `kv-compare --format json gate`)"};
   }
   parsed.kind = set->format == SourceFormat::kKvLoad ? InputKind::kLoad : InputKind::kBench;
   parsed.set = std::move(*set);
@@ -69,6 +75,9 @@ std::string DefaultTitle(InputKind kind, size_t n) {
                    : "kvbench report: kv-load run";
     case InputKind::kGate:
       return n > 1 ? "kvbench report: " + count + "gate results" : "kvbench report: gate result";
+    case InputKind::kSearch:
+      return n > 1 ? "kvbench report: " + count + "saturation searches compared"
+                   : "kvbench report: saturation search";
   }
   return "kvbench report";
 }
@@ -92,6 +101,8 @@ std::string_view InputKindName(InputKind kind) {
       return "kv-load JSON";
     case InputKind::kGate:
       return "gate JSON";
+    case InputKind::kSearch:
+      return "search JSON";
   }
   return "?";
 }
@@ -121,7 +132,8 @@ Result<BuiltReport> BuildReport(const std::vector<ReportInput>& inputs, const st
       break;
     }
     case InputKind::kLoad:
-    case InputKind::kGate: {
+    case InputKind::kGate:
+    case InputKind::kSearch: {
       std::vector<JsonInput> docs;
       for (size_t i = 0; i < parsed.size(); ++i) {
         docs.push_back({.source = inputs[i].source, .doc = std::move(parsed[i].doc)});
@@ -129,8 +141,9 @@ Result<BuiltReport> BuildReport(const std::vector<ReportInput>& inputs, const st
       // The sections check what they draw; a field of an unexpected type elsewhere makes
       // nlohmann::json throw, which must still be a clear error, never a crash or half a page.
       try {
-        status =
-            kind == InputKind::kLoad ? AddLoadSections(docs, page) : AddGateSections(docs, page);
+        status = kind == InputKind::kLoad   ? AddLoadSections(docs, page)
+                 : kind == InputKind::kGate ? AddGateSections(docs, page)
+                                            : AddSearchSections(docs, page);
       } catch (const json::exception& e) {
         std::string sources;
         for (const JsonInput& d : docs) sources += (sources.empty() ? "" : ", ") + d.source;

@@ -1,6 +1,7 @@
 // `kv-compare report INPUT.json... -o report.html`: reads kv_bench JSON (Google Benchmark), kv-load
-// JSON or gate results (`kv-compare --format json gate ...`), all of one kind, and writes one
-// self-contained HTML report. Several inputs compare runs.
+// JSON, saturation searches (`kv-load --slo ... --json`) or gate results (`kv-compare --format
+// json gate ...`), all of one kind, and writes one self-contained HTML report. Several inputs
+// compare runs.
 #pragma once
 
 #include <ostream>
@@ -12,9 +13,9 @@
 
 namespace kv::compare::html {
 
-enum class InputKind { kBench, kLoad, kGate };
+enum class InputKind { kBench, kLoad, kGate, kSearch };
 
-// "kv_bench JSON", "kv-load JSON", "gate JSON".
+// "kv_bench JSON", "kv-load JSON", "gate JSON", "search JSON".
 std::string_view InputKindName(InputKind kind);
 
 struct ReportInput {
@@ -29,7 +30,7 @@ struct BuiltReport {
 };
 
 // Builds the page from the inputs' texts. `title` replaces the default title when not empty.
-// Errors (a clear message naming the file): malformed JSON, a JSON that is none of the three
+// Errors (a clear message naming the file): malformed JSON, a JSON that is none of the four
 // kinds, inputs of different kinds, or contents a section cannot use.
 Result<BuiltReport> BuildReport(const std::vector<ReportInput>& inputs, const std::string& title);
 

@@ -148,6 +148,60 @@ TEST(HtmlReportTest, LoadRunHasSpectrumAndPerSecondCharts) {
   EXPECT_EQ(two->charts, 2 + 2 * 3);  // throughput bars, one overlaid spectrum, then each run
 }
 
+TEST(HtmlReportTest, SearchHasTheLatencyThroughputCurve) {
+  auto report = BuildReport({{"kv.json", ReadTestdata("search_kv.json")}}, "");
+  ASSERT_TRUE(report.ok()) << report.error();
+  EXPECT_EQ(report->kind, InputKind::kSearch);
+  EXPECT_EQ(report->charts, 1);
+  const std::string& html = report->html;
+  EXPECT_NE(html.find("<title>kvbench report: saturation search</title>"), std::string::npos);
+  EXPECT_NE(html.find("GET: latency against throughput, search steps"), std::string::npos);
+  // Four lines (corrected p50, p99, p99.9; uncorrected p99), the objective and the answer.
+  EXPECT_EQ(Occurrences(html, "<g class=\"series\">"), 4u);
+  EXPECT_EQ(Occurrences(html, "class=\"reference\""), 2u);
+  EXPECT_NE(html.find(">objective p99&lt;=1ms<"), std::string::npos);
+  EXPECT_NE(html.find(">answer 41k/s<"), std::string::npos);
+  EXPECT_NE(html.find("limited by objective"), std::string::npos);
+  // The numbers behind it: one row per step.
+  EXPECT_NE(html.find("Numbers behind the chart (9 rows)"), std::string::npos);
+  EXPECT_NE(html.find("broke: p99&lt;=1ms: 1.700 ms"), std::string::npos);
+
+  // A lower bound says so, on the answer line too.
+  auto client = BuildReport({{"c.json", ReadTestdata("search_kv_client.json")}}, "");
+  ASSERT_TRUE(client.ok()) << client.error();
+  EXPECT_NE(client->html.find(">answer ≥ 30k/s<"), std::string::npos);
+  EXPECT_NE(client->html.find("the answer is only a lower bound"), std::string::npos);
+
+  auto two = BuildReport({{"kv.json", ReadTestdata("search_kv.json")},
+                          {"redis.json", ReadTestdata("search_redis.json")}},
+                         "");
+  ASSERT_TRUE(two.ok()) << two.error();
+  EXPECT_EQ(two->charts, 1 + 2);  // the p99 curves together, then each search
+  EXPECT_NE(two->html.find("<h2>Searches compared</h2>"), std::string::npos);
+  EXPECT_NE(two->html.find(">1: answer 41k/s<"), std::string::npos);
+  EXPECT_NE(two->html.find(">2: answer 36k/s<"), std::string::npos);
+  // 2 lines compared + 4 per search; one objective line on each chart, one answer per search.
+  EXPECT_EQ(Occurrences(two->html, "<g class=\"series\">"), 2u + 2 * 4);
+  EXPECT_EQ(Occurrences(two->html, "class=\"reference\""), (1u + 2) + 2 * 2);
+}
+
+TEST(HtmlReportTest, BadSearchInputIsAClearError) {
+  auto mixed = BuildReport(
+      {{"kv.json", ReadTestdata("search_kv.json")}, {"l.json", LoadJson("GET", 1)}}, "");
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_NE(mixed.error().find("kv.json is search JSON, l.json is kv-load JSON"), std::string::npos)
+      << mixed.error();
+  std::string text = ReadTestdata("search_kv.json");
+  const std::string field = "\"limited_by\":\"objective\"";
+  ASSERT_NE(text.find(field), std::string::npos);
+  text.replace(text.find(field), field.size(), "\"limited_by\":\"luck\"");
+  auto bad = BuildReport({{"bad.json", text}}, "");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("bad.json: search \"GET\": unknown \"limited_by\" \"luck\""),
+            std::string::npos)
+      << bad.error();
+}
+
 TEST(HtmlReportTest, BadInputIsAClearError) {
   struct Case {
     std::vector<ReportInput> inputs;
