@@ -22,6 +22,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterZSetCommands(table);
   RegisterZSetRangeCommands(table);
   RegisterZSetAlgebraCommands(table);
+  RegisterBlockingZSetCommands(table);
 }
 
 }  // namespace kv::server

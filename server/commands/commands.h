@@ -24,6 +24,7 @@ void RegisterSetCommands(CommandTable& table);            // sets.cc
 void RegisterZSetCommands(CommandTable& table);           // zsets.cc
 void RegisterZSetRangeCommands(CommandTable& table);      // zsets_range.cc
 void RegisterZSetAlgebraCommands(CommandTable& table);    // zsets_algebra.cc
+void RegisterBlockingZSetCommands(CommandTable& table);   // zsets_blocking.cc
 // All of the above: kv-server's command set (a CommandRegistrar).
 void RegisterAllCommands(CommandTable& table);
 

@@ -24,31 +24,7 @@ const std::string kNullArray = "*-1\r\n";
 const std::string kWrongType =
     Err("WRONGTYPE Operation against a key holding the wrong kind of value");
 
-// A harness with more clients (ids 2, 3, ...), all known to the fake control.
-class BlockingHarness : public Harness {
- public:
-  Session& Client() {
-    auto s = std::make_unique<Session>();
-    s->id = 2 + clients_.size();
-    s->addr = "127.0.0.1:" + std::to_string(41000 + s->id);
-    control.sessions.push_back(s.get());
-    clients_.push_back(std::move(s));
-    return *clients_.back();
-  }
-  std::string RunAs(Session& s, std::initializer_list<std::string_view> args) {
-    return Harness::RunAs(s, std::vector<std::string>(args.begin(), args.end()));
-  }
-  // What reached client s when its wait ended ("" while it still waits).
-  std::string Unblocked(const Session& s) {
-    auto it = control.unblocked.find(s.id);
-    return it == control.unblocked.end() ? "" : it->second;
-  }
-  std::string Info() { return Run({"INFO", "clients"}); }
-  void Tick() { processor.ActiveExpireCycle(1000); }
-
- private:
-  std::vector<std::unique_ptr<Session>> clients_;
-};
+using testing::BlockingHarness;
 
 std::string KeyValue(std::string_view key, std::string_view value) {
   return Array({Bulk(key), Bulk(value)});

@@ -14,6 +14,66 @@
 #include "server/commands/zset_args.h"
 
 namespace kv::server {
+
+void ZPopAndReply(CommandContext& ctx, Entry* e, bool min, size_t count, bool pairs) {
+  ZSetObject* z = ZSetOf(e);
+  const size_t len = z->Length();
+  const size_t n = count < len ? count : len;
+  const size_t from = min ? 0 : len - n;
+  ctx.reply.ArrayHeader(pairs ? n : 2 * n);
+  z->ForRanks(from, from + n, !min,
+              [&](std::string_view m, double s) { ReplyMemberScore(ctx, m, s, pairs); });
+  z->RemoveRanks(from, from + n);
+  ctx.store().ObjectWritten(ctx.db(), e);
+}
+
+bool ParseZMPopArgs(CommandContext& ctx, size_t numkeys_at, ZMPopArgs* out) {
+  int64_t numkeys;
+  if (!ParseAtLeast(ctx, ctx.args[numkeys_at], 1, "numkeys should be greater than 0", &numkeys)) {
+    return false;
+  }
+  if (numkeys > static_cast<int64_t>(ctx.args.size() - numkeys_at) - 2) {
+    ctx.reply.Error(kErrSyntax);
+    return false;
+  }
+  out->first_key = numkeys_at + 1;
+  out->end_key = out->first_key + static_cast<size_t>(numkeys);
+  const size_t where_at = out->end_key;
+  if (EqualsIgnoreCase(ctx.args[where_at], "min")) {
+    out->min = true;
+  } else if (EqualsIgnoreCase(ctx.args[where_at], "max")) {
+    out->min = false;
+  } else {
+    ctx.reply.Error(kErrSyntax);
+    return false;
+  }
+  out->count = 1;
+  for (size_t j = where_at + 1; j < ctx.args.size(); j += 2) {
+    // COUNT once only, with a value.
+    if (!EqualsIgnoreCase(ctx.args[j], "count") || j + 1 >= ctx.args.size() || j != where_at + 1) {
+      ctx.reply.Error(kErrSyntax);
+      return false;
+    }
+    if (!ParseAtLeast(ctx, ctx.args[j + 1], 1, "count should be greater than 0", &out->count)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ZMPopFirst(CommandContext& ctx, const ZMPopArgs& a) {
+  for (size_t i = a.first_key; i < a.end_key; ++i) {
+    TypedLookup l = LookupZSet(ctx, ctx.args[i], false);
+    if (l.wrong_type) return true;
+    if (l.entry == nullptr) continue;
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk(ctx.args[i]);
+    ZPopAndReply(ctx, l.entry, a.min, static_cast<size_t>(a.count), true);
+    return true;
+  }
+  return false;
+}
+
 namespace {
 
 // ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]
@@ -178,20 +238,6 @@ void RankGeneric(CommandContext& ctx, bool reverse) {
 void ZRankCommand(CommandContext& ctx) { RankGeneric(ctx, false); }
 void ZRevRankCommand(CommandContext& ctx) { RankGeneric(ctx, true); }
 
-// Pops up to count members from the low (min) or high end of the set at e and replies them:
-// member, score, ... flat, or [member, score] pairs when pairs.
-void PopAndReply(CommandContext& ctx, Entry* e, bool min, size_t count, bool pairs) {
-  ZSetObject* z = ZSetOf(e);
-  const size_t len = z->Length();
-  const size_t n = count < len ? count : len;
-  const size_t from = min ? 0 : len - n;
-  ctx.reply.ArrayHeader(pairs ? n : 2 * n);
-  z->ForRanks(from, from + n, !min,
-              [&](std::string_view m, double s) { ReplyMemberScore(ctx, m, s, pairs); });
-  z->RemoveRanks(from, from + n);
-  ctx.store().ObjectWritten(ctx.db(), e);
-}
-
 // ZPOPMIN / ZPOPMAX key [count]. Without count, one [member, score] (flat in RESP3 too).
 void PopGeneric(CommandContext& ctx, bool min) {
   if (ctx.args.size() > 3) {
@@ -210,7 +256,7 @@ void PopGeneric(CommandContext& ctx, bool min) {
     ctx.reply.Raw(resp::kEmptyArray);
     return;
   }
-  PopAndReply(ctx, l.entry, min, static_cast<size_t>(count), has_count && ctx.reply.resp3());
+  ZPopAndReply(ctx, l.entry, min, static_cast<size_t>(count), has_count && ctx.reply.resp3());
 }
 void ZPopMinCommand(CommandContext& ctx) { PopGeneric(ctx, true); }
 void ZPopMaxCommand(CommandContext& ctx) { PopGeneric(ctx, false); }
@@ -218,41 +264,9 @@ void ZPopMaxCommand(CommandContext& ctx) { PopGeneric(ctx, false); }
 // ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first non-empty set; replies
 // [key, [[member, score], ...]] or a null array.
 void ZMPopCommand(CommandContext& ctx) {
-  int64_t numkeys;
-  if (!ParseAtLeast(ctx, ctx.args[1], 1, "numkeys should be greater than 0", &numkeys)) return;
-  if (numkeys > static_cast<int64_t>(ctx.args.size()) - 3) {
-    ctx.reply.Error(kErrSyntax);
-    return;
-  }
-  const size_t where_at = 2 + static_cast<size_t>(numkeys);
-  bool min;
-  if (EqualsIgnoreCase(ctx.args[where_at], "min")) {
-    min = true;
-  } else if (EqualsIgnoreCase(ctx.args[where_at], "max")) {
-    min = false;
-  } else {
-    ctx.reply.Error(kErrSyntax);
-    return;
-  }
-  int64_t count = 1;
-  for (size_t j = where_at + 1; j < ctx.args.size(); j += 2) {
-    // COUNT once only, with a value.
-    if (!EqualsIgnoreCase(ctx.args[j], "count") || j + 1 >= ctx.args.size() || j != where_at + 1) {
-      ctx.reply.Error(kErrSyntax);
-      return;
-    }
-    if (!ParseAtLeast(ctx, ctx.args[j + 1], 1, "count should be greater than 0", &count)) return;
-  }
-  for (size_t i = 2; i < where_at; ++i) {
-    TypedLookup l = LookupZSet(ctx, ctx.args[i], false);
-    if (l.wrong_type) return;
-    if (l.entry == nullptr) continue;
-    ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk(ctx.args[i]);
-    PopAndReply(ctx, l.entry, min, static_cast<size_t>(count), true);
-    return;
-  }
-  ctx.reply.NullArray();
+  ZMPopArgs a;
+  if (!ParseZMPopArgs(ctx, 1, &a)) return;
+  if (!ZMPopFirst(ctx, a)) ctx.reply.NullArray();
 }
 
 // ZRANDMEMBER key [count [WITHSCORES]]: count >= 0 distinct members (at most all), < 0 -count

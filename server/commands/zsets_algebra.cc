@@ -43,9 +43,19 @@ struct Input {
     if (zset != nullptr) {
       zset->ForEach(fn);
     } else if (set != nullptr) {
-      set->ForEach([&fn](std::string_view member) { fn(member, 1.0); });
+      // The algebra keeps the members' views while it runs: an intset formats each integer into
+      // a scratch buffer, so its members are copied first (at most set-max-intset-entries).
+      if (set->Encoding() == "intset") {
+        if (intset_members.empty()) {
+          set->ForEach([this](std::string_view m) { intset_members.emplace_back(m); });
+        }
+        for (const std::string& m : intset_members) fn(std::string_view(m), 1.0);
+      } else {
+        set->ForEach([&fn](std::string_view member) { fn(member, 1.0); });
+      }
     }
   }
+  mutable std::vector<std::string> intset_members;
 };
 bool AcceptedInputType(ValueType type) { return type == ValueType::kZSet || type == ValueType::kSet; }
 
