@@ -142,8 +142,9 @@ Result<SearchStep> ReadStep(const json& s, const std::string& where) {
   step.index = static_cast<int>(*index);
   Result<std::string> phase = String(s, "phase", where);
   if (!phase.ok()) return Error{phase.error()};
-  if (*phase != "raise" && *phase != "bisect" && *phase != "recheck") {
-    return Error{where + ": unknown \"phase\" \"" + *phase + "\" (raise, bisect or recheck)"};
+  if (*phase != "raise" && *phase != "bisect" && *phase != "recheck" && *phase != "confirm") {
+    return Error{where + ": unknown \"phase\" \"" + *phase +
+                 "\" (raise, bisect, recheck or confirm)"};
   }
   step.phase = *phase;
   Result<double> offered = PositiveNumber(s, "offered_rps", where);

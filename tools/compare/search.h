@@ -58,7 +58,7 @@ struct StepLatency {
 
 struct SearchStep {
   int index = 0;
-  std::string phase;  // "raise", "bisect", "recheck"
+  std::string phase;  // "raise", "bisect", "recheck", "confirm"
   double offered_rps = 0;
   bool met = false;
   std::vector<BreakReason> reasons;

@@ -349,6 +349,9 @@ Result<Options> ParseArgs(std::span<const std::string_view> args) {
                       : a == "--slo-start"    ? o.slo_start_rps
                                               : o.slo_max_rate;
       field = *r;
+    } else if (a == "--slo-no-confirm") {
+      slo_flags.emplace_back(a);
+      o.slo_confirm = false;
     } else if (a == "--reconnect") {
       o.reconnect = true;
     } else if (a == "--progress") {
@@ -463,6 +466,9 @@ std::string HelpText() {
          "                    longer when the percentile needs it (50 samples beyond it).\n"
          " --slo-start <rps>  The first step's rate (default 1000).\n"
          " --slo-max-rate <rps> Never offer more; reaching it gives a lower bound.\n"
+         " --slo-no-confirm   Count a step as broken at once (default: a step that broke on\n"
+         "                    an objective or a shortfall is measured again, and the rate\n"
+         "                    counts as broken only if that breaks too).\n"
          "                    --warmup sets each step's warm-up (default 0.5 with --slo).\n"
          "                    Exit status: 0 found (also a lower bound), 2 no rate met the\n"
          "                    objectives, 3 the server failed during the search.\n"

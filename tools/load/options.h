@@ -77,6 +77,7 @@ struct Options {
   double slo_step_s = 2;          // --slo-step: a step's minimum measured duration
   double slo_start_rps = 1000;    // --slo-start: the first step's rate
   double slo_max_rate = 0;        // --slo-max-rate: never offer more (0: no cap)
+  bool slo_confirm = true;        // --slo-no-confirm: a single broken step counts
 
   // Non-fatal remarks produced while parsing (printed by main on stderr).
   std::vector<std::string> warnings;

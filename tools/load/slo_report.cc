@@ -271,7 +271,8 @@ nlohmann::json SearchJson(const SearchSettings& s, const SearchReport& search) {
         {"step_s", s.step_s},
         {"warmup_s", s.warmup_s},
         {"min_requests", s.min_requests()},
-        {"max_time_s", s.max_time_s}}},
+        {"max_time_s", s.max_time_s},
+        {"confirm_breaks", s.confirm_breaks}}},
       {"answer_rps", o.answer ? nlohmann::json(Offered(o, o.answer)) : nlohmann::json(nullptr)},
       {"answer_achieved_rps", o.answer
                                   ? nlohmann::json(Finite(o.steps[*o.answer].measured.achieved_rps))

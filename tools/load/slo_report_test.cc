@@ -225,7 +225,8 @@ TEST(SloReportTest, JsonFollowsTheSchema) {
   EXPECT_EQ(j["objectives"],
             nlohmann::json::parse(R"([{"text":"p99<=1ms","percentile":99.0,"limit_ms":1.0}])"));
   EXPECT_EQ(j["settings"], nlohmann::json::parse(R"({"tolerance":0.05,"start_rps":1000.0,
-            "growth":2.0,"step_s":2.0,"warmup_s":0.5,"min_requests":5000,"max_time_s":120.0})"));
+            "growth":2.0,"step_s":2.0,"warmup_s":0.5,"min_requests":5000,"max_time_s":120.0,
+            "confirm_breaks":true})"));
   EXPECT_EQ(j["answer_rps"], 45'255.0);
   EXPECT_EQ(j["answer_achieved_rps"], 45'250.0);
   EXPECT_EQ(j["first_broken"]["offered_rps"], 47'000.0);

@@ -85,6 +85,18 @@ class Search {
       Stop(SearchLimit::kClient);
       return false;
     }
+    if (!done.met && s_.confirm_breaks && phase != SearchPhase::kConfirm && OnlyNoise(done)) {
+      // The second measurement decides (its index replaces the first's).
+      return Step(SearchPhase::kConfirm, rate, index);
+    }
+    return true;
+  }
+
+  // Broke on objectives or a shortfall only: what a hiccup of a shared machine can cause.
+  static bool OnlyNoise(const SearchStep& step) {
+    for (const BreakReason& r : step.reasons) {
+      if (r.kind == BreakReason::Kind::kErrors) return false;
+    }
     return true;
   }
 
@@ -178,6 +190,8 @@ std::string_view PhaseName(SearchPhase phase) {
       return "bisect";
     case SearchPhase::kRecheck:
       return "recheck";
+    case SearchPhase::kConfirm:
+      return "confirm";
   }
   return "raise";
 }

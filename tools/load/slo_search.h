@@ -26,8 +26,10 @@
 
 namespace kv::load {
 
-enum class SearchPhase { kRaise, kBisect, kRecheck };
-std::string_view PhaseName(SearchPhase phase);  // "raise", "bisect", "recheck"
+// kConfirm: a step that broke on an objective or a shortfall, measured once more at the same rate
+// (a break must reproduce to count; --slo-no-confirm turns this off).
+enum class SearchPhase { kRaise, kBisect, kRecheck, kConfirm };
+std::string_view PhaseName(SearchPhase phase);  // "raise", "bisect", "recheck", "confirm"
 
 struct SearchSettings {
   std::vector<SloObjective> objectives;
@@ -40,6 +42,10 @@ struct SearchSettings {
   double max_rate = 0;      // --slo-max-rate: never offer more (0: no cap)
   double shortfall = 0.05;  // broken when achieved < offered * (1 - shortfall)
   double client_busy = kClientBoundBusy;  // the client is saturated at this busy fraction
+  // A step that broke on an objective or a shortfall is measured once more at the same rate, and
+  // the rate counts as broken only if that breaks too: one scheduling hiccup on a shared machine
+  // must not decide the answer (errors are never noise: they break at once).
+  bool confirm_breaks = true;
   // Every step records at least this many requests (lengthening it as needed):
   // MinRequestsFor(the highest percentile of the objectives).
   int64_t min_requests() const;

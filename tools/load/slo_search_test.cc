@@ -208,10 +208,12 @@ TEST(SloSearchTest, MaxRateCapsTheSearch) {
   EXPECT_EQ(out.steps[*out.answer].plan.offered_rps, 10'000);
 }
 
+// The bracket logic with every break taken at once (--slo-no-confirm): confirmation is tested below.
 TEST(SloSearchTest, RecheckFailureMovesTheBracketDown) {
   Model model;
   Model probe;
   SearchSettings s = Settings();
+  s.confirm_breaks = false;
   SearchOutcome clean = Search(probe, s);
   ASSERT_TRUE(clean.rechecked);
   const int recheck_index = static_cast<int>(clean.steps.size()) - 1;
@@ -236,6 +238,7 @@ TEST(SloSearchTest, RecheckFailureMovesTheBracketDown) {
 TEST(SloSearchTest, ImpossibleObjectiveTriesOnceLowerThenFails) {
   Model model;
   SearchSettings s = Settings("p99<=0.01ms");  // below the model's 0.1 ms floor
+  s.confirm_breaks = false;
   SearchOutcome out = Search(model, s);
   EXPECT_FALSE(out.found());
   EXPECT_TRUE(out.failed());
@@ -250,7 +253,9 @@ TEST(SloSearchTest, ImpossibleObjectiveTriesOnceLowerThenFails) {
 TEST(SloSearchTest, FirstStepBrokenButLowerMetBisectsBelowTheStart) {
   Model model;
   model.capacity = 1000;  // p99 1 ms at 900 rps
-  SearchOutcome out = Search(model, Settings());
+  SearchSettings s = Settings();
+  s.confirm_breaks = false;
+  SearchOutcome out = Search(model, s);
   ASSERT_TRUE(out.found());
   EXPECT_TRUE(out.low_probe);
   EXPECT_EQ(out.steps[1].plan.offered_rps, 100);
@@ -339,6 +344,52 @@ TEST(SloSearchTest, JudgeListsEveryReason) {
   m.errors = 0;
   m.objective_ms = {0.5, 1.5};
   EXPECT_TRUE(JudgeStep(s, plan, m).met);
+}
+
+TEST(SloSearchTest, AHiccupThatDoesNotReproduceIsNotABreak) {
+  Model model;
+  Model clean_model;
+  SearchSettings s = Settings();
+  const SearchOutcome clean = Search(clean_model, s);
+  ASSERT_TRUE(clean.found());
+  model.worse_at_step = 2;  // the 4000 rps raise step measures 10x its latency once
+  const SearchOutcome out = Search(model, s);
+  ASSERT_TRUE(out.found());
+  ASSERT_GT(out.steps.size(), 3u);
+  EXPECT_FALSE(out.steps[2].met);
+  EXPECT_EQ(out.steps[3].plan.phase, SearchPhase::kConfirm);
+  EXPECT_EQ(out.steps[3].plan.offered_rps, out.steps[2].plan.offered_rps);
+  EXPECT_TRUE(out.steps[3].met);
+  // The raise went on from the confirmed rate, to the same answer as without the hiccup.
+  EXPECT_EQ(out.steps[4].plan.phase, SearchPhase::kRaise);
+  EXPECT_EQ(out.steps[4].plan.offered_rps, 2 * out.steps[2].plan.offered_rps);
+  EXPECT_EQ(out.steps[*out.answer].plan.offered_rps, clean.steps[*clean.answer].plan.offered_rps);
+}
+
+TEST(SloSearchTest, EveryBreakThatCountsWasConfirmed) {
+  Model model;
+  const SearchOutcome out = Search(model, Settings());
+  ASSERT_TRUE(out.found());
+  ASSERT_TRUE(out.first_broken.has_value());
+  EXPECT_EQ(out.steps[*out.first_broken].plan.phase, SearchPhase::kConfirm);
+  for (size_t i = 0; i < out.steps.size(); ++i) {
+    if (out.steps[i].met || out.steps[i].plan.phase == SearchPhase::kConfirm) continue;
+    ASSERT_LT(i + 1, out.steps.size());
+    EXPECT_EQ(out.steps[i + 1].plan.phase, SearchPhase::kConfirm) << "step " << i;
+    EXPECT_EQ(out.steps[i + 1].plan.offered_rps, out.steps[i].plan.offered_rps);
+  }
+  EXPECT_GE(out.steps[*out.answer].plan.offered_rps, kTrue * 0.95);
+  EXPECT_LE(out.steps[*out.answer].plan.offered_rps, kTrue);
+  EXPECT_EQ(PhaseName(SearchPhase::kConfirm), "confirm");
+}
+
+TEST(SloSearchTest, ErrorsBreakAtOnceWithoutConfirmation) {
+  Model model;
+  model.errors_above = 10'000;
+  const SearchOutcome out = Search(model, Settings());
+  ASSERT_TRUE(out.first_broken.has_value());
+  EXPECT_EQ(out.limited_by, SearchLimit::kErrors);
+  for (const SearchStep& st : out.steps) EXPECT_NE(st.plan.phase, SearchPhase::kConfirm);
 }
 
 }  // namespace

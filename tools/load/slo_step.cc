@@ -12,6 +12,7 @@ SearchSettings SearchSettingsFor(const Options& options) {
   SearchSettings s;
   s.objectives = options.slo;
   s.tolerance = options.slo_tolerance;
+  s.confirm_breaks = options.slo_confirm;
   s.start_rps = options.slo_start_rps;
   s.step_s = options.slo_step_s;
   s.warmup_s = options.warmup_s;
