@@ -12,7 +12,9 @@
 #                KV_SLO_TESTS (default 'get set'); KV_SLO_MAX_TIME (default 120 s per search);
 #                KV_SLO_FIXED_S (default 10 s per fixed-rate run); KV_SLO_OUT (a directory to
 #                keep the JSON files in; default: a temporary one, removed at the end);
-#                KV_SLO_LOAD_ARGS (default '-c 50 -r 100000': the workload of every run)
+#                KV_SLO_LOAD_ARGS (default '-c 50 -r 100000': the workload of every run);
+#                KV_SLO_SEARCH_ARGS (more kv-load flags for the searches only, e.g.
+#                '--slo-start 8000')
 # Exit status: 0 when every run ended (whatever the figures, including "no rate met the
 # objective"), 1 when a server or kv-load failed, 2 on bad settings.
 set -euo pipefail
@@ -20,7 +22,7 @@ cd "$(dirname "$0")/.."
 kv_script="slo-check"
 . scripts/lib.sh
 
-if [ "${1:-}" = -h ] || [ "${1:-}" = --help ]; then sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
+if [ "${1:-}" = -h ] || [ "${1:-}" = --help ]; then sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
 build=${KV_BUILD_DIR:-build/release}
 if [ ! -x "$build/kv-load" ] && [ -z "${KV_BUILD_DIR:-}" ]; then build=build/ci; fi
 slo=${KV_SLO:-p99<=1ms}
@@ -29,6 +31,7 @@ tests=${KV_SLO_TESTS:-get set}
 max_time=${KV_SLO_MAX_TIME:-120}
 fixed_s=${KV_SLO_FIXED_S:-10}
 read -r -a load_args <<< "${KV_SLO_LOAD_ARGS:--c 50 -r 100000}"
+read -r -a search_args <<< "${KV_SLO_SEARCH_ARGS:-}"
 case "$runs" in '' | *[!0-9]* | 0) echo "$kv_script: KV_SLO_RUNS: '$runs' is not a positive number" >&2; exit 2 ;; esac
 for tool in kv-load kv-server; do
   [ -x "$build/$tool" ] || { echo "$kv_script: no $build/$tool (build it, or set KV_BUILD_DIR)" >&2; exit 2; }
@@ -83,7 +86,7 @@ alive() {  # $1 = kv | redis
 # search SERVER TEST RUN: one kv-load --slo, its JSON kept as $out/SERVER-TEST-RUN.json.
 search() {
   local file=$out/$1-$2-$3.json status=0
-  "$build/kv-load" -p "${port[$1]}" -t "$2" "${load_args[@]}" --slo "$slo" \
+  "$build/kv-load" -p "${port[$1]}" -t "$2" "${load_args[@]}" ${search_args[@]+"${search_args[@]}"} --slo "$slo" \
     --slo-max-time "$max_time" -q --no-progress --json "$file" > "$work/line" || status=$?
   printf '  %-5s %-4s run %d: %s\n' "$1" "$2" "$3" "$(cat "$work/line")"
   # 2: no rate met the objective (a figure, kept); anything else: the run failed.
@@ -122,7 +125,7 @@ PY
 
 start_server kv
 start_server redis
-echo "slo-check: $slo, $runs searches per server and test (${tests}), kv-load ${load_args[*]}"
+echo "slo-check: $slo, $runs searches per server and test (${tests}), kv-load ${load_args[*]} ${search_args[*]+${search_args[*]}}"
 echo "  kv-server:    $build/kv-server on port ${port[kv]}"
 echo "  redis-server: $(redis-server --version | awk '{print $3}') on port ${port[redis]}"
 echo "  JSON files:   $out"

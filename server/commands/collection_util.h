@@ -50,4 +50,50 @@ inline bool ParseAtLeast(CommandContext& ctx, std::string_view text, int64_t min
   return false;
 }
 
+// LMPOP / BLMPOP / ZMPOP / BZMPOP: numkeys key [key ...] WHERE [COUNT count] from
+// args[numkeys_at], WHERE being one of two words (LEFT | RIGHT, MIN | MAX, any case). Redis's
+// errors: "numkeys should be greater than 0", a syntax error for too few arguments, another WHERE
+// or anything but one COUNT, "count should be greater than 0".
+struct MultiPopArgs {
+  size_t first_key = 0;  // args[first_key, end_key) are the keys
+  size_t end_key = 0;
+  bool first_word = true;  // WHERE was the first word (LEFT, MIN)
+  int64_t count = 1;
+};
+inline bool ParseMultiPopArgs(CommandContext& ctx, size_t numkeys_at, std::string_view first_word,
+                              std::string_view second_word, MultiPopArgs* out) {
+  int64_t numkeys;
+  if (!ParseAtLeast(ctx, ctx.args[numkeys_at], 1, "numkeys should be greater than 0", &numkeys)) {
+    return false;
+  }
+  // The keys, then WHERE, then maybe COUNT count.
+  if (numkeys > static_cast<int64_t>(ctx.args.size() - numkeys_at) - 2) {
+    ctx.reply.Error(kErrSyntax);
+    return false;
+  }
+  out->first_key = numkeys_at + 1;
+  out->end_key = out->first_key + static_cast<size_t>(numkeys);
+  const size_t where_at = out->end_key;
+  if (EqualsIgnoreCase(ctx.args[where_at], first_word)) {
+    out->first_word = true;
+  } else if (EqualsIgnoreCase(ctx.args[where_at], second_word)) {
+    out->first_word = false;
+  } else {
+    ctx.reply.Error(kErrSyntax);
+    return false;
+  }
+  out->count = 1;
+  for (size_t j = where_at + 1; j < ctx.args.size(); j += 2) {
+    // COUNT once only, with a value.
+    if (!EqualsIgnoreCase(ctx.args[j], "count") || j + 1 >= ctx.args.size() || j != where_at + 1) {
+      ctx.reply.Error(kErrSyntax);
+      return false;
+    }
+    if (!ParseAtLeast(ctx, ctx.args[j + 1], 1, "count should be greater than 0", &out->count)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace kv::server

@@ -73,30 +73,9 @@ void MoveFromList(CommandContext& ctx, Entry* src, std::string_view dst, bool fr
 }
 
 bool ParseMPopArgs(CommandContext& ctx, size_t numkeys_at, MPopArgs* out) {
-  int64_t numkeys;
-  if (!ParseAtLeast(ctx, ctx.args[numkeys_at], 1, "numkeys should be greater than 0", &numkeys)) {
-    return false;
-  }
-  // The keys, then LEFT|RIGHT, then maybe COUNT count.
-  if (numkeys > static_cast<int64_t>(ctx.args.size() - numkeys_at) - 2) {
-    ctx.reply.Error(kErrSyntax);
-    return false;
-  }
-  out->first_key = numkeys_at + 1;
-  out->end_key = out->first_key + static_cast<size_t>(numkeys);
-  const size_t where_at = out->end_key;
-  if (!ParseWhere(ctx, ctx.args[where_at], &out->left)) return false;
-  out->count = 1;
-  for (size_t j = where_at + 1; j < ctx.args.size(); j += 2) {
-    // COUNT once only, with a value.
-    if (!EqualsIgnoreCase(ctx.args[j], "count") || j + 1 >= ctx.args.size() || j != where_at + 1) {
-      ctx.reply.Error(kErrSyntax);
-      return false;
-    }
-    if (!ParseAtLeast(ctx, ctx.args[j + 1], 1, "count should be greater than 0", &out->count)) {
-      return false;
-    }
-  }
+  MultiPopArgs a;
+  if (!ParseMultiPopArgs(ctx, numkeys_at, "left", "right", &a)) return false;
+  *out = MPopArgs{a.first_key, a.end_key, a.first_word, a.count};
   return true;
 }
 

@@ -28,36 +28,9 @@ void ZPopAndReply(CommandContext& ctx, Entry* e, bool min, size_t count, bool pa
 }
 
 bool ParseZMPopArgs(CommandContext& ctx, size_t numkeys_at, ZMPopArgs* out) {
-  int64_t numkeys;
-  if (!ParseAtLeast(ctx, ctx.args[numkeys_at], 1, "numkeys should be greater than 0", &numkeys)) {
-    return false;
-  }
-  if (numkeys > static_cast<int64_t>(ctx.args.size() - numkeys_at) - 2) {
-    ctx.reply.Error(kErrSyntax);
-    return false;
-  }
-  out->first_key = numkeys_at + 1;
-  out->end_key = out->first_key + static_cast<size_t>(numkeys);
-  const size_t where_at = out->end_key;
-  if (EqualsIgnoreCase(ctx.args[where_at], "min")) {
-    out->min = true;
-  } else if (EqualsIgnoreCase(ctx.args[where_at], "max")) {
-    out->min = false;
-  } else {
-    ctx.reply.Error(kErrSyntax);
-    return false;
-  }
-  out->count = 1;
-  for (size_t j = where_at + 1; j < ctx.args.size(); j += 2) {
-    // COUNT once only, with a value.
-    if (!EqualsIgnoreCase(ctx.args[j], "count") || j + 1 >= ctx.args.size() || j != where_at + 1) {
-      ctx.reply.Error(kErrSyntax);
-      return false;
-    }
-    if (!ParseAtLeast(ctx, ctx.args[j + 1], 1, "count should be greater than 0", &out->count)) {
-      return false;
-    }
-  }
+  MultiPopArgs a;
+  if (!ParseMultiPopArgs(ctx, numkeys_at, "min", "max", &a)) return false;
+  *out = ZMPopArgs{a.first_key, a.end_key, a.first_word, a.count};
   return true;
 }
 
