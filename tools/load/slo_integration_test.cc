@@ -40,7 +40,9 @@ void ExpectSearchShape(const nlohmann::json& s) {
   int index = 0;
   for (const nlohmann::json& st : s["steps"]) {
     EXPECT_EQ(st["index"], index++);
-    EXPECT_TRUE(st["phase"] == "raise" || st["phase"] == "bisect" || st["phase"] == "recheck");
+    EXPECT_TRUE(st["phase"] == "raise" || st["phase"] == "bisect" || st["phase"] == "recheck" ||
+                st["phase"] == "confirm")
+        << st["phase"];
     EXPECT_GT(st["offered_rps"].get<double>(), 0);
     EXPECT_EQ(st["met"].get<bool>(), st["reasons"].empty());
     ASSERT_TRUE(st["test"].is_object());
@@ -125,8 +127,14 @@ TEST(LoadSloKvServerTest, ImpossibleObjectiveExitsTwo) {
   const nlohmann::json& s = r.json["searches"][0];
   ExpectSearchShape(s);
   EXPECT_TRUE(s["answer_rps"].is_null());
-  ASSERT_EQ(s["steps"].size(), 2u);
-  EXPECT_EQ(s["steps"][1]["offered_rps"], 100.0);
+  // Each break is measured twice (a break must reproduce): 1000 rps, its confirmation, the low
+  // probe at 100 rps, its confirmation.
+  ASSERT_EQ(s["steps"].size(), 4u);
+  EXPECT_EQ(s["steps"][1]["phase"], "confirm");
+  EXPECT_EQ(s["steps"][1]["offered_rps"], 1000.0);
+  EXPECT_EQ(s["steps"][2]["offered_rps"], 100.0);
+  EXPECT_EQ(s["steps"][3]["phase"], "confirm");
+  EXPECT_EQ(s["steps"][3]["offered_rps"], 100.0);
   EXPECT_EQ(s["first_broken"]["offered_rps"], 100.0);
   EXPECT_EQ(s["first_broken"]["reasons"][0]["kind"], "objective");
 }
