@@ -96,4 +96,15 @@ inline bool ParseMultiPopArgs(CommandContext& ctx, size_t numkeys_at, std::strin
   return true;
 }
 
+// SRANDMEMBER / HRANDFIELD / ZRANDMEMBER with a negative count reply -count picks that may
+// repeat, and the reply is built whole before it is sent. redis-server 7.0 lets any count through
+// (SRANDMEMBER s -9200000000000000000 exhausts its memory); kv-server refuses more picks than
+// this with "ERR value is out of range" (a client can never make the server grow without bound).
+inline constexpr int64_t kMaxRandomPicks = int64_t{1} << 20;
+inline bool RandomPicksFit(CommandContext& ctx, int64_t count) {
+  if (count >= -kMaxRandomPicks) return true;
+  ctx.reply.Error("ERR value is out of range");
+  return false;
+}
+
 }  // namespace kv::server

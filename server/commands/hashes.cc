@@ -275,6 +275,7 @@ void HRandFieldCommand(CommandContext& ctx) {
   std::string_view f;
   std::string_view v;
   if (count < 0) {
+    if (!RandomPicksFit(ctx, count)) return;
     const auto n = static_cast<size_t>(-count);
     header(n);
     for (size_t i = 0; i < n; ++i) {

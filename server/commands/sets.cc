@@ -178,6 +178,7 @@ void SRandMemberCountCommand(CommandContext& ctx) {
   SetObject* set = SetOf(l.entry);
   SampleRng& rng = ctx.store().rng();
   if (count < 0 || count == 1) {
+    if (!RandomPicksFit(ctx, count)) return;
     const auto n = static_cast<size_t>(count < 0 ? -count : count);
     ctx.reply.ArrayHeader(n);
     for (size_t i = 0; i < n; ++i) ctx.reply.Bulk(set->Random(rng));

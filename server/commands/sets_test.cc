@@ -378,5 +378,21 @@ TEST(SetsTest, TransactionsWatchAndScripts) {
   EXPECT_EQ(h.Run({"EVAL", "return redis.call('sismember', KEYS[1], 2)", "1", "luai"}), Int(1));
 }
 
+// A negative count's reply is built whole: past 2^20 picks kv-server refuses it (redis-server
+// 7.0 would try to build 9.2e18 of them), for sets, hashes and sorted sets alike.
+TEST(SetsTest, RandomPicksWithRepeatsAreBounded) {
+  Harness h;
+  EXPECT_EQ(h.Run({"SADD", "s", "a"}), Int(1));
+  EXPECT_EQ(h.Run({"HSET", "h", "f", "v"}), Int(1));
+  EXPECT_EQ(h.Run({"ZADD", "z", "1", "m"}), Int(1));
+  const std::string out_of_range = Err("ERR value is out of range");
+  EXPECT_EQ(h.Run({"SRANDMEMBER", "s", "-9200000001532246850"}), out_of_range);
+  EXPECT_EQ(h.Run({"HRANDFIELD", "h", "-1048577"}), out_of_range);
+  EXPECT_EQ(h.Run({"ZRANDMEMBER", "z", "-1048577"}), out_of_range);
+  const std::string most = h.Run({"SRANDMEMBER", "s", "-1048576"});
+  EXPECT_EQ(most.rfind("*1048576\r\n$1\r\na\r\n", 0), 0u);
+  EXPECT_EQ(h.Run({"SRANDMEMBER", "nokey", "-9200000001532246850"}), "*0\r\n");
+}
+
 }  // namespace
 }  // namespace kv::server

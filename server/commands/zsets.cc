@@ -294,6 +294,7 @@ void ZRandMemberCommand(CommandContext& ctx) {
   const size_t len = z->Length();
   SampleRng& rng = ctx.store().rng();
   if (count < 0) {
+    if (!RandomPicksFit(ctx, count)) return;
     const auto n = static_cast<size_t>(-count);
     header(n);
     for (size_t i = 0; i < n; ++i) {
