@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
+#include "server/engine/blocking_serve.h"
 #include "server/engine/command_context.h"
 #include "server/engine/text_util.h"
 
@@ -30,6 +32,24 @@ inline TypedLookup LookupTyped(CommandContext& ctx, std::string_view key, ValueT
 template <typename T>
 T* ObjectOf(Entry* e) {
   return static_cast<T*>(e->object());
+}
+
+// SREM / HDEL / ZREM key item [item ...]: removes the items from the collection of `type` at
+// args[1] with remove(object, item) -> bool, reports the write once and deletes the key when it
+// empties (ObjectWritten); replies how many were removed (0 for a missing key).
+template <typename T, typename Remove>
+void RemoveItemsAndReplyCount(CommandContext& ctx, ValueType type, Remove remove) {
+  TypedLookup l = LookupTyped(ctx, ctx.args[1], type, false);
+  if (l.wrong_type) return;
+  int64_t removed = 0;
+  if (l.entry != nullptr) {
+    T* object = ObjectOf<T>(l.entry);
+    for (size_t i = 2; i < ctx.args.size() && object->Length() > 0; ++i) {
+      if (remove(*object, ctx.args[i])) ++removed;
+    }
+    if (removed > 0) ctx.store().ObjectWritten(ctx.db(), l.entry);
+  }
+  ctx.reply.Integer(removed);
 }
 
 // An integer argument, else Redis's "value is not an integer or out of range" error.
@@ -59,7 +79,19 @@ struct MultiPopArgs {
   size_t end_key = 0;
   bool first_word = true;  // WHERE was the first word (LEFT, MIN)
   int64_t count = 1;
+  std::span<const std::string_view> keys(const CommandContext& ctx) const {
+    return ctx.args.subspan(first_key, end_key - first_key);
+  }
 };
+// While a blocked BLMPOP / BZMPOP is served: a with its keys narrowed to the one that became
+// ready (blocking_serve.h KeysToServe); otherwise a as it is.
+inline MultiPopArgs KeysToServe(CommandContext& ctx, const MultiPopArgs& a) {
+  const std::span<const std::string_view> serve = KeysToServe(ctx, a.keys(ctx));
+  MultiPopArgs narrowed = a;
+  narrowed.first_key = static_cast<size_t>(serve.data() - ctx.args.data());
+  narrowed.end_key = narrowed.first_key + serve.size();
+  return narrowed;
+}
 inline bool ParseMultiPopArgs(CommandContext& ctx, size_t numkeys_at, std::string_view first_word,
                               std::string_view second_word, MultiPopArgs* out) {
   int64_t numkeys;
@@ -92,6 +124,33 @@ inline bool ParseMultiPopArgs(CommandContext& ctx, size_t numkeys_at, std::strin
     if (!ParseAtLeast(ctx, ctx.args[j + 1], 1, "count should be greater than 0", &out->count)) {
       return false;
     }
+  }
+  return true;
+}
+
+// HRANDFIELD / ZRANDMEMBER key count [WITH...]: args[2] as the count and args[3], if given, as
+// `with_word` (WITHVALUES, WITHSCORES), with Redis 7.0's errors: a syntax error for anything else,
+// the not-an-integer error, the range error for INT64_MIN, and "value is out of range" for a
+// count below -INT64_MAX / 2 with the option (its reply would count twice as many items).
+inline bool ParseRandomCountArgs(CommandContext& ctx, std::string_view with_word, int64_t* count,
+                                 bool* with) {
+  *with = false;
+  if (ctx.args.size() == 4 && EqualsIgnoreCase(ctx.args[3], with_word)) {
+    *with = true;
+  } else if (ctx.args.size() >= 4) {
+    ctx.reply.Error(kErrSyntax);
+    return false;
+  }
+  if (!ParseIntArg(ctx, ctx.args[2], count)) return false;
+  if (*count == INT64_MIN) {
+    ctx.reply.Error(
+        "ERR value is out of range, value must between -9223372036854775807 and "
+        "9223372036854775807");
+    return false;
+  }
+  if (*with && *count < -INT64_MAX / 2) {
+    ctx.reply.Error("ERR value is out of range");
+    return false;
   }
   return true;
 }

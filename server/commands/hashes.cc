@@ -110,17 +110,8 @@ void HMGetCommand(CommandContext& ctx) {
 }
 
 void HDelCommand(CommandContext& ctx) {
-  TypedLookup l = LookupHash(ctx, ctx.args[1], false);
-  if (l.wrong_type) return;
-  int64_t deleted = 0;
-  if (l.entry != nullptr) {
-    HashObject* h = HashOf(l.entry);
-    for (size_t i = 2; i < ctx.args.size() && h->Length() > 0; ++i) {
-      if (h->Delete(ctx.args[i])) ++deleted;
-    }
-    if (deleted > 0) ctx.store().ObjectWritten(ctx.db(), l.entry);
-  }
-  ctx.reply.Integer(deleted);
+  RemoveItemsAndReplyCount<HashObject>(
+      ctx, ValueType::kHash, [](HashObject& h, std::string_view f) { return h.Delete(f); });
 }
 
 void HExistsCommand(CommandContext& ctx) {
@@ -240,24 +231,8 @@ void HRandFieldCommand(CommandContext& ctx) {
     return;
   }
   bool with_values = false;
-  if (argc == 4 && EqualsIgnoreCase(ctx.args[3], "withvalues")) {
-    with_values = true;
-  } else if (argc >= 4) {
-    ctx.reply.Error(kErrSyntax);
-    return;
-  }
   int64_t count;
-  if (!ParseIntArg(ctx, ctx.args[2], &count)) return;
-  if (count == INT64_MIN) {
-    ctx.reply.Error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
-    return;
-  }
-  if (with_values && count < -INT64_MAX / 2) {
-    ctx.reply.Error("ERR value is out of range");
-    return;
-  }
+  if (!ParseRandomCountArgs(ctx, "withvalues", &count, &with_values)) return;
   TypedLookup l = LookupHash(ctx, ctx.args[1], true);
   if (l.wrong_type) return;
   if (l.entry == nullptr || count == 0) {

@@ -29,18 +29,8 @@ bool ParseWhere(CommandContext& ctx, std::string_view arg, bool* left);
 void MoveFromList(CommandContext& ctx, Entry* src, std::string_view dst, bool from_left,
                   bool to_left);
 
-// LMPOP's and BLMPOP's arguments from args[numkeys_at]: numkeys key [key ...] LEFT|RIGHT
-// [COUNT count]. Replies the error and returns false when they are malformed.
-struct MPopArgs {
-  size_t first_key = 0;  // args[first_key, end_key) are the keys
-  size_t end_key = 0;
-  bool left = true;
-  int64_t count = 1;
-};
-bool ParseMPopArgs(CommandContext& ctx, size_t numkeys_at, MPopArgs* out);
-
 // Pops from the first existing list among a's keys and replies [key, [elements]] (or WRONGTYPE
 // for the first key of another type). False, with nothing replied, when every key is missing.
-bool MPopFirst(CommandContext& ctx, const MPopArgs& a);
+bool MPopFirst(CommandContext& ctx, const MultiPopArgs& a);  // WHERE: LEFT | RIGHT
 
 }  // namespace kv::server

@@ -72,21 +72,14 @@ void MoveFromList(CommandContext& ctx, Entry* src, std::string_view dst, bool fr
   ctx.reply.Bulk(value);
 }
 
-bool ParseMPopArgs(CommandContext& ctx, size_t numkeys_at, MPopArgs* out) {
-  MultiPopArgs a;
-  if (!ParseMultiPopArgs(ctx, numkeys_at, "left", "right", &a)) return false;
-  *out = MPopArgs{a.first_key, a.end_key, a.first_word, a.count};
-  return true;
-}
-
-bool MPopFirst(CommandContext& ctx, const MPopArgs& a) {
+bool MPopFirst(CommandContext& ctx, const MultiPopArgs& a) {
   for (size_t i = a.first_key; i < a.end_key; ++i) {
     TypedLookup l = LookupList(ctx, ctx.args[i], false);
     if (l.wrong_type) return true;
     if (l.entry == nullptr) continue;
     ctx.reply.ArrayHeader(2);
     ctx.reply.Bulk(ctx.args[i]);
-    PopAndReply(ctx, l.entry, a.left, a.count);
+    PopAndReply(ctx, l.entry, a.first_word, a.count);
     return true;
   }
   return false;
@@ -413,8 +406,8 @@ void RPopLPushCommand(CommandContext& ctx) {
 // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the first non-empty list;
 // replies [key, [elements]] or a null array.
 void LMPopCommand(CommandContext& ctx) {
-  MPopArgs a;
-  if (!ParseMPopArgs(ctx, 1, &a)) return;
+  MultiPopArgs a;
+  if (!ParseMultiPopArgs(ctx, 1, "left", "right", &a)) return;
   if (!MPopFirst(ctx, a)) ctx.reply.NullArray();
 }
 

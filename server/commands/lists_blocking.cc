@@ -62,15 +62,10 @@ void BRPopLPushCommand(CommandContext& ctx) { BlockingMove(ctx, false, true, ctx
 void BLMPopCommand(CommandContext& ctx) {
   int64_t deadline = 0;
   if (!ParseBlockTimeout(ctx, ctx.args[1], &deadline)) return;
-  MPopArgs a;
-  if (!ParseMPopArgs(ctx, 2, &a)) return;
-  const auto keys = ctx.args.subspan(a.first_key, a.end_key - a.first_key);
-  const auto serve = KeysToServe(ctx, keys);
-  MPopArgs from = a;
-  from.first_key = static_cast<size_t>(serve.data() - ctx.args.data());
-  from.end_key = from.first_key + serve.size();
-  if (MPopFirst(ctx, from)) return;
-  BlockOrTimeOut(ctx, keys, deadline, TimeoutReply::kNullArray);
+  MultiPopArgs a;
+  if (!ParseMultiPopArgs(ctx, 2, "left", "right", &a)) return;
+  if (MPopFirst(ctx, KeysToServe(ctx, a))) return;
+  BlockOrTimeOut(ctx, a.keys(ctx), deadline, TimeoutReply::kNullArray);
 }
 
 }  // namespace

@@ -74,17 +74,8 @@ void SAddCommand(CommandContext& ctx) {
 }
 
 void SRemCommand(CommandContext& ctx) {
-  TypedLookup l = LookupSet(ctx, ctx.args[1], false);
-  if (l.wrong_type) return;
-  int64_t removed = 0;
-  if (l.entry != nullptr) {
-    SetObject* set = SetOf(l.entry);
-    for (size_t i = 2; i < ctx.args.size() && set->Length() > 0; ++i) {
-      if (set->Remove(ctx.args[i])) ++removed;
-    }
-    if (removed > 0) ctx.store().ObjectWritten(ctx.db(), l.entry);
-  }
-  ctx.reply.Integer(removed);
+  RemoveItemsAndReplyCount<SetObject>(
+      ctx, ValueType::kSet, [](SetObject& s, std::string_view m) { return s.Remove(m); });
 }
 
 void SMembersCommand(CommandContext& ctx) {

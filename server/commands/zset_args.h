@@ -87,17 +87,8 @@ inline void ReplyMemberScore(CommandContext& ctx, std::string_view member, doubl
 // (zsets_blocking.cc). Pops up to count members from the low (min) or high end of the set at e and
 // replies them: member, score, ... flat, or [member, score] pairs when pairs.
 void ZPopAndReply(CommandContext& ctx, Entry* e, bool min, size_t count, bool pairs);
-// ZMPOP's and BZMPOP's arguments from args[numkeys_at]: numkeys key [key ...] MIN|MAX
-// [COUNT count]. Replies the error and returns false when they are malformed.
-struct ZMPopArgs {
-  size_t first_key = 0;  // args[first_key, end_key) are the keys
-  size_t end_key = 0;
-  bool min = true;
-  int64_t count = 1;
-};
-bool ParseZMPopArgs(CommandContext& ctx, size_t numkeys_at, ZMPopArgs* out);
 // Pops from the first existing sorted set among a's keys and replies [key, [[member, score],
 // ...]] (or WRONGTYPE). False, with nothing replied, when every key is missing.
-bool ZMPopFirst(CommandContext& ctx, const ZMPopArgs& a);
+bool ZMPopFirst(CommandContext& ctx, const MultiPopArgs& a);  // WHERE: MIN | MAX
 
 }  // namespace kv::server

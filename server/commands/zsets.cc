@@ -27,21 +27,14 @@ void ZPopAndReply(CommandContext& ctx, Entry* e, bool min, size_t count, bool pa
   ctx.store().ObjectWritten(ctx.db(), e);
 }
 
-bool ParseZMPopArgs(CommandContext& ctx, size_t numkeys_at, ZMPopArgs* out) {
-  MultiPopArgs a;
-  if (!ParseMultiPopArgs(ctx, numkeys_at, "min", "max", &a)) return false;
-  *out = ZMPopArgs{a.first_key, a.end_key, a.first_word, a.count};
-  return true;
-}
-
-bool ZMPopFirst(CommandContext& ctx, const ZMPopArgs& a) {
+bool ZMPopFirst(CommandContext& ctx, const MultiPopArgs& a) {
   for (size_t i = a.first_key; i < a.end_key; ++i) {
     TypedLookup l = LookupZSet(ctx, ctx.args[i], false);
     if (l.wrong_type) return true;
     if (l.entry == nullptr) continue;
     ctx.reply.ArrayHeader(2);
     ctx.reply.Bulk(ctx.args[i]);
-    ZPopAndReply(ctx, l.entry, a.min, static_cast<size_t>(a.count), true);
+    ZPopAndReply(ctx, l.entry, a.first_word, static_cast<size_t>(a.count), true);
     return true;
   }
   return false;
@@ -152,17 +145,8 @@ void ZAddCommand(CommandContext& ctx) { ZAddGeneric(ctx, false); }
 void ZIncrByCommand(CommandContext& ctx) { ZAddGeneric(ctx, true); }
 
 void ZRemCommand(CommandContext& ctx) {
-  TypedLookup l = LookupZSet(ctx, ctx.args[1], false);
-  if (l.wrong_type) return;
-  int64_t removed = 0;
-  if (l.entry != nullptr) {
-    ZSetObject* z = ZSetOf(l.entry);
-    for (size_t i = 2; i < ctx.args.size() && z->Length() > 0; ++i) {
-      if (z->Remove(ctx.args[i])) ++removed;
-    }
-    if (removed > 0) ctx.store().ObjectWritten(ctx.db(), l.entry);
-  }
-  ctx.reply.Integer(removed);
+  RemoveItemsAndReplyCount<ZSetObject>(
+      ctx, ValueType::kZSet, [](ZSetObject& z, std::string_view m) { return z.Remove(m); });
 }
 
 void ZScoreCommand(CommandContext& ctx) {
@@ -237,8 +221,8 @@ void ZPopMaxCommand(CommandContext& ctx) { PopGeneric(ctx, false); }
 // ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first non-empty set; replies
 // [key, [[member, score], ...]] or a null array.
 void ZMPopCommand(CommandContext& ctx) {
-  ZMPopArgs a;
-  if (!ParseZMPopArgs(ctx, 1, &a)) return;
+  MultiPopArgs a;
+  if (!ParseMultiPopArgs(ctx, 1, "min", "max", &a)) return;
   if (!ZMPopFirst(ctx, a)) ctx.reply.NullArray();
 }
 
@@ -259,24 +243,8 @@ void ZRandMemberCommand(CommandContext& ctx) {
     return;
   }
   bool with_scores = false;
-  if (argc == 4 && EqualsIgnoreCase(ctx.args[3], "withscores")) {
-    with_scores = true;
-  } else if (argc >= 4) {
-    ctx.reply.Error(kErrSyntax);
-    return;
-  }
   int64_t count;
-  if (!ParseIntArg(ctx, ctx.args[2], &count)) return;
-  if (count == INT64_MIN) {
-    ctx.reply.Error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
-    return;
-  }
-  if (with_scores && count < -INT64_MAX / 2) {
-    ctx.reply.Error("ERR value is out of range");
-    return;
-  }
+  if (!ParseRandomCountArgs(ctx, "withscores", &count, &with_scores)) return;
   TypedLookup l = LookupZSet(ctx, ctx.args[1], true);
   if (l.wrong_type) return;
   if (l.entry == nullptr || count == 0) {

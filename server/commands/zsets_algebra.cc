@@ -43,9 +43,9 @@ struct Input {
     if (zset != nullptr) {
       zset->ForEach(fn);
     } else if (set != nullptr) {
-      // The algebra keeps the members' views while it runs: an intset formats each integer into
-      // a scratch buffer, so its members are copied first (at most set-max-intset-entries).
-      if (set->Encoding() == "intset") {
+      // The algebra keeps the members' views while it runs: where the set's views do not
+      // outlive ForEach (an intset), its members are copied first (at most 512).
+      if (!set->views_outlive_calls()) {
         if (intset_members.empty()) {
           set->ForEach([this](std::string_view m) { intset_members.emplace_back(m); });
         }

@@ -41,15 +41,10 @@ void BZPopMaxCommand(CommandContext& ctx) { BlockingPop(ctx, false); }
 void BZMPopCommand(CommandContext& ctx) {
   int64_t deadline = 0;
   if (!ParseBlockTimeout(ctx, ctx.args[1], &deadline)) return;
-  ZMPopArgs a;
-  if (!ParseZMPopArgs(ctx, 2, &a)) return;
-  const auto keys = ctx.args.subspan(a.first_key, a.end_key - a.first_key);
-  const auto serve = KeysToServe(ctx, keys);
-  ZMPopArgs from = a;
-  from.first_key = static_cast<size_t>(serve.data() - ctx.args.data());
-  from.end_key = from.first_key + serve.size();
-  if (ZMPopFirst(ctx, from)) return;
-  BlockOrTimeOut(ctx, keys, deadline, TimeoutReply::kNullArray);
+  MultiPopArgs a;
+  if (!ParseMultiPopArgs(ctx, 2, "min", "max", &a)) return;
+  if (ZMPopFirst(ctx, KeysToServe(ctx, a))) return;
+  BlockOrTimeOut(ctx, a.keys(ctx), deadline, TimeoutReply::kNullArray);
 }
 
 }  // namespace

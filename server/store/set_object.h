@@ -45,9 +45,11 @@ class SetObject final : public Object {
   // Removes and returns a random member (the set must not be empty).
   std::string PopRandom(SampleRng& rng);
   // Calls fn(std::string_view member) for every member: an intset in ascending order. fn must
-  // not change the set.
+  // not change the set. The views stay valid after the call only when views_outlive_calls(): an
+  // intset formats each integer into a scratch buffer.
   template <typename Fn>
   void ForEach(Fn&& fn) const;
+  bool views_outlive_calls() const { return table_ != nullptr; }
   // Calls fn(std::string_view member) -> bool for the members until it returns false (SINTERCARD's
   // LIMIT). Each member once, in no set order; fn must not change the set.
   template <typename Fn>
