@@ -251,6 +251,8 @@ nlohmann::json SearchJson(const SearchSettings& s, const SearchReport& search) {
     steps.push_back({{"index", st.plan.index},
                      {"phase", std::string(PhaseName(st.plan.phase))},
                      {"offered_rps", Finite(st.plan.offered_rps)},
+                     {"planned_s", Finite(st.plan.warmup_s + st.plan.duration_s)},
+                     {"wall_s", Finite(st.measured.wall_s)},
                      {"met", st.met},
                      {"reasons", ReasonsJson(s, st)},
                      {"client_saturated", st.client_saturated},

@@ -53,7 +53,9 @@ class Search {
     plan.phase = phase;
     plan.offered_rps = Whole(rate);
     plan.warmup_s = s_.warmup_s;
-    const double remaining = s_.max_time_s - out_.elapsed_s;
+    // What is left, less the largest set-up and tear-down time a step has taken so far
+    // (connecting, draining), so that a step planned to fit does fit.
+    const double remaining = s_.max_time_s - out_.elapsed_s - overhead_s_;
     if (plan.warmup_s + s_.step_s > remaining) {
       Stop(SearchLimit::kMaxTime);
       return false;
@@ -68,6 +70,7 @@ class Search {
       return false;
     }
     out_.elapsed_s += std::max(0.0, m->wall_s);
+    overhead_s_ = std::max(overhead_s_, m->wall_s - plan.warmup_s - plan.duration_s);
     SearchStep step = JudgeStep(s_, plan, std::move(*m));
     *index = out_.steps.size();
     out_.steps.push_back(std::move(step));
@@ -178,6 +181,7 @@ class Search {
   SearchOutcome out_;
   std::optional<size_t> lo_, hi_;
   bool stopped_ = false;
+  double overhead_s_ = 0;  // the largest wall time a step took beyond its warm-up and duration
 };
 
 }  // namespace

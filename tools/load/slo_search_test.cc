@@ -186,6 +186,20 @@ TEST(SloSearchTest, MaxTimeStopsWithALowerBound) {
   EXPECT_LT(out.steps[*out.answer].plan.offered_rps, kTrue);
 }
 
+TEST(SloSearchTest, MaxTimeReservesTheStepOverhead) {
+  Model model;
+  model.overhead_s = 0.6;
+  SearchSettings s = Settings();
+  s.max_time_s = 9.5;  // 1000: 0.5 + 5 s + 0.6; then 3.4 s are left, less the 0.6 s seen
+  SearchOutcome out = Search(model, s);
+  ASSERT_EQ(model.plans.size(), 2u);
+  // 2000 rps wants 2.5 s; 3.4 - 0.6 - 0.5 = 2.3 s fit. Without the reserve the step would
+  // have taken its 2.5 s and ended at 9.7 s.
+  EXPECT_NEAR(model.plans[1].duration_s, 2.3, 1e-9);
+  EXPECT_NEAR(out.elapsed_s, 9.5, 1e-9);
+  EXPECT_EQ(out.limited_by, SearchLimit::kMaxTime);
+}
+
 TEST(SloSearchTest, MaxTimeShortensTheLastStep) {
   Model model;
   model.overhead_s = 0;
