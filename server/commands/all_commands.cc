@@ -23,6 +23,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterZSetRangeCommands(table);
   RegisterZSetAlgebraCommands(table);
   RegisterBlockingZSetCommands(table);
+  RegisterSortCommands(table);
 }
 
 }  // namespace kv::server

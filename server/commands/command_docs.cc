@@ -30,6 +30,8 @@ constexpr std::string_view kZInterComplexity =
     "O(N*K)+O(M*log(M)), N the smallest input, K the inputs, M the size of the result";
 constexpr std::string_view kZDiffComplexity =
     "O(L + (N-K)log(N)), L the total size of the inputs, N the first input's size";
+constexpr std::string_view kSortComplexity =
+    "O(N+M*log(M)) with N the elements to sort and M the elements returned; O(N) unsorted";
 constexpr std::string_view kEvalSha = "sha1 numkeys:integer [key:key ...] [arg ...]";
 
 constexpr CommandDoc kDocs[] = {
@@ -356,6 +358,14 @@ constexpr CommandDoc kDocs[] = {
      "O(N) where N is the size of the value",
      "source:key destination:key [DB destination-db:integer] [REPLACE]"},
     {"move", "Moves a key to another database.", "1.0.0", "generic", kO1, "key:key db:integer"},
+    {"sort", "Sorts the elements of a list, set or sorted set, optionally storing the result.",
+     "1.0.0", "generic", kSortComplexity,
+     "key:key [BY pattern:pattern] [LIMIT offset:integer count:integer] [GET pattern:pattern ...] "
+     "[order: ASC | DESC] [sorting: ALPHA] [STORE destination:key]"},
+    {"sort_ro", "Sorts the elements of a list, set or sorted set (the read-only SORT).", "7.0.0",
+     "generic", kSortComplexity,
+     "key:key [BY pattern:pattern] [LIMIT offset:integer count:integer] [GET pattern:pattern ...] "
+     "[order: ASC | DESC] [sorting: ALPHA]"},
     {"object", "A container for commands that inspect the value of a key.", "2.2.3", "generic",
      "Depends on subcommand.", ""},
     {"object|encoding", "Returns the internal encoding of the value of a key.", "2.2.3", "generic",

@@ -25,6 +25,7 @@ void RegisterZSetCommands(CommandTable& table);           // zsets.cc
 void RegisterZSetRangeCommands(CommandTable& table);      // zsets_range.cc
 void RegisterZSetAlgebraCommands(CommandTable& table);    // zsets_algebra.cc
 void RegisterBlockingZSetCommands(CommandTable& table);   // zsets_blocking.cc
+void RegisterSortCommands(CommandTable& table);           // sort.cc: SORT, SORT_RO
 // All of the above: kv-server's command set (a CommandRegistrar).
 void RegisterAllCommands(CommandTable& table);
 

@@ -366,10 +366,12 @@ void ReplyCommandInfo(resp::ReplyWriter& r, const CommandSpec& c) {
   };
   size_t n = 0;
   for (const auto& [bit, name] : kFlagNames) n += (c.flags & bit) != 0;
-  r.SetHeader(n);
+  const bool movable = c.find_keys != nullptr;  // Redis lists "movablekeys" last
+  r.SetHeader(n + (movable ? 1 : 0));
   for (const auto& [bit, name] : kFlagNames) {
     if (c.flags & bit) r.Simple(name);
   }
+  if (movable) r.Simple("movablekeys");
   r.Integer(c.first_key);
   r.Integer(c.last_key);
   r.Integer(c.step);
@@ -678,7 +680,8 @@ void CommandCommand(CommandContext& ctx) {
     for (const CommandSpec& c : table.commands()) r.Bulk(c.name);
   } else if (EqualsIgnoreCase(sub, "getkeys")) {
     set_name("getkeys");
-    if (args.size() < 3) return ReplyArityError(r, "command|getkeys");
+    // Redis 7.0's arity for COMMAND GETKEYS is -4: a command name alone is an arity error.
+    if (args.size() < 4) return ReplyArityError(r, "command|getkeys");
     const CommandSpec* c = table.Find(args[2]);
     if (c == nullptr) {
       r.Error("ERR Invalid command specified");
@@ -693,11 +696,15 @@ void CommandCommand(CommandContext& ctx) {
       r.Error("ERR The command has no key arguments");
       return;
     }
-    const int last = c->last_key < 0 ? argc + c->last_key : c->last_key;
-    std::vector<std::string_view> keys;
-    for (int k = c->first_key; k <= last && k < argc; k += c->step) keys.push_back(args[2 + k]);
+    std::vector<int> keys;
+    if (c->find_keys != nullptr) {
+      c->find_keys(args.subspan(2), &keys);
+    } else {
+      const int last = c->last_key < 0 ? argc + c->last_key : c->last_key;
+      for (int k = c->first_key; k <= last && k < argc; k += c->step) keys.push_back(k);
+    }
     r.ArrayHeader(keys.size());
-    for (std::string_view k : keys) r.Bulk(k);
+    for (const int k : keys) r.Bulk(args[2 + static_cast<size_t>(k)]);
   } else if (EqualsIgnoreCase(sub, "help")) {
     set_name("help");
     constexpr std::string_view kLines[] = {

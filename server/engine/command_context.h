@@ -54,6 +54,9 @@ struct CommandContext {
   // A client's own command may block it (BLPOP...); false inside MULTI and scripts, where blocking
   // commands answer at once as if they timed out.
   bool may_block = false;
+  // Run by redis.call from a Lua script (Redis CLIENT_SCRIPT): SORT then orders a set even
+  // without a sort, so that the script's result is deterministic.
+  bool in_script = false;
 
   Store& store() { return server.store; }
   int db() const { return session.db; }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,9 @@ namespace kv::server {
 
 struct CommandContext;
 using CommandHandler = void (*)(CommandContext& ctx);
+// For a command whose keys depend on its arguments (Redis's getkeys_proc; COMMAND INFO flags it
+// "movablekeys"): appends the positions in args (args[0] the command's name) of its keys.
+using KeysFinder = void (*)(std::span<const std::string_view> args, std::vector<int>* keys);
 
 // Command flags (Redis 7 names in comments, as COMMAND reports them).
 enum CommandFlag : uint32_t {
@@ -38,6 +42,9 @@ struct CommandSpec {
   int step = 0;
   std::string_view acl_categories;  // space-separated, e.g. "@write @string @slow"
   std::string_view group;           // COMMAND DOCS group: string, generic, server, connection
+  // Set for movable keys (SORT ... STORE dst): COMMAND GETKEYS asks it instead of first_key,
+  // last_key and step, which then describe only the keys that are always there.
+  KeysFinder find_keys = nullptr;
   uint16_t index = 0;  // set by CommandTable::Register: the position in commands() (statistics)
 };
 

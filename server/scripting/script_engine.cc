@@ -687,6 +687,7 @@ bool ScriptEngine::CallCommand(lua_State* L) {
   std::string out;
   resp::ReplyWriter writer(&out, static_cast<resp::Protocol>(script_session_.protocol));
   CommandContext ctx{s, script_session_, args, writer, *spec};
+  ctx.in_script = true;
   spec->handler(ctx);
   ++s.stats.total_commands_processed;
   if ((spec->flags & kCmdWrite) != 0) wrote_.store(true);
