@@ -1,6 +1,6 @@
 // SORT and SORT_RO semantics and error texts, in process. Expected replies were checked against
-// redis-server 7.0.15 on this machine (the same commands side by side), and a throwaway
-// differential run compared random SORT queries over random data (docs/server-collections.md).
+// redis-server 7.0.15 on this machine (the same commands side by side); random queries against
+// both servers are the redis-py `sort` scenario (tests/clients, docs/server-collections.md).
 #include <gtest/gtest.h>
 
 #include <string>
