@@ -254,13 +254,15 @@ def sort_data(r, rng):
     r.hset(b"hash", b"f", b"1")
     members = set(r.sunion(b"s0", b"s1")) | set(r.zrange(b"z0", 0, -1)) | \
         set(r.zrange(b"z1", 0, -1)) | set(r.lrange(b"l0", 0, -1)) | set(r.lrange(b"l1", 0, -1))
+    pipe = r.pipeline(transaction=False)
     for e in sorted(members):
         if rng.random() < 0.8:
-            r.set(b"w_" + e, num() if rng.random() < 0.9 else rng.choice(SORT_ALPHAS + SORT_BAD))
+            pipe.set(b"w_" + e, num() if rng.random() < 0.9 else rng.choice(SORT_ALPHAS + SORT_BAD))
         if rng.random() < 0.6:
-            r.hset(b"h_" + e, mapping={b"f": num(), b"g": rng.choice(SORT_ALPHAS) + num()})
+            pipe.hset(b"h_" + e, mapping={b"f": num(), b"g": rng.choice(SORT_ALPHAS) + num()})
         if rng.random() < 0.7:
-            r.set(b"v_" + e, b"val-" + e)
+            pipe.set(b"v_" + e, b"val-" + e)
+    pipe.execute()
 
 
 def sort_query(rng):
@@ -319,13 +321,22 @@ def sort_order(r, cmd, scripted):
     star = by.find(b"*")
     arrow = by.find(b"->", star + 1)
     field = by[arrow + 2:] if arrow >= 0 and arrow + 2 < len(by) else None
-    values = []
-    for e in elems:
-        key = by[:star] + e + by[star + 1:len(by) - (len(field) + 2 if field else 0)]
-        kind_of = r.type(key)
-        v = (r.hget(key, field) if kind_of == b"hash" else None) if field else \
-            (r.get(key) if kind_of == b"string" else None)
-        values.append(v if v is None or store else v.split(b"\x00")[0])
+    keys = [by[:star] + e + by[star + 1:len(by) - (len(field) + 2 if field else 0)] for e in elems]
+    pipe = r.pipeline(transaction=False)
+    for key in keys:
+        pipe.type(key)
+    kinds = pipe.execute()
+    for key, kind_of in zip(keys, kinds):  # a value of another type is missing, as in SORT
+        if field and kind_of == b"hash":
+            pipe.hget(key, field)
+        elif not field and kind_of == b"string":
+            pipe.get(key)
+        else:
+            pipe.echo(b"")  # a placeholder, read as missing below
+    values = [v if v is None or kind_of != (b"hash" if field else b"string") or store else
+              v.split(b"\x00")[0] for v, kind_of in zip(pipe.execute(), kinds)]
+    values = [None if kind_of != (b"hash" if field else b"string") else v
+              for v, kind_of in zip(values, kinds)]
     if len(set(values)) == len(values):
         return "exact"
     return "count" if limited else "rows"
