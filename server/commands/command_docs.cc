@@ -360,12 +360,12 @@ constexpr CommandDoc kDocs[] = {
     {"move", "Moves a key to another database.", "1.0.0", "generic", kO1, "key:key db:integer"},
     {"sort", "Sorts the elements of a list, set or sorted set, optionally storing the result.",
      "1.0.0", "generic", kSortComplexity,
-     "key:key [BY pattern:pattern] [LIMIT offset:integer count:integer] [GET pattern:pattern ...] "
-     "[order: ASC | DESC] [sorting: ALPHA] [STORE destination:key]"},
+     "key:key [BY pattern:pattern] [limit: LIMIT offset:integer count:integer] "
+     "[GET pattern:pattern ...] [order: ASC | DESC] [sorting: ALPHA] [STORE destination:key]"},
     {"sort_ro", "Sorts the elements of a list, set or sorted set (the read-only SORT).", "7.0.0",
      "generic", kSortComplexity,
-     "key:key [BY pattern:pattern] [LIMIT offset:integer count:integer] [GET pattern:pattern ...] "
-     "[order: ASC | DESC] [sorting: ALPHA]"},
+     "key:key [BY pattern:pattern] [limit: LIMIT offset:integer count:integer] "
+     "[GET pattern:pattern ...] [order: ASC | DESC] [sorting: ALPHA]"},
     {"object", "A container for commands that inspect the value of a key.", "2.2.3", "generic",
      "Depends on subcommand.", ""},
     {"object|encoding", "Returns the internal encoding of the value of a key.", "2.2.3", "generic",
