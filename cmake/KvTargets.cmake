@@ -41,6 +41,12 @@ function(kv_add_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main Threads::Threads)
   kv_configure_target(${name})
+  if(KV_UNITY_TESTS)
+    # A fresh build (CI) compiles a test executable's files 8 to a unit: GoogleTest's and
+    # nlohmann/json's headers are parsed, and their inline functions compiled, once per unit
+    # instead of once per file. Off by default: an edit then rebuilds 8 files.
+    set_target_properties(${name} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+  endif()
   if(NOT ARG_IO_BACKENDS)
     gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
                          PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})

@@ -24,8 +24,6 @@ using fixtures::ExitStatus;
 using fixtures::Reply;
 using resp::EncodeRequest;
 
-constexpr std::chrono::seconds kIo(10);  // bound on every raw send
-
 TEST(ServerBasicTest, ReadyLineNamesPortAndPidAndIsTheOnlyStdout) {
   auto server = StartOrFail();
   ASSERT_NE(server, nullptr);

@@ -19,8 +19,6 @@ namespace {
 
 using resp::EncodeRequest;
 
-constexpr std::chrono::seconds kIo(10);
-
 // INFO clients' blocked_clients, or -1.
 int BlockedClients(fixtures::Client& c) {
   Result<fixtures::Reply> info = c.Call({"INFO", "clients"});

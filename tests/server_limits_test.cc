@@ -19,7 +19,6 @@ namespace {
 using fixtures::Reply;
 using resp::EncodeRequest;
 
-constexpr std::chrono::seconds kIo(10);  // bound on every raw send
 constexpr int64_t kKiB = 1024;
 
 TEST(ServerLimitsTest, AuthFlow) {

@@ -18,7 +18,6 @@ namespace {
 
 using resp::EncodeRequest;
 
-constexpr std::chrono::seconds kIo(10);  // bound on every raw send and read
 constexpr int64_t kMiB = 1024 * 1024;
 constexpr std::string_view kCutOffLog =
     "scheduled to be closed ASAP for overcoming of output buffer limits.";

@@ -14,8 +14,6 @@ namespace {
 
 using resp::EncodeRequest;
 
-constexpr std::chrono::seconds kIo(10);
-
 TEST(ServerTransactionsTest, PipelinedTransactionRunsAtExec) {
   auto server = TestServer::Start();
   ASSERT_TRUE(server.ok()) << server.error();

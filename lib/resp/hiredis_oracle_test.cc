@@ -287,7 +287,7 @@ TEST(HiredisOracleTest, SplitAtEveryByteAgree) {
     const Corpus c = MakeCorpus(seed, 25);
     const auto want_exact = ExactView(c.expected);
     const auto want_hiredis = HiredisView(c.expected);
-    for (size_t cut = 0; cut <= c.stream.size(); ++cut) {
+    for (size_t cut : testing::SplitCuts(c.stream.size())) {
       ASSERT_EQ(ExactView(ReadWithReplyReader(c.stream, {cut})), want_exact) << cut;
       ASSERT_EQ(ReadWithHiredis(c.stream, {cut}), want_hiredis) << cut;
     }

@@ -14,18 +14,18 @@ TEST(KeySlotTest, Crc16XmodemCheckValue) {
 }
 
 TEST(KeySlotTest, MatchesRedisClusterKeyslot) {
-  struct Case {
+  struct SlotCase {
     std::string key;
     int slot;
   };
-  const Case cases[] = {
+  const SlotCase cases[] = {
       {"foo", 12182},    {"bar", 5061},
       {"", 0},           {"123456789", 12739},
       {"{}abc", 5980},   {"a{}b", 13694},
       {"{a}{b}", 15495}, {"x{", 3596},
       {"x}{y}", 12222},  {"key:000000000042", 7803},
   };
-  for (const Case& c : cases) EXPECT_EQ(KeySlot(c.key), c.slot) << '"' << c.key << '"';
+  for (const SlotCase& c : cases) EXPECT_EQ(KeySlot(c.key), c.slot) << '"' << c.key << '"';
 }
 
 TEST(KeySlotTest, HashTagsShareASlot) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "resp/parser_test_util.h"
 #include "resp/reply_test_util.h"
 #include "resp/reply_writer.h"
 
@@ -133,8 +134,7 @@ TEST(ReplyReaderTest, SplitAtEveryByte) {
   const std::string stream = Stream(replies);
   const auto want = Descriptions(replies);
   std::string error;
-  for (size_t cut = 0; cut <= stream.size();
-       cut += (cut > 100 && cut < stream.size() - 100) ? 7 : 1) {
+  for (size_t cut : testing::SplitCuts(stream.size(), 7)) {
     ASSERT_EQ(ReadAll(stream, {cut}, &error), want) << "cut at " << cut;
   }
   std::vector<size_t> every;

@@ -17,6 +17,7 @@ using testing::Args;
 using testing::EveryByte;
 using testing::FeedChunks;
 using testing::FeedOutcome;
+using testing::SplitCuts;
 
 // A stream of requests and what each must parse to.
 struct Case {
@@ -121,7 +122,7 @@ TEST(RequestParserTest, TwoPartSplitAtEveryByte) {
   for (const Case& c : ValidCases()) {
     const Expected want = ExpectationOf(c);
     RequestParser parser;  // one parser for all splits: each stream ends on a request boundary
-    for (size_t cut = 0; cut <= want.stream.size(); ++cut) {
+    for (size_t cut : SplitCuts(want.stream.size())) {
       ExpectOutcome(c, want, FeedChunks(parser, want.stream, {cut}),
                     "cut at " + std::to_string(cut));
       if (::testing::Test::HasFailure()) return;

@@ -10,18 +10,14 @@
 #include <vector>
 
 #include "stats/histogram.h"
+#include "stats/histogram_test_util.h"
 
 namespace kv::stats {
 namespace {
 
-using Bucket = std::tuple<int64_t, int64_t, int64_t>;
+using testing::Bucket;
+using testing::Buckets;
 using nlohmann::json;
-
-std::vector<Bucket> Buckets(const Histogram& h) {
-  std::vector<Bucket> out;
-  h.ForEachBucket([&](int64_t lo, int64_t hi, int64_t c) { out.emplace_back(lo, hi, c); });
-  return out;
-}
 
 Histogram Sample() {
   Histogram h;

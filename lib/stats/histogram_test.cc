@@ -11,16 +11,13 @@
 #include <tuple>
 #include <vector>
 
+#include "stats/histogram_test_util.h"
+
 namespace kv::stats {
 namespace {
 
-using Bucket = std::tuple<int64_t, int64_t, int64_t>;
-
-std::vector<Bucket> Buckets(const Histogram& h) {
-  std::vector<Bucket> out;
-  h.ForEachBucket([&](int64_t lo, int64_t hi, int64_t c) { out.emplace_back(lo, hi, c); });
-  return out;
-}
+using testing::Bucket;
+using testing::Buckets;
 
 // Percentiles in basis points (1/100 of a percent) so the exact rank is integer arithmetic,
 // independent of the floating-point rank computation under test.

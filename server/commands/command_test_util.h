@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "resp/reply_writer.h"
@@ -189,5 +190,44 @@ inline std::string Array(std::initializer_list<std::string> items) {
 }
 inline const std::string kOK(resp::kOk);
 inline const std::string kNil(resp::kNullBulk);
+inline const std::string kEmpty = "*0\r\n";
+inline const std::string kNullArray = "*-1\r\n";
+inline const std::string kWrongType =
+    Err("WRONGTYPE Operation against a key holding the wrong kind of value");
+inline const std::string kSyntax = Err("ERR syntax error");
+
+// An array of bulk strings.
+inline std::string Bulks(std::initializer_list<std::string_view> items) {
+  std::string out = "*" + std::to_string(items.size()) + "\r\n";
+  for (std::string_view i : items) out += Bulk(i);
+  return out;
+}
+// A flat [member, score, ...] array of pairs.
+inline std::string Pairs(std::initializer_list<std::pair<std::string, std::string>> items) {
+  std::string out = "*" + std::to_string(2 * items.size()) + "\r\n";
+  for (const auto& [m, sc] : items) out += Bulk(m) + Bulk(sc);
+  return out;
+}
+// The bulk strings of a RESP array (or set) reply, nested arrays flattened (test replies only).
+inline std::vector<std::string> BulksOf(const std::string& reply) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at < reply.size()) {
+    const size_t eol = reply.find("\r\n", at);
+    if (reply[at] != '$') {
+      at = eol + 2;
+      continue;
+    }
+    const size_t len = std::stoul(reply.substr(at + 1, eol - at - 1));
+    out.push_back(reply.substr(eol + 2, len));
+    at = eol + 2 + len + 2;
+  }
+  return out;
+}
+// The members of an array or set reply, as a set.
+inline std::set<std::string> MembersOf(const std::string& reply) {
+  const std::vector<std::string> v = BulksOf(reply);
+  return {v.begin(), v.end()};
+}
 
 }  // namespace kv::server::testing

@@ -20,11 +20,9 @@ using testing::Int;
 using testing::kNil;
 using testing::kOK;
 
-const std::string kNullArray = "*-1\r\n";
-const std::string kWrongType =
-    Err("WRONGTYPE Operation against a key holding the wrong kind of value");
-
 using testing::BlockingHarness;
+using testing::kWrongType;
+using testing::kNullArray;
 
 std::string KeyValue(std::string_view key, std::string_view value) {
   return Array({Bulk(key), Bulk(value)});

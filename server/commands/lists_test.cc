@@ -13,22 +13,15 @@ namespace {
 
 using testing::Array;
 using testing::Bulk;
+using testing::Bulks;
 using testing::Err;
 using testing::Harness;
 using testing::Int;
+using testing::kEmpty;
 using testing::kNil;
+using testing::kNullArray;
 using testing::kOK;
-
-const std::string kEmpty = "*0\r\n";
-const std::string kNullArray = "*-1\r\n";
-const std::string kWrongType =
-    Err("WRONGTYPE Operation against a key holding the wrong kind of value");
-
-std::string Bulks(std::initializer_list<std::string_view> items) {
-  std::string out = "*" + std::to_string(items.size()) + "\r\n";
-  for (std::string_view i : items) out += Bulk(i);
-  return out;
-}
+using testing::kWrongType;
 
 TEST(ListsTest, PushPopAndLength) {
   Harness h;

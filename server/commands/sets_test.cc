@@ -15,43 +15,18 @@ namespace {
 
 using testing::Array;
 using testing::Bulk;
+using testing::Bulks;
+using testing::BulksOf;
 using testing::Err;
 using testing::Harness;
 using testing::Int;
+using testing::kEmpty;
 using testing::kNil;
+using testing::kNullArray;
 using testing::kOK;
+using testing::kWrongType;
+using testing::MembersOf;
 
-const std::string kEmpty = "*0\r\n";
-const std::string kNullArray = "*-1\r\n";
-const std::string kWrongType =
-    Err("WRONGTYPE Operation against a key holding the wrong kind of value");
-
-// The bulk strings of a RESP array (or set) reply, nested arrays flattened (test replies only).
-std::vector<std::string> BulksOf(const std::string& reply) {
-  std::vector<std::string> out;
-  size_t at = 0;
-  while (at < reply.size()) {
-    const size_t eol = reply.find("\r\n", at);
-    if (reply[at] != '$') {
-      at = eol + 2;
-      continue;
-    }
-    const size_t len = std::stoul(reply.substr(at + 1, eol - at - 1));
-    out.push_back(reply.substr(eol + 2, len));
-    at = eol + 2 + len + 2;
-  }
-  return out;
-}
-std::set<std::string> MembersOf(const std::string& reply) {
-  const std::vector<std::string> v = BulksOf(reply);
-  return {v.begin(), v.end()};
-}
-// An array of bulk strings, in order.
-std::string Bulks(std::initializer_list<std::string_view> items) {
-  std::string out = "*" + std::to_string(items.size()) + "\r\n";
-  for (std::string_view i : items) out += Bulk(i);
-  return out;
-}
 using Members = std::set<std::string>;
 
 TEST(SetsTest, AddRemoveMembership) {

@@ -16,10 +16,10 @@ using testing::Err;
 using testing::Harness;
 using testing::Int;
 using testing::kNil;
+using testing::kNullArray;
 using testing::kOK;
 
 const std::string kQueued = "+QUEUED\r\n";
-const std::string kNullArray = "*-1\r\n";
 const std::string kExecAbort = Err("EXECABORT Transaction discarded because of previous errors.");
 
 // A second client of the same server.

@@ -15,17 +15,10 @@ using testing::Bulk;
 using testing::Err;
 using testing::Harness;
 using testing::Int;
-
-const std::string kEmpty = "*0\r\n";
-const std::string kSyntax = Err("ERR syntax error");
-const std::string kWrongType =
-    Err("WRONGTYPE Operation against a key holding the wrong kind of value");
-
-std::string Pairs(std::initializer_list<std::pair<std::string, std::string>> items) {
-  std::string out = "*" + std::to_string(2 * items.size()) + "\r\n";
-  for (const auto& [m, s] : items) out += Bulk(m) + Bulk(s);
-  return out;
-}
+using testing::kEmpty;
+using testing::kSyntax;
+using testing::kWrongType;
+using testing::Pairs;
 
 class ZSetAlgebraTest : public ::testing::Test {
  protected:

@@ -14,9 +14,8 @@ using testing::BlockingHarness;
 using testing::Bulk;
 using testing::Err;
 using testing::Int;
+using testing::kNullArray;
 using testing::kOK;
-
-const std::string kNullArray = "*-1\r\n";
 
 TEST(ZSetsBlockingTest, AnswerAtOnceWhenASortedSetHasMembers) {
   BlockingHarness h;

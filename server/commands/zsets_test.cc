@@ -14,42 +14,19 @@ namespace {
 
 using testing::Array;
 using testing::Bulk;
+using testing::BulksOf;
 using testing::Err;
 using testing::Harness;
 using testing::Int;
+using testing::kEmpty;
 using testing::kNil;
 using testing::kOK;
+using testing::kSyntax;
+using testing::kWrongType;
+using testing::Pairs;
 
-const std::string kEmpty = "*0\r\n";
-const std::string kWrongType =
-    Err("WRONGTYPE Operation against a key holding the wrong kind of value");
-const std::string kSyntax = Err("ERR syntax error");
 const std::string kNotFloat = Err("ERR value is not a valid float");
 const std::string kNotInt = Err("ERR value is not an integer or out of range");
-
-// The bulk strings of a flat RESP array reply (test replies only: no nesting).
-std::vector<std::string> BulksOf(const std::string& reply) {
-  std::vector<std::string> out;
-  size_t at = reply.find("\r\n") + 2;
-  while (at < reply.size()) {
-    const size_t eol = reply.find("\r\n", at);
-    if (reply[at] != '$') {
-      at = eol + 2;
-      continue;
-    }
-    const size_t len = std::stoul(reply.substr(at + 1, eol - at - 1));
-    out.push_back(reply.substr(eol + 2, len));
-    at = eol + 2 + len + 2;
-  }
-  return out;
-}
-
-// Flat [member, score, ...] replies.
-std::string Pairs(std::initializer_list<std::pair<std::string, std::string>> items) {
-  std::string out = "*" + std::to_string(2 * items.size()) + "\r\n";
-  for (const auto& [m, s] : items) out += Bulk(m) + Bulk(s);
-  return out;
-}
 
 TEST(ZSetsTest, ScoresParseAndFormatAsRedis) {
   Harness h;

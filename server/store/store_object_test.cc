@@ -8,11 +8,12 @@
 #include <vector>
 
 #include "server/store/store.h"
+#include "server/store/store_test_util.h"
 
 namespace kv::server {
 namespace {
 
-constexpr int64_t kNow = 1700000000000;
+using testing::kNow;
 
 // A minimal collection: a vector of strings that counts live instances in *live.
 class FakeList final : public Object {

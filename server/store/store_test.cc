@@ -7,10 +7,12 @@
 #include <utility>
 #include <vector>
 
+#include "server/store/store_test_util.h"
+
 namespace kv::server {
 namespace {
 
-constexpr int64_t kNow = 1700000000000;
+using testing::kNow;
 
 TEST(StoreTest, SetFindDelete) {
   Store s;

@@ -16,7 +16,6 @@
 #include <thread>
 
 namespace kv::report_test {
-namespace {
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -24,6 +23,8 @@ std::string ReadFile(const std::string& path) {
   s << in.rdbuf();
   return s.str();
 }
+
+namespace {
 
 std::vector<pid_t> AllPids() {
   std::vector<pid_t> out;

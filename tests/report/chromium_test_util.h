@@ -32,6 +32,9 @@ class OrphanReaper {
   int ReapAll(std::chrono::milliseconds grace);
 };
 
+// The whole content of the file at path ("" when it cannot be read).
+std::string ReadFile(const std::string& path);
+
 // Processes whose parent is `parent` (from /proc/<pid>/stat).
 std::vector<pid_t> ChildrenOf(pid_t parent);
 // Processes whose command line contains `needle` (from /proc/<pid>/cmdline), other than this one.

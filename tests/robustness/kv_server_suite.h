@@ -50,6 +50,4 @@ class KvServerSuite : public ::testing::Test {
   static std::unique_ptr<fixtures::ServerProcess>& ServerSlot();
 };
 
-using test::UnderSanitizer;
-
 }  // namespace kv::robustness

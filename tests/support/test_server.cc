@@ -17,20 +17,6 @@
 
 namespace kv::test {
 
-bool UnderSanitizer() {
-#if defined(__SANITIZE_ADDRESS__)
-  return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  return true;
-#else
-  return false;
-#endif
-#else
-  return false;
-#endif
-}
-
 std::string KvServerBinary() { return KV_SERVER_PATH; }
 
 fixtures::ServerOptions KvServerOptions(const std::vector<std::string>& args,

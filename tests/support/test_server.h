@@ -13,16 +13,15 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/sanitizer.h"  // UnderSanitizer(): the kv-server under test is built alike
 #include "fixtures/child_process.h"
 #include "fixtures/client.h"
 #include "fixtures/server_process.h"
 
 namespace kv::test {
 
-// True when this binary (and so the kv-server built with it) uses AddressSanitizer: tests scale
-// their sample sizes down, and skip RSS bounds (freed memory sits in ASan's quarantine). GCC
-// defines __SANITIZE_ADDRESS__, clang answers __has_feature(address_sanitizer).
-bool UnderSanitizer();
+// The bound on every raw send and read of the process-level tests.
+inline constexpr std::chrono::seconds kIo(10);
 
 // The kv-server binary under test (KV_SERVER_PATH from the build).
 std::string KvServerBinary();

@@ -13,20 +13,9 @@
 namespace kv::compare {
 namespace {
 
+using testing::Cli;
+using testing::CliRun;
 using testing::TestdataPath;
-
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-CliRun Cli(std::vector<std::string> args, CliEnv env = {}) {
-  std::ostringstream out;
-  std::ostringstream err;
-  int code = RunCli(args, out, err, env);
-  return {code, out.str(), err.str()};
-}
 
 std::string Data(const std::string& name) { return TestdataPath(name); }
 
@@ -122,8 +111,8 @@ TEST(CompareCliTest, IntervalOfPairedRatios) {
   EXPECT_NE(p99.out.find(" faster\n"), std::string::npos) << p99.out;  // lower p99: kv better
   CliRun same = Cli({"interval", "0.99", "1.01", "1.0", "1.02", "0.98", "1.0"});
   EXPECT_NE(same.out.find("no clear difference"), std::string::npos) << same.out;
-  CliRun json = Cli({"--format", "json", "interval", "1", "1", "1", "1", "1", "1"});
-  EXPECT_NE(json.out.find("\"n\":6"), std::string::npos) << json.out;
+  CliRun as_json = Cli({"--format", "json", "interval", "1", "1", "1", "1", "1", "1"});
+  EXPECT_NE(as_json.out.find("\"n\":6"), std::string::npos) << as_json.out;
   EXPECT_EQ(Cli({"interval"}).code, 2);
   EXPECT_EQ(Cli({"interval", "1.1", "-1"}).code, 2);
   EXPECT_EQ(Cli({"interval", "1.1", "nan"}).code, 2);

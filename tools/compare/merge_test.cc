@@ -21,6 +21,7 @@
 #include "tools/compare/gate.h"
 #include "tools/compare/html/report_command.h"
 #include "tools/compare/result_set.h"
+#include "tools/compare/test_util.h"
 #include "tools/load/cli.h"
 #include "tools/load/json_report.h"
 
@@ -28,6 +29,8 @@ namespace kv::compare {
 namespace {
 
 using nlohmann::json;
+using testing::Cli;
+using testing::CliRun;
 
 constexpr int64_t kT0 = 1'764'680'000'000'000;  // µs since the epoch
 constexpr int64_t kSecond = 1'000'000;
@@ -71,10 +74,10 @@ std::string Doc(std::vector<std::string_view> args, const std::vector<load::Test
 }
 
 // Three processes of one closed-loop workload (SET, GET) with errors and windows that overlap.
-struct ThreeRuns {
+struct ThreeProcessRuns {
   std::string a, b, c;
 };
-ThreeRuns MakeThreeRuns() {
+ThreeProcessRuns MakeThreeProcessRuns() {
   load::TestResult a_set = OneTest("SET", false, Latencies(0, 1000), kT0, 5.0);
   a_set.errors.AddTyped("ERR", "ERR out of memory", 2);
   load::TestResult b_set = OneTest("SET", false, Latencies(1, 2000), kT0 + kSecond / 10, 5.1);
@@ -118,7 +121,7 @@ json Canonical(const json& j) {
 }
 
 TEST(MergeTest, IsAssociative) {
-  const ThreeRuns runs = MakeThreeRuns();
+  const ThreeProcessRuns runs = MakeThreeProcessRuns();
   const MergedRuns all = Merge({{"a.json", runs.a}, {"b.json", runs.b}, {"c.json", runs.c}});
   const MergedRuns ab = Merge({{"a.json", runs.a}, {"b.json", runs.b}});
   const MergedRuns bc = Merge({{"b.json", runs.b}, {"c.json", runs.c}});
@@ -140,7 +143,7 @@ TEST(MergeTest, IsAssociative) {
 }
 
 TEST(MergeTest, SumsCountsAndMergesHistogramsLosslessly) {
-  const ThreeRuns runs = MakeThreeRuns();
+  const ThreeProcessRuns runs = MakeThreeProcessRuns();
   const json doc = Merge({{"a.json", runs.a}, {"b.json", runs.b}, {"c.json", runs.c}}).doc;
   const json& set = doc["tests"][0];
   EXPECT_EQ(set["title"], "SET");
@@ -185,7 +188,7 @@ TEST(MergeTest, SumsCountsAndMergesHistogramsLosslessly) {
 // rps = total requests over the span [earliest start, latest end]; the sum of the processes'
 // rates is kept beside it.
 TEST(MergeTest, ThroughputIsTotalRequestsOverTheSpan) {
-  const ThreeRuns runs = MakeThreeRuns();
+  const ThreeProcessRuns runs = MakeThreeProcessRuns();
   const json doc = Merge({{"a.json", runs.a}, {"b.json", runs.b}, {"c.json", runs.c}}).doc;
   const json& set = doc["tests"][0];
   // a [0, 5.0], b [0.1, 5.2], c [0.05, 4.9]: span 5.2 s, overlap [0.1, 4.9] = 4.8 s.
@@ -328,7 +331,7 @@ TEST(MergeTest, ErrorsNameTheFileAndTheProblem) {
 // The merged file reads as kv-load JSON everywhere kv-compare takes one: the result reader, the
 // comparability check against a single process of the same total load, and the HTML report.
 TEST(MergeTest, MergedFileIsAcceptedAsKvLoadJson) {
-  const ThreeRuns runs = MakeThreeRuns();
+  const ThreeProcessRuns runs = MakeThreeProcessRuns();
   const std::string merged =
       Merge({{"a.json", runs.a}, {"b.json", runs.b}, {"c.json", runs.c}}).doc.dump();
   Result<ResultSet> set = ParseResults(merged, "m.json");
@@ -373,22 +376,9 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-struct CliRun {
-  int code = -1;
-  std::string out, err;
-};
-CliRun Cli(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  CliRun r;
-  r.code = RunCli(args, out, err, CliEnv{});
-  r.out = out.str();
-  r.err = err.str();
-  return r;
-}
-
 TEST(MergeCliTest, WritesTheFileAndExitCodes) {
   TempDir dir;
-  const ThreeRuns runs = MakeThreeRuns();
+  const ThreeProcessRuns runs = MakeThreeProcessRuns();
   const std::string a = dir.File("a.json", runs.a), b = dir.File("b.json", runs.b);
   const std::string out = dir.File("all.json");
   CliRun ok = Cli({"merge", a, b, "-o", out});

@@ -13,6 +13,7 @@ namespace kv::compare {
 namespace {
 
 using nlohmann::json;
+using testing::Contains;
 using testing::TestdataPath;
 
 struct CliRun {
@@ -37,10 +38,6 @@ std::string Side(const std::string& name) {
     out += (i > 1 ? "," : "") + TestdataPath("search_" + stem + std::to_string(i) + ".json");
   }
   return out;
-}
-
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 TEST(SearchCommandTest, OneSearchASide) {

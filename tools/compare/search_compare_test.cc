@@ -7,10 +7,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "tools/compare/test_util.h"
+
 namespace kv::compare {
 namespace {
 
 using nlohmann::json;
+using testing::Contains;
 
 json Config() {
   return {{"clients", 50},
@@ -61,10 +64,6 @@ SearchRow Only(const Result<SearchComparison>& c) {
   EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error());
   if (!c.ok() || c->rows.size() != 1) return {};
   return c->rows.front();
-}
-
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 bool AnyNote(const SearchRow& row, const std::string& part) {

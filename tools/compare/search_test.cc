@@ -11,6 +11,7 @@ namespace kv::compare {
 namespace {
 
 using nlohmann::json;
+using testing::Contains;
 using testing::ReadTestdata;
 
 json Doc() { return json::parse(ReadTestdata("search_kv.json")); }
@@ -19,10 +20,6 @@ json Doc() { return json::parse(ReadTestdata("search_kv.json")); }
 std::string ErrorOf(const json& doc) {
   Result<SearchRun> run = ReadSearchDocument(doc, "x.json");
   return run.ok() ? "" : run.error();
-}
-
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 TEST(SearchReadTest, ReadsTheContract) {

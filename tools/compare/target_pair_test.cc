@@ -23,6 +23,9 @@
 namespace kv::compare {
 namespace {
 
+using testing::Cli;
+using testing::CliRun;
+
 struct Target {
   std::string name;
   double ops;  // items_per_second of every case; repetition i adds i
@@ -59,8 +62,8 @@ std::string BenchJson(const std::vector<Target>& targets, const std::string& ref
   return doc.dump();
 }
 
-ResultSet Parse(const std::string& json) {
-  Result<ResultSet> set = ParseResults(json, "run.json");
+ResultSet Parse(const std::string& text) {
+  Result<ResultSet> set = ParseResults(text, "run.json");
   EXPECT_TRUE(set.ok()) << (set.ok() ? "" : set.error());
   return set.ok() ? std::move(*set) : ResultSet{};
 }
@@ -87,19 +90,6 @@ class TempFiles {
  private:
   std::filesystem::path dir_;
 };
-
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-CliRun Cli(const std::vector<std::string>& args) {
-  std::ostringstream out;
-  std::ostringstream err;
-  const int code = RunCli(args, out, err, CliEnv{});
-  return {code, out.str(), err.str()};
-}
 
 TEST(CompareTargetPairTest, PairComesFromKvReferenceElseIsKvOverRedis) {
   // Files from before kv_reference: kv ÷ redis.

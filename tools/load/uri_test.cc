@@ -82,10 +82,10 @@ TEST(RedisUriTest, BadUrisAreClearErrors) {
   }
 }
 
-Result<Options> Parse(std::vector<std::string_view> args) { return ParseArgs(args); }
+Result<Options> ParseFlags(std::vector<std::string_view> args) { return ParseArgs(args); }
 
 TEST(RedisUriTest, FeedsTheOptionsAndLaterFlagsOverride) {
-  Result<Options> o = Parse({"-u", "rediss://bob:pw@10.0.0.2:7001/3"});
+  Result<Options> o = ParseFlags({"-u", "rediss://bob:pw@10.0.0.2:7001/3"});
   ASSERT_TRUE(o.ok()) << o.error();
   EXPECT_EQ(o->host, "10.0.0.2");
   EXPECT_EQ(o->port, 7001);
@@ -95,20 +95,20 @@ TEST(RedisUriTest, FeedsTheOptionsAndLaterFlagsOverride) {
   EXPECT_TRUE(o->dbnum_given);
   EXPECT_TRUE(o->tls.enabled);
 
-  o = Parse({"-u", "redis://h:7001", "-p", "7002"});
+  o = ParseFlags({"-u", "redis://h:7001", "-p", "7002"});
   ASSERT_TRUE(o.ok()) << o.error();
   EXPECT_EQ(o->host, "h");
   EXPECT_EQ(o->port, 7002);
   EXPECT_FALSE(o->tls.enabled);
 
-  o = Parse({"-u", "ftp://x"});
+  o = ParseFlags({"-u", "ftp://x"});
   ASSERT_FALSE(o.ok());
   EXPECT_NE(o.error().find("-u: 'ftp://x' must start with"), std::string::npos) << o.error();
 }
 
 TEST(ConnectFlagsTest, TlsResp3AndCluster) {
   Result<Options> o =
-      Parse({"--tls", "--cacert", "ca.pem", "--cacertdir", "/etc/ssl", "--cert", "c.pem", "--key",
+      ParseFlags({"--tls", "--cacert", "ca.pem", "--cacertdir", "/etc/ssl", "--cert", "c.pem", "--key",
              "k.pem", "--sni", "srv", "--insecure", "-3", "--cluster"});
   ASSERT_TRUE(o.ok()) << o.error();
   EXPECT_TRUE(o->tls.enabled);
@@ -123,11 +123,11 @@ TEST(ConnectFlagsTest, TlsResp3AndCluster) {
 }
 
 TEST(ConnectFlagsTest, Conflicts) {
-  EXPECT_FALSE(Parse({"--cacert"}).ok());
-  EXPECT_FALSE(Parse({"--cert", "c.pem"}).ok());
-  EXPECT_FALSE(Parse({"--cluster", "-s", "/tmp/x.sock"}).ok());
-  EXPECT_FALSE(Parse({"--tls", "-s", "/tmp/x.sock"}).ok());
-  EXPECT_FALSE(Parse({"--cluster", "--rps", "100"}).ok());
+  EXPECT_FALSE(ParseFlags({"--cacert"}).ok());
+  EXPECT_FALSE(ParseFlags({"--cert", "c.pem"}).ok());
+  EXPECT_FALSE(ParseFlags({"--cluster", "-s", "/tmp/x.sock"}).ok());
+  EXPECT_FALSE(ParseFlags({"--tls", "-s", "/tmp/x.sock"}).ok());
+  EXPECT_FALSE(ParseFlags({"--cluster", "--rps", "100"}).ok());
 }
 
 }  // namespace

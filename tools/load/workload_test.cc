@@ -9,7 +9,7 @@
 namespace kv::load {
 namespace {
 
-Options Parse(std::vector<std::string_view> args) {
+Options OptionsOf(std::vector<std::string_view> args) {
   Result<Options> r = ParseArgs(args);
   EXPECT_TRUE(r.ok()) << r.error();
   return r.ok() ? *r : Options{};
@@ -28,7 +28,7 @@ TEST(LoadWorkloadTest, DataMatchesRedisBenchmark) {
 }
 
 TEST(LoadWorkloadTest, DefaultSuiteInRedisBenchmarkOrder) {
-  Result<std::vector<Workload>> ws = BuildWorkloads(Parse({}));
+  Result<std::vector<Workload>> ws = BuildWorkloads(OptionsOf({}));
   ASSERT_TRUE(ws.ok());
   EXPECT_EQ(Titles(*ws), (std::vector<std::string>{"PING_INLINE",
                                                    "PING_MBULK",
@@ -58,22 +58,22 @@ TEST(LoadWorkloadTest, DefaultSuiteInRedisBenchmarkOrder) {
 }
 
 TEST(LoadWorkloadTest, SelectionByTestNames) {
-  EXPECT_EQ(Titles(*BuildWorkloads(Parse({"-t", "ping"}))),
+  EXPECT_EQ(Titles(*BuildWorkloads(OptionsOf({"-t", "ping"}))),
             (std::vector<std::string>{"PING_INLINE", "PING_MBULK"}));
-  EXPECT_EQ(Titles(*BuildWorkloads(Parse({"-t", "get,set"}))),
+  EXPECT_EQ(Titles(*BuildWorkloads(OptionsOf({"-t", "get,set"}))),
             (std::vector<std::string>{"SET", "GET"}));
-  EXPECT_EQ(Titles(*BuildWorkloads(Parse({"-t", "lrange_300"}))),
+  EXPECT_EQ(Titles(*BuildWorkloads(OptionsOf({"-t", "lrange_300"}))),
             (std::vector<std::string>{"LPUSH (needed to benchmark LRANGE)",
                                       "LRANGE_300 (first 300 elements)"}));
-  EXPECT_EQ(Titles(*BuildWorkloads(Parse({"-t", "mget,mset"}))),
+  EXPECT_EQ(Titles(*BuildWorkloads(OptionsOf({"-t", "mget,mset"}))),
             (std::vector<std::string>{"MSET (10 keys)", "MGET (10 keys)"}));
-  Result<std::vector<Workload>> bad = BuildWorkloads(Parse({"-t", "set,nope"}));
+  Result<std::vector<Workload>> bad = BuildWorkloads(OptionsOf({"-t", "set,nope"}));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error(), "-t: unknown test 'nope'");
 }
 
 TEST(LoadWorkloadTest, RandomKeysMarkEveryKey) {
-  Result<std::vector<Workload>> ws = BuildWorkloads(Parse({"-t", "mset,zadd", "-r", "10"}));
+  Result<std::vector<Workload>> ws = BuildWorkloads(OptionsOf({"-t", "mset,zadd", "-r", "10"}));
   ASSERT_TRUE(ws.ok());
   EXPECT_EQ((*ws)[0].title, "ZADD");
   EXPECT_EQ((*ws)[0].templates[0].rand_offsets.size(), 2u);  // score and member
@@ -82,13 +82,13 @@ TEST(LoadWorkloadTest, RandomKeysMarkEveryKey) {
     EXPECT_EQ((*ws)[1].templates[0].bytes.substr(off, 12), "__rand_int__");
   }
   // Without -r ZADD's score is 0, as redis-benchmark.
-  Result<std::vector<Workload>> plain = BuildWorkloads(Parse({"-t", "zadd"}));
+  Result<std::vector<Workload>> plain = BuildWorkloads(OptionsOf({"-t", "zadd"}));
   EXPECT_NE((*plain)[0].templates[0].bytes.find("$1\r\n0\r\n"), std::string::npos);
 }
 
 TEST(LoadWorkloadTest, ArbitraryCommandWithData) {
   Result<std::vector<Workload>> ws =
-      BuildWorkloads(Parse({"-d", "5", "-r", "7", "SET", "k:__rand_int__", "__data__"}));
+      BuildWorkloads(OptionsOf({"-d", "5", "-r", "7", "SET", "k:__rand_int__", "__data__"}));
   ASSERT_TRUE(ws.ok());
   ASSERT_EQ(ws->size(), 1u);
   const Workload& w = (*ws)[0];
@@ -99,7 +99,7 @@ TEST(LoadWorkloadTest, ArbitraryCommandWithData) {
 }
 
 TEST(LoadWorkloadTest, RatioMix) {
-  Result<std::vector<Workload>> ws = BuildWorkloads(Parse({"--ratio", "3:1", "-t", "ping"}));
+  Result<std::vector<Workload>> ws = BuildWorkloads(OptionsOf({"--ratio", "3:1", "-t", "ping"}));
   ASSERT_TRUE(ws.ok());
   ASSERT_EQ(ws->size(), 1u);
   EXPECT_EQ((*ws)[0].title, "MIXED (GET:SET 3:1)");

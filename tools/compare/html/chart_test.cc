@@ -15,11 +15,14 @@
 #include <sstream>
 #include <string>
 
+#include "tools/compare/test_util.h"
+
 namespace kv::compare::html {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
+using testing::Occurrences;
+using testing::kInf;
+using testing::kNaN;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -34,12 +37,6 @@ void ExpectGolden(const std::string& name, const std::string& actual) {
     std::ofstream(path) << actual;
   }
   EXPECT_EQ(ReadFile(path), actual) << "golden file " << path;
-}
-
-size_t Occurrences(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
-  return n;
 }
 
 // No NaN or infinity in any spelling, one <svg> element, closed.

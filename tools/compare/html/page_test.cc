@@ -7,14 +7,12 @@
 #include <regex>
 #include <string>
 
+#include "tools/compare/test_util.h"
+
 namespace kv::compare::html {
 namespace {
 
-size_t Occurrences(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
-  return n;
-}
+using testing::Occurrences;
 
 TEST(HtmlPageTest, HeadForbidsEveryOutsideLoad) {
   Page page("t");

@@ -20,13 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::LoadTestdata;
+using testing::Occurrences;
 using testing::ReadTestdata;
-
-size_t Occurrences(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
-  return n;
-}
 
 // The gate JSON `kv-compare --format json gate` prints for a run where kv-server got slower.
 std::string SlowGateJson() {

@@ -7,11 +7,13 @@
 #include <limits>
 #include <vector>
 
+#include "tools/compare/test_util.h"
+
 namespace kv::compare::html {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
+using testing::kInf;
+using testing::kNaN;
 
 std::vector<std::string> Labels(const Scale& s) {
   std::vector<std::string> out;
