@@ -14,26 +14,19 @@ namespace {
 using testing::Array;
 using testing::BlockingHarness;
 using testing::Bulk;
+using testing::Bulks;
 using testing::Err;
 using testing::Harness;
 using testing::Int;
+using testing::kEmpty;
 using testing::kNil;
+using testing::kNullArray;
 using testing::kOK;
+using testing::kSyntax;
+using testing::kWrongType;
 
-const std::string kEmpty = "*0\r\n";
-const std::string kNullArray = "*-1\r\n";
-const std::string kSyntax = Err("ERR syntax error");
 const std::string kNotInteger = Err("ERR value is not an integer or out of range");
 const std::string kBadScore = Err("ERR One or more scores can't be converted into double");
-const std::string kWrongType =
-    Err("WRONGTYPE Operation against a key holding the wrong kind of value");
-
-// An array of bulk strings, in order.
-std::string Bulks(std::initializer_list<std::string_view> items) {
-  std::string out = "*" + std::to_string(items.size()) + "\r\n";
-  for (std::string_view i : items) out += Bulk(i);
-  return out;
-}
 
 std::string Sort(Harness& h, std::initializer_list<std::string_view> tail) {
   std::vector<std::string> args{"SORT"};
