@@ -158,8 +158,9 @@ bool ConnectionLoop::Deliver(Connection* c, std::string_view bytes) {
 }
 
 void ConnectionLoop::Unblock(Connection* c, std::string_view reply) {
-  // A reply, not a push: it is not checked here (another loop's thread); the normal class is
-  // checked after the batch Resume runs next.
+  // A reply, not a push: not checked here (another loop's thread) but at the client's next batch,
+  // which Resume runs at once unless 64 KB of output are already pending (then the loop's tick
+  // still applies a soft limit).
   c->Push(reply, OutputBufferLimit{});
   {
     std::lock_guard<std::mutex> guard(inbox_mu_);
