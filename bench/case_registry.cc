@@ -48,9 +48,9 @@ std::vector<Instance> GridInstances(const BenchConfig& config) {
   for (CaseKind kind : {CaseKind::kEvalsha, CaseKind::kPublish}) {
     for (int c : config.clients) out.push_back({kind, c, c, 1});
   }
-  // Collections (redis-benchmark's LPUSH, LPOP, HSET, SADD, SPOP, LRANGE_100): one key each.
-  for (CaseKind kind : {CaseKind::kLPush, CaseKind::kLPop, CaseKind::kHSet, CaseKind::kSAdd,
-                        CaseKind::kSPop, CaseKind::kLRange100}) {
+  // Collections (redis-benchmark's LPUSH, LPOP, HSET, SADD, SPOP, ZADD, ZPOPMIN, LRANGE_100): one
+  // key each.
+  for (CaseKind kind : kCollectionCases) {
     for (int c : config.clients) {
       for (int p : config.pipeline) out.push_back({kind, c, c, p});
     }

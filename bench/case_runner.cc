@@ -215,7 +215,8 @@ void CaseRunner::Finish(benchmark::State& state, Worker& w) {
   state.SetItemsProcessed(w.items);
   if (spec_.kind == CaseKind::kGet || spec_.kind == CaseKind::kMixed ||
       spec_.kind == CaseKind::kLatencyGet || spec_.kind == CaseKind::kPoolMixed ||
-      spec_.kind == CaseKind::kLPop || spec_.kind == CaseKind::kSPop) {
+      spec_.kind == CaseKind::kLPop || spec_.kind == CaseKind::kSPop ||
+      spec_.kind == CaseKind::kZPopMin) {
     state.counters["misses"] = Counter(static_cast<double>(w.misses));
   }
   if (spec_.kind == CaseKind::kLock) {

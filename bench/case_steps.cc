@@ -39,12 +39,35 @@ std::string TypeName(Reply::Type t) {
   return "?";
 }
 
+// What an array reply of a case must hold.
+struct ArrayShape {
+  size_t size = 0;
+  bool empty_is_miss = false;  // ZPOPMIN: an empty zset answers an empty array
+};
+
+// The array reply of kind (MGET: one per key; LRANGE_100: 100; ZPOPMIN: member and score).
+ArrayShape ExpectedArray(CaseKind kind) {
+  switch (kind) {
+    case CaseKind::kLRange100:
+      return {.size = kLRangeCount};
+    case CaseKind::kZPopMin:
+      return {.size = 2, .empty_is_miss = true};
+    default:
+      return {.size = kKeysPerBulkCommand};
+  }
+}
+
 // Checks one reply against what its command must return. Error replies fail with the server's
-// message; a nil GET counts as a miss.
-Status Check(std::string_view command, const Reply& r, Reply::Type expected, size_t array_size,
+// message; a nil where a string is expected (GET, LPOP, SPOP) counts as a miss, and so does an
+// empty array where the shape says so.
+Status Check(std::string_view command, const Reply& r, Reply::Type expected, ArrayShape array,
              Worker& w) {
   if (r.type == Reply::Type::kError) return Error{std::string(command) + " replied: " + r.str};
   if (expected == Reply::Type::kString && r.type == Reply::Type::kNil) {
+    ++w.misses;
+    return {};
+  }
+  if (array.empty_is_miss && r.type == Reply::Type::kArray && r.array_size == 0) {
     ++w.misses;
     return {};
   }
@@ -52,16 +75,11 @@ Status Check(std::string_view command, const Reply& r, Reply::Type expected, siz
     return Error{std::string(command) + " replied with " + TypeName(r.type) + " '" + r.str +
                  "', expected " + TypeName(expected)};
   }
-  if (expected == Reply::Type::kArray && r.array_size != array_size) {
+  if (expected == Reply::Type::kArray && r.array_size != array.size) {
     return Error{std::string(command) + " returned " + std::to_string(r.array_size) +
-                 " elements, expected " + std::to_string(array_size)};
+                 " elements, expected " + std::to_string(array.size)};
   }
   return {};
-}
-
-// The elements an array reply of kind must hold (MGET: one per key; LRANGE_100: 100).
-size_t ExpectedArraySize(CaseKind kind) {
-  return kind == CaseKind::kLRange100 ? kLRangeCount : kKeysPerBulkCommand;
 }
 
 // redis-benchmark's element:__rand_int__ with -r: "element:" and 12 digits.
@@ -70,6 +88,14 @@ std::string_view FormatMember(uint64_t n, char (&out)[kMemberLength + 1]) {
   std::snprintf(out, sizeof(out), "element:%012llu",
                 static_cast<unsigned long long>(n % 1000000000000ULL));
   return {out, kMemberLength};
+}
+
+// A ZADD score as redis-benchmark's __rand_int__ with -r: 12 digits.
+constexpr uint64_t kScoreRange = 1000000000000ULL;
+std::string_view FormatScore(uint64_t n, char (&out)[kMemberLength + 1]) {
+  const int len =
+      std::snprintf(out, sizeof(out), "%012llu", static_cast<unsigned long long>(n % kScoreRange));
+  return {out, static_cast<size_t>(len)};
 }
 
 // Appends one request of a plain (non-lock, non-pool) case; returns the reply type it expects.
@@ -149,6 +175,21 @@ Reply::Type AppendRequest(CaseKind kind, const workload::Workload& workload, Wor
       c.Append(args);
       return Reply::Type::kString;
     }
+    case CaseKind::kZAdd: {
+      // redis-benchmark -r: "ZADD myzset __rand_int__ element:__rand_int__", two draws.
+      char score_buf[kMemberLength + 1];
+      const std::string_view score = FormatScore(w.chooser.rng().Uniform(kScoreRange), score_buf);
+      char member[kMemberLength + 1];
+      const std::string_view args[] = {"ZADD", "myzset", score,
+                                       FormatMember(w.chooser.Next(), member)};
+      c.Append(args);
+      return Reply::Type::kInteger;
+    }
+    case CaseKind::kZPopMin: {
+      const std::string_view args[] = {"ZPOPMIN", "myzset"};
+      c.Append(args);
+      return Reply::Type::kArray;
+    }
     case CaseKind::kLRange100: {
       static_assert(kLRangeCount == 100);
       const std::string_view args[] = {"LRANGE", "mylist", "0", "99"};
@@ -185,7 +226,7 @@ Status Round(CaseKind kind, int count, const workload::Workload& workload, Worke
     if (elapsed_ns != nullptr) *elapsed_ns = ns;
     ++w.requests;
     const Reply::Type expected = w.expected[static_cast<size_t>(i)];
-    if (Status s = Check(command, *r, expected, ExpectedArraySize(kind), w); !s.ok()) return s;
+    if (Status s = Check(command, *r, expected, ExpectedArray(kind), w); !s.ok()) return s;
   }
   w.items += count;
   return {};
@@ -314,36 +355,40 @@ Status PublishRound(int pipeline, const workload::Workload& workload, Worker& w,
   return {};
 }
 
-// LPOP, SPOP and LRANGE_100: kPopPrefill values pushed on mylist, or members element:0.. added
-// to myset, 100 per command, 16 commands per pipeline round.
+// LPOP, SPOP, ZPOPMIN and LRANGE_100: kPopPrefill values pushed on mylist, members element:0..
+// added to myset, or the same members with scores 0.. added to myzset; 100 per command, 16
+// commands per pipeline round.
 Status Prefill(CaseKind kind, const workload::Workload& workload, fixtures::Client& admin) {
   constexpr int kPerCommand = 100;
   constexpr int kInFlight = 16;
   const bool set = kind == CaseKind::kSPop;
-  std::vector<std::string> members;
+  const bool zset = kind == CaseKind::kZPopMin;
+  const std::string_view command = set ? "SADD" : zset ? "ZADD" : "LPUSH";
+  std::vector<std::string> members;  // members and scores of one command (their views are args)
   std::vector<std::string_view> args;
   int next = 0;
   while (next < kPopPrefill) {
     int sent = 0;
     for (; sent < kInFlight && next < kPopPrefill; ++sent) {
       args.clear();
-      args.push_back(set ? "SADD" : "LPUSH");
-      args.push_back(set ? "myset" : "mylist");
+      args.push_back(command);
+      args.push_back(set ? "myset" : zset ? "myzset" : "mylist");
       members.clear();
+      members.reserve(2 * kPerCommand);  // no reallocation: args keeps views into it
       for (int i = 0; i < kPerCommand && next < kPopPrefill; ++i, ++next) {
-        if (!set) {
+        if (!set && !zset) {
           args.push_back(workload.value());
           continue;
         }
+        if (zset) args.push_back(members.emplace_back(std::to_string(next)));
         char member[kMemberLength + 1];
-        members.emplace_back(FormatMember(static_cast<uint64_t>(next), member));
+        args.push_back(members.emplace_back(FormatMember(static_cast<uint64_t>(next), member)));
       }
-      for (const std::string& m : members) args.push_back(m);
       admin.Append(args);
     }
     for (int i = 0; i < sent; ++i) {
       Result<Reply> r = fixtures::ExpectNoError(admin.ReadReply());
-      if (!r.ok()) return Error{std::string(set ? "SADD" : "LPUSH") + " (prefill): " + r.error()};
+      if (!r.ok()) return Error{std::string(command) + " (prefill): " + r.error()};
     }
   }
   return {};
@@ -440,6 +485,10 @@ std::string_view CaseName(CaseKind kind) {
       return "SADD";
     case CaseKind::kSPop:
       return "SPOP";
+    case CaseKind::kZAdd:
+      return "ZADD";
+    case CaseKind::kZPopMin:
+      return "ZPOPMIN";
     case CaseKind::kLRange100:
       return "LRANGE_100";
   }
@@ -460,6 +509,10 @@ std::vector<std::string_view> CollectionCommands(CaseKind kind) {
       return {"SADD"};
     case CaseKind::kSPop:
       return {"SPOP", "SADD"};
+    case CaseKind::kZAdd:
+      return {"ZADD"};
+    case CaseKind::kZPopMin:
+      return {"ZPOPMIN", "ZADD"};
     default:
       return {};
   }
@@ -477,6 +530,7 @@ Status Prepare(const CaseSpec& spec, const workload::Workload& workload, fixture
       return fixtures::Populate(admin, workload);
     case CaseKind::kLPop:
     case CaseKind::kSPop:
+    case CaseKind::kZPopMin:
     case CaseKind::kLRange100:
       return Prefill(spec.kind, workload, admin);
     default:

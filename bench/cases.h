@@ -64,10 +64,17 @@ enum class CaseKind {
   kHSet,       // HSET myhash element:<n> <value>
   kSAdd,       // SADD myset element:<n>
   kSPop,       // SPOP myset (myset pre-filled with kPopPrefill members; nil is a miss)
+  kZAdd,       // ZADD myzset <score> element:<n> (score: a random 12-digit integer)
+  kZPopMin,    // ZPOPMIN myzset (pre-filled with kPopPrefill members; empty is a miss)
   kLRange100,  // LRANGE mylist 0 99 (mylist pre-filled with kPopPrefill values)
 };
 
 std::string_view CaseName(CaseKind kind);  // "SET", "POOL_OVERHEAD", ...
+
+// The collection cases, in redis-benchmark's names and in the order they are registered.
+inline constexpr CaseKind kCollectionCases[] = {
+    CaseKind::kLPush, CaseKind::kLPop, CaseKind::kHSet,    CaseKind::kSAdd,
+    CaseKind::kSPop,  CaseKind::kZAdd, CaseKind::kZPopMin, CaseKind::kLRange100};
 
 inline constexpr int kKeysPerBulkCommand = 10;  // MSET / MGET
 inline constexpr int kPoolWorkers = 10;         // POOL_SET / POOL_MIXED
@@ -76,8 +83,9 @@ inline constexpr int kLockTtlMs = 1000;         // LOCK: SET ... NX PX 1000
 inline constexpr int kMultiCommands = 3;        // MULTI: commands per transaction
 inline constexpr int kPublishSubscribers = 10;  // PUBLISH: subscribers on the channel
 inline constexpr std::string_view kPublishChannel = "kvbench:publish";
-inline constexpr int kPopPrefill = 100000;  // LPOP, SPOP, LRANGE_100: redis-benchmark's -n default
-inline constexpr int kLRangeCount = 100;    // LRANGE_100: elements per reply
+// LPOP, SPOP, ZPOPMIN, LRANGE_100: redis-benchmark's -n default.
+inline constexpr int kPopPrefill = 100000;
+inline constexpr int kLRangeCount = 100;  // LRANGE_100: elements per reply
 
 // The commands a case needs beyond strings (COMMAND INFO probes them: Target::Unsupported);
 // empty for the string, transaction, script and pub/sub cases.

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -194,9 +195,9 @@ int Main(int argc, char** argv) {
                  t.proxy
                      ? (" via delay proxy port=" + std::to_string(t.proxy->endpoint().port)).c_str()
                      : "");
-    for (CaseKind kind :
-         {CaseKind::kLock, CaseKind::kEvalsha, CaseKind::kLPush, CaseKind::kLPop, CaseKind::kHSet,
-          CaseKind::kSAdd, CaseKind::kSPop, CaseKind::kLRange100}) {
+    std::vector<CaseKind> probed = {CaseKind::kLock, CaseKind::kEvalsha};
+    probed.insert(probed.end(), std::begin(kCollectionCases), std::end(kCollectionCases));
+    for (CaseKind kind : probed) {
       if (std::string why = t.Unsupported(kind); !why.empty()) {
         std::fprintf(stderr, "kv_bench: note: %s cases on %s will be skipped: %s\n",
                      std::string(CaseName(kind)).c_str(), t.name.c_str(), why.c_str());

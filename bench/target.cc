@@ -159,8 +159,7 @@ Result<std::unique_ptr<Target>> StartTarget(const TargetSpec& spec, const std::s
                         delifeq->elements[0].type == fixtures::Reply::Type::kArray;
   // The collection cases' commands, all in one COMMAND INFO (a nil element: unknown).
   std::vector<std::string_view> probe = {"COMMAND", "INFO"};
-  for (CaseKind kind : {CaseKind::kLPush, CaseKind::kLPop, CaseKind::kHSet, CaseKind::kSAdd,
-                        CaseKind::kSPop, CaseKind::kLRange100}) {
+  for (CaseKind kind : kCollectionCases) {
     for (std::string_view command : CollectionCommands(kind)) {
       if (std::find(probe.begin() + 2, probe.end(), command) == probe.end())
         probe.push_back(command);

@@ -212,6 +212,50 @@ TEST_F(KvBenchTargetsTest, CollectionCasesWithoutTheirCommandAreSkipped) {
   EXPECT_FALSE(lpush->value("error_occurred", false)) << lpush->dump(2);
 }
 
+// The collection cases are redis-benchmark's, in its names: every one the collection-types issue
+// names, one grid instance each here.
+TEST_F(KvBenchTargetsTest, CollectionCasesAreRedisBenchmarksTests) {
+  const fixtures::RunResult r =
+      Run({"--kv_targets=redis", "--benchmark_list_tests",
+           "--benchmark_filter=/(LPUSH|LPOP|HSET|SADD|SPOP|ZADD|ZPOPMIN|LRANGE_100)/"});
+  ASSERT_TRUE(r.exit.clean()) << r.exit.Describe() << "\nstderr:\n" << r.err;
+  std::string expected;
+  for (const char* name :
+       {"LPUSH", "LPOP", "HSET", "SADD", "SPOP", "ZADD", "ZPOPMIN", "LRANGE_100"})
+    expected += std::string("redis/") + name + "/clients:1/pipeline:1/real_time/threads:1\n";
+  EXPECT_EQ(r.out, expected) << r.err;
+}
+
+// ZADD and ZPOPMIN run (ZPOPMIN's zset is filled first: no misses), and a server without ZADD
+// skips both (ZPOPMIN's zset is filled with ZADD).
+TEST_F(KvBenchTargetsTest, ZsetCasesRunAndNeedZadd) {
+  const fixtures::RunResult r =
+      Run({"--kv_target=nozadd=redis-server --port {port} --save '' --rename-command ZADD ''",
+           "--kv_targets=redis,nozadd", "--benchmark_filter=/(ZADD|ZPOPMIN)/"});
+  ASSERT_TRUE(r.exit.clean()) << r.exit.Describe() << "\nstderr:\n" << r.err;
+  EXPECT_NE(r.err.find("2 case(s) skipped"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("failed"), std::string::npos) << r.err;
+  nlohmann::json doc;
+  ASSERT_NO_THROW(doc = nlohmann::json::parse(r.out)) << r.out;
+  for (const char* name :
+       {"redis/ZADD/clients:1/pipeline:1", "redis/ZPOPMIN/clients:1/pipeline:1"}) {
+    const nlohmann::json* b = FindBenchmark(doc, name);
+    ASSERT_NE(b, nullptr) << name << "\n" << r.out;
+    EXPECT_FALSE(b->value("error_occurred", false)) << b->dump(2);
+    EXPECT_GT(b->value("items_per_second", 0.0), 0.0) << b->dump(2);
+  }
+  const nlohmann::json* zpopmin = FindBenchmark(doc, "redis/ZPOPMIN/clients:1/pipeline:1");
+  ASSERT_NE(zpopmin, nullptr);
+  EXPECT_EQ(zpopmin->value("misses", -1.0), 0.0) << zpopmin->dump(2);
+  for (const char* name :
+       {"nozadd/ZADD/clients:1/pipeline:1", "nozadd/ZPOPMIN/clients:1/pipeline:1"}) {
+    const nlohmann::json* b = FindBenchmark(doc, name);
+    ASSERT_NE(b, nullptr) << name << "\n" << r.out;
+    EXPECT_EQ(b->value("error_message", ""),
+              "skipped: nozadd does not know ZADD (COMMAND INFO ZADD answers nil)");
+  }
+}
+
 TEST_F(KvBenchTargetsTest, CommandExitingAtOnceShowsItsLogTail) {
   const fixtures::RunResult r =
       Run({"--kv_target=bad=sh -c 'echo \"bad: unknown option\" >&2; exit 3' {port}",

@@ -5,13 +5,20 @@
 # interval`, which needs >= 6 rounds; KV_COMPARE or build/release, else build/ci) and the targets
 # (README, Performance), and writes a JSON summary (per round values and ratios, the interval).
 #
-#   scripts/compare-servers.sh [--rounds N] [--requests N] [--requests-p16 N] [--tests set,get,incr]
+#   scripts/compare-servers.sh [--rounds N] [--requests N] [--requests-p16 N] [--tests LIST|all]
 #                              [--client-threads N] [--kv PATH] [--kv-args "ARGS"] [--out FILE]
-#                              [--no-memory] [--no-idle]
+#                              [--no-memory] [--no-idle] [--list-tests]
 #   defaults: 6 rounds, 200,000 requests at -P 1 and 2,000,000 at -P 16, tests set,get,incr
+#   --tests: redis-benchmark -t names, comma-separated (ping_inline ping_mbulk set get incr lpush
+#     rpush lpop rpop sadd hset spop zadd zpopmin lrange_100 lrange_300 lrange_500 lrange_600 mset;
+#     ping and lrange as in -t: all of theirs); all: every one, redis-benchmark's default list.
+#   --list-tests: print the tests --tests selects, one a line, and exit.
 #
-# Per round and server: for -P 1 and -P 16 and each test,
+# Per round and server: for -P 1 and -P 16 and each test, in the order given (pops take what the
+#   pushes before them left, as in redis-benchmark's default run),
 #   redis-benchmark -p PORT -c 50 -r 100000 -n N -t TEST -P P --csv [--threads T]
+#   except lrange_M: mylist is filled first (unmeasured, >= 600 values), then the measured run
+#   sends LRANGE mylist 0 M-1 (-t lrange_M would also time its own LPUSH fill);
 # with the server's CPU time (utime + stime from /proc/PID/stat) read before and after, and the
 # client's CPU ÷ wall time (client_cpu_busy: about 1.0 per client thread = the client set the pace);
 # memory (first, on the fresh server): RSS growth while 1,000,000 keys key:%012d with 3-byte values are written (redis-cli --pipe);
@@ -32,7 +39,8 @@ kv_args=""
 out=""
 do_memory=1
 do_idle=1
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+list_tests=0
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; }
 need() { [ "$#" -ge 2 ] || { echo "compare-servers: $1 needs a value" >&2; exit 2; }; }
 number() {
   case "$2" in '' | *[!0-9]*) echo "compare-servers: $1: '$2' is not a positive number" >&2; exit 2 ;; esac
@@ -50,11 +58,32 @@ while [ "$#" -gt 0 ]; do
     --out) need "$@"; out=$2; shift 2 ;;
     --no-memory) do_memory=0; shift ;;
     --no-idle) do_idle=0; shift ;;
+    --list-tests) list_tests=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "compare-servers: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-case ",$tests," in *[!a-z,]* | ,, ) echo "compare-servers: --tests: '$tests'" >&2; exit 2 ;; esac
+# redis-benchmark's default tests, in its order (redis-benchmark -t accepts each name).
+all_tests=(ping_inline ping_mbulk set get incr lpush rpush lpop rpop sadd hset spop zadd zpopmin
+           lrange_100 lrange_300 lrange_500 lrange_600 mset)
+case ",$tests," in *,,*) echo "compare-servers: --tests: '$tests': an empty name" >&2; exit 2 ;; esac
+test_list=()
+IFS=, read -r -a asked <<< "$tests"
+for name in "${asked[@]}"; do
+  case "$name" in
+    all) test_list+=("${all_tests[@]}") ;;
+    ping) test_list+=(ping_inline ping_mbulk) ;;
+    lrange) test_list+=(lrange_100 lrange_300 lrange_500 lrange_600) ;;
+    *)
+      if [[ " ${all_tests[*]} " != *" $name "* ]]; then
+        echo "compare-servers: --tests: unknown test '$name' (known: all ${all_tests[*]}," \
+          "ping, lrange)" >&2
+        exit 2
+      fi
+      test_list+=("$name") ;;
+  esac
+done
+if [ "$list_tests" = 1 ]; then printf '%s\n' "${test_list[@]}"; exit 0; fi
 
 kv_require_tools redis-server redis-benchmark redis-cli awk
 kv=$(kv_find_server "$kv")
@@ -134,8 +163,22 @@ bench() {  # round server test pipeline n [extra redis-benchmark flags...]
   # bash's time keyword reports the client's own CPU: near 1.0 per thread means the load
   # generator, not the server, set the pace.
   local TIMEFORMAT='%R %U %S'
-  { time redis-benchmark -p "$port" -c 50 -r 100000 -n "$n" -t "$test" -P "$pipeline" --csv \
-      --threads "$client_threads" "$@" 2>/dev/null | tail -1 > "$work/line"; } 2> "$work/time"
+  local what=(-t "$test")
+  case "$test" in
+    lrange_*)
+      # -t lrange_M would time its LPUSH fill of N values too: fill once, unmeasured, and time
+      # exactly redis-benchmark's LRANGE_M command.
+      what=(LRANGE mylist 0 $((${test#lrange_} - 1)))
+      c0=$(cli llen mylist)
+      if [ "${c0:-0}" -lt 600 ]; then
+        redis-benchmark -p "$port" -c 50 -n 1000 -t lpush -q > /dev/null 2>&1
+      fi
+      c0=$(cpu_ticks "$server_pid")
+      u0=$(user_ticks "$server_pid")
+      ;;
+  esac
+  { time redis-benchmark -p "$port" -c 50 -r 100000 -n "$n" -P "$pipeline" --csv \
+      --threads "$client_threads" "$@" "${what[@]}" 2>/dev/null | tail -1 > "$work/line"; } 2> "$work/time"
   line=$(cat "$work/line")
   c1=$(cpu_ticks "$server_pid")
   u1=$(user_ticks "$server_pid")
@@ -219,7 +262,6 @@ idle() {  # round server
     "$(awk -v a="$(median_rps "$1" "$2-alone")" -v w="$(median_rps "$1" "$2-idle")" 'BEGIN {printf "%.4f", w / a}')"
 }
 
-IFS=, read -r -a test_list <<< "$tests"
 echo "compare-servers: kv-server $kv ${kv_args:+($kv_args) }vs $(redis-server --version | cut -d' ' -f1-3); $rounds round(s); redis-benchmark -c 50 -r 100000 --threads $client_threads; load $(cut -d' ' -f1-3 /proc/loadavg)"
 start=$(date +%s)
 for round in $(seq 1 "$rounds"); do
@@ -303,7 +345,7 @@ function json_value(x) { return x == "" ? "null" : x }
 END {
   target["rps", 1] = ">= 1.2"; target["rps", 16] = ">= 1.5"; target["cpu_s_per_mreq", 1] = "<= 0.6"
   target["p99_ms", 1] = "<= 1.0"; target["p99_ms", 16] = "<= 1.0"; target["rss_bytes_per_key", 0] = "<= 0.7"
-  row = "%-30s %-5s %3s %12s %12s   %-42s %s\n"
+  row = "%-30s %-11s %3s %12s %12s   %-42s %s\n"
   printf "\n" row, "metric", "test", "P", "kv", "redis", "kv/redis median [95% interval] verdict", "target"
   json = "{\n  \"schema\": \"kv-compare-servers/1\",\n  \"date\": \"" date "\",\n  \"commit\": \"" commit "\",\n  \"machine\": \"" machine "\",\n  \"redis_version\": \"" redis "\",\n  \"kv_server\": \"" kv "\",\n  \"kv_args\": \"" kv_args "\",\n  \"client_threads\": " threads ",\n  \"rounds\": " rounds ",\n  \"rows\": ["
   sep = ""

@@ -1,10 +1,12 @@
 // kv-server limits and multi-threading over TCP: AUTH and pre-auth limits, query buffer limit,
-// maxclients, idle timeout, clients that never read, --threads 2.
+// maxclients, idle timeout, clients that never read, client-output-buffer-limit normal,
+// --threads 2.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,6 +22,37 @@ using fixtures::Reply;
 using resp::EncodeRequest;
 
 constexpr int64_t kKiB = 1024;
+constexpr std::string_view kOutputLimitLog =
+    "scheduled to be closed ASAP for overcoming of output buffer limits.";
+
+// Fills big (a list), bighash and bigset with n elements each (element:000000 ...), 1000 a call:
+// a reply of the whole of one is about n x 21 bytes (the hash's twice that).
+void FillCollections(fixtures::Client& c, int n) {
+  for (int start = 0; start < n; start += 1000) {
+    std::vector<std::string> list = {"RPUSH", "big"};
+    std::vector<std::string> hash = {"HSET", "bighash"};
+    std::vector<std::string> set = {"SADD", "bigset"};
+    for (int i = start; i < start + 1000 && i < n; ++i) {
+      char element[32];
+      std::snprintf(element, sizeof(element), "element:%06d", i);
+      list.emplace_back(element);
+      hash.emplace_back(element);
+      hash.emplace_back(element);
+      set.emplace_back(element);
+    }
+    for (const auto* args : {&list, &hash, &set}) {
+      std::vector<std::string_view> views(args->begin(), args->end());
+      auto r = c.Call(views);
+      ASSERT_TRUE(r.ok() && r->type == Reply::Type::kInteger) << Show(r);
+    }
+  }
+}
+
+size_t CountOf(const std::string& text, std::string_view what) {
+  size_t count = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
+}
 
 TEST(ServerLimitsTest, AuthFlow) {
   auto server = StartOrFail({"--requirepass", "s3cret"});
@@ -215,6 +248,108 @@ TEST(ServerLimitsTest, ClientKillAcrossLoops) {
       Show(killer->Call({"CLIENT", "KILL", "ID", std::to_string(self->integer), "SKIPME", "no"})),
       ":1");
   EXPECT_FALSE(killer->Call({"PING"}).ok());
+}
+
+// Redis 7's default, client-output-buffer-limit normal 0 0 0: a huge reply to a client that reads
+// late arrives whole.
+TEST(ServerLimitsTest, HugeRepliesArriveWholeWithoutANormalOutputLimit) {
+  auto server = StartOrFail();
+  ASSERT_NE(server, nullptr);
+  auto c = Connect(server->port());
+  ASSERT_TRUE(c.ok()) << c.error();
+  constexpr int kElements = 100000;
+  FillCollections(*c, kElements);
+  std::string lrange = "*" + std::to_string(kElements) + "\r\n";
+  for (int i = 0; i < kElements; ++i) {
+    char element[32];
+    std::snprintf(element, sizeof(element), "$14\r\nelement:%06d\r\n", i);
+    lrange += element;
+  }
+  auto late = RawClient::Connect(server->port());
+  ASSERT_TRUE(late.ok()) << late.error();
+  const std::string lrange_request = EncodeRequest({"LRANGE", "big", "0", "-1"});
+  ASSERT_TRUE(late->Send(lrange_request + lrange_request + lrange_request + EncodeRequest({"PING"}),
+                         After(kIo))
+                  .ok());
+  // Read only once the server has had the requests a while: other clients' round trips.
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(Show(c->Call({"PING"})), "+PONG");
+  const std::string expected = lrange + lrange + lrange + "+PONG\r\n";
+  const ReadOutcome got = late->ReadExactly(expected.size(), After(std::chrono::seconds(30)));
+  EXPECT_EQ(got.data.size(), expected.size()) << ReadEndName(got.end);
+  EXPECT_TRUE(got.data == expected);
+  EXPECT_EQ(server->Log().find(kOutputLimitLog), std::string::npos) << server->Log();
+}
+
+// The requirement: with CONFIG SET client-output-buffer-limit "normal 1mb 0 0", huge
+// LRANGE / HGETALL / SMEMBERS replies to a client that never reads cut it off; others are served
+// and the server does not keep the replies.
+TEST(ServerLimitsTest, NormalHardOutputLimitCutsOffHugeRepliesToAClientThatNeverReads) {
+  auto server = StartOrFail();
+  ASSERT_NE(server, nullptr);
+  auto c = Connect(server->port());
+  ASSERT_TRUE(c.ok()) << c.error();
+  FillCollections(*c, 100000);  // replies of about 2 MB (HGETALL: 4 MB)
+  ASSERT_EQ(Show(c->Call({"CONFIG", "SET", "client-output-buffer-limit", "normal 1mb 0 0"})),
+            "+OK");
+  auto limits =
+      c->Call({"CONFIG", "GET", "client-output-buffer-limit"}, fixtures::ReplyDetail::kFull);
+  ASSERT_TRUE(limits.ok() && limits->elements.size() == 2u) << Show(limits);
+  EXPECT_EQ(limits->elements[1].str.substr(0, 16), "normal 1048576 0");
+  const int64_t rss_before = server->RssBytes();
+  ASSERT_GT(rss_before, 0);
+  const std::vector<std::vector<std::string_view>> commands = {
+      {"LRANGE", "big", "0", "-1"}, {"HGETALL", "bighash"}, {"SMEMBERS", "bigset"}};
+  for (size_t k = 0; k < commands.size(); ++k) {
+    SCOPED_TRACE(std::string(commands[k][0]));
+    auto hog = RawClient::Connect(server->port());
+    ASSERT_TRUE(hog.ok()) << hog.error();
+    std::string requests;
+    for (int i = 0; i < 200; ++i) requests += EncodeRequest(commands[k]);
+    // Sends what the socket takes; fails part-way once the server has closed the connection.
+    (void)hog->SendUntilStalled(requests, After(kIo), std::chrono::milliseconds(200));
+    // Closed as soon as the first reply passed the limit, before it was written.
+    const ReadOutcome got = hog->ReadUntilClosed(After(kIo));
+    EXPECT_TRUE(got.closed()) << ReadEndName(got.end);
+    EXPECT_LT(got.data.size(), size_t{1} << 20);
+    EXPECT_EQ(CountOf(server->Log(), kOutputLimitLog), k + 1) << server->Log();
+    // Another client is served, and sees the data intact.
+    EXPECT_EQ(Show(c->Call({"LLEN", "big"})), ":100000");
+    EXPECT_EQ(Show(c->Call({"SCARD", "bigset"})), ":100000");
+  }
+  if (!UnderSanitizer()) {
+    // 600 replies of 2-4 MB were asked for; at most one at a time is built.
+    EXPECT_LT(server->RssBytes() - rss_before, 64 * 1024 * kKiB);
+  }
+  auto other = Connect(server->port());
+  ASSERT_TRUE(other.ok()) << other.error();
+  EXPECT_EQ(Show(other->Call({"LRANGE", "big", "0", "0"})), "*1");
+}
+
+// The soft limit: a client whose unsent output stays above it for more than its seconds is closed
+// by the loop's tick, though its output no longer grows (kv-server stops reading such a client).
+TEST(ServerLimitsTest, NormalSoftOutputLimitClosesAClientThatStaysAboveIt) {
+  auto server = StartOrFail();
+  ASSERT_NE(server, nullptr);
+  auto c = Connect(server->port());
+  ASSERT_TRUE(c.ok()) << c.error();
+  // 16 MB: far more than the socket buffers take from a reader that never reads.
+  ASSERT_EQ(Show(c->Call({"SET", "huge", std::string(16 << 20, 'x')})), "+OK");
+  ASSERT_EQ(Show(c->Call({"CONFIG", "SET", "client-output-buffer-limit", "normal 0 1mb 1"})),
+            "+OK");
+  auto hog = RawClient::Connect(server->port());
+  ASSERT_TRUE(hog.ok()) << hog.error();
+  ASSERT_TRUE(hog->Send(EncodeRequest({"GET", "huge"}), After(kIo)).ok());
+  // Never reads (reading would drain the output below the limit): waits for the log line, bounded.
+  const auto deadline = After(std::chrono::seconds(30));
+  while (CountOf(server->Log(), kOutputLimitLog) == 0 && Clock::now() < deadline) {
+    ASSERT_EQ(Show(c->Call({"PING"})), "+PONG");  // served meanwhile
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(CountOf(server->Log(), kOutputLimitLog), 1u) << server->Log();
+  const ReadOutcome got = hog->ReadUntilClosed(After(kIo));
+  EXPECT_TRUE(got.closed()) << ReadEndName(got.end);
+  EXPECT_LT(got.data.size(), size_t{16} << 20);  // cut off: not the whole reply
+  EXPECT_EQ(Show(c->Call({"STRLEN", "huge"})), ":16777216");
 }
 
 }  // namespace

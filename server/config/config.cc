@@ -497,9 +497,10 @@ A Redis-7-compatible in-memory key-value server (RESP2).
   --client-query-buffer-limit SIZE
                                largest pending request data per client (default 1gb)
   --client-output-buffer-limit "CLASS HARD SOFT SECONDS"...
-                               disconnect a subscriber or MONITOR client whose unsent output
-                               reaches HARD, or stays above SOFT for SECONDS (Redis's format;
-                               default pubsub 32mb 8mb 60; classes normal, slave, pubsub)
+                               disconnect a client whose unsent output reaches HARD, or stays
+                               above SOFT for SECONDS (Redis's format; classes normal: every
+                               client but subscribers and MONITOR, default 0 0 0 = no limit;
+                               pubsub, default 32mb 8mb 60; slave: stored only)
   --enable-debug-command [yes|no]
                                allow DEBUG (default no)
   --loglevel LEVEL             debug | verbose | notice | warning | nothing (default notice)

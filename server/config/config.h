@@ -26,8 +26,9 @@ struct OutputBufferLimit {
 };
 
 // client-output-buffer-limit: one limit per client class, Redis 7's defaults. kv-server enforces
-// pubsub (subscribers and MONITOR clients, whose output grows from other clients' commands);
-// normal and slave are kept for CONFIG GET/SET (a normal client is bounded by back-pressure).
+// pubsub (subscribers and MONITOR clients, whose output grows from other clients' commands) and
+// normal (every other client: one huge reply; off by default, as in Redis); slave is kept for
+// CONFIG GET/SET only (no replication).
 struct OutputBufferLimits {
   OutputBufferLimit normal;
   OutputBufferLimit slave{256LL * 1024 * 1024, 64LL * 1024 * 1024, 60};

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 
 #include "resp/reply_writer.h"
 #include "server/net/completion_loop.h"
@@ -77,25 +76,10 @@ Connection::PushResult Connection::Push(std::string_view bytes, const OutputBuff
   std::lock_guard<std::mutex> guard(push_mu_);
   if (cut_off_) return PushResult::kDropped;
   pushed_.append(bytes);
-  // Redis's checkClientOutputBufferLimits: the hard limit at once, the soft one once it has been
-  // exceeded for more than soft_seconds.
+  // Redis's checkClientOutputBufferLimits, on everything unsent.
   const auto used = static_cast<int64_t>(pushed_.size() + unsent_.load(std::memory_order_relaxed));
-  const bool hard = limit.hard_bytes > 0 && used >= limit.hard_bytes;
-  bool soft = limit.soft_bytes > 0 && used >= limit.soft_bytes;
-  if (soft) {
-    timespec ts;
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    const int64_t now_s = static_cast<int64_t>(ts.tv_sec) + 1;  // never 0
-    if (soft_since_s_ == 0) {
-      soft_since_s_ = now_s;
-      soft = false;
-    } else {
-      soft = now_s - soft_since_s_ > limit.soft_seconds;
-    }
-  } else {
-    soft_since_s_ = 0;
-  }
-  if (hard || soft) {
+  if (OutputLimitCheck::Enabled(limit) &&
+      output_limit_.Exceeded(limit, used, OutputLimitCheck::NowSeconds())) {
     cut_off_ = true;
     std::string().swap(pushed_);
     return PushResult::kCutOff;
@@ -184,8 +168,8 @@ void Connection::UpdateLimits(const Config& config) {
   }
 }
 
-bool Connection::RunBatch(Dispatcher& dispatcher, const Config& config, int64_t now_ms,
-                          const std::atomic<bool>& stop) {
+Connection::BatchEnd Connection::RunBatch(Dispatcher& dispatcher, const Config& config,
+                                          int64_t now_ms, const std::atomic<bool>& stop) {
   dispatcher.SetTime(now_ms);
   session_.last_interaction_ms = now_ms;
   last_active_ms_ = now_ms;
@@ -201,7 +185,9 @@ bool Connection::RunBatch(Dispatcher& dispatcher, const Config& config, int64_t 
   if (session_.blocked) {
     session_.query_buffer_bytes = in_.size();
     return in_.size() <= (pre_auth_ ? kPreAuthQueryBufferLimit
-                                    : static_cast<size_t>(config.client_query_buffer_limit));
+                                    : static_cast<size_t>(config.client_query_buffer_limit))
+               ? BatchEnd::kDone
+               : BatchEnd::kQueryBufferFull;
   }
   if (out_pos_ > 0) {
     out_.erase(0, out_pos_);
@@ -236,12 +222,38 @@ bool Connection::RunBatch(Dispatcher& dispatcher, const Config& config, int64_t 
   }
   if (in_.capacity() > kKeepInputCapacity) in_.ReleaseIfEmpty();
   session_.query_buffer_bytes = in_.size();
-  session_.output_buffer_bytes = pending_output();
+  const size_t output = pending_output();
+  session_.output_buffer_bytes = output;
   // Only a client others push to needs its unsent bytes published (for their limit check).
-  if (receives_pushes()) unsent_.store(session_.output_buffer_bytes, std::memory_order_relaxed);
-  size_t limit =
+  if (receives_pushes()) unsent_.store(output, std::memory_order_relaxed);
+  const size_t limit =
       pre_auth_ ? kPreAuthQueryBufferLimit : static_cast<size_t>(config.client_query_buffer_limit);
-  return in_.size() <= limit;
+  // One branch for both limits on the request path: the query buffer's, and the output's once
+  // the output holds more than what OutputLimitCheck leaves uncounted (small replies never pay
+  // for it). A soft limit's clock left running while the output drained is stopped by the
+  // loop's tick (within a second).
+  if ((in_.size() > limit) | (output > static_cast<size_t>(OutputLimitCheck::kUncountedBytes)))
+      [[unlikely]] {
+    return CheckLimits(config, limit);
+  }
+  return BatchEnd::kDone;
+}
+
+Connection::BatchEnd Connection::CheckLimits(const Config& config, size_t query_limit) {
+  if (in_.size() > query_limit) return BatchEnd::kQueryBufferFull;
+  if (OutputLimitExceeded(config, OutputLimitCheck::NowSeconds())) {
+    return BatchEnd::kOutputBufferFull;
+  }
+  return BatchEnd::kDone;
+}
+
+bool Connection::OutputLimitExceeded(const Config& config, int64_t now_s) {
+  size_t used = pending_output();
+  if (receives_pushes()) {
+    std::lock_guard<std::mutex> guard(push_mu_);
+    used += pushed_.size();
+  }
+  return output_limit_.Exceeded(OutputLimitClass(config), static_cast<int64_t>(used), now_s);
 }
 
 bool Connection::ParseStopped(resp::ParseResult r) {

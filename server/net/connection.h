@@ -19,6 +19,7 @@
 #include "server/net/connection_buffer.h"
 #include "server/net/connection_state.h"
 #include "server/net/event_loop.h"
+#include "server/net/output_limit.h"
 
 namespace kv::server {
 
@@ -60,12 +61,31 @@ class Connection final : public IoHandler {
   // Whether part of the in-flight buffer is still unsent (after a short send): it goes first.
   bool partly_sent() const { return sending_pos_ < sending_.size(); }
 
+  // How a batch ended.
+  enum class BatchEnd {
+    kDone,              // the requests ran (or wait while blocked); their replies are in the output
+    kQueryBufferFull,   // the query buffer passed its limit: the caller closes the connection
+    kOutputBufferFull,  // unsent output passed client-output-buffer-limit: the caller closes it
+  };
   // Runs the complete requests in the query buffer, appending replies to the output buffer. Stops
   // early when output reaches kOutputLimit (input_stalled() tells), at a protocol error or a
-  // close request, or when stop becomes true. Requires the server lock. Returns false when the
-  // query buffer exceeds its limit (the caller closes the connection).
-  bool RunBatch(Dispatcher& dispatcher, const Config& config, int64_t now_ms,
-                const std::atomic<bool>& stop);
+  // close request, or when stop becomes true. Requires the server lock. The output limit of the
+  // client's class is checked once per batch, after its replies (one reply can pass it alone).
+  BatchEnd RunBatch(Dispatcher& dispatcher, const Config& config, int64_t now_ms,
+                    const std::atomic<bool>& stop);
+  // Whether the unsent output (pushes included) is past client-output-buffer-limit's class for
+  // this client at now_s: pubsub for subscribers and monitors, normal for the others. Requires the
+  // server lock; on the owner loop's thread. Only the soft limit's clock can change the answer
+  // without new output: the owner loop's tick asks again for clients at or above a soft limit.
+  bool OutputLimitExceeded(const Config& config, int64_t now_s);
+  // Whether the soft output limit's clock runs (unsent output was at or above it when last
+  // checked). Requires the server lock.
+  bool output_soft_limit_reached() const { return output_limit_.soft_reached(); }
+  // The output limit class that applies to this client.
+  const OutputBufferLimit& OutputLimitClass(const Config& config) const {
+    return receives_pushes() ? config.client_output_buffer_limit.pubsub
+                             : config.client_output_buffer_limit.normal;
+  }
 
   // While a script is busy: answers the complete requests in the query buffer with responder
   // instead of running them (no server lock needed; the session is only read).
@@ -127,6 +147,8 @@ class Connection final : public IoHandler {
   }
   // ParseNext's other outcomes: kNeedMore (false), or a protocol error answered and input stopped.
   bool ParseStopped(resp::ParseResult r);
+  // RunBatch's end when the query buffer or the output may be past its limit (out of line).
+  BatchEnd CheckLimits(const Config& config, size_t query_limit);
 
   UniqueFd fd_;
   ConnectionLoop* owner_;
@@ -146,11 +168,11 @@ class Connection final : public IoHandler {
   int64_t last_active_ms_ = 0;
   // Pushes (see Push). unsent_ is pending_output() as of the owner's last change, for the limit.
   std::mutex push_mu_;
-  std::string pushed_;        // guarded by push_mu_
-  bool push_listed_ = false;  // guarded by push_mu_: the owner loop was told of pushed_
-  bool cut_off_ = false;      // guarded by push_mu_
-  bool waited_ = false;       // blocked at the last batch: its wait's reply comes as a push
-  int64_t soft_since_s_ = 0;  // guarded by the server lock: when unsent output passed soft
+  std::string pushed_;             // guarded by push_mu_
+  bool push_listed_ = false;       // guarded by push_mu_: the owner loop was told of pushed_
+  bool cut_off_ = false;           // guarded by push_mu_
+  bool waited_ = false;            // blocked at the last batch: its wait's reply comes as a push
+  OutputLimitCheck output_limit_;  // guarded by the server lock
   std::atomic<size_t> unsent_{0};
   void NoteUnsent() { unsent_.store(pending_output(), std::memory_order_relaxed); }
   // Whether other clients' commands push to this one (a subscriber or a MONITOR).

@@ -142,14 +142,9 @@ bool ConnectionLoop::Deliver(Connection* c, std::string_view bytes) {
       return true;
     case Connection::PushResult::kDropped:
       return false;
-    case Connection::PushResult::kCutOff: {
-      const Session& s = c->session();
-      shared_->logger->Warning("Client id=" + std::to_string(s.id) + " addr=" + s.addr + " laddr=" +
-                               s.laddr + " fd=" + std::to_string(s.fd) + " name=" + s.name +
-                               " scheduled to be closed ASAP for overcoming of output buffer "
-                               "limits.");
+    case Connection::PushResult::kCutOff:
+      LogOutputLimitClose(c->session());
       break;
-    }
     case Connection::PushResult::kFirst:
       break;
   }
@@ -163,7 +158,9 @@ bool ConnectionLoop::Deliver(Connection* c, std::string_view bytes) {
 }
 
 void ConnectionLoop::Unblock(Connection* c, std::string_view reply) {
-  // A reply, not a push: no output-buffer class applies, so nothing can cut it off here.
+  // A reply, not a push: not checked here (another loop's thread) but at the client's next batch,
+  // which Resume runs at once unless 64 KB of output are already pending (then the loop's tick
+  // still applies a soft limit).
   c->Push(reply, OutputBufferLimit{});
   {
     std::lock_guard<std::mutex> guard(inbox_mu_);
@@ -290,13 +287,13 @@ void ConnectionLoop::Register(std::unique_ptr<Connection> c) {
 
 ConnectionLoop::BatchOutcome ConnectionLoop::RunRequests(Connection* c) {
   int64_t now = NowMs();
-  bool within_limit = true;
+  Connection::BatchEnd end = Connection::BatchEnd::kDone;
   {
     if (!shared_->lock.LockUnlessBusy(shared_->busy)) return RunBusyRequests(c);
     std::lock_guard<ServerLock> guard(shared_->lock, std::adopt_lock);
     if (c->killed()) return BatchOutcome::kKilled;
     current_client_ = c->session().id;
-    within_limit = c->RunBatch(*shared_->dispatcher, *shared_->config, now, shared_->shutting_down);
+    end = c->RunBatch(*shared_->dispatcher, *shared_->config, now, shared_->shutting_down);
     current_client_ = 0;
   }
   if (c->session().close_now) {
@@ -304,14 +301,18 @@ ConnectionLoop::BatchOutcome ConnectionLoop::RunRequests(Connection* c) {
     Close(c);
     return BatchOutcome::kClosed;
   }
-  if (!within_limit) {
+  if (end == Connection::BatchEnd::kDone) [[likely]] {
+    return BatchOutcome::kRan;
+  }
+  if (end == Connection::BatchEnd::kQueryBufferFull) {
     shared_->logger->Warning("Closing client " + c->session().addr +
                              " that reached max query buffer length (qbuf=" +
                              std::to_string(c->query_buffer_size()) + ")");
-    Close(c);
-    return BatchOutcome::kClosed;
+  } else {
+    LogOutputLimitClose(c->session());  // as Redis, the unsent output is dropped with c
   }
-  return BatchOutcome::kRan;
+  Close(c);
+  return BatchOutcome::kClosed;
 }
 
 ConnectionLoop::BatchOutcome ConnectionLoop::RunBusyRequests(Connection* c) {
@@ -367,6 +368,7 @@ void ConnectionLoop::OnTick() {
       if (auto level = ParseLogLevel(shared_->config->loglevel)) shared_->logger->set_level(*level);
     }
   }
+  CloseOverSoftOutputLimit();
   if (timeout_s <= 0 || draining_) return;
   std::vector<Connection*> idle;
   {
@@ -384,6 +386,45 @@ void ConnectionLoop::OnTick() {
     shared_->logger->Verbose("Closing idle client " + c->session().addr);
     Close(c);
   }
+}
+
+void ConnectionLoop::CloseOverSoftOutputLimit() {
+  if (draining_) return;
+  // Soft limits count whole seconds: once a second is enough (and costs the request path of a
+  // busy loop nothing measurable).
+  const int64_t now_s = OutputLimitCheck::NowSeconds();
+  if (now_s == soft_check_s_) return;
+  soft_check_s_ = now_s;
+  std::vector<Connection*> over;
+  {
+    if (!shared_->lock.LockUnlessBusy(shared_->busy)) return;
+    std::lock_guard<ServerLock> guard(shared_->lock, std::adopt_lock);
+    const Config& config = *shared_->config;
+    // Only a soft limit's clock can close a client whose output did not grow.
+    if (config.client_output_buffer_limit.normal.soft_bytes == 0 &&
+        config.client_output_buffer_limit.pubsub.soft_bytes == 0) {
+      return;
+    }
+    for (auto& [id, c] : connections_) {
+      const int64_t soft = c->OutputLimitClass(config).soft_bytes;
+      if (soft == 0) continue;
+      // At or above the soft limit, or its clock runs (and stops here if the output drained).
+      if (static_cast<int64_t>(c->pending_output()) < soft && !c->output_soft_limit_reached()) {
+        continue;
+      }
+      if (c->OutputLimitExceeded(config, now_s)) over.push_back(c.get());
+    }
+  }
+  for (Connection* c : over) {
+    LogOutputLimitClose(c->session());
+    Close(c);
+  }
+}
+
+void ConnectionLoop::LogOutputLimitClose(const Session& s) {
+  shared_->logger->Warning("Client id=" + std::to_string(s.id) + " addr=" + s.addr +
+                           " laddr=" + s.laddr + " fd=" + std::to_string(s.fd) + " name=" + s.name +
+                           " scheduled to be closed ASAP for overcoming of output buffer limits.");
 }
 
 void ConnectionLoop::BeginDrain() {

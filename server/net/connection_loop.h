@@ -212,6 +212,12 @@ class ConnectionLoop {
   void OnWake();
   void OnTick();
   void BeginDrain();
+  // Tick, once a second: closes clients whose unsent output stayed above their class's soft limit
+  // for longer than its seconds (the limit is otherwise checked only when output grows), and stops
+  // the soft clock of those whose output drained.
+  void CloseOverSoftOutputLimit();
+  // Redis's log line for a client closed by client-output-buffer-limit.
+  void LogOutputLimitClose(const Session& s);
   static int64_t NowMs();
   static void Add(std::atomic<uint64_t>& counter, size_t n) {
     counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
@@ -237,6 +243,7 @@ class ConnectionLoop {
   std::atomic<bool> inbox_pending_{false};
   bool draining_ = false;
   bool expire_backlog_ = false;
+  int64_t soft_check_s_ = 0;  // when CloseOverSoftOutputLimit last looked (monotonic seconds)
   std::atomic<uint64_t> net_in_{0};
   std::atomic<uint64_t> net_out_{0};
 };
