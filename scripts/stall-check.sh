@@ -4,8 +4,10 @@
 # another client fills one collection of N elements and then removes it (DEL, or PEXPIRE 1 and
 # active expiry) and waits until the server has released it (INFO lazyfree_pending_objects 0).
 # Prints per server, case and removal the worst PING wait in ms during the removal and the release
-# (from the DEL or PEXPIRE until the key is gone and nothing is pending, plus --tail), the worst
-# in the 0.5 s before it (idle: the machine's own noise) and how long the release took.
+# (from the DEL or PEXPIRE until the key is gone and nothing is pending, plus --tail, plus a SET
+# of a 4 KiB value after that), the worst in the 0.5 s before it (idle: the machine's own noise),
+# how long the release took, and how long that SET took (ms: the first allocation of 1 KiB or
+# more after the release, where glibc merges the small chunks it kept unmerged).
 #
 #   scripts/stall-check.sh [--cases set,hash,zset,list] [--how del,expire] [--servers kv,redis]
 #                          [--elements N] [--tail S] [--kv PATH]
@@ -25,7 +27,7 @@ servers=kv,redis
 elements=1000000
 tail_s=1
 kv=""
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
 need() { [ "$#" -ge 2 ] || { echo "stall-check: $1 needs a value" >&2; exit 2; }; }
 while [ "$#" -gt 0 ]; do
   case "$1" in
@@ -210,21 +212,27 @@ while True:
     time.sleep(0.01)
 span = time.perf_counter() - t0
 time.sleep(tail_s)
+# The next allocation of 1 KiB or more after the release: glibc merges the freed chunks it keeps
+# unmerged (fastbins) there, all at once.
+t1 = time.perf_counter()
+c.call("SET", "after", b"x" * 4096)
+first_set_ms = (time.perf_counter() - t1) * 1000
+time.sleep(0.2)
 out, _ = p.communicate("")
 idle_ms, remove_ms = out.split()
-print("%s %s %.2f" % (remove_ms, idle_ms, span))
+print("%s %s %.2f %.1f" % (remove_ms, idle_ms, span, first_set_ms))
 EOF
 
-printf '%-6s %-6s %-7s %14s %8s %8s\n' server case removal worst_stall_ms idle_ms span_s
+printf '%-6s %-6s %-7s %14s %8s %8s %13s\n' server case removal worst_stall_ms idle_ms span_s set_4k_after
 for s in ${servers//,/ }; do
   for c in ${cases//,/ }; do
     for h in ${hows//,/ }; do
       start_server "$s"
-      read -r worst idle span < <(python3 "$work/stall.py" "$port" "$c" "$h" "$elements" "$tail_s")
+      read -r worst idle span set4k < <(python3 "$work/stall.py" "$port" "$c" "$h" "$elements" "$tail_s")
       kill "$server_pid"
       wait "$server_pid" 2>/dev/null || true
       server_pid=""
-      printf '%-6s %-6s %-7s %14s %8s %8s\n' "$s" "$c" "$h" "$worst" "$idle" "$span"
+      printf '%-6s %-6s %-7s %14s %8s %8s %13s\n' "$s" "$c" "$h" "$worst" "$idle" "$span" "$set4k"
     done
   done
 done
