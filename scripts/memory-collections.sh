@@ -5,7 +5,9 @@
 # MB and the ratio kv ÷ redis (the target: <= 1).
 #
 #   scripts/memory-collections.sh [--cases set,hash,hashes,zset] [--rounds N] [--kv PATH]
-#   defaults: every case, 1 round
+#                                 [--kv-args "ARGS"]
+#   defaults: every case, 1 round; --kv-args adds kv-server flags (e.g. "--hugepages no": huge
+#   pages round the heap's resident size up to 2 MB steps)
 #
 # Cases (members, fields and values as the hash measurements in docs/server-collections.md):
 #   set     1,000,000 members member:N in one set (SADD of 100 members per command)
@@ -20,13 +22,15 @@ kv_script=memory-collections
 cases=set,hash,hashes,zset
 rounds=1
 kv=""
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+kv_args=""
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 need() { [ "$#" -ge 2 ] || { echo "memory-collections: $1 needs a value" >&2; exit 2; }; }
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --cases) need "$@"; cases=$2; shift 2 ;;
     --rounds) need "$@"; rounds=$2; shift 2 ;;
     --kv) need "$@"; kv=$2; shift 2 ;;
+    --kv-args) need "$@"; kv_args=$2; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     *) echo "memory-collections: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -85,7 +89,8 @@ start_server() {  # kv | redis: sets server_pid and port
   for attempt in 1 2 3 4 5; do
     port=$(kv_free_port)
     if [ "$1" = kv ]; then
-      "$kv" --port "$port" > "$work/$1.log" 2>&1 &
+      # shellcheck disable=SC2086  # kv_args: flags split at spaces
+      "$kv" --port "$port" $kv_args > "$work/$1.log" 2>&1 &
     else
       redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
         --protected-mode no > "$work/$1.log" 2>&1 &

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "server/app/hugepages.h"
+#include "server/app/malloc_tuning.h"
 #include "server/app/server.h"
 #include "server/config/config.h"
 #include "server/config/logging.h"
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (!hugepages_problem.empty()) (*logger)->Warning(hugepages_problem);
+  if (std::string warning = TuneMalloc(); !warning.empty()) (*logger)->Warning(warning);
   if (std::string warning = AdjustOpenFilesLimit(&config); !warning.empty()) {
     (*logger)->Warning(warning);
   }

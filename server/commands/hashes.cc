@@ -3,6 +3,7 @@
 // 7.0.15); the encodings are HashObject's (server/store/hash_object.h).
 #include <cmath>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -21,26 +22,32 @@ TypedLookup LookupHash(CommandContext& ctx, std::string_view key, bool read) {
 
 HashObject* HashOf(Entry* e) { return ObjectOf<HashObject>(e); }
 
-// The hash at key for a write, created (empty, not yet in the keyspace) when missing: commit it
-// with CommitHash. nullptr after WRONGTYPE.
+// The hash at key for a write, created (empty, not yet in the keyspace, with room for the
+// field/value arguments `pairs`) when missing: commit it with CommitHash. False after WRONGTYPE.
 struct HashWrite {
   Entry* entry = nullptr;             // the existing key
   std::unique_ptr<HashObject> fresh;  // a new hash, when the key was missing
   HashObject* hash = nullptr;
 };
-bool OpenHashWrite(CommandContext& ctx, std::string_view key, HashWrite* w) {
+bool OpenHashWrite(CommandContext& ctx, std::string_view key, HashWrite* w,
+                   std::span<const std::string_view> pairs = {}) {
   TypedLookup l = LookupHash(ctx, key, false);
   if (l.wrong_type) return false;
   w->entry = l.entry;
   if (l.entry != nullptr) {
     w->hash = HashOf(l.entry);
   } else {
-    w->fresh = std::make_unique<HashObject>();
+    size_t reserve = 0;
+    for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
+      reserve += HashObject::PairBytes(pairs[i], pairs[i + 1]);
+    }
+    w->fresh = HashObject::Create(reserve);
     w->hash = w->fresh.get();
   }
   return true;
 }
 // Adds a new hash to the keyspace (unless still empty) or reports the write of an existing one.
+// Either may replace the object (HashObject::Compact): w->hash is not to be used afterwards.
 void CommitHash(CommandContext& ctx, std::string_view key, HashWrite* w) {
   if (w->entry != nullptr) {
     ctx.store().ObjectWritten(ctx.db(), w->entry);
@@ -56,7 +63,7 @@ void SetGeneric(CommandContext& ctx, bool reply_ok) {
     return;
   }
   HashWrite w;
-  if (!OpenHashWrite(ctx, ctx.args[1], &w)) return;
+  if (!OpenHashWrite(ctx, ctx.args[1], &w, ctx.args.subspan(2))) return;
   int64_t created = 0;
   for (size_t i = 2; i < ctx.args.size(); i += 2) {
     if (w.hash->Set(ctx.args[i], ctx.args[i + 1])) ++created;

@@ -169,7 +169,7 @@ void MemorySection(CommandContext& ctx, InfoBuilder& b) {
   b.Field("maxmemory_policy", "noeviction");
   b.Field("mem_fragmentation_ratio", Fixed2(used == 0 ? 0 : static_cast<double>(rss) / used));
   b.Field("mem_allocator", "libc");
-  b.Field("lazyfree_pending_objects", 0);
+  b.FieldU("lazyfree_pending_objects", ctx.store().lazy_free_pending());
 }
 
 void PersistenceSection(const ServerInfo& info, InfoBuilder& b) {

@@ -1,10 +1,14 @@
-// The keyspace hash table (see dict.h): entries, hashing, lookup, insertion and incremental rehash.
+// The keyspace hash table (see dict.h): entries, hashing, lookup, insertion and incremental rehash;
+// the table is instantiated for the keyspace's Entry and for collections' FieldNode.
 #include "server/store/dict.h"
 
 #include <cstdlib>
 #include <new>
 #include <random>
 #include <utility>
+
+#include "server/store/field_node.h"
+#include "server/store/table_memory.h"
 
 namespace kv::server {
 namespace {
@@ -115,54 +119,69 @@ void Entry::Destroy(Entry* e) {
   std::free(e);
 }
 
-Dict::Dict()
+template <typename Node>
+BasicDict<Node>::BasicDict()
     : seed_((static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}()) {}
 
-Dict::~Dict() { Clear(); }
+template <typename Node>
+BasicDict<Node>::~BasicDict() {
+  Clear();
+}
 
-size_t Dict::Clear() {
+template <typename Node>
+size_t BasicDict<Node>::Clear() {
   size_t freed = 0;
   for (int t = 0; t < 2; ++t) {
     for (size_t i = 0; i < size_[t]; ++i) {
-      Entry* e = table_[t][i];
+      Node* e = table_[t][i];
       while (e != nullptr) {
-        Entry* next = e->next;
+        Node* next = e->next;
         freed += e->AllocSize();
-        Entry::Destroy(e);
+        Node::Destroy(e);
         e = next;
       }
     }
-    std::free(table_[t]);
+    FreeTable(table_[t], size_[t] * sizeof(Node*));
     table_[t] = nullptr;
     size_[t] = 0;
     used_[t] = 0;
   }
   rehash_idx_ = -1;
+  released_ = 0;
   return freed;
 }
 
-bool Dict::ReleaseSome(size_t budget, size_t* freed) {
+template <typename Node>
+bool BasicDict<Node>::ReleaseSome(size_t budget, size_t* freed) {
   for (int t = 1; t >= 0 && budget > 0; --t) {
-    while (size_[t] > 0 && budget > 0) {
-      // size_[t] shrinks to the buckets not yet visited (Clear frees the table itself).
-      Entry* e = table_[t][--size_[t]];
+    // From the last bucket down; released_ counts the buckets of table t already emptied.
+    while (released_ < size_[t] && budget > 0) {
+      Node** bucket = &table_[t][size_[t] - 1 - released_++];
+      Node* e = *bucket;
+      *bucket = nullptr;
       while (e != nullptr) {
-        Entry* next = e->next;
+        Node* next = e->next;
         *freed += e->HeapSize();
-        Entry::Destroy(e);
+        Node::Destroy(e);
         --used_[t];
         if (budget > 0) --budget;
         e = next;
       }
       if (budget > 0) --budget;  // an empty bucket costs a visit too
     }
+    if (table_[t] != nullptr && released_ == size_[t]) {
+      FreeTable(table_[t], size_[t] * sizeof(Node*));
+      table_[t] = nullptr;
+      size_[t] = 0;
+      released_ = 0;
+    }
   }
   return size() == 0;
 }
 
-void Dict::StartResize(size_t new_size) {
-  auto** table = static_cast<Entry**>(std::calloc(new_size, sizeof(Entry*)));
-  if (table == nullptr) throw std::bad_alloc();
+template <typename Node>
+void BasicDict<Node>::StartResize(size_t new_size) {
+  auto** table = static_cast<Node**>(AllocTable(new_size * sizeof(Node*)));
   if (table_[0] == nullptr) {
     table_[0] = table;
     size_[0] = new_size;
@@ -173,7 +192,8 @@ void Dict::StartResize(size_t new_size) {
   rehash_idx_ = 0;
 }
 
-void Dict::MaybeExpand() {
+template <typename Node>
+void BasicDict<Node>::MaybeExpand() {
   if (rehashing()) return;
   if (table_[0] == nullptr) {
     StartResize(kInitialSize);
@@ -182,13 +202,15 @@ void Dict::MaybeExpand() {
   }
 }
 
-void Dict::MaybeShrink() {
+template <typename Node>
+void BasicDict<Node>::MaybeShrink() {
   // Shrink below 1/8 load (Redis: 10%); keeps RandomEntry's empty-bucket probing cheap.
   if (rehashing() || size_[0] <= kInitialSize || used_[0] * 8 >= size_[0]) return;
   StartResize(NextPowerOfTwo(used_[0]));
 }
 
-bool Dict::RehashStep(int n) {
+template <typename Node>
+bool BasicDict<Node>::RehashStep(int n) {
   if (!rehashing()) return false;
   int empty_visits = n * kEmptyVisitsPerStep;
   while (n-- > 0 && used_[0] != 0) {
@@ -196,9 +218,9 @@ bool Dict::RehashStep(int n) {
       ++rehash_idx_;
       if (--empty_visits == 0) return true;
     }
-    Entry* e = table_[0][rehash_idx_];
+    Node* e = table_[0][rehash_idx_];
     while (e != nullptr) {
-      Entry* next = e->next;
+      Node* next = e->next;
       const size_t idx = BucketIndex(HashKey(e->key(), seed_), 1);
       e->next = table_[1][idx];
       table_[1][idx] = e;
@@ -210,7 +232,7 @@ bool Dict::RehashStep(int n) {
     ++rehash_idx_;
   }
   if (used_[0] == 0) {
-    std::free(table_[0]);
+    FreeTable(table_[0], size_[0] * sizeof(Node*));
     table_[0] = table_[1];
     size_[0] = size_[1];
     used_[0] = used_[1];
@@ -223,13 +245,14 @@ bool Dict::RehashStep(int n) {
   return true;
 }
 
-Entry** Dict::FindLinkHashed(std::string_view key, uint64_t hash) {
+template <typename Node>
+Node** BasicDict<Node>::FindLinkHashed(std::string_view key, uint64_t hash) {
   for (int t = 0; t < 2; ++t) {
     if (size_[t] == 0) break;
-    Entry** link = &table_[t][BucketIndex(hash, t)];
+    Node** link = &table_[t][BucketIndex(hash, t)];
     while (*link != nullptr) {
-      const Entry* e = *link;
-      if (e->key_len == key.size() && std::memcmp(e->key_data(), key.data(), key.size()) == 0) {
+      const Node* e = *link;
+      if (e->KeyEquals(key)) {
         return link;
       }
       link = &(*link)->next;
@@ -239,15 +262,17 @@ Entry** Dict::FindLinkHashed(std::string_view key, uint64_t hash) {
   return nullptr;
 }
 
-Entry** Dict::FindLink(std::string_view key) {
+template <typename Node>
+Node** BasicDict<Node>::FindLink(std::string_view key) {
   if (size() == 0) return nullptr;
   if (rehashing()) RehashStep(1);
   return FindLinkHashed(key, HashKey(key, seed_));
 }
 
-void Dict::Prefetch(std::span<const std::string_view> keys) const {
+template <typename Node>
+void BasicDict<Node>::Prefetch(std::span<const std::string_view> keys) const {
   if (size() == 0) return;
-  Entry* const* buckets[2 * kMaxPrefetch];
+  Node* const* buckets[2 * kMaxPrefetch];
   size_t n = 0;
   const int tables = rehashing() ? 2 : 1;
   for (size_t i = 0; i < keys.size() && i < kMaxPrefetch; ++i) {
@@ -260,34 +285,39 @@ void Dict::Prefetch(std::span<const std::string_view> keys) const {
   }
   // The bucket loads now overlap; each head's entry (header, key, usually the value) likewise.
   for (size_t i = 0; i < n; ++i) {
-    if (const Entry* e = *buckets[i]) {
+    if (const Node* e = *buckets[i]) {
       __builtin_prefetch(e);
       __builtin_prefetch(reinterpret_cast<const char*>(e) + 63);
     }
   }
 }
 
-Entry* Dict::Find(std::string_view key) {
-  Entry** link = FindLink(key);
+template <typename Node>
+Node* BasicDict<Node>::Find(std::string_view key) {
+  Node** link = FindLink(key);
   return link == nullptr ? nullptr : *link;
 }
 
-const Entry* Dict::Peek(std::string_view key) const {
+template <typename Node>
+const Node* BasicDict<Node>::Peek(std::string_view key) const {
   if (size() == 0) return nullptr;
   // FindLinkHashed only reads; it is not const because it hands out a mutable link.
-  Entry** link = const_cast<Dict*>(this)->FindLinkHashed(key, HashKey(key, seed_));
+  Node** link = const_cast<BasicDict*>(this)->FindLinkHashed(key, HashKey(key, seed_));
   return link == nullptr ? nullptr : *link;
 }
 
-void Dict::Swap(Dict& other) noexcept {
+template <typename Node>
+void BasicDict<Node>::Swap(BasicDict& other) noexcept {
   std::swap(table_, other.table_);
   std::swap(size_, other.size_);
   std::swap(used_, other.used_);
   std::swap(rehash_idx_, other.rehash_idx_);
+  std::swap(released_, other.released_);
   std::swap(seed_, other.seed_);
 }
 
-void Dict::Insert(Entry* e) {
+template <typename Node>
+void BasicDict<Node>::Insert(Node* e) {
   if (rehashing()) RehashStep(1);
   MaybeExpand();
   const int t = rehashing() ? 1 : 0;
@@ -297,23 +327,25 @@ void Dict::Insert(Entry* e) {
   ++used_[t];
 }
 
-Entry* Dict::ReplaceAt(Entry** link, Entry* replacement) {
-  Entry* old = *link;
+template <typename Node>
+Node* BasicDict<Node>::ReplaceAt(Node** link, Node* replacement) {
+  Node* old = *link;
   replacement->next = old->next;
   *link = replacement;
   return old;
 }
 
-Entry* Dict::Unlink(std::string_view key) {
+template <typename Node>
+Node* BasicDict<Node>::Unlink(std::string_view key) {
   if (size() == 0) return nullptr;
   if (rehashing()) RehashStep(1);
   const uint64_t hash = HashKey(key, seed_);
   for (int t = 0; t < 2; ++t) {
     if (size_[t] == 0) break;
-    Entry** link = &table_[t][BucketIndex(hash, t)];
+    Node** link = &table_[t][BucketIndex(hash, t)];
     while (*link != nullptr) {
-      Entry* e = *link;
-      if (e->key_len == key.size() && std::memcmp(e->key_data(), key.data(), key.size()) == 0) {
+      Node* e = *link;
+      if (e->KeyEquals(key)) {
         *link = e->next;
         e->next = nullptr;
         --used_[t];
@@ -326,5 +358,8 @@ Entry* Dict::Unlink(std::string_view key) {
   }
   return nullptr;
 }
+
+template class BasicDict<Entry>;
+template class BasicDict<FieldNode>;
 
 }  // namespace kv::server

@@ -1,5 +1,6 @@
-// The keyspace hash table: a Redis-dict-like power-of-two chained table with incremental rehash
-// (resizing work is spread over operations, so no single call stalls) and reverse-binary SCAN.
+// The hash table of the keyspace and of large sets and hashes: a Redis-dict-like power-of-two
+// chained table with incremental rehash (resizing work is spread over operations, so no single
+// call stalls) and reverse-binary SCAN.
 #pragma once
 
 #include <cstddef>
@@ -57,6 +58,8 @@ struct Entry {
     std::memcpy(&o, val_data(), sizeof(o));
     return o;
   }
+  // Puts obj (not null) in place of the owned object, which the caller then owns (is_object()).
+  void set_object(Object* obj) { std::memcpy(val_data(), &obj, sizeof(obj)); }
   // Gives up ownership of the object (the entry then reads as an empty string): Rename moves it
   // to a new entry, the lazy freer takes it.
   Object* ReleaseObject() {
@@ -71,6 +74,9 @@ struct Entry {
   char* val_data() { return key_data() + key_len; }
   const char* val_data() const { return key_data() + key_len; }
   std::string_view key() const { return {key_data(), key_len}; }
+  bool KeyEquals(std::string_view k) const {
+    return key_len == k.size() && std::memcmp(key_data(), k.data(), k.size()) == 0;
+  }
   std::string_view value() const { return {val_data(), val_len}; }
 
   // Allocates an entry holding key and value with room for val_cap >= value.size() bytes.
@@ -89,58 +95,64 @@ struct Entry {
 // Hashes keys with a per-table random seed (keys come from clients: no predictable collisions).
 uint64_t HashKey(std::string_view key, uint64_t seed);
 
-// Owns its entries. Not thread-safe. Entry pointers stay valid until the entry is removed; a
-// `Entry**` link returned by FindLink is valid only until the next call that may rehash
+// Owns its nodes: the keyspace's Node, or a large set's or hash's FieldNode (field_node.h). A
+// Node has `Node* next` (the bucket chain), `std::string_view key()`, `bool KeyEquals(key)`,
+// `size_t AllocSize()` (bytes
+// requested), `size_t HeapSize()` (its malloc chunk) and `static void Destroy(Node*)`; the
+// instantiations are in dict.cc. Not thread-safe. Node pointers stay valid until the node is
+// removed; a `Node**` link returned by FindLink is valid only until the next call that may rehash
 // (Find*, Insert, Unlink, Scan, RandomEntry).
-class Dict {
+template <typename Node>
+class BasicDict {
  public:
-  Dict();
-  ~Dict();
-  Dict(const Dict&) = delete;
-  Dict& operator=(const Dict&) = delete;
+  BasicDict();
+  ~BasicDict();
+  BasicDict(const BasicDict&) = delete;
+  BasicDict& operator=(const BasicDict&) = delete;
 
   size_t size() const { return used_[0] + used_[1]; }
   // Buckets allocated in both tables (for memory accounting).
   size_t bucket_count() const { return size_[0] + size_[1]; }
   bool rehashing() const { return rehash_idx_ >= 0; }
 
-  Entry* Find(std::string_view key);
+  Node* Find(std::string_view key);
   // Find without the rehash step (and without changing anything): safe while a link is held.
-  const Entry* Peek(std::string_view key) const;
+  const Node* Peek(std::string_view key) const;
   // A hint, no effect on contents: starts loading the buckets of keys (at most kMaxPrefetch),
   // then the first entry of each, so that a pipelined batch pays its cache misses in parallel
   // instead of one per lookup. Never rehashes.
   void Prefetch(std::span<const std::string_view> keys) const;
   static constexpr size_t kMaxPrefetch = 32;
   // The link (bucket head or a predecessor's next field) that points at key's entry, or nullptr.
-  Entry** FindLink(std::string_view key);
+  Node** FindLink(std::string_view key);
   // Inserts e, whose key must not be present. May start a resize (never performs it at once).
-  void Insert(Entry* e);
+  void Insert(Node* e);
   // Puts replacement (same key) where *link's entry was; returns the old entry (not destroyed).
-  Entry* ReplaceAt(Entry** link, Entry* replacement);
+  Node* ReplaceAt(Node** link, Node* replacement);
   // Removes key's entry and returns it (caller destroys), or nullptr.
-  Entry* Unlink(std::string_view key);
+  Node* Unlink(std::string_view key);
   // Destroys every entry and frees the tables. Returns the AllocSize() total of the entries.
   size_t Clear();
   // Lazy free of a dict nobody looks up any more: destroys about budget entries (whole bucket
-  // chains) from the end of the tables, adding their HeapSize() to *freed. Returns true when no
-  // entry is left. Afterwards only ReleaseSome, Clear and the destructor may be used.
+  // chains) from the end of the tables, adding their HeapSize() to *freed, and frees each table
+  // once it is empty. Returns true when no entry is left. Afterwards only ReleaseSome, Clear and
+  // the destructor may be used.
   bool ReleaseSome(size_t budget, size_t* freed);
   // Exchanges the contents (entries, tables, hash seed) with other.
-  void Swap(Dict& other) noexcept;
+  void Swap(BasicDict& other) noexcept;
 
-  // One step of SCAN. Calls fn(const Entry*) for the entries of the bucket(s) at cursor and
+  // One step of SCAN. Calls fn(const Node*) for the entries of the bucket(s) at cursor and
   // returns the next cursor (0 = done). Every entry present from the start to the end of a full
   // scan is visited at least once, even across resizes. fn must not modify the dict.
   template <typename Fn>
   uint64_t Scan(uint64_t cursor, Fn&& fn);
 
-  // Calls fn(const Entry*) once for every entry (bucket order). fn must not modify the dict.
+  // Calls fn(const Node*) once for every entry (bucket order). fn must not modify the dict.
   template <typename Fn>
   void ForEach(Fn&& fn) const {
     for (int t = 0; t < 2; ++t) {
       for (size_t i = 0; i < size_[t]; ++i) {
-        for (const Entry* e = table_[t][i]; e != nullptr; e = e->next) fn(e);
+        for (const Node* e = table_[t][i]; e != nullptr; e = e->next) fn(e);
       }
     }
   }
@@ -148,7 +160,7 @@ class Dict {
   // A random entry (nullptr when empty): a random non-empty bucket, then a random chain element.
   // rnd supplies random 64-bit numbers.
   template <typename Rng>
-  Entry* RandomEntry(Rng& rnd);
+  Node* RandomEntry(Rng& rnd);
 
   // Performs up to n bucket moves of an ongoing rehash (visiting at most 10*n empty buckets).
   // Returns true while rehashing remains.
@@ -159,14 +171,18 @@ class Dict {
   void MaybeExpand();
   void MaybeShrink();
   size_t BucketIndex(uint64_t hash, int table) const { return hash & (size_[table] - 1); }
-  Entry** FindLinkHashed(std::string_view key, uint64_t hash);
+  [[gnu::always_inline]] inline Node** FindLinkHashed(std::string_view key, uint64_t hash);
 
-  Entry** table_[2] = {nullptr, nullptr};
+  Node** table_[2] = {nullptr, nullptr};
   size_t size_[2] = {0, 0};
   size_t used_[2] = {0, 0};
   int64_t rehash_idx_ = -1;  // next bucket of table_[0] to move; -1 when not rehashing
+  size_t released_ = 0;      // ReleaseSome: buckets emptied, from the end of the last table
   uint64_t seed_;
 };
+
+// The keyspace's table.
+using Dict = BasicDict<Entry>;
 
 // ---- template implementations ----
 
@@ -183,13 +199,14 @@ inline uint64_t ReverseBits(uint64_t v) {
 
 // Redis's dictScan: the cursor's bits are incremented from the most significant mask bit down, so
 // buckets that a grown or shrunk table splits or merges are never skipped.
+template <typename Node>
 template <typename Fn>
-uint64_t Dict::Scan(uint64_t cursor, Fn&& fn) {
+uint64_t BasicDict<Node>::Scan(uint64_t cursor, Fn&& fn) {
   using dict_internal::ReverseBits;
   if (size() == 0) return 0;
   uint64_t v = cursor;
-  auto visit = [&fn](Entry* e) {
-    for (; e != nullptr; e = e->next) fn(static_cast<const Entry*>(e));
+  auto visit = [&fn](Node* e) {
+    for (; e != nullptr; e = e->next) fn(static_cast<const Node*>(e));
   };
   if (!rehashing()) {
     const uint64_t m0 = size_[0] - 1;
@@ -220,11 +237,12 @@ uint64_t Dict::Scan(uint64_t cursor, Fn&& fn) {
   return v;
 }
 
+template <typename Node>
 template <typename Rng>
-Entry* Dict::RandomEntry(Rng& rnd) {
+Node* BasicDict<Node>::RandomEntry(Rng& rnd) {
   if (size() == 0) return nullptr;
   if (rehashing()) RehashStep(1);
-  Entry* head = nullptr;
+  Node* head = nullptr;
   if (rehashing()) {
     // Buckets of table 0 below rehash_idx_ are empty: draw from the rest of 0 plus all of 1.
     const size_t lo = static_cast<size_t>(rehash_idx_);
@@ -239,9 +257,9 @@ Entry* Dict::RandomEntry(Rng& rnd) {
     } while (head == nullptr);
   }
   size_t len = 0;
-  for (Entry* e = head; e != nullptr; e = e->next) ++len;
+  for (Node* e = head; e != nullptr; e = e->next) ++len;
   size_t pick = rnd() % len;
-  Entry* e = head;
+  Node* e = head;
   while (pick-- > 0) e = e->next;
   return e;
 }

@@ -1,146 +1,258 @@
 // Hash values (see hash_object.h).
 #include "server/store/hash_object.h"
 
+#include <algorithm>
+#include <new>
+
 namespace kv::server {
-namespace {
 
-size_t Chunk(size_t n) { return (n + 8 + 15) & ~size_t{15}; }  // glibc malloc chunk
+static_assert(sizeof(HashObject) == 24, "a 16-byte Object and 8 bytes of sizes");
 
-// The position of field's pair in a packed hash, or end().
-size_t FindPacked(const PackedList& p, std::string_view field) {
-  std::string_view f;
-  for (size_t pos = p.begin(); pos != p.end();) {
-    const size_t value_pos = p.Read(pos, &f);
-    if (f == field) return pos;
-    pos = p.Next(value_pos);
-  }
-  return p.end();
+HashObject* HashObject::New(size_t room) {
+  // The room fills the malloc chunk: free headroom for the next writes.
+  room = MallocChunkRequest(sizeof(HashObject) + std::max(room, kMinRoom)) - sizeof(HashObject);
+  room = std::min<size_t>(room, UINT16_MAX);
+  void* mem = std::malloc(sizeof(HashObject) + room);
+  if (mem == nullptr) throw std::bad_alloc();
+  return ::new (mem) HashObject(room);
 }
 
-}  // namespace
+std::unique_ptr<HashObject> HashObject::Create(size_t reserve) {
+  // More than a listpack holds: the hash will be a table.
+  if (reserve > 2 * kPackedMaxEntries * (kPackedMaxValue + 1)) reserve = 0;
+  std::unique_ptr<HashObject> h(New(reserve));
+  if (reserve > 0) h->RequestCompact();  // the reserve may turn out larger than needed
+  return h;
+}
+
+HashObject::~HashObject() { Reset(); }
+
+void HashObject::Reset() {
+  if (mode_ == Mode::kMoved) delete Word<HashObject*>(0);
+  if (mode_ == Mode::kTable) delete Word<FieldDict*>(0);
+  mode_ = Mode::kInline;
+  size_ = 0;
+  pairs_ = 0;
+}
 
 size_t HashObject::MemoryUsage() const {
-  size_t bytes = Chunk(sizeof(HashObject));
-  if (!table_) return bytes + small_.HeapBytes();
-  return bytes + Chunk(sizeof(Dict)) + table_->bucket_count() * sizeof(Entry*) + table_bytes_;
+  const size_t bytes = MallocChunk(sizeof(HashObject) + room_);
+  switch (mode_) {
+    case Mode::kInline:
+      return bytes;
+    case Mode::kMoved:
+      return bytes + Small()->MemoryUsage();
+    case Mode::kTable:
+      break;
+  }
+  return bytes + MallocChunk(sizeof(FieldDict)) +
+         Word<FieldDict*>(0)->bucket_count() * sizeof(FieldNode*) + table_bytes();
 }
 
 std::unique_ptr<Object> HashObject::Clone() const {
-  auto copy = std::make_unique<HashObject>();
-  if (!table_) {
-    copy->small_ = small_;
+  if (const FieldDict* t = table()) {
+    std::unique_ptr<HashObject> copy = Create();
+    auto* dict = new FieldDict();
+    copy->SetWord(0, dict);
+    copy->set_table_bytes(0);
+    copy->mode_ = Mode::kTable;
+    size_t bytes = 0;
+    t->ForEach([dict, &bytes](const FieldNode* e) {
+      FieldNode* c = FieldNode::Create(e->key(), e->value());
+      bytes += c->HeapSize();
+      dict->Insert(c);
+    });
+    copy->set_table_bytes(bytes);
     return copy;
   }
-  copy->table_ = std::make_unique<Dict>();
-  table_->ForEach([&copy](const Entry* e) {
-    Entry* c = Entry::Create(e->key(), e->value(), e->val_len);
-    copy->table_bytes_ += c->HeapSize();
-    copy->table_->Insert(c);
-  });
+  const HashObject* s = Small();
+  std::unique_ptr<HashObject> copy = Create(s->size_);
+  if (s->size_ > 0) std::memcpy(copy->bytes(), s->bytes(), s->size_);
+  copy->size_ = s->size_;
+  copy->pairs_ = s->pairs_;
+  return copy;
+}
+
+std::unique_ptr<Object> HashObject::Compact() {
+  switch (mode_) {
+    case Mode::kMoved: {
+      // The moved-to object was sized for its contents when it was made.
+      std::unique_ptr<Object> moved(Word<HashObject*>(0));
+      mode_ = Mode::kInline;
+      size_ = 0;
+      pairs_ = 0;
+      return moved;
+    }
+    case Mode::kTable: {
+      if (room_ <= kMinRoom) return nullptr;
+      std::unique_ptr<HashObject> small = Create();
+      std::memcpy(small->bytes(), bytes(), kMinRoom);
+      small->mode_ = Mode::kTable;
+      mode_ = Mode::kInline;  // (size_ and pairs_ are 0 in a table)
+      return small;
+    }
+    case Mode::kInline:
+      break;
+  }
+  // After deletions: give back whole malloc steps.
+  if (MallocChunk(sizeof(HashObject) + std::max<size_t>(size_, kMinRoom)) >=
+      MallocChunk(sizeof(HashObject) + room_)) {
+    return nullptr;
+  }
+  std::unique_ptr<Object> copy = Clone();
+  Reset();
   return copy;
 }
 
 bool HashObject::ReleaseSome(size_t budget) {
-  if (!table_) {
-    small_.Clear();
+  FieldDict* t = table();
+  if (t == nullptr) {
+    Reset();
     return true;
   }
   size_t freed = 0;
-  const bool done = table_->ReleaseSome(budget, &freed);
-  table_bytes_ -= freed;
+  const bool done = t->ReleaseSome(budget, &freed);
+  set_table_bytes(table_bytes() - freed);
   if (!done) return false;
-  table_.reset();
-  table_bytes_ = 0;
+  Reset();
   return true;
 }
 
+size_t HashObject::FindPacked(std::string_view field) const {
+  const HashObject* s = Small();
+  std::string_view f;
+  for (size_t pos = 0; pos != s->size_;) {
+    const size_t value_pos = PackedList::ReadAt(s->bytes(), pos, &f);
+    if (f == field) return pos;
+    pos = PackedList::NextAt(s->bytes(), value_pos);
+  }
+  return s->size_;
+}
+
 bool HashObject::Get(std::string_view field, std::string_view* value) const {
-  if (table_) {
-    const Entry* e = table_->Peek(field);
+  if (const FieldDict* t = table()) {
+    const FieldNode* e = t->Peek(field);
     if (e == nullptr) return false;
     *value = e->value();
     return true;
   }
-  const size_t pos = FindPacked(small_, field);
-  if (pos == small_.end()) return false;
-  small_.Read(small_.Next(pos), value);
+  const HashObject* s = Small();
+  const size_t pos = FindPacked(field);
+  if (pos == s->size_) return false;
+  PackedList::ReadAt(s->bytes(), PackedList::NextAt(s->bytes(), pos), value);
   return true;
 }
 
-void HashObject::Convert() {
-  table_ = std::make_unique<Dict>();
-  std::string_view f;
-  std::string_view v;
-  for (size_t pos = small_.begin(); pos != small_.end();) {
-    pos = small_.Read(pos, &f);
-    pos = small_.Read(pos, &v);
-    Entry* e = Entry::Create(f, v, v.size());
-    table_bytes_ += e->HeapSize();
-    table_->Insert(e);
+char* HashObject::Splice(size_t pos, size_t old_len, size_t new_len) {
+  HashObject* s = Small();
+  const size_t tail = s->size_ - pos - old_len;
+  const size_t total = s->size_ - old_len + new_len;
+  if (total <= s->room_) {
+    if (tail > 0 && new_len != old_len) {
+      std::memmove(s->bytes() + pos + new_len, s->bytes() + pos + old_len, tail);
+    }
+    s->size_ = static_cast<uint16_t>(total);
+    return s->bytes() + pos;
   }
-  small_.Clear();
+  HashObject* grown = New(total);
+  std::memcpy(grown->bytes(), s->bytes(), pos);
+  std::memcpy(grown->bytes() + pos + new_len, s->bytes() + pos + old_len, tail);
+  grown->size_ = static_cast<uint16_t>(total);
+  grown->pairs_ = s->pairs_;
+  if (s != this) delete s;
+  mode_ = Mode::kMoved;
+  SetWord(0, grown);
+  RequestCompact();
+  return grown->bytes() + pos;
+}
+
+void HashObject::Convert() {
+  auto* dict = new FieldDict();
+  size_t bytes = 0;
+  ForEach([dict, &bytes](std::string_view f, std::string_view v) {
+    FieldNode* e = FieldNode::Create(f, v);
+    bytes += e->HeapSize();
+    dict->Insert(e);
+  });
+  Reset();
+  mode_ = Mode::kTable;
+  SetWord(0, dict);
+  set_table_bytes(bytes);
+  if (room_ > kMinRoom) RequestCompact();
 }
 
 bool HashObject::Set(std::string_view field, std::string_view value) {
-  if (!table_) {
-    const size_t pos = FindPacked(small_, field);
-    if (pos != small_.end() && value.size() <= kPackedMaxValue) {
-      small_.ReplaceAt(small_.Next(pos), value);
+  if (mode_ != Mode::kTable) {
+    const size_t pos = FindPacked(field);
+    const bool found = pos != Small()->size_;
+    if (found && value.size() <= kPackedMaxValue) {
+      const size_t value_pos = PackedList::NextAt(Small()->bytes(), pos);
+      const size_t old_len = PackedList::NextAt(Small()->bytes(), value_pos) - value_pos;
+      PackedList::EncodeAt(Splice(value_pos, old_len, PackedList::EncodedSize(value.size())),
+                           value);
       return false;
     }
     const bool fits = field.size() <= kPackedMaxValue && value.size() <= kPackedMaxValue &&
-                      (pos != small_.end() || small_.size() / 2 < kPackedMaxEntries);
+                      (found || Small()->pairs_ < kPackedMaxEntries);
     if (fits) {
-      small_.PushBack(field);
-      small_.PushBack(value);
+      const size_t end = Small()->size_;
+      const size_t field_len = PackedList::EncodedSize(field.size());
+      char* at = Splice(end, 0, field_len + PackedList::EncodedSize(value.size()));
+      PackedList::EncodeAt(at, field);
+      PackedList::EncodeAt(at + field_len, value);
+      ++Small()->pairs_;
       return true;
     }
     Convert();
   }
-  Entry** link = table_->FindLink(field);
+  FieldDict* t = table();
+  FieldNode** link = t->FindLink(field);
   if (link == nullptr) {
-    Entry* e = Entry::Create(field, value, value.size());
-    table_bytes_ += e->HeapSize();
-    table_->Insert(e);
+    FieldNode* e = FieldNode::Create(field, value);
+    set_table_bytes(table_bytes() + e->HeapSize());
+    t->Insert(e);
     return true;
   }
-  Entry* old = *link;
-  if (value.size() <= old->val_cap && value.size() * 2 + 64 >= old->val_cap) {
-    if (!value.empty()) std::memmove(old->val_data(), value.data(), value.size());
-    old->val_len = static_cast<uint32_t>(value.size());
-    return false;
-  }
-  Entry* fresh = Entry::Create(field, value, value.size());
-  table_bytes_ += fresh->HeapSize();
-  table_bytes_ -= old->HeapSize();
-  table_->ReplaceAt(link, fresh);
-  Entry::Destroy(old);
+  FieldNode* old = *link;
+  if (old->ReplaceValue(value)) return false;
+  FieldNode* fresh = FieldNode::Create(field, value);
+  set_table_bytes(table_bytes() + fresh->HeapSize() - old->HeapSize());
+  t->ReplaceAt(link, fresh);
+  FieldNode::Destroy(old);
   return false;
 }
 
 bool HashObject::Delete(std::string_view field) {
-  if (table_) {
-    Entry* e = table_->Unlink(field);
+  if (FieldDict* t = table()) {
+    FieldNode* e = t->Unlink(field);
     if (e == nullptr) return false;
-    table_bytes_ -= e->HeapSize();
-    Entry::Destroy(e);
+    set_table_bytes(table_bytes() - e->HeapSize());
+    FieldNode::Destroy(e);
     return true;
   }
-  const size_t pos = FindPacked(small_, field);
-  if (pos == small_.end()) return false;
-  small_.EraseRange(pos, 2);
+  const size_t pos = FindPacked(field);
+  HashObject* s = Small();
+  if (pos == s->size_) return false;
+  const size_t stop = PackedList::NextAt(s->bytes(), PackedList::NextAt(s->bytes(), pos));
+  Splice(pos, stop - pos, 0);
+  --Small()->pairs_;
+  RequestCompact();  // whole malloc steps may have come free
   return true;
 }
 
 void HashObject::Random(SampleRng& rng, std::string_view* field, std::string_view* value) {
-  if (table_) {
-    const Entry* e = table_->RandomEntry(rng);
+  if (FieldDict* t = table()) {
+    const FieldNode* e = t->RandomEntry(rng);
     *field = e->key();
     *value = e->value();
     return;
   }
-  const size_t pos = small_.At(2 * (rng() % (small_.size() / 2)));
-  small_.Read(small_.Read(pos, field), value);
+  const HashObject* s = Small();
+  size_t pos = 0;
+  for (size_t skip = 2 * (rng() % s->pairs_); skip > 0; --skip) {
+    pos = PackedList::NextAt(s->bytes(), pos);
+  }
+  PackedList::ReadAt(s->bytes(), PackedList::ReadAt(s->bytes(), pos, field), value);
 }
 
 }  // namespace kv::server

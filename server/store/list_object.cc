@@ -7,25 +7,22 @@
 namespace kv::server {
 namespace {
 
-// glibc malloc chunk for a request of n bytes (16-byte steps, 8-byte header).
-size_t Chunk(size_t n) { return (n + 8 + 15) & ~size_t{15}; }
-
 constexpr size_t kDequeBlock = 512;                              // libstdc++ node size
 constexpr size_t kPerBlock = kDequeBlock / sizeof(std::string);  // strings per node
 
 }  // namespace
 
 size_t ListObject::StringHeap(const std::string& s) {
-  return s.capacity() > 15 ? Chunk(s.capacity() + 1) : 0;
+  return s.capacity() > 15 ? MallocChunk(s.capacity() + 1) : 0;
 }
 
 size_t ListObject::MemoryUsage() const {
-  size_t bytes = Chunk(sizeof(ListObject));
+  size_t bytes = MallocChunk(sizeof(ListObject));
   if (packed_) return bytes + small_.HeapBytes();
   // The deque: its nodes, its map (about one pointer per node, at least 8), the strings' heap.
   const size_t nodes = large_->size() / kPerBlock + 1;
-  bytes += Chunk(sizeof(std::deque<std::string>)) + nodes * Chunk(kDequeBlock) +
-           Chunk((nodes < 8 ? 8 : nodes + 2) * sizeof(void*));
+  bytes += MallocChunk(sizeof(std::deque<std::string>)) + nodes * MallocChunk(kDequeBlock) +
+           MallocChunk((nodes < 8 ? 8 : nodes + 2) * sizeof(void*));
   return bytes + string_heap_;
 }
 

@@ -4,38 +4,9 @@
 #include <cstring>
 #include <new>
 
+#include "server/store/object.h"
+
 namespace kv::server {
-namespace {
-
-// LEB128: 7 bits a byte, high bit set on all but the last.
-size_t EncodeLength(size_t len, char* out) {
-  size_t n = 0;
-  while (len >= 0x80) {
-    out[n++] = static_cast<char>((len & 0x7f) | 0x80);
-    len >>= 7;
-  }
-  out[n++] = static_cast<char>(len);
-  return n;
-}
-
-size_t DecodeLength(const char* p, size_t* len) {
-  size_t v = 0;
-  size_t n = 0;
-  int shift = 0;
-  unsigned char c;
-  do {
-    c = static_cast<unsigned char>(p[n++]);
-    v |= static_cast<size_t>(c & 0x7f) << shift;
-    shift += 7;
-  } while (c & 0x80);
-  *len = v;
-  return n;
-}
-
-// A malloc request of at least n bytes that fills its glibc chunk (16-byte steps, 8-byte header).
-size_t ChunkRequest(size_t n) { return ((n + 8 + 15) & ~size_t{15}) - 8; }
-
-}  // namespace
 
 PackedList::PackedList(const PackedList& other) { *this = other; }
 
@@ -78,7 +49,7 @@ char* PackedList::Splice(size_t pos, size_t old_len, size_t new_len) {
   const size_t tail = size_ - pos - old_len;
   const size_t total = size_ - old_len + new_len;
   if (total > cap_ || (cap_ > 64 && total < cap_ / 2)) {
-    const size_t cap = ChunkRequest(total);
+    const size_t cap = MallocChunkRequest(total);
     if (total < size_) {
       // Shrinking: move the tail first, then give the memory back.
       std::memmove(data_ + pos + new_len, data_ + pos + old_len, tail);
@@ -100,18 +71,19 @@ char* PackedList::Splice(size_t pos, size_t old_len, size_t new_len) {
   return data_ + pos;
 }
 
-size_t PackedList::Read(size_t pos, std::string_view* out) const {
-  size_t len;
-  const size_t h = DecodeLength(data_ + pos, &len);
-  *out = std::string_view(data_ + pos + h, len);
-  return pos + h + len;
+size_t PackedList::EncodeLongLength(size_t len, char* out) {
+  size_t n = 0;
+  while (len >= 0x80) {
+    out[n++] = static_cast<char>((len & 0x7f) | 0x80);
+    len >>= 7;
+  }
+  out[n++] = static_cast<char>(len);
+  return n;
 }
 
-size_t PackedList::Next(size_t pos) const {
-  size_t len;
-  const size_t h = DecodeLength(data_ + pos, &len);
-  return pos + h + len;
-}
+size_t PackedList::Read(size_t pos, std::string_view* out) const { return ReadAt(data_, pos, out); }
+
+size_t PackedList::Next(size_t pos) const { return NextAt(data_, pos); }
 
 size_t PackedList::At(size_t index) const {
   size_t pos = 0;
@@ -120,11 +92,7 @@ size_t PackedList::At(size_t index) const {
 }
 
 void PackedList::InsertAt(size_t pos, std::string_view v) {
-  char head[10];
-  const size_t h = EncodeLength(v.size(), head);
-  char* at = Splice(pos, 0, h + v.size());
-  std::memcpy(at, head, h);
-  if (!v.empty()) std::memcpy(at + h, v.data(), v.size());
+  EncodeAt(Splice(pos, 0, EncodedSize(v.size())), v);
   ++count_;
 }
 
@@ -141,13 +109,9 @@ void PackedList::EraseRange(size_t pos, size_t n) {
 }
 
 void PackedList::ReplaceAt(size_t pos, std::string_view v) {
-  char head[10];
-  const size_t h = EncodeLength(v.size(), head);
-  char* at = Splice(pos, Next(pos) - pos, h + v.size());
-  std::memcpy(at, head, h);
-  if (!v.empty()) std::memcpy(at + h, v.data(), v.size());
+  EncodeAt(Splice(pos, Next(pos) - pos, EncodedSize(v.size())), v);
 }
 
-size_t PackedList::HeapBytes() const { return data_ == nullptr ? 0 : cap_ + 8; }
+size_t PackedList::HeapBytes() const { return data_ == nullptr ? 0 : MallocChunk(cap_); }
 
 }  // namespace kv::server

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -53,7 +54,29 @@ class PackedList {
   // Heap bytes of the buffer (its malloc chunk).
   size_t HeapBytes() const;
 
+  // The element codec on a buffer held elsewhere (HashObject keeps a small hash's elements in its
+  // own allocation). ReadAt/NextAt as Read/Next; EncodedSize: the bytes an element of len bytes
+  // takes; EncodeAt writes v's EncodedSize(v.size()) bytes at `at`.
+  static size_t ReadAt(const char* data, size_t pos, std::string_view* out);
+  static size_t NextAt(const char* data, size_t pos);
+  static size_t EncodedSize(size_t len) {
+    size_t h = 1;
+    for (size_t rest = len; rest >= 0x80; rest >>= 7) ++h;
+    return h + len;
+  }
+  static void EncodeAt(char* at, std::string_view v) {
+    size_t h = 1;
+    if (v.size() < 0x80) [[likely]] {
+      *at = static_cast<char>(v.size());
+    } else {
+      h = EncodeLongLength(v.size(), at);
+    }
+    if (!v.empty()) std::memcpy(at + h, v.data(), v.size());
+  }
+
  private:
+  // Writes a length of 128 or more; returns its bytes.
+  static size_t EncodeLongLength(size_t len, char* out);
   // Replaces the bytes [pos, pos + old_len) with new_len bytes (uninitialised) and returns where
   // they go. The buffer is sized to the malloc chunk that holds it (like Redis's listpack: no
   // doubling), shrinking when much is free.
@@ -64,5 +87,29 @@ class PackedList {
   uint32_t cap_ = 0;
   uint32_t count_ = 0;
 };
+
+// LEB128 lengths: 7 bits a byte, high bit set on all but the last.
+inline size_t PackedList::ReadAt(const char* data, size_t pos, std::string_view* out) {
+  const auto first = static_cast<unsigned char>(data[pos]);
+  if (first < 0x80) [[likely]] {  // up to 127 bytes: a one-byte length
+    *out = std::string_view(data + pos + 1, first);
+    return pos + 1 + first;
+  }
+  size_t len = 0;
+  int shift = 0;
+  unsigned char c;
+  do {
+    c = static_cast<unsigned char>(data[pos++]);
+    len |= static_cast<size_t>(c & 0x7f) << shift;
+    shift += 7;
+  } while (c & 0x80);
+  *out = std::string_view(data + pos, len);
+  return pos + len;
+}
+
+inline size_t PackedList::NextAt(const char* data, size_t pos) {
+  std::string_view skipped;
+  return ReadAt(data, pos, &skipped);
+}
 
 }  // namespace kv::server

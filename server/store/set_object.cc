@@ -7,11 +7,6 @@
 #include "base/numbers.h"
 
 namespace kv::server {
-namespace {
-
-size_t Chunk(size_t n) { return (n + 8 + 15) & ~size_t{15}; }  // glibc malloc chunk
-
-}  // namespace
 
 std::string_view SetObject::FormatInt(int64_t v, char (&buf)[24]) {
   const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
@@ -22,16 +17,17 @@ std::string_view SetObject::FormatInt(int64_t v, char (&buf)[24]) {
 std::unique_ptr<SetObject> SetObject::CreateFor(std::string_view first_member) {
   auto set = std::make_unique<SetObject>();
   int64_t v;
-  if (!ParseInt64(first_member, &v)) set->table_ = std::make_unique<Dict>();
+  if (!ParseInt64(first_member, &v)) set->table_ = std::make_unique<FieldDict>();
   return set;
 }
 
 size_t SetObject::MemoryUsage() const {
-  size_t bytes = Chunk(sizeof(SetObject));
+  size_t bytes = MallocChunk(sizeof(SetObject));
   if (!table_) {
-    return bytes + (ints_.capacity() == 0 ? 0 : Chunk(ints_.capacity() * sizeof(int64_t)));
+    return bytes + (ints_.capacity() == 0 ? 0 : MallocChunk(ints_.capacity() * sizeof(int64_t)));
   }
-  return bytes + Chunk(sizeof(Dict)) + table_->bucket_count() * sizeof(Entry*) + table_bytes_;
+  return bytes + MallocChunk(sizeof(FieldDict)) + table_->bucket_count() * sizeof(FieldNode*) +
+         table_bytes_;
 }
 
 std::unique_ptr<Object> SetObject::Clone() const {
@@ -40,9 +36,9 @@ std::unique_ptr<Object> SetObject::Clone() const {
     copy->ints_ = ints_;
     return copy;
   }
-  copy->table_ = std::make_unique<Dict>();
-  table_->ForEach([&copy](const Entry* e) {
-    Entry* c = Entry::Create(e->key(), {}, 0);
+  copy->table_ = std::make_unique<FieldDict>();
+  table_->ForEach([&copy](const FieldNode* e) {
+    FieldNode* c = FieldNode::Create(e->key(), {});
     copy->table_bytes_ += c->HeapSize();
     copy->table_->Insert(c);
   });
@@ -64,10 +60,10 @@ bool SetObject::ReleaseSome(size_t budget) {
 }
 
 void SetObject::Convert() {
-  table_ = std::make_unique<Dict>();
+  table_ = std::make_unique<FieldDict>();
   char buf[24];
   for (const int64_t v : ints_) {
-    Entry* e = Entry::Create(FormatInt(v, buf), {}, 0);
+    FieldNode* e = FieldNode::Create(FormatInt(v, buf), {});
     table_bytes_ += e->HeapSize();
     table_->Insert(e);
   }
@@ -98,7 +94,7 @@ bool SetObject::Add(std::string_view member) {
     Convert();
   }
   if (table_->FindLink(member) != nullptr) return false;
-  Entry* e = Entry::Create(member, {}, 0);
+  FieldNode* e = FieldNode::Create(member, {});
   table_bytes_ += e->HeapSize();
   table_->Insert(e);
   return true;
@@ -106,10 +102,10 @@ bool SetObject::Add(std::string_view member) {
 
 bool SetObject::Remove(std::string_view member) {
   if (table_) {
-    Entry* e = table_->Unlink(member);
+    FieldNode* e = table_->Unlink(member);
     if (e == nullptr) return false;
     table_bytes_ -= e->HeapSize();
-    Entry::Destroy(e);
+    FieldNode::Destroy(e);
     return true;
   }
   int64_t v;
@@ -135,7 +131,7 @@ std::string SetObject::Random(SampleRng& rng) {
 
 std::string SetObject::PopRandom(SampleRng& rng) {
   if (table_) {
-    const Entry* e = table_->RandomEntry(rng);
+    const FieldNode* e = table_->RandomEntry(rng);
     std::string member(e->key());
     Remove(member);
     return member;

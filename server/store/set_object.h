@@ -1,6 +1,6 @@
 // A set value (SADD, SMEMBERS...), Redis 7.0's two encodings: while every member is an integer
 // (Redis's string2ll form: ParseInt64) and there are at most kIntSetMaxEntries of them, a sorted
-// array of int64 ("intset"); otherwise, for good, a Dict of member-only entries ("hashtable":
+// array of int64 ("intset"); otherwise, for good, a FieldDict of member-only nodes ("hashtable":
 // the keyspace's own table with incremental rehash, SCAN cursor and random entry).
 #pragma once
 
@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "server/store/dict.h"
+#include "server/store/field_node.h"
 #include "server/store/object.h"
 #include "server/store/store.h"
 
@@ -63,15 +63,15 @@ class SetObject final : public Object {
   void Convert();
   static std::string_view FormatInt(int64_t v, char (&buf)[24]);
 
-  std::vector<int64_t> ints_;    // sorted, while table_ is null
-  std::unique_ptr<Dict> table_;  // the large encoding: entries with empty values
-  size_t table_bytes_ = 0;       // Entry::HeapSize total of table_'s entries
+  std::vector<int64_t> ints_;         // sorted, while table_ is null
+  std::unique_ptr<FieldDict> table_;  // the large encoding: nodes with empty values
+  size_t table_bytes_ = 0;            // FieldNode::HeapSize total of table_'s nodes
 };
 
 template <typename Fn>
 void SetObject::ForEach(Fn&& fn) const {
   if (table_) {
-    table_->ForEach([&fn](const Entry* e) { fn(e->key()); });
+    table_->ForEach([&fn](const FieldNode* e) { fn(e->key()); });
     return;
   }
   char buf[24];
@@ -81,12 +81,12 @@ void SetObject::ForEach(Fn&& fn) const {
 template <typename Fn>
 void SetObject::ForEachUntil(Fn&& fn) const {
   if (table_) {
-    // Every bucket chain once; a Dict that does not change (no insert, no rehash step) between
+    // Every bucket chain once; a FieldDict that does not change (no insert, no rehash step) between
     // the scan steps yields each entry exactly once, even mid-rehash.
     bool more = true;
     uint64_t cursor = 0;
     do {
-      cursor = table_->Scan(cursor, [&](const Entry* e) {
+      cursor = table_->Scan(cursor, [&](const FieldNode* e) {
         if (more) more = fn(e->key());
       });
     } while (cursor != 0 && more);
@@ -104,7 +104,7 @@ uint64_t SetObject::Scan(uint64_t cursor, Fn&& fn) {
     ForEach(fn);
     return 0;
   }
-  return table_->Scan(cursor, [&fn](const Entry* e) { fn(e->key()); });
+  return table_->Scan(cursor, [&fn](const FieldNode* e) { fn(e->key()); });
 }
 
 }  // namespace kv::server

@@ -4,8 +4,6 @@
 namespace kv::server {
 namespace {
 
-size_t Chunk(size_t n) { return (n + 8 + 15) & ~size_t{15}; }  // glibc malloc chunk
-
 std::string_view ScoreBytes(const double& d) {
   return {reinterpret_cast<const char*>(&d), sizeof d};
 }
@@ -21,9 +19,9 @@ std::unique_ptr<ZSetObject> ZSetObject::CreateSized(size_t size_hint, size_t max
 }
 
 size_t ZSetObject::MemoryUsage() const {
-  const size_t bytes = Chunk(sizeof(ZSetObject));
+  const size_t bytes = MallocChunk(sizeof(ZSetObject));
   if (!list_) return bytes + small_.HeapBytes();
-  return bytes + Chunk(sizeof(ZSkipList)) + list_->HeapBytes();
+  return bytes + MallocChunk(sizeof(ZSkipList)) + list_->HeapBytes();
 }
 
 std::unique_ptr<Object> ZSetObject::Clone() const {

@@ -8,10 +8,10 @@
 #include <new>
 #include <random>
 
+#include "server/store/table_memory.h"
+
 namespace kv::server {
 namespace {
-
-size_t Chunk(size_t n) { return (n + 8 + 15) & ~size_t{15}; }  // glibc malloc chunk
 
 constexpr size_t kMinSlots = 16;
 constexpr size_t kMigrateStep = 128;     // old-table slots moved per index write while resizing
@@ -35,8 +35,8 @@ ZSkipList::~ZSkipList() {
     x = next;
   }
   std::free(header_);
-  std::free(slots_);
-  std::free(old_);
+  FreeTable(slots_, (mask_ + 1) * sizeof(uint64_t));
+  FreeTable(old_, (old_mask_ + 1) * sizeof(uint64_t));
 }
 
 ZSkipList::Node* ZSkipList::NewNode(int height, double score, std::string_view member) {
@@ -53,12 +53,12 @@ ZSkipList::Node* ZSkipList::NewNode(int height, double score, std::string_view m
 }
 
 size_t ZSkipList::NodeBytes(const Node* n) {
-  return Chunk(sizeof(Node) + n->height * sizeof(Level) + n->len);
+  return MallocChunk(sizeof(Node) + n->height * sizeof(Level) + n->len);
 }
 
 size_t ZSkipList::HeapBytes() const {
-  return NodeBytes(header_) + node_bytes_ + (slots_ == nullptr ? 0 : Chunk((mask_ + 1) * 8)) +
-         (old_ == nullptr ? 0 : Chunk((old_mask_ + 1) * 8));
+  return NodeBytes(header_) + node_bytes_ + (slots_ == nullptr ? 0 : MallocChunk((mask_ + 1) * 8)) +
+         (old_ == nullptr ? 0 : MallocChunk((old_mask_ + 1) * 8));
 }
 
 // Redis zslRandomLevel: each further level with probability 1/4.
@@ -226,8 +226,8 @@ void ZSkipList::RemoveRanks(size_t from, size_t to) {
 }
 
 bool ZSkipList::ReleaseSome(size_t budget) {
-  std::free(slots_);
-  std::free(old_);
+  FreeTable(slots_, (mask_ + 1) * sizeof(uint64_t));
+  FreeTable(old_, (old_mask_ + 1) * sizeof(uint64_t));
   slots_ = old_ = nullptr;
   mask_ = old_mask_ = 0;
   Node* x = header_->levels()[0].forward;
@@ -320,8 +320,7 @@ void ZSkipList::IndexRemove(const Node* n) {
 
 void ZSkipList::StartResize(size_t slots) {
   if (old_ != nullptr) MigrateSome(old_mask_ + 1);
-  auto* fresh = static_cast<uint64_t*>(std::calloc(slots, sizeof(uint64_t)));
-  if (fresh == nullptr) throw std::bad_alloc();
+  auto* fresh = static_cast<uint64_t*>(AllocTable(slots * sizeof(uint64_t)));
   old_ = slots_;
   old_mask_ = mask_;
   migrated_ = 0;
@@ -340,7 +339,7 @@ void ZSkipList::MigrateSome(size_t slots) {
     old_[migrated_] = kGone;
   }
   if (migrated_ > old_mask_) {
-    std::free(old_);
+    FreeTable(old_, (old_mask_ + 1) * sizeof(uint64_t));
     old_ = nullptr;
     old_mask_ = 0;
     migrated_ = 0;

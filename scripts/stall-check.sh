@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# Stalls while a large collection is deleted, kv-server against redis-server: a probe client sends
+# PING about every millisecond (one at a time) and records the longest wait for its reply, while
+# another client fills one collection of N elements and then removes it (DEL, or PEXPIRE 1 and
+# active expiry) and waits until the server has released it (INFO lazyfree_pending_objects 0).
+# Prints per server, case and removal the worst PING wait in ms during the removal and the release
+# (from the DEL or PEXPIRE until the key is gone and nothing is pending, plus --tail, plus a SET
+# of a 4 KiB value after that), the worst in the 0.5 s before it (idle: the machine's own noise),
+# how long the release took, and how long that SET took (ms: the first allocation of 1 KiB or
+# more after the release, where glibc merges the small chunks it kept unmerged).
+#
+#   scripts/stall-check.sh [--cases set,hash,zset,list] [--how del,expire] [--servers kv,redis]
+#                          [--elements N] [--tail S] [--kv PATH]
+#   defaults: every case and removal, both servers, 1,000,000 elements, --tail 1 (seconds the
+#   probe goes on after the release; more for a server that does not report lazyfree_pending)
+#
+# redis-server runs with its defaults: lazyfree-lazy-user-del and lazyfree-lazy-expire are no in
+# 7.0, so its DEL and its expiry free the collection synchronously.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kv_script=stall-check
+. scripts/lib.sh
+
+cases=set,hash,zset,list
+hows=del,expire
+servers=kv,redis
+elements=1000000
+tail_s=1
+kv=""
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+need() { [ "$#" -ge 2 ] || { echo "stall-check: $1 needs a value" >&2; exit 2; }; }
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --cases) need "$@"; cases=$2; shift 2 ;;
+    --how) need "$@"; hows=$2; shift 2 ;;
+    --servers) need "$@"; servers=$2; shift 2 ;;
+    --elements) need "$@"; elements=$2; shift 2 ;;
+    --tail) need "$@"; tail_s=$2; shift 2 ;;
+    --kv) need "$@"; kv=$2; shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "stall-check: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+case "$elements" in '' | *[!0-9]* | 0) echo "stall-check: --elements: '$elements'" >&2; exit 2 ;; esac
+case "$tail_s" in '' | *[!0-9.]*) echo "stall-check: --tail: '$tail_s'" >&2; exit 2 ;; esac
+for c in ${cases//,/ }; do
+  case "$c" in set | hash | zset | list) ;; *) echo "stall-check: unknown case '$c'" >&2; exit 2 ;; esac
+done
+for h in ${hows//,/ }; do
+  case "$h" in del | expire) ;; *) echo "stall-check: unknown removal '$h'" >&2; exit 2 ;; esac
+done
+for s in ${servers//,/ }; do
+  case "$s" in kv | redis) ;; *) echo "stall-check: unknown server '$s'" >&2; exit 2 ;; esac
+done
+
+kv_require_tools redis-server redis-cli python3
+case ",$servers," in *,kv,*) kv=$(kv_find_server "$kv") ;; esac
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_server() {  # kv | redis: sets server_pid and port
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    port=$(kv_free_port)
+    if [ "$1" = kv ]; then
+      "$kv" --port "$port" > "$work/$1.log" 2>&1 &
+    else
+      redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
+        --protected-mode no > "$work/$1.log" 2>&1 &
+    fi
+    server_pid=$!
+    for _ in $(seq 1 100); do
+      if [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; then return; fi
+      if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
+      sleep 0.05
+    done
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+    grep -q "in use" "$work/$1.log" || break
+  done
+  echo "stall-check: $1 did not start; its log:" >&2
+  cat "$work/$1.log" >&2
+  exit 1
+}
+
+# The measurement: fills the collection, starts the probe (a second process, so that neither waits
+# for the other's interpreter), removes the key, waits for the release, prints "worst_ms span_s".
+cat > "$work/stall.py" <<'EOF'
+import socket, subprocess, sys, time
+
+port, case, how, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+tail_s = float(sys.argv[5]) if len(sys.argv) > 5 else 1.0
+
+def connect():
+    s = socket.create_connection(("127.0.0.1", port))
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return s
+
+def encode(*args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+class Conn:
+    def __init__(self):
+        self.s, self.buf = connect(), b""
+    def line(self):
+        while b"\r\n" not in self.buf:
+            chunk = self.s.recv(1 << 16)
+            if not chunk:
+                raise SystemExit("stall-check: the server closed the connection")
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+    def reply(self):  # one reply; bulk and array replies are read whole
+        line = self.line()
+        if line[:1] == b"-":
+            raise SystemExit("stall-check: error reply %r" % line)
+        if line[:1] == b"$":
+            size = int(line[1:])
+            if size >= 0:
+                while len(self.buf) < size + 2:
+                    self.buf += self.s.recv(1 << 16)
+                data, self.buf = self.buf[:size], self.buf[size + 2:]
+                return data
+            return None
+        if line[:1] == b"*":
+            return [self.reply() for _ in range(int(line[1:]))]
+        return line[1:]
+    def call(self, *args):
+        self.s.sendall(encode(*args))
+        return self.reply()
+
+def probe():  # runs as its own process: PINGs until stdin closes, prints the worst wait per phase
+    c = Conn()
+    import select
+    worst = {"idle": 0.0, "remove": 0.0}
+    phase = "idle"
+    while True:
+        r, _, _ = select.select([sys.stdin], [], [], 0)
+        if r:
+            word = sys.stdin.readline().strip()
+            if not word:
+                break
+            phase = word
+            continue
+        t0 = time.perf_counter()
+        c.s.sendall(b"*1\r\n$4\r\nPING\r\n")
+        c.reply()
+        worst[phase] = max(worst[phase], time.perf_counter() - t0)
+        time.sleep(0.001)
+    print("%.1f %.1f" % (worst["idle"] * 1000, worst["remove"] * 1000), flush=True)
+
+if case == "probe":
+    probe()
+    sys.exit(0)
+
+c = Conn()
+c.call("FLUSHALL")
+batch = 100
+cmds = []
+for i in range(0, n, batch):
+    members = range(i, min(i + batch, n))
+    if case == "set":
+        cmds.append(encode("SADD", "k", *("member:%d" % j for j in members)))
+    elif case == "hash":
+        args = []
+        for j in members:
+            args += ["field:%d" % j, "value:%d" % j]
+        cmds.append(encode("HSET", "k", *args))
+    elif case == "zset":
+        args = []
+        for j in members:
+            args += [j, "member:%d" % j]
+        cmds.append(encode("ZADD", "k", *args))
+    else:
+        cmds.append(encode("RPUSH", "k", *("element:%d" % j for j in members)))
+for i in range(0, len(cmds), 50):
+    chunk = cmds[i:i + 50]
+    c.s.sendall(b"".join(chunk))
+    for _ in chunk:
+        c.reply()
+
+p = subprocess.Popen([sys.executable, __file__, str(port), "probe", how, "0"],
+                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+time.sleep(0.5)
+p.stdin.write("remove\n")
+p.stdin.flush()
+t0 = time.perf_counter()
+if how == "del":
+    c.call("DEL", "k")
+else:
+    c.call("PEXPIRE", "k", 1)
+while True:
+    gone = c.call("EXISTS", "k") == b"0"
+    info = c.call("INFO", "memory").decode()
+    pending = [l for l in info.split("\r\n") if l.startswith("lazyfree_pending_objects:")]
+    if gone and (not pending or pending[0].endswith(":0")):
+        break
+    if time.perf_counter() - t0 > 120:
+        raise SystemExit("stall-check: not released after 120 s")
+    time.sleep(0.01)
+span = time.perf_counter() - t0
+time.sleep(tail_s)
+# The next allocation of 1 KiB or more after the release: glibc merges the freed chunks it keeps
+# unmerged (fastbins) there, all at once.
+t1 = time.perf_counter()
+c.call("SET", "after", b"x" * 4096)
+first_set_ms = (time.perf_counter() - t1) * 1000
+time.sleep(0.2)
+out, _ = p.communicate("")
+idle_ms, remove_ms = out.split()
+print("%s %s %.2f %.1f" % (remove_ms, idle_ms, span, first_set_ms))
+EOF
+
+printf '%-6s %-6s %-7s %14s %8s %8s %13s\n' server case removal worst_stall_ms idle_ms span_s set_4k_after
+for s in ${servers//,/ }; do
+  for c in ${cases//,/ }; do
+    for h in ${hows//,/ }; do
+      start_server "$s"
+      read -r worst idle span set4k < <(python3 "$work/stall.py" "$port" "$c" "$h" "$elements" "$tail_s")
+      kill "$server_pid"
+      wait "$server_pid" 2>/dev/null || true
+      server_pid=""
+      printf '%-6s %-6s %-7s %14s %8s %8s %13s\n' "$s" "$c" "$h" "$worst" "$idle" "$span" "$set4k"
+    done
+  done
+done
