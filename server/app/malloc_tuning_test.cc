@@ -7,6 +7,8 @@
 
 #include <vector>
 
+#include "lib/base/sanitizer.h"
+
 namespace kv::server {
 namespace {
 
@@ -19,9 +21,7 @@ void AllocateAndFreeSmallChunks(std::vector<void*>& chunks) {
 }
 
 TEST(MallocTuningTest, FreedSmallChunksDoNotWaitInFastbins) {
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "ASan replaces glibc malloc";
-#else
+  if (UnderSanitizer()) GTEST_SKIP() << "ASan replaces glibc malloc";
   std::vector<void*> chunks(10000);
   AllocateAndFreeSmallChunks(chunks);
   ASSERT_GT(mallinfo2().fsmblks, 0u) << "glibc's default keeps them in fastbins";
@@ -29,7 +29,6 @@ TEST(MallocTuningTest, FreedSmallChunksDoNotWaitInFastbins) {
   EXPECT_EQ(mallinfo2().fsmblks, 0u);  // mallopt merged what was there
   AllocateAndFreeSmallChunks(chunks);
   EXPECT_EQ(mallinfo2().fsmblks, 0u);
-#endif
 }
 
 }  // namespace
