@@ -60,6 +60,17 @@ class KvBenchTargetsTest : public ::testing::Test {
     return *r;
   }
 
+  // Run(args) must exit cleanly having skipped `skipped` cases and failed none; its JSON.
+  nlohmann::json RunSkipping(const std::vector<std::string>& args, int skipped) {
+    const fixtures::RunResult r = Run(args);
+    EXPECT_TRUE(r.exit.clean()) << r.exit.Describe() << "\nstderr:\n" << r.err;
+    EXPECT_NE(r.err.find(std::to_string(skipped) + " case(s) skipped"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("failed"), std::string::npos) << r.err;
+    const nlohmann::json doc = nlohmann::json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(doc.is_discarded()) << r.out;
+    return doc;
+  }
+
   // The pids kv_bench announced on stderr ("kv_bench: target NAME: ... pid=N ... (started ...").
   static std::vector<pid_t> StartedPids(const std::string& err) {
     std::vector<pid_t> pids;
@@ -166,49 +177,43 @@ TEST_F(KvBenchTargetsTest, RunningServerIsMeasuredAndLeftRunning) {
 }
 
 TEST_F(KvBenchTargetsTest, CasesATargetCannotRunAreSkippedNotFailed) {
-  const fixtures::RunResult r =
-      Run({"--kv_target=noscript=redis-server --port {port} --save '' --rename-command SCRIPT ''",
-           "--kv_targets=noscript", "--benchmark_filter=/(GET|EVALSHA|LOCK)/"});
-  ASSERT_TRUE(r.exit.clean()) << r.exit.Describe() << "\nstderr:\n" << r.err;
-  EXPECT_NE(r.err.find("2 case(s) skipped"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("failed"), std::string::npos) << r.err;
-  nlohmann::json doc;
-  ASSERT_NO_THROW(doc = nlohmann::json::parse(r.out)) << r.out;
+  const nlohmann::json doc = RunSkipping(
+      {"--kv_target=noscript=redis-server --port {port} --save '' --rename-command SCRIPT ''",
+       "--kv_targets=noscript", "--benchmark_filter=/(GET|EVALSHA|LOCK)/"},
+      2);
+  ASSERT_FALSE(doc.is_discarded());
   for (const char* name :
        {"noscript/EVALSHA/clients:1/pipeline:1", "noscript/LOCK/clients:1/pipeline:1"}) {
     const nlohmann::json* b = FindBenchmark(doc, name);
-    ASSERT_NE(b, nullptr) << name << "\n" << r.out;
+    ASSERT_NE(b, nullptr) << name << "\n" << doc.dump();
     EXPECT_TRUE(b->value("error_occurred", false)) << b->dump(2);
     const std::string message = b->value("error_message", "");
     EXPECT_TRUE(message.starts_with("skipped: noscript ")) << message;
     EXPECT_NE(message.find("SCRIPT LOAD"), std::string::npos) << message;
   }
   const nlohmann::json* get = FindBenchmark(doc, "noscript/GET/clients:1/pipeline:1");
-  ASSERT_NE(get, nullptr) << r.out;
+  ASSERT_NE(get, nullptr) << doc.dump();
   EXPECT_FALSE(get->value("error_occurred", false)) << get->dump(2);
 }
 
 // A server without a collection command (SADD renamed away) skips the cases that need it (SADD,
 // and SPOP, which fills its set with SADD) and runs the others.
 TEST_F(KvBenchTargetsTest, CollectionCasesWithoutTheirCommandAreSkipped) {
-  const fixtures::RunResult r =
-      Run({"--kv_target=nosadd=redis-server --port {port} --save '' --rename-command SADD ''",
-           "--kv_targets=nosadd", "--benchmark_filter=/(SADD|SPOP|LPUSH)/"});
-  ASSERT_TRUE(r.exit.clean()) << r.exit.Describe() << "\nstderr:\n" << r.err;
-  EXPECT_NE(r.err.find("2 case(s) skipped"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("failed"), std::string::npos) << r.err;
-  nlohmann::json doc;
-  ASSERT_NO_THROW(doc = nlohmann::json::parse(r.out)) << r.out;
+  const nlohmann::json doc = RunSkipping(
+      {"--kv_target=nosadd=redis-server --port {port} --save '' --rename-command SADD ''",
+       "--kv_targets=nosadd", "--benchmark_filter=/(SADD|SPOP|LPUSH)/"},
+      2);
+  ASSERT_FALSE(doc.is_discarded());
   for (const char* name :
        {"nosadd/SADD/clients:1/pipeline:1", "nosadd/SPOP/clients:1/pipeline:1"}) {
     const nlohmann::json* b = FindBenchmark(doc, name);
-    ASSERT_NE(b, nullptr) << name << "\n" << r.out;
+    ASSERT_NE(b, nullptr) << name << "\n" << doc.dump();
     EXPECT_TRUE(b->value("error_occurred", false)) << b->dump(2);
     EXPECT_EQ(b->value("error_message", ""),
               "skipped: nosadd does not know SADD (COMMAND INFO SADD answers nil)");
   }
   const nlohmann::json* lpush = FindBenchmark(doc, "nosadd/LPUSH/clients:1/pipeline:1");
-  ASSERT_NE(lpush, nullptr) << r.out;
+  ASSERT_NE(lpush, nullptr) << doc.dump();
   EXPECT_FALSE(lpush->value("error_occurred", false)) << lpush->dump(2);
 }
 
@@ -229,18 +234,15 @@ TEST_F(KvBenchTargetsTest, CollectionCasesAreRedisBenchmarksTests) {
 // ZADD and ZPOPMIN run (ZPOPMIN's zset is filled first: no misses), and a server without ZADD
 // skips both (ZPOPMIN's zset is filled with ZADD).
 TEST_F(KvBenchTargetsTest, ZsetCasesRunAndNeedZadd) {
-  const fixtures::RunResult r =
-      Run({"--kv_target=nozadd=redis-server --port {port} --save '' --rename-command ZADD ''",
-           "--kv_targets=redis,nozadd", "--benchmark_filter=/(ZADD|ZPOPMIN)/"});
-  ASSERT_TRUE(r.exit.clean()) << r.exit.Describe() << "\nstderr:\n" << r.err;
-  EXPECT_NE(r.err.find("2 case(s) skipped"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("failed"), std::string::npos) << r.err;
-  nlohmann::json doc;
-  ASSERT_NO_THROW(doc = nlohmann::json::parse(r.out)) << r.out;
+  const nlohmann::json doc = RunSkipping(
+      {"--kv_target=nozadd=redis-server --port {port} --save '' --rename-command ZADD ''",
+       "--kv_targets=redis,nozadd", "--benchmark_filter=/(ZADD|ZPOPMIN)/"},
+      2);
+  ASSERT_FALSE(doc.is_discarded());
   for (const char* name :
        {"redis/ZADD/clients:1/pipeline:1", "redis/ZPOPMIN/clients:1/pipeline:1"}) {
     const nlohmann::json* b = FindBenchmark(doc, name);
-    ASSERT_NE(b, nullptr) << name << "\n" << r.out;
+    ASSERT_NE(b, nullptr) << name << "\n" << doc.dump();
     EXPECT_FALSE(b->value("error_occurred", false)) << b->dump(2);
     EXPECT_GT(b->value("items_per_second", 0.0), 0.0) << b->dump(2);
   }
@@ -250,7 +252,7 @@ TEST_F(KvBenchTargetsTest, ZsetCasesRunAndNeedZadd) {
   for (const char* name :
        {"nozadd/ZADD/clients:1/pipeline:1", "nozadd/ZPOPMIN/clients:1/pipeline:1"}) {
     const nlohmann::json* b = FindBenchmark(doc, name);
-    ASSERT_NE(b, nullptr) << name << "\n" << r.out;
+    ASSERT_NE(b, nullptr) << name << "\n" << doc.dump();
     EXPECT_EQ(b->value("error_message", ""),
               "skipped: nozadd does not know ZADD (COMMAND INFO ZADD answers nil)");
   }
