@@ -116,35 +116,13 @@ user_ticks() { awk '{print $14}' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 cli() { redis-cli -p "$port" "$@"; }
 
-start_server() {  # $1 = kv | redis; sets server_pid, port (retries when the port was taken)
-  local attempt
-  for attempt in 1 2 3 4 5; do
-    if try_start_server "$1"; then return; fi
-    if ! grep -q "in use" "$work/$1.log"; then break; fi
-  done
-  echo "compare-servers: $1 did not start; its log:" >&2
-  cat "$work/$1.log" >&2
-  exit 1
-}
-
-try_start_server() {
-  port=$(kv_free_port)
+start_server() {  # $1 = kv | redis; sets server_pid and port
   if [ "$1" = kv ]; then
-    "$kv" --port "$port" --maxclients 20000 "${kv_extra[@]}" > "$work/$1.log" 2>&1 &
+    kv_start_server "$kv" "$work/kv.log" --maxclients 20000 "${kv_extra[@]}"
   else
-    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 \
-      --protected-mode no > "$work/$1.log" 2>&1 &
+    kv_start_server redis "$work/redis.log" --maxclients 20000
   fi
-  server_pid=$!
-  for _ in $(seq 1 100); do
-    if [ "$(cli ping 2>/dev/null)" = PONG ]; then return 0; fi
-    if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-    sleep 0.05
-  done
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
-  return 1
+  port=$server_port
 }
 
 stop_server() {

@@ -35,6 +35,38 @@ kv_free_port() {
   done
 }
 
+# kv_start_server WHICH LOG [FLAG...]: starts WHICH (a kv-server binary's path, or "redis" for
+# redis-server without persistence or protected mode) on a free 127.0.0.1 port with the FLAGs, its
+# output in LOG, and waits for PONG; retries on another port when one was taken meanwhile. Sets
+# server_pid (at once, for the caller's cleanup trap) and server_port. Exits 1 with the log when
+# it does not start.
+kv_start_server() {
+  local which=$1 log=$2 p
+  shift 2
+  for _ in 1 2 3 4 5; do
+    p=$(kv_free_port)
+    if [ "$which" = redis ]; then
+      redis-server --port "$p" --bind 127.0.0.1 --save '' --appendonly no --protected-mode no \
+        "$@" > "$log" 2>&1 &
+    else
+      "$which" --port "$p" "$@" > "$log" 2>&1 &
+    fi
+    server_pid=$!
+    for _ in $(seq 1 100); do
+      if [ "$(redis-cli -p "$p" ping 2>/dev/null)" = PONG ]; then server_port=$p; return 0; fi
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.05
+    done
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+    grep -q "in use" "$log" || break
+  done
+  echo "$kv_script: $(basename "$which") did not start; its log:" >&2
+  cat "$log" >&2
+  exit 1
+}
+
 # kv_find_compare: prints $KV_COMPARE, or else the first built kv-compare (build/release, build/ci)
 # that has the `interval` subcommand; checked before any measurement (an older build would
 # otherwise fail only at the end of the rounds).

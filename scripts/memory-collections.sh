@@ -85,30 +85,9 @@ check() {  # case: prints the size the server reports
 expected() { case "$1" in set | hash | zset) echo 1000000 ;; hashes) echo 100000 ;; esac; }
 
 start_server() {  # kv | redis: sets server_pid and port
-  local attempt
-  for attempt in 1 2 3 4 5; do
-    port=$(kv_free_port)
-    if [ "$1" = kv ]; then
-      # shellcheck disable=SC2086  # kv_args: flags split at spaces
-      "$kv" --port "$port" $kv_args > "$work/$1.log" 2>&1 &
-    else
-      redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
-        --protected-mode no > "$work/$1.log" 2>&1 &
-    fi
-    server_pid=$!
-    for _ in $(seq 1 100); do
-      if [ "$(cli ping 2>/dev/null)" = PONG ]; then return; fi
-      if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-      sleep 0.05
-    done
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-    grep -q "in use" "$work/$1.log" || break
-  done
-  echo "memory-collections: $1 did not start; its log:" >&2
-  cat "$work/$1.log" >&2
-  exit 1
+  # shellcheck disable=SC2086  # kv_args: flags split at spaces
+  if [ "$1" = kv ]; then kv_start_server "$kv" "$work/kv.log" $kv_args; else kv_start_server redis "$work/redis.log"; fi
+  port=$server_port
 }
 
 growth_kb() {  # server case: RSS growth in kB on a fresh server

@@ -42,41 +42,28 @@ work=$(mktemp -d)
 out=${KV_SLO_OUT:-$work}
 mkdir -p "$out"
 declare -A pid port
+server_pid=""  # kv_start_server's
 cleanup() {
   local s
-  for s in "${!pid[@]}"; do
-    kill "${pid[$s]}" 2>/dev/null || true
-    wait "${pid[$s]}" 2>/dev/null || true
+  for s in "${!pid[@]}" start; do
+    local p=${pid[$s]:-$server_pid}  # "start": a server still starting (kv_start_server)
+    [ -n "$p" ] || continue
+    kill "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
   done
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-start_server() {  # $1 = kv | redis; sets pid[$1], port[$1] (retries when the port was taken)
-  local p
-  for _ in 1 2 3 4 5; do
-    p=$(kv_free_port)
-    if [ "$1" = kv ]; then
-      "$build/kv-server" --port "$p" --maxclients 20000 > "$work/$1.log" 2>&1 &
-    else
-      redis-server --port "$p" --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 \
-        --protected-mode no > "$work/$1.log" 2>&1 &
-    fi
-    pid[$1]=$!
-    for _ in $(seq 1 100); do
-      if [ "$(redis-cli -p "$p" ping 2>/dev/null)" = PONG ]; then port[$1]=$p; return 0; fi
-      kill -0 "${pid[$1]}" 2>/dev/null || break
-      sleep 0.05
-    done
-    kill "${pid[$1]}" 2>/dev/null || true
-    wait "${pid[$1]}" 2>/dev/null || true
-    unset "pid[$1]"
-    grep -q "in use" "$work/$1.log" || break
-  done
-  echo "$kv_script: $1 did not start; its log:" >&2
-  cat "$work/$1.log" >&2
-  exit 1
+start_server() {  # $1 = kv | redis; sets pid[$1], port[$1]
+  if [ "$1" = kv ]; then
+    kv_start_server "$build/kv-server" "$work/kv.log" --maxclients 20000
+  else
+    kv_start_server redis "$work/redis.log" --maxclients 20000
+  fi
+  pid[$1]=$server_pid
+  port[$1]=$server_port
 }
 
 alive() {  # $1 = kv | redis

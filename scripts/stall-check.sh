@@ -66,29 +66,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 start_server() {  # kv | redis: sets server_pid and port
-  local attempt
-  for attempt in 1 2 3 4 5; do
-    port=$(kv_free_port)
-    if [ "$1" = kv ]; then
-      "$kv" --port "$port" > "$work/$1.log" 2>&1 &
-    else
-      redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
-        --protected-mode no > "$work/$1.log" 2>&1 &
-    fi
-    server_pid=$!
-    for _ in $(seq 1 100); do
-      if [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; then return; fi
-      if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-      sleep 0.05
-    done
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-    grep -q "in use" "$work/$1.log" || break
-  done
-  echo "stall-check: $1 did not start; its log:" >&2
-  cat "$work/$1.log" >&2
-  exit 1
+  if [ "$1" = kv ]; then kv_start_server "$kv" "$work/kv.log"; else kv_start_server redis "$work/redis.log"; fi
+  port=$server_port
 }
 
 # The measurement: fills the collection, starts the probe (a second process, so that neither waits
