@@ -29,20 +29,18 @@ kv_only=0
 out=""
 clients=50
 keyspace=100000
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
-need() { [ "$#" -ge 2 ] || { echo "callgrind-requests: $1 needs a value" >&2; exit 2; }; }
 while [ "$#" -gt 0 ]; do
   case "$1" in
-    --kv) need "$@"; kv=$2; shift 2 ;;
+    --kv) kv_need "$@"; kv=$2; shift 2 ;;
     --kv-only) kv_only=1; shift ;;
-    --kv-args) need "$@"; kv_args=$2; shift 2 ;;
-    --requests) need "$@"; requests=$2; shift 2 ;;
-    --tests) need "$@"; tests=$2; shift 2 ;;
-    --pipelines) need "$@"; pipelines=$2; shift 2 ;;
-    --runs) need "$@"; runs=$2; shift 2 ;;
-    --out) need "$@"; out=$2; shift 2 ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "callgrind-requests: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    --kv-args) kv_need "$@"; kv_args=$2; shift 2 ;;
+    --requests) kv_need "$@"; requests=$2; shift 2 ;;
+    --tests) kv_need "$@"; tests=$2; shift 2 ;;
+    --pipelines) kv_need "$@"; pipelines=$2; shift 2 ;;
+    --runs) kv_need "$@"; runs=$2; shift 2 ;;
+    --out) kv_need "$@"; out=$2; shift 2 ;;
+    -h | --help) kv_usage; exit 0 ;;
+    *) kv_unknown_argument "$1" ;;
   esac
 done
 case "$requests" in '' | *[!0-9]* | 0*) echo "callgrind-requests: --requests: '$requests' is not a positive number" >&2; exit 2 ;; esac

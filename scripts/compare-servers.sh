@@ -40,27 +40,25 @@ out=""
 do_memory=1
 do_idle=1
 list_tests=0
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; }
-need() { [ "$#" -ge 2 ] || { echo "compare-servers: $1 needs a value" >&2; exit 2; }; }
 number() {
   case "$2" in '' | *[!0-9]*) echo "compare-servers: $1: '$2' is not a positive number" >&2; exit 2 ;; esac
   [ "$2" -gt 0 ] || { echo "compare-servers: $1 must be > 0" >&2; exit 2; }
 }
 while [ "$#" -gt 0 ]; do
   case "$1" in
-    --rounds) need "$@"; number "$1" "$2"; rounds=$2; shift 2 ;;
-    --requests) need "$@"; number "$1" "$2"; requests=$2; shift 2 ;;
-    --requests-p16) need "$@"; number "$1" "$2"; requests_p16=$2; shift 2 ;;
-    --tests) need "$@"; tests=$2; shift 2 ;;
-    --client-threads) need "$@"; number "$1" "$2"; client_threads=$2; shift 2 ;;
-    --kv) need "$@"; kv=$2; shift 2 ;;
-    --kv-args) need "$@"; kv_args=$2; shift 2 ;;
-    --out) need "$@"; out=$2; shift 2 ;;
+    --rounds) kv_need "$@"; number "$1" "$2"; rounds=$2; shift 2 ;;
+    --requests) kv_need "$@"; number "$1" "$2"; requests=$2; shift 2 ;;
+    --requests-p16) kv_need "$@"; number "$1" "$2"; requests_p16=$2; shift 2 ;;
+    --tests) kv_need "$@"; tests=$2; shift 2 ;;
+    --client-threads) kv_need "$@"; number "$1" "$2"; client_threads=$2; shift 2 ;;
+    --kv) kv_need "$@"; kv=$2; shift 2 ;;
+    --kv-args) kv_need "$@"; kv_args=$2; shift 2 ;;
+    --out) kv_need "$@"; out=$2; shift 2 ;;
     --no-memory) do_memory=0; shift ;;
     --no-idle) do_idle=0; shift ;;
     --list-tests) list_tests=1; shift ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "compare-servers: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    -h | --help) kv_usage; exit 0 ;;
+    *) kv_unknown_argument "$1" ;;
   esac
 done
 # redis-benchmark's default tests, in its order (redis-benchmark -t accepts each name).

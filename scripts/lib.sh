@@ -1,6 +1,23 @@
 # Shell helpers shared by the comparison scripts (sourced, not run). Each prints its error with the
 # calling script's name ($kv_script) and exits 2, the scripts' usage-error status.
 
+# kv_usage: prints the calling script's opening comment block, its --help (the scripts run from
+# the repository's root, so the path is known whatever $0 was).
+kv_usage() {
+  awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "scripts/$kv_script.sh"
+}
+
+# kv_need "$@": the option in $1 has a value after it.
+kv_need() {
+  [ "$#" -ge 2 ] || { echo "$kv_script: $1 needs a value" >&2; exit 2; }
+}
+
+# kv_unknown_argument ARG: refuses ARG.
+kv_unknown_argument() {
+  echo "$kv_script: unknown argument '$1' (see --help)" >&2
+  exit 2
+}
+
 # kv_require_tools TOOL...: every TOOL is on PATH.
 kv_require_tools() {
   local tool

@@ -23,16 +23,14 @@ cases=set,hash,hashes,zset
 rounds=1
 kv=""
 kv_args=""
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
-need() { [ "$#" -ge 2 ] || { echo "memory-collections: $1 needs a value" >&2; exit 2; }; }
 while [ "$#" -gt 0 ]; do
   case "$1" in
-    --cases) need "$@"; cases=$2; shift 2 ;;
-    --rounds) need "$@"; rounds=$2; shift 2 ;;
-    --kv) need "$@"; kv=$2; shift 2 ;;
-    --kv-args) need "$@"; kv_args=$2; shift 2 ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "memory-collections: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    --cases) kv_need "$@"; cases=$2; shift 2 ;;
+    --rounds) kv_need "$@"; rounds=$2; shift 2 ;;
+    --kv) kv_need "$@"; kv=$2; shift 2 ;;
+    --kv-args) kv_need "$@"; kv_args=$2; shift 2 ;;
+    -h | --help) kv_usage; exit 0 ;;
+    *) kv_unknown_argument "$1" ;;
   esac
 done
 case "$rounds" in '' | *[!0-9]* | 0) echo "memory-collections: --rounds: '$rounds'" >&2; exit 2 ;; esac

@@ -27,18 +27,16 @@ servers=kv,redis
 elements=1000000
 tail_s=1
 kv=""
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
-need() { [ "$#" -ge 2 ] || { echo "stall-check: $1 needs a value" >&2; exit 2; }; }
 while [ "$#" -gt 0 ]; do
   case "$1" in
-    --cases) need "$@"; cases=$2; shift 2 ;;
-    --how) need "$@"; hows=$2; shift 2 ;;
-    --servers) need "$@"; servers=$2; shift 2 ;;
-    --elements) need "$@"; elements=$2; shift 2 ;;
-    --tail) need "$@"; tail_s=$2; shift 2 ;;
-    --kv) need "$@"; kv=$2; shift 2 ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "stall-check: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    --cases) kv_need "$@"; cases=$2; shift 2 ;;
+    --how) kv_need "$@"; hows=$2; shift 2 ;;
+    --servers) kv_need "$@"; servers=$2; shift 2 ;;
+    --elements) kv_need "$@"; elements=$2; shift 2 ;;
+    --tail) kv_need "$@"; tail_s=$2; shift 2 ;;
+    --kv) kv_need "$@"; kv=$2; shift 2 ;;
+    -h | --help) kv_usage; exit 0 ;;
+    *) kv_unknown_argument "$1" ;;
   esac
 done
 case "$elements" in '' | *[!0-9]* | 0) echo "stall-check: --elements: '$elements'" >&2; exit 2 ;; esac
