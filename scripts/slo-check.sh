@@ -14,7 +14,9 @@
 #                keep the JSON files in; default: a temporary one, removed at the end);
 #                KV_SLO_LOAD_ARGS (default '-c 50 -r 100000': the workload of every run);
 #                KV_SLO_SEARCH_ARGS (more kv-load flags for the searches only, e.g.
-#                '--slo-start 8000')
+#                '--slo-start 8000'); KV_SLO_PIN (SERVER_CPUS:CLIENT_CPUS, e.g. 0:1: each server,
+#                all its threads, on SERVER_CPUS and every kv-load on CLIENT_CPUS, with taskset,
+#                so that the client and the server do not take turns on one core)
 # Exit status: 0 when every run ended (whatever the figures, including "no rate met the
 # objective"), 1 when a server or kv-load failed, 2 on bad settings.
 set -euo pipefail
@@ -22,7 +24,7 @@ cd "$(dirname "$0")/.."
 kv_script="slo-check"
 . scripts/lib.sh
 
-if [ "${1:-}" = -h ] || [ "${1:-}" = --help ]; then sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
+if [ "${1:-}" = -h ] || [ "${1:-}" = --help ]; then kv_usage; exit 0; fi
 build=${KV_BUILD_DIR:-build/release}
 if [ ! -x "$build/kv-load" ] && [ -z "${KV_BUILD_DIR:-}" ]; then build=build/ci; fi
 slo=${KV_SLO:-p99<=1ms}
@@ -33,6 +35,19 @@ fixed_s=${KV_SLO_FIXED_S:-10}
 read -r -a load_args <<< "${KV_SLO_LOAD_ARGS:--c 50 -r 100000}"
 read -r -a search_args <<< "${KV_SLO_SEARCH_ARGS:-}"
 case "$runs" in '' | *[!0-9]* | 0) echo "$kv_script: KV_SLO_RUNS: '$runs' is not a positive number" >&2; exit 2 ;; esac
+pin=${KV_SLO_PIN:-}
+client=()  # the prefix of every kv-load command
+if [ -n "$pin" ]; then
+  case "$pin" in
+    *[!0-9,:-]* | *:*:* | :* | *:) echo "$kv_script: KV_SLO_PIN: '$pin' is not SERVER_CPUS:CLIENT_CPUS" >&2; exit 2 ;;
+    *:*) ;;
+    *) echo "$kv_script: KV_SLO_PIN: '$pin' is not SERVER_CPUS:CLIENT_CPUS" >&2; exit 2 ;;
+  esac
+  kv_require_tools taskset
+  taskset -c "${pin#*:}" true 2>/dev/null ||
+    { echo "$kv_script: KV_SLO_PIN: cannot run on CPUs '${pin#*:}'" >&2; exit 2; }
+  client=(taskset -c "${pin#*:}")
+fi
 for tool in kv-load kv-server; do
   [ -x "$build/$tool" ] || { echo "$kv_script: no $build/$tool (build it, or set KV_BUILD_DIR)" >&2; exit 2; }
 done
@@ -64,6 +79,10 @@ start_server() {  # $1 = kv | redis; sets pid[$1], port[$1]
   fi
   pid[$1]=$server_pid
   port[$1]=$server_port
+  if [ -n "$pin" ] && ! taskset -a -p -c "${pin%%:*}" "$server_pid" > /dev/null 2>&1; then
+    echo "$kv_script: KV_SLO_PIN: cannot pin $1 to CPUs '${pin%%:*}'" >&2
+    exit 2
+  fi
 }
 
 alive() {  # $1 = kv | redis
@@ -73,7 +92,7 @@ alive() {  # $1 = kv | redis
 # search SERVER TEST RUN: one kv-load --slo, its JSON kept as $out/SERVER-TEST-RUN.json.
 search() {
   local file=$out/$1-$2-$3.json status=0
-  "$build/kv-load" -p "${port[$1]}" -t "$2" "${load_args[@]}" ${search_args[@]+"${search_args[@]}"} --slo "$slo" \
+  ${client[@]+"${client[@]}"} "$build/kv-load" -p "${port[$1]}" -t "$2" "${load_args[@]}" ${search_args[@]+"${search_args[@]}"} --slo "$slo" \
     --slo-max-time "$max_time" -q --no-progress --json "$file" > "$work/line" || status=$?
   printf '  %-5s %-4s run %d: %s\n' "$1" "$2" "$3" "$(cat "$work/line")"
   # 2: no rate met the objective (a figure, kept); anything else: the run failed.
@@ -86,7 +105,7 @@ search() {
 # fixed SERVER TEST RATE: an open-loop run at RATE; prints offered, achieved, corrected p99.
 fixed() {
   local file=$work/fixed-$1-$2.json
-  "$build/kv-load" -p "${port[$1]}" -t "$2" "${load_args[@]}" --rps "$3" --duration "$fixed_s" \
+  ${client[@]+"${client[@]}"} "$build/kv-load" -p "${port[$1]}" -t "$2" "${load_args[@]}" --rps "$3" --duration "$fixed_s" \
     --warmup 1 -q --json "$file" > /dev/null
   python3 - "$file" "$slo" <<'PY'
 import json, re, sys
@@ -116,6 +135,7 @@ echo "slo-check: $slo, $runs searches per server and test (${tests}), kv-load ${
 echo "  kv-server:    $build/kv-server on port ${port[kv]}"
 echo "  redis-server: $(redis-server --version | awk '{print $3}') on port ${port[redis]}"
 echo "  JSON files:   $out"
+if [ -n "$pin" ]; then echo "  pinned:       servers on CPUs ${pin%%:*}, kv-load on CPUs ${pin#*:}"; fi
 for test in $tests; do
   echo
   echo "== $test: searches (kv-server and redis-server alternate) =="
