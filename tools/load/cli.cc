@@ -123,6 +123,9 @@ Status Validate(Options* o) {
   if (o->distribution_given && !o->random_keys) {
     return Error{"--distribution needs -r <keyspacelen>"};
   }
+  if (o->tick_us > 0 && !o->open_loop() && !o->searching()) {
+    return Error{"--tick needs --rps or --slo"};
+  }
   if (o->warmup_s > 0 && !o->open_loop() && !o->searching()) {
     return Error{"--warmup needs --rps or --slo"};
   }
@@ -316,6 +319,12 @@ Result<Options> ParseArgs(std::span<const std::string_view> args) {
       if (*w < 0 || *w > 86400) return Error{"--warmup: must be in [0, 86400] seconds"};
       o.warmup_s = *w;
       o.warmup_given = true;
+    } else if (a == "--tick") {
+      if (!need()) return InvalidOption(a);
+      Result<double> t = ParseDouble("--tick", *v);
+      if (!t.ok()) return Error{t.error()};
+      if (*t < 0 || *t > 1e6) return Error{"--tick: must be in [0, 1000000] microseconds"};
+      o.tick_us = *t;
     } else if (a == "--distribution") {
       if (!need()) return InvalidOption(a);
       Status s = ParseDistribution(*v, &o);
@@ -442,6 +451,10 @@ std::string HelpText() {
          " --duration <sec>   Run each test for this long instead of -n requests\n"
          "                    (default 10 with --rps).\n"
          " --warmup <sec>     With --rps or --slo: send for this long first without recording.\n"
+         " --tick <usec>      With --rps or --slo: requests arrive in bursts, every <usec>\n"
+         "                    microseconds those whose even schedule fell in the tick (default\n"
+         "                    0: each at its own time). The client then wakes once a tick, not\n"
+         "                    once a request; latency is still measured from each arrival.\n"
          " --distribution <d> Key distribution for __rand_int__ (needs -r): uniform (default),\n"
          "                    zipf:<theta> (e.g. zipf:0.99) or sequential.\n"
          " --ratio <G:S>      Run one mixed GET/SET test with this GET:SET ratio (e.g. 9:1).\n"

@@ -117,7 +117,7 @@ TEST(LoadCliTest, HelpAndVersion) {
         "-P <numreq>",   " -q ",         "--precision",    "--csv",
         " -l ",          "-t <tests>",   " -I ",           " -x ",
         "--seed",        "--help",       "--version",      "--rps",
-        "--duration",    "--warmup",     "--distribution", "--ratio",
+        "--duration",    "--warmup",     "--tick",         "--distribution", "--ratio",
         "--json",        "--reconnect",  "--progress"}) {
     EXPECT_NE(help.find(flag), std::string::npos) << flag;
   }
@@ -126,13 +126,15 @@ TEST(LoadCliTest, HelpAndVersion) {
 
 TEST(LoadCliTest, Extensions) {
   Result<Options> r =
-      Parse({"--rps", "2500.5", "--duration", "3", "--warmup", "0.5", "-r", "100", "--distribution",
+      Parse({"--rps", "2500.5", "--duration", "3", "--warmup", "0.5", "--tick", "50", "-r", "100",
+             "--distribution",
              "zipf:0.8", "--ratio", "9:1", "--json", "out.json", "--reconnect", "--no-progress"});
   ASSERT_TRUE(r.ok()) << r.error();
   EXPECT_TRUE(r->open_loop());
   EXPECT_DOUBLE_EQ(r->rps, 2500.5);
   EXPECT_DOUBLE_EQ(r->duration_s, 3);
   EXPECT_DOUBLE_EQ(r->warmup_s, 0.5);
+  EXPECT_DOUBLE_EQ(r->tick_us, 50);
   EXPECT_EQ(r->distribution.kind, workload::Distribution::kZipf);
   EXPECT_DOUBLE_EQ(r->distribution.zipf_theta, 0.8);
   EXPECT_EQ(r->ratio_get, 9);
@@ -145,6 +147,8 @@ TEST(LoadCliTest, Extensions) {
   EXPECT_DOUBLE_EQ(Parse({"-r", "5", "--distribution", "zipf"})->distribution.zipf_theta, 0.99);
   // --rps without --duration runs for 10 seconds.
   EXPECT_DOUBLE_EQ(Parse({"--rps", "100"})->duration_s, 10);
+  EXPECT_DOUBLE_EQ(Parse({"--rps", "100"})->tick_us, 0);
+  EXPECT_DOUBLE_EQ(Parse({"--slo", "p99<=1ms", "--tick", "100"})->tick_us, 100);
 }
 
 TEST(LoadCliTest, ErrorMessagesNameTheProblem) {
@@ -169,6 +173,12 @@ TEST(LoadCliTest, ErrorMessagesNameTheProblem) {
             "--ratio: '0:0' needs non-negative parts, not both zero, each at most 1000000");
   EXPECT_EQ(ErrorOf({"--ratio", "1:1", "GET", "x"}), "--ratio cannot be combined with a command");
   EXPECT_EQ(ErrorOf({"--warmup", "1"}), "--warmup needs --rps or --slo");
+  EXPECT_EQ(ErrorOf({"--tick", "100"}), "--tick needs --rps or --slo");
+  EXPECT_EQ(ErrorOf({"--rps", "10", "--tick", "-1"}),
+            "--tick: must be in [0, 1000000] microseconds");
+  EXPECT_EQ(ErrorOf({"--rps", "10", "--tick", "2e6"}),
+            "--tick: must be in [0, 1000000] microseconds");
+  EXPECT_EQ(ErrorOf({"--rps", "10", "--tick", "x"}), "--tick: 'x' is not a number");
   EXPECT_EQ(ErrorOf({"--rps", "0"}), "--rps: must be in (0, 1e9]");
   EXPECT_EQ(ErrorOf({"--rps", "nan"}), "--rps: 'nan' is not a number");
   EXPECT_EQ(ErrorOf({"--duration", "-1"}), "--duration: must be in (0, 86400] seconds");

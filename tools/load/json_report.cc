@@ -148,6 +148,7 @@ nlohmann::json ConfigJson(const Options& o) {
       {"rps", o.open_loop() ? nlohmann::json(o.rps) : nlohmann::json(nullptr)},
       {"duration_s", o.duration_s > 0 ? nlohmann::json(o.duration_s) : nlohmann::json(nullptr)},
       {"warmup_s", o.warmup_s},
+      {"tick_us", o.tick_us},
       {"reconnect", o.reconnect},
       {"seed", o.seed ? nlohmann::json(*o.seed) : nlohmann::json(nullptr)},
       {"command", o.command},

@@ -316,6 +316,26 @@ TEST(LoadStubServerTest, OpenLoopChargesAStallToEveryDelayedRequest) {
   EXPECT_GE(series["latency_ms"]["max"][0].get<double>(), 300.0) << series.dump();
 }
 
+// --tick: the requests due within a tick arrive together; the schedule still sends exactly the
+// rate (schedule_test.cc checks the due times), the run says so and the JSON records it.
+TEST(LoadStubServerTest, TickedOpenLoopKeepsTheExactSchedule) {
+  auto stub = StubServer::Start(StubServer::Config{});
+  ASSERT_TRUE(stub.ok()) << stub.error();
+  RunOutput r = RunKvLoad({"-p", std::to_string((*stub)->port()), "-t", "get", "-c", "4", "-P",
+                           "16", "--rps", "2000", "--tick", "20000", "--duration", "1", "--warmup",
+                           "0.25", "--json", "{json}"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(r.json.is_object()) << r.out;
+  const auto& t = r.json["tests"][0];
+  EXPECT_EQ(t["mode"], "open");
+  EXPECT_EQ(t["requests"], 2000);
+  EXPECT_EQ(t["errors"], 0);
+  EXPECT_EQ((*stub)->requests(), 2500);
+  EXPECT_EQ(r.json["config"]["tick_us"], 20000.0);
+  EXPECT_NE(r.out.find("  arrivals: in bursts every 20000 usec (--tick)\n"), std::string::npos)
+      << r.out;
+}
+
 TEST(LoadStubServerTest, LostConnectionIsReported) {
   StubServer::Config cfg;
   cfg.close_after = 50;

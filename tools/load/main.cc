@@ -206,6 +206,7 @@ int main(int argc, char** argv) {
           ctx.payload_bytes = w.payload_bytes;
           ctx.keepalive = o.keepalive;
           ctx.threads = o.threads;
+          ctx.tick_us = o.tick_us;
           ctx.server = server;
           out = kv::load::FormatDefault(*r, ctx);
         }

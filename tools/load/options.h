@@ -62,6 +62,7 @@ struct Options {
   double duration_s = 0;  // --duration: run for a time instead of -n
   double warmup_s = 0;    // --warmup: open loop: seconds sent but not recorded
   bool warmup_given = false;
+  double tick_us = 0;     // --tick: open loop: requests arrive on a grid of this many us (0: even)
   workload::DistributionSpec distribution;  // --distribution (zipf: theta 0.99 by default)
   bool distribution_given = false;
   int ratio_get = 0;  // --ratio GET:SET; both 0 when not given

@@ -161,6 +161,9 @@ std::string FormatDefault(const TestResult& r, const ReportContext& ctx) {
   // kv-load's additions, after everything redis-benchmark prints.
   if (r.open_loop) {
     Appendf(&out, "  open loop: target %.2f requests per second\n", r.target_rps);
+    if (ctx.tick_us > 0) {
+      Appendf(&out, "  arrivals: in bursts every %g usec (--tick)\n", ctx.tick_us);
+    }
     out +=
         "  latency (msec), corrected from the intended send time, uncorrected from the actual:\n";
     Appendf(&out, "    %11s %9s %9s %9s %9s %9s %9s %9s %9s\n", "", "avg", "min", "p50", "p90",

@@ -22,6 +22,7 @@ struct ReportContext {
   int payload_bytes = 3;
   int keepalive = 1;
   int threads = 0;  // --threads as given; 0: "multi-thread: no"
+  double tick_us = 0;  // --tick (open loop): arrivals every tick_us
   std::optional<ServerConfig> server;
 };
 

@@ -116,10 +116,6 @@ void Worker::ArmEpoll(Conn& c, uint32_t index, bool add) {
   ::epoll_ctl(epoll_.get(), add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, c.io.fd(), &ev);
 }
 
-int64_t Worker::DueNs(int64_t k) const {
-  return start_ns_ + static_cast<int64_t>(static_cast<double>(k) * interval_ns_);
-}
-
 void Worker::Run(int64_t start_ns) {
   const Options& o = *spec_.options;
   start_ns_ = start_ns;
@@ -131,7 +127,7 @@ void Worker::Run(int64_t start_ns) {
   result_.last_reply_ns = start_ns;
   int64_t window_end = INT64_MAX;
   if (open_loop_) {
-    interval_ns_ = 1e9 / spec_.rate;
+    schedule_ = OpenLoopSchedule(start_ns, spec_.rate, static_cast<int64_t>(o.tick_us * 1e3));
     end_k_ = static_cast<int64_t>(std::ceil((o.warmup_s + o.duration_s) * spec_.rate - 1e-9));
     measure_k_ = static_cast<int64_t>(std::ceil(o.warmup_s * spec_.rate - 1e-9));
     window_end = start_ns + static_cast<int64_t>((o.warmup_s + o.duration_s) * 1e9);
@@ -183,7 +179,7 @@ void Worker::Run(int64_t start_ns) {
 
     int64_t timeout = -1;
     if (open_loop_ && next_k_ < end_k_) {
-      timeout = std::max<int64_t>(DueNs(next_k_) - now, 0);
+      timeout = std::max<int64_t>(schedule_.DueNs(next_k_) - now, 0);
     } else if (window_end != INT64_MAX) {
       timeout = now < window_end ? window_end - now : 100'000'000;
     }
@@ -221,7 +217,7 @@ void Worker::RefreshTopology() {
 
 void Worker::AssignDue(int64_t now_ns) {
   const int64_t n = static_cast<int64_t>(clients_.size());
-  while (next_k_ < end_k_ && DueNs(next_k_) <= now_ns) {
+  while (next_k_ < end_k_ && schedule_.DueNs(next_k_) <= now_ns) {
     const uint32_t client = static_cast<uint32_t>(next_k_ % n);
     Client& cl = clients_[client];
     if (cl.dead) {
@@ -316,7 +312,7 @@ void Worker::SendBatch(uint32_t client, int64_t now_ns) {
     s->sent_ns = now_ns;
     if (open_loop_) {
       const int64_t k = client + cl.sent * clients;
-      s->due_ns = DueNs(k);
+      s->due_ns = schedule_.DueNs(k);
       s->measured = k >= measure_k_;
       ++cl.sent;
       --backlog_;

@@ -12,6 +12,7 @@
 #include "tools/load/net.h"
 #include "tools/load/options.h"
 #include "tools/load/result.h"
+#include "tools/load/schedule.h"
 #include "tools/load/transport.h"
 #include "tools/load/workload.h"
 #include "workload/key_chooser.h"
@@ -131,7 +132,6 @@ class Worker {
     return conns_[client * static_cast<uint32_t>(nodes_) + static_cast<uint32_t>(node)];
   }
   bool CanSend(uint32_t client) const;
-  int64_t DueNs(int64_t k) const;
   void AssignDue(int64_t now_ns);
   void PublishProgress();
 
@@ -161,7 +161,7 @@ class Worker {
   int64_t measure_start_ns_ = 0;
   int64_t end_ns_ = INT64_MAX;  // closed loop with --duration: stop sending at this time
   // Open loop schedule.
-  double interval_ns_ = 0;
+  OpenLoopSchedule schedule_;
   int64_t next_k_ = 0;     // next request index to assign
   int64_t end_k_ = 0;      // requests due before the end of the window
   int64_t measure_k_ = 0;  // first recorded request index (after the warmup)
