@@ -152,7 +152,8 @@ std::string SearchVerdict(const SearchSettings& s, const SearchReport& search) {
   std::string broke;
   if (o.first_broken) {
     const SearchStep& b = o.steps[*o.first_broken];
-    broke = "; " + FormatRate(b.plan.offered_rps) + " rps broke it (" + Reasons(s, b) + ")";
+    broke = "; " + FormatRate(b.plan.offered_rps) + " rps broke it" +
+            (b.client_saturated ? " with the client saturated" : "") + " (" + Reasons(s, b) + ")";
   }
   switch (o.limited_by) {
     case SearchLimit::kClient:

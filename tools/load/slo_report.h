@@ -18,7 +18,7 @@ inline constexpr std::string_view kSearchJsonSchema = "kv-load-search/1";
 inline constexpr int kSearchJsonSchemaVersion = 1;
 
 inline constexpr std::string_view kClientLimitedAdvice =
-    "the client limited the search; use --threads or more machines (kv-compare merge)";
+    "the client limited the search; use --threads, --tick or more machines (kv-compare merge)";
 
 // Exit statuses of a search (bad input and connection failures before it exit 1).
 inline constexpr int kExitSearchNoRate = 2;        // no rate met the objectives

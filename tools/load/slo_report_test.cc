@@ -118,10 +118,17 @@ TEST(SloReportTest, VerdictOfLowerBounds) {
   r.outcome.lower_bound = true;
   const std::string client = SearchVerdict(s, r);
   EXPECT_EQ(client.rfind("GET: at least 45,255 rps meets p99<=1ms", 0), 0u) << client;
-  EXPECT_NE(client.find("lower bound: the client limited the search; use --threads or more "
-                        "machines (kv-compare merge)"),
+  EXPECT_NE(client.find("lower bound: the client limited the search; use --threads, --tick or "
+                        "more machines (kv-compare merge)"),
             std::string::npos)
       << client;
+  // The lowest break came from a saturated client (a ceiling): the verdict says so.
+  r.outcome.steps[3].client_saturated = true;
+  const std::string ceiling = SearchVerdict(s, r);
+  EXPECT_NE(ceiling.find("; 47,000 rps broke it with the client saturated (p99 1.200 ms"),
+            std::string::npos)
+      << ceiling;
+  r.outcome.steps[3].client_saturated = false;
   r.outcome.limited_by = SearchLimit::kMaxTime;
   EXPECT_NE(SearchVerdict(s, r).find("lower bound: --slo-max-time (120 s) ran out"),
             std::string::npos);

@@ -33,12 +33,24 @@ class Search {
     out_.answer = lo_;
     out_.first_broken = hi_;
     if (!stopped_ && hi_) out_.limited_by = LimitOf(out_.steps[*hi_]);
+    if (!hi_ && ceiling_) {
+      // Every broken step had its client saturated: the server may sustain more.
+      out_.first_broken = ceiling_;
+      if (!stopped_) Stop(SearchLimit::kClient);
+    }
     out_.lower_bound = stopped_;
     return std::move(out_);
   }
 
  private:
   double Rate(std::optional<size_t> step) const { return out_.steps[*step].plan.offered_rps; }
+
+  // The bracket's high end: the lowest rate that broke, or that the client could not deliver.
+  std::optional<size_t> Upper() const {
+    if (!hi_) return ceiling_;
+    if (!ceiling_) return hi_;
+    return Rate(ceiling_) < Rate(hi_) ? ceiling_ : hi_;
+  }
 
   // Stops the search early: the answer so far is a lower bound.
   void Stop(SearchLimit limit) {
@@ -84,9 +96,15 @@ class Search {
       return false;
     }
     if (done.client_saturated) {
-      Record(*index);
-      Stop(SearchLimit::kClient);
-      return false;
+      if (done.met) {  // the server kept up with all this client can send
+        Record(*index);
+        Stop(SearchLimit::kClient);
+        return false;
+      }
+      // Broke with its client saturated: the client may be to blame, so the step does not
+      // bound the answer; it caps the rates tried next (the search goes on below it).
+      if (!ceiling_ || done.plan.offered_rps <= Rate(ceiling_)) ceiling_ = *index;
+      return true;
     }
     if (!done.met && s_.confirm_breaks && phase != SearchPhase::kConfirm && OnlyNoise(done)) {
       // The second measurement decides (its index replaces the first's).
@@ -106,6 +124,7 @@ class Search {
   // Moves the bracket: a met step raises its low end, a broken one lowers its high end.
   void Record(size_t index) {
     const SearchStep& step = out_.steps[index];
+    if (step.client_saturated && !step.met) return;  // a ceiling (Step), not a break
     if (step.met) {
       if (!lo_ || step.plan.offered_rps >= Rate(lo_)) lo_ = index;
     } else if (!hi_ || step.plan.offered_rps <= Rate(hi_)) {
@@ -135,15 +154,15 @@ class Search {
     if (lo_) return true;
     out_.low_probe = true;
     size_t i = 0;
-    if (!Step(SearchPhase::kBisect, Rate(hi_) / 10, &i)) return false;
+    if (!Step(SearchPhase::kBisect, Rate(Upper()) / 10, &i)) return false;
     Record(i);
     return lo_.has_value();
   }
 
   bool Bisect() {
-    while (lo_ && hi_ && (Rate(hi_) - Rate(lo_)) / Rate(lo_) > s_.tolerance) {
-      const double mid = Whole(std::sqrt(Rate(lo_) * Rate(hi_)));
-      if (mid <= Rate(lo_) || mid >= Rate(hi_)) break;
+    while (lo_ && Upper() && (Rate(Upper()) - Rate(lo_)) / Rate(lo_) > s_.tolerance) {
+      const double mid = Whole(std::sqrt(Rate(lo_) * Rate(Upper())));
+      if (mid <= Rate(lo_) || mid >= Rate(Upper())) break;
       size_t i = 0;
       if (!Step(SearchPhase::kBisect, mid, &i)) return false;
       Record(i);
@@ -160,6 +179,9 @@ class Search {
       out_.rechecked = true;
       return;
     }
+    // Its client saturated this time: the second look tells nothing about the server, and the
+    // answer stays the first look's, not re-checked (the step made it the ceiling).
+    if (out_.steps[i].client_saturated) return;
     // The answer broke on a second look: it is the bracket's new high end; the new low end is
     // the highest rate below it that met. Bisect again, without a second re-check.
     out_.recheck_failed = true;
@@ -180,6 +202,8 @@ class Search {
   const StepObserver& observe_;
   SearchOutcome out_;
   std::optional<size_t> lo_, hi_;
+  // The lowest step that broke with its client saturated (Step): the rates tried stay below it.
+  std::optional<size_t> ceiling_;
   bool stopped_ = false;
   double overhead_s_ = 0;  // the largest wall time a step took beyond its warm-up and duration
 };

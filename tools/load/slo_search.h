@@ -7,9 +7,12 @@
 // midpoints) between the highest rate that met and the lowest that broke until
 // (broken - met) / met <= tolerance; re-check the answer once (if it breaks now, the bracket
 // moves down to the next rate that met and the bisection resumes, without a second re-check).
-// If the very first step breaks, one step at start / 10 is tried before giving up. The search
-// stops early, with the answer marked as a lower bound, when the client saturates (busiest thread
-// >= 90 % busy), when the time budget or --slo-max-rate is reached, or when the server fails.
+// If the very first step breaks, one step at start / 10 is tried before giving up. A step that
+// breaks while its client is saturated (busiest thread >= 90 % busy) is not a break but a ceiling:
+// the rates tried next stay below it. The search stops early, with the answer marked as a lower
+// bound, when a step meets while its client is saturated, when the time budget or --slo-max-rate
+// is reached, or when the server fails; and the answer is a lower bound too when no step broke
+// below the ceiling.
 #pragma once
 
 #include <cstdint>

@@ -162,15 +162,70 @@ TEST(SloSearchTest, ClientSaturationMakesALowerBound) {
   EXPECT_FALSE(out.first_broken.has_value());
 }
 
-TEST(SloSearchTest, ClientSaturatedBrokenStepEndsTheSearch) {
+TEST(SloSearchTest, ClientSaturatedBrokenStepIsACeilingNotABreak) {
   Model model;
-  model.client_cap = 60'000;  // 64000: busy and broken at once
+  model.client_cap = 60'000;  // 64000: busy and broken at once; 45255 breaks with 75 % busy
   SearchOutcome out = Search(model, Settings());
-  EXPECT_EQ(out.limited_by, SearchLimit::kClient);
+  ASSERT_TRUE(out.found());
+  EXPECT_FALSE(out.lower_bound);
+  EXPECT_EQ(out.limited_by, SearchLimit::kObjective);
+  const double answer = out.steps[*out.answer].plan.offered_rps;
+  const double broken = out.steps[*out.first_broken].plan.offered_rps;
+  EXPECT_LE(answer, kTrue);
+  EXPECT_GT(broken, kTrue);
+  EXPECT_LE((broken - answer) / answer, 0.05);
+  EXPECT_FALSE(out.steps[*out.first_broken].client_saturated);
+  // 64000 was tried once, saturated, and nothing at or above it again.
+  int saturated = 0;
+  for (const SearchStep& st : out.steps) {
+    if (st.plan.offered_rps >= 64'000) {
+      EXPECT_TRUE(st.client_saturated);
+      ++saturated;
+    }
+  }
+  EXPECT_EQ(saturated, 1);
+}
+
+TEST(SloSearchTest, CeilingsBelowTheTrueAnswerMakeALowerBound) {
+  Model model;
+  model.client_cap = 40'000;  // saturated from 36000 up; the server would meet up to 45000
+  SearchOutcome out = Search(model, Settings());
+  ASSERT_TRUE(out.found());
   EXPECT_TRUE(out.lower_bound);
-  EXPECT_EQ(out.steps[*out.answer].plan.offered_rps, 32'000);
-  EXPECT_EQ(out.steps[*out.first_broken].plan.offered_rps, 64'000);
-  EXPECT_EQ(out.steps.size(), 7u);  // no bisection with a saturated client
+  EXPECT_EQ(out.limited_by, SearchLimit::kClient);
+  // 32000 met; 64000 and 45255 broke saturated (ceilings); 38055 met saturated: the end.
+  ASSERT_GE(out.steps.size(), 3u);
+  EXPECT_EQ(out.steps.back().plan.offered_rps, 38'055);
+  EXPECT_TRUE(out.steps.back().client_saturated);
+  EXPECT_TRUE(out.steps.back().met);
+  EXPECT_EQ(out.steps[*out.answer].plan.offered_rps, 38'055);
+  ASSERT_TRUE(out.first_broken.has_value());
+  EXPECT_EQ(out.steps[*out.first_broken].plan.offered_rps, 45'255);
+  EXPECT_TRUE(out.steps[*out.first_broken].client_saturated);
+}
+
+TEST(SloSearchTest, OnlySaturatedBreaksLeaveTheBracketAtTheCeiling) {
+  Model model;
+  model.capacity = 1e9;          // the server never breaks...
+  model.client_cap = 40'000;     // ...but the client saturates from 36000 up
+  model.flat_latency = true;
+  // A saturated client that cannot deliver: the model's steps above 36000 fall short.
+  SearchSettings s = Settings();
+  StepRunner inner = model.Runner(s.objectives);
+  StepRunner runner = [&inner](const StepPlan& plan) -> Result<StepMeasurement> {
+    Result<StepMeasurement> m = inner(plan);
+    if (m.ok() && plan.offered_rps >= 36'000) m->achieved_rps = 36'000;
+    return m;
+  };
+  SearchOutcome out = RunSearch(s, runner, {});
+  ASSERT_TRUE(out.found());
+  EXPECT_TRUE(out.lower_bound);
+  EXPECT_EQ(out.limited_by, SearchLimit::kClient);
+  const double answer = out.steps[*out.answer].plan.offered_rps;
+  EXPECT_LT(answer, 36'000 * 1.05);
+  ASSERT_TRUE(out.first_broken.has_value());
+  EXPECT_TRUE(out.steps[*out.first_broken].client_saturated);
+  EXPECT_LE((out.steps[*out.first_broken].plan.offered_rps - answer) / answer, 0.05);
 }
 
 TEST(SloSearchTest, MaxTimeStopsWithALowerBound) {
