@@ -55,17 +55,7 @@ read -r -a kv_extra <<< "$kv_args"
 out=${out:-results/callgrind/$(date -u +%Y%m%dT%H%M%SZ).json}
 mkdir -p "$(dirname "$out")"
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+kv_work_dir
 results=$work/results.tsv  # server test pipeline run ir_per_request
 : > "$results"
 IFS=, read -r -a test_list <<< "$tests"
@@ -118,9 +108,7 @@ run_server() {  # kv|redis RUN
       rm -f "$dump"
     done
   done
-  kill "$server_pid"
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
+  kv_stop_server
 }
 
 # Provenance: the source tree, the tools and the build of the measured binary (its CMakeCache).

@@ -95,16 +95,7 @@ if [ "$do_idle" = 1 ] && [ "$(ulimit -n)" -lt 10200 ]; then
   do_idle=0
 fi
 
-work=$(mktemp -d)
-server_pid=""
-idle_pid=""
-cleanup() {
-  [ -n "$idle_pid" ] && kill "$idle_pid" 2>/dev/null && wait "$idle_pid" 2>/dev/null
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+kv_work_dir
 samples=$work/samples.tsv  # round server metric test pipeline value
 : > "$samples"
 record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$samples"; }
@@ -123,11 +114,6 @@ start_server() {  # $1 = kv | redis; sets server_pid and port
   port=$server_port
 }
 
-stop_server() {
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
-}
 
 # Runs redis-benchmark with the server's CPU sampled around it; records rps, p99 and CPU s per
 # million requests under (test, pipeline).
@@ -215,7 +201,7 @@ idle() {  # round server
   for pair in $(seq 1 "$idle_pairs"); do
     bench "$1" "$2-alone" get 1 "$requests"
     redis-benchmark -p "$port" -c 10000 -I > /dev/null 2>&1 &
-    idle_pid=$!
+    kv_also_stop=$!  # the idle clients
     for _ in $(seq 1 300); do
       connected=$(connected_clients)
       [ "${connected:-0}" -ge 10000 ] && break
@@ -226,9 +212,8 @@ idle() {  # round server
       exit 1
     fi
     bench "$1" "$2-idle" get 1 "$requests"
-    kill "$idle_pid" 2>/dev/null || true
-    wait "$idle_pid" 2>/dev/null || true
-    idle_pid=""
+    kv_stop $kv_also_stop
+    kv_also_stop=""
     for _ in $(seq 1 300); do
       [ "$(connected_clients)" -lt 100 ] && break
       sleep 0.1
@@ -253,7 +238,7 @@ for round in $(seq 1 "$rounds"); do
       for test in "${test_list[@]}"; do bench "$round" "$server" "$test" "$pipeline" "$n"; done
     done
     [ "$do_idle" = 1 ] && idle "$round" "$server"
-    stop_server
+    kv_stop_server
     echo "compare-servers: round $round $server done ($(( $(date +%s) - start )) s)"
   done
 done

@@ -41,6 +41,32 @@ kv_find_server() {
   echo "$kv"
 }
 
+# kv_work_dir: a temporary directory in $work. At exit it is removed, and the server that
+# kv_start_server started last ($server_pid) and the processes listed in $kv_also_stop are
+# stopped; INT and TERM exit 130 (so that the same clean-up runs).
+kv_work_dir() {
+  work=$(mktemp -d)
+  server_pid=""
+  kv_also_stop=""
+  trap 'kv_stop $server_pid $kv_also_stop; rm -rf "$work"' EXIT
+  trap 'exit 130' INT TERM
+}
+
+# kv_stop PID...: stops (SIGTERM) and reaps each PID that is still there.
+kv_stop() {
+  local p
+  for p in "$@"; do
+    kill "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
+}
+
+# kv_stop_server: stops the server kv_start_server started.
+kv_stop_server() {
+  kv_stop $server_pid
+  server_pid=""
+}
+
 # kv_free_port: a TCP port on 127.0.0.1 that nothing listens on, below the ephemeral range (where
 # the clients' own sockets, 10,000 of them in the idle test, take their ports).
 kv_free_port() {

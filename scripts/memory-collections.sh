@@ -41,14 +41,7 @@ done
 kv_require_tools redis-server redis-cli awk
 kv=$(kv_find_server "$kv")
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+kv_work_dir
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 cli() { redis-cli -p "$port" "$@"; }
 
@@ -96,9 +89,7 @@ growth_kb() {  # server case: RSS growth in kB on a fresh server
   redis-cli -p "$port" --pipe < "$work/$2.resp" > "$work/pipe.out"
   n=$(check "$2")
   r1=$(rss_kb "$server_pid")
-  kill "$server_pid"
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
+  kv_stop_server
   if [ "$n" != "$(expected "$2")" ]; then
     echo "memory-collections: $1 reports $n after the $2 data set (expected $(expected "$2"))" >&2
     cat "$work/pipe.out" >&2

@@ -54,14 +54,7 @@ done
 kv_require_tools redis-server redis-cli python3
 case ",$servers," in *,kv,*) kv=$(kv_find_server "$kv") ;; esac
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+kv_work_dir
 
 start_server() {  # kv | redis: sets server_pid and port
   if [ "$1" = kv ]; then kv_start_server "$kv" "$work/kv.log"; else kv_start_server redis "$work/redis.log"; fi
@@ -206,9 +199,7 @@ for s in ${servers//,/ }; do
     for h in ${hows//,/ }; do
       start_server "$s"
       read -r worst idle span set4k < <(python3 "$work/stall.py" "$port" "$c" "$h" "$elements" "$tail_s")
-      kill "$server_pid"
-      wait "$server_pid" 2>/dev/null || true
-      server_pid=""
+      kv_stop_server
       printf '%-6s %-6s %-7s %14s %8s %8s %13s\n' "$s" "$c" "$h" "$worst" "$idle" "$span" "$set4k"
     done
   done
