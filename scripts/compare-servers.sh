@@ -131,8 +131,9 @@ bench() {  # round server test pipeline n [extra redis-benchmark flags...]
       # -t lrange_M would time its LPUSH fill of N values too: fill once, unmeasured, and time
       # exactly redis-benchmark's LRANGE_M command.
       what=(LRANGE mylist 0 $((${test#lrange_} - 1)))
-      c0=$(cli llen mylist)
-      if [ "${c0:-0}" -lt 600 ]; then
+      local len
+      len=$(cli llen mylist)
+      if [ "${len:-0}" -lt 600 ]; then
         redis-benchmark -p "$port" -c 50 -n 1000 -t lpush -q > /dev/null 2>&1
       fi
       c0=$(cpu_ticks "$server_pid")

@@ -100,9 +100,7 @@ kv_start_server() {
       kill -0 "$server_pid" 2>/dev/null || break
       sleep 0.05
     done
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
+    kv_stop_server
     grep -q "in use" "$log" || break
   done
   echo "$kv_script: $(basename "$which") did not start; its log:" >&2

@@ -53,23 +53,10 @@ for tool in kv-load kv-server; do
 done
 kv_require_tools redis-server redis-cli python3
 
-work=$(mktemp -d)
+kv_work_dir
 out=${KV_SLO_OUT:-$work}
 mkdir -p "$out"
 declare -A pid port
-server_pid=""  # kv_start_server's
-cleanup() {
-  local s
-  for s in "${!pid[@]}" start; do
-    local p=${pid[$s]:-$server_pid}  # "start": a server still starting (kv_start_server)
-    [ -n "$p" ] || continue
-    kill "$p" 2>/dev/null || true
-    wait "$p" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 start_server() {  # $1 = kv | redis; sets pid[$1], port[$1]
   if [ "$1" = kv ]; then
@@ -79,6 +66,7 @@ start_server() {  # $1 = kv | redis; sets pid[$1], port[$1]
   fi
   pid[$1]=$server_pid
   port[$1]=$server_port
+  kv_also_stop="$kv_also_stop $server_pid"  # both servers stay up: stopped at exit
   if [ -n "$pin" ] && ! taskset -a -p -c "${pin%%:*}" "$server_pid" > /dev/null 2>&1; then
     echo "$kv_script: KV_SLO_PIN: cannot pin $1 to CPUs '${pin%%:*}'" >&2
     exit 2

@@ -51,7 +51,10 @@ for s in ${servers//,/ }; do
   case "$s" in kv | redis) ;; *) echo "stall-check: unknown server '$s'" >&2; exit 2 ;; esac
 done
 
-kv_require_tools redis-server redis-cli python3
+kv_require_tools redis-server redis-cli
+python=/usr/bin/python3  # Debian's: python3-redis lives in its dist-packages, not in a pyenv
+"$python" -c 'import redis' 2> /dev/null ||
+  { echo "stall-check: $python cannot import redis (python3-redis): run scripts/setup.sh" >&2; exit 2; }
 case ",$servers," in *,kv,*) kv=$(kv_find_server "$kv") ;; esac
 
 kv_work_dir
@@ -64,55 +67,19 @@ start_server() {  # kv | redis: sets server_pid and port
 # The measurement: fills the collection, starts the probe (a second process, so that neither waits
 # for the other's interpreter), removes the key, waits for the release, prints "worst_ms span_s".
 cat > "$work/stall.py" <<'EOF'
-import socket, subprocess, sys, time
+import subprocess, sys, time
+
+import redis  # redis-py (python3-redis, scripts/setup.sh)
 
 port, case, how, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
 tail_s = float(sys.argv[5]) if len(sys.argv) > 5 else 1.0
 
 def connect():
-    s = socket.create_connection(("127.0.0.1", port))
-    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return s
-
-def encode(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
-
-class Conn:
-    def __init__(self):
-        self.s, self.buf = connect(), b""
-    def line(self):
-        while b"\r\n" not in self.buf:
-            chunk = self.s.recv(1 << 16)
-            if not chunk:
-                raise SystemExit("stall-check: the server closed the connection")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
-    def reply(self):  # one reply; bulk and array replies are read whole
-        line = self.line()
-        if line[:1] == b"-":
-            raise SystemExit("stall-check: error reply %r" % line)
-        if line[:1] == b"$":
-            size = int(line[1:])
-            if size >= 0:
-                while len(self.buf) < size + 2:
-                    self.buf += self.s.recv(1 << 16)
-                data, self.buf = self.buf[:size], self.buf[size + 2:]
-                return data
-            return None
-        if line[:1] == b"*":
-            return [self.reply() for _ in range(int(line[1:]))]
-        return line[1:]
-    def call(self, *args):
-        self.s.sendall(encode(*args))
-        return self.reply()
+    return redis.Redis(host="127.0.0.1", port=port, socket_keepalive=False)
 
 def probe():  # runs as its own process: PINGs until stdin closes, prints the worst wait per phase
-    c = Conn()
+    c = connect()
+    c.ping()  # connected before the first timed PING
     import select
     worst = {"idle": 0.0, "remove": 0.0}
     phase = "idle"
@@ -125,41 +92,35 @@ def probe():  # runs as its own process: PINGs until stdin closes, prints the wo
             phase = word
             continue
         t0 = time.perf_counter()
-        c.s.sendall(b"*1\r\n$4\r\nPING\r\n")
-        c.reply()
+        c.ping()
         worst[phase] = max(worst[phase], time.perf_counter() - t0)
         time.sleep(0.001)
     print("%.1f %.1f" % (worst["idle"] * 1000, worst["remove"] * 1000), flush=True)
 
-if case == "probe":
-    probe()
-    sys.exit(0)
+try:
+    if case == "probe":
+        probe()
+        sys.exit(0)
 
-c = Conn()
-c.call("FLUSHALL")
-batch = 100
-cmds = []
-for i in range(0, n, batch):
-    members = range(i, min(i + batch, n))
-    if case == "set":
-        cmds.append(encode("SADD", "k", *("member:%d" % j for j in members)))
-    elif case == "hash":
-        args = []
-        for j in members:
-            args += ["field:%d" % j, "value:%d" % j]
-        cmds.append(encode("HSET", "k", *args))
-    elif case == "zset":
-        args = []
-        for j in members:
-            args += [j, "member:%d" % j]
-        cmds.append(encode("ZADD", "k", *args))
-    else:
-        cmds.append(encode("RPUSH", "k", *("element:%d" % j for j in members)))
-for i in range(0, len(cmds), 50):
-    chunk = cmds[i:i + 50]
-    c.s.sendall(b"".join(chunk))
-    for _ in chunk:
-        c.reply()
+    c = connect()
+    c.flushall()
+    batch = 100
+    pipe = c.pipeline(transaction=False)
+    for i in range(0, n, batch):
+        members = range(i, min(i + batch, n))
+        if case == "set":
+            pipe.sadd("k", *("member:%d" % j for j in members))
+        elif case == "hash":
+            pipe.hset("k", mapping={"field:%d" % j: "value:%d" % j for j in members})
+        elif case == "zset":
+            pipe.zadd("k", {"member:%d" % j: j for j in members})
+        else:
+            pipe.rpush("k", *("element:%d" % j for j in members))
+        if len(pipe) == 50:
+            pipe.execute()
+    pipe.execute()
+except redis.exceptions.RedisError as e:
+    raise SystemExit("stall-check: %s" % e)
 
 p = subprocess.Popen([sys.executable, __file__, str(port), "probe", how, "0"],
                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -168,14 +129,12 @@ p.stdin.write("remove\n")
 p.stdin.flush()
 t0 = time.perf_counter()
 if how == "del":
-    c.call("DEL", "k")
+    c.delete("k")
 else:
-    c.call("PEXPIRE", "k", 1)
+    c.pexpire("k", 1)
 while True:
-    gone = c.call("EXISTS", "k") == b"0"
-    info = c.call("INFO", "memory").decode()
-    pending = [l for l in info.split("\r\n") if l.startswith("lazyfree_pending_objects:")]
-    if gone and (not pending or pending[0].endswith(":0")):
+    gone = c.exists("k") == 0
+    if gone and c.info("memory").get("lazyfree_pending_objects", 0) == 0:
         break
     if time.perf_counter() - t0 > 120:
         raise SystemExit("stall-check: not released after 120 s")
@@ -185,7 +144,7 @@ time.sleep(tail_s)
 # The next allocation of 1 KiB or more after the release: glibc merges the freed chunks it keeps
 # unmerged (fastbins) there, all at once.
 t1 = time.perf_counter()
-c.call("SET", "after", b"x" * 4096)
+c.set("after", b"x" * 4096)
 first_set_ms = (time.perf_counter() - t1) * 1000
 time.sleep(0.2)
 out, _ = p.communicate("")
@@ -198,7 +157,7 @@ for s in ${servers//,/ }; do
   for c in ${cases//,/ }; do
     for h in ${hows//,/ }; do
       start_server "$s"
-      read -r worst idle span set4k < <(python3 "$work/stall.py" "$port" "$c" "$h" "$elements" "$tail_s")
+      read -r worst idle span set4k < <("$python" "$work/stall.py" "$port" "$c" "$h" "$elements" "$tail_s")
       kv_stop_server
       printf '%-6s %-6s %-7s %14s %8s %8s %13s\n' "$s" "$c" "$h" "$worst" "$idle" "$span" "$set4k"
     done
