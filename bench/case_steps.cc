@@ -90,13 +90,8 @@ std::string_view FormatMember(uint64_t n, char (&out)[kMemberLength + 1]) {
   return {out, kMemberLength};
 }
 
-// A ZADD score as redis-benchmark's __rand_int__ with -r: 12 digits.
+// A ZADD score's range: redis-benchmark's __rand_int__ with -r, 12 digits.
 constexpr uint64_t kScoreRange = 1000000000000ULL;
-std::string_view FormatScore(uint64_t n, char (&out)[kMemberLength + 1]) {
-  const int len =
-      std::snprintf(out, sizeof(out), "%012llu", static_cast<unsigned long long>(n % kScoreRange));
-  return {out, static_cast<size_t>(len)};
-}
 
 // Appends one request of a plain (non-lock, non-pool) case; returns the reply type it expects.
 Reply::Type AppendRequest(CaseKind kind, const workload::Workload& workload, Worker& w,
@@ -177,8 +172,9 @@ Reply::Type AppendRequest(CaseKind kind, const workload::Workload& workload, Wor
     }
     case CaseKind::kZAdd: {
       // redis-benchmark -r: "ZADD myzset __rand_int__ element:__rand_int__", two draws.
-      char score_buf[kMemberLength + 1];
-      const std::string_view score = FormatScore(w.chooser.rng().Uniform(kScoreRange), score_buf);
+      char score_buf[workload::kKeyDigits];
+      workload::WriteKeyDigits(score_buf, w.chooser.rng().Uniform(kScoreRange));
+      const std::string_view score(score_buf, workload::kKeyDigits);
       char member[kMemberLength + 1];
       const std::string_view args[] = {"ZADD", "myzset", score,
                                        FormatMember(w.chooser.Next(), member)};
@@ -218,6 +214,7 @@ Status Round(CaseKind kind, int count, const workload::Workload& workload, Worke
   w.expected.clear();
   for (int i = 0; i < count; ++i) w.expected.push_back(AppendRequest(kind, workload, w, c));
   const std::string_view command = CaseName(kind);
+  const auto array = ExpectedArray(kind);
   for (int i = 0; i < count; ++i) {
     Result<Reply> r = c.ReadReply();
     if (!r.ok()) return Error{r.error()};
@@ -226,7 +223,7 @@ Status Round(CaseKind kind, int count, const workload::Workload& workload, Worke
     if (elapsed_ns != nullptr) *elapsed_ns = ns;
     ++w.requests;
     const Reply::Type expected = w.expected[static_cast<size_t>(i)];
-    if (Status s = Check(command, *r, expected, ExpectedArray(kind), w); !s.ok()) return s;
+    if (Status s = Check(command, *r, expected, array, w); !s.ok()) return s;
   }
   w.items += count;
   return {};

@@ -19,11 +19,11 @@ using testing::Harness;
 using testing::Int;
 using testing::kNil;
 using testing::kOK;
+using testing::kSyntax;
 
 const std::string kErrOffset = Err("ERR bit offset is not an integer or out of range");
 const std::string kErrBit = Err("ERR bit is not an integer or out of range");
 const std::string kErrInt = Err("ERR value is not an integer or out of range");
-const std::string kErrSyntax = Err("ERR syntax error");
 const std::string kErrType = Err(
     "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 "
     "is.");
@@ -92,10 +92,10 @@ TEST(BitsTest, BitCount) {
   EXPECT_EQ(h.Run({"BITCOUNT", "s", "6", "100"}), Int(0));
   EXPECT_EQ(h.Run({"BITCOUNT", "s", "9223372036854775807", "-1"}), Int(0));
   EXPECT_EQ(h.Run({"BITCOUNT", "s", "a", "b"}), kErrInt);
-  EXPECT_EQ(h.Run({"BITCOUNT", "s", "1"}), kErrSyntax);
-  EXPECT_EQ(h.Run({"BITCOUNT", "s", "1", "2", "3"}), kErrSyntax);
-  EXPECT_EQ(h.Run({"BITCOUNT", "s", "1", "2", "bits"}), kErrSyntax);
-  EXPECT_EQ(h.Run({"BITCOUNT", "s", "1", "2", "bit", "x"}), kErrSyntax);
+  EXPECT_EQ(h.Run({"BITCOUNT", "s", "1"}), kSyntax);
+  EXPECT_EQ(h.Run({"BITCOUNT", "s", "1", "2", "3"}), kSyntax);
+  EXPECT_EQ(h.Run({"BITCOUNT", "s", "1", "2", "bits"}), kSyntax);
+  EXPECT_EQ(h.Run({"BITCOUNT", "s", "1", "2", "bit", "x"}), kSyntax);
   EXPECT_EQ(h.Run({"SET", "e", ""}), kOK);
   EXPECT_EQ(h.Run({"BITCOUNT", "e"}), Int(0));
   EXPECT_EQ(h.Run({"BITCOUNT", "e", "0", "-1"}), Int(0));
@@ -139,8 +139,8 @@ TEST(BitsTest, BitPosErrors) {
   EXPECT_EQ(h.Run({"BITPOS", "s", "x"}), kErrInt);
   EXPECT_EQ(h.Run({"BITPOS", "s", "1", "a"}), kErrInt);
   EXPECT_EQ(h.Run({"BITPOS", "s", "1", "1", "a"}), kErrInt);
-  EXPECT_EQ(h.Run({"BITPOS", "s", "1", "1", "2", "x"}), kErrSyntax);
-  EXPECT_EQ(h.Run({"BITPOS", "s", "1", "1", "2", "bit", "x"}), kErrSyntax);
+  EXPECT_EQ(h.Run({"BITPOS", "s", "1", "1", "2", "x"}), kSyntax);
+  EXPECT_EQ(h.Run({"BITPOS", "s", "1", "1", "2", "bit", "x"}), kSyntax);
   EXPECT_EQ(h.Run({"BITPOS", "s"}), Err("ERR wrong number of arguments for 'bitpos' command"));
 }
 
@@ -177,8 +177,8 @@ TEST(BitsTest, BitOpErrors) {
   EXPECT_EQ(h.Run({"BITOP", "AND"}), arity);
   EXPECT_EQ(h.Run({"BITOP", "AND", "d"}), arity);
   EXPECT_EQ(h.Run({"BITOP", "NOT", "d"}), arity);
-  EXPECT_EQ(h.Run({"BITOP", "FOO", "d", "a"}), kErrSyntax);
-  EXPECT_EQ(h.Run({"BITOP", "NAND", "d", "a"}), kErrSyntax);
+  EXPECT_EQ(h.Run({"BITOP", "FOO", "d", "a"}), kSyntax);
+  EXPECT_EQ(h.Run({"BITOP", "NAND", "d", "a"}), kSyntax);
   EXPECT_EQ(h.Run({"BITOP", "NOT", "d", "a", "b"}),
             Err("ERR BITOP NOT must be called with a single source key."));
 }
@@ -278,11 +278,11 @@ TEST(BitsTest, BitFieldErrors) {
   Harness h;
   EXPECT_EQ(h.Run({"BITFIELD"}), Err("ERR wrong number of arguments for 'bitfield' command"));
   EXPECT_EQ(h.Run({"BITFIELD_RO"}), Err("ERR wrong number of arguments for 'bitfield_ro' command"));
-  EXPECT_EQ(h.Run({"BITFIELD", "k", "GET"}), kErrSyntax);
-  EXPECT_EQ(h.Run({"BITFIELD", "k", "GET", "i8"}), kErrSyntax);
-  EXPECT_EQ(h.Run({"BITFIELD", "k", "SET", "i8", "0"}), kErrSyntax);
-  EXPECT_EQ(h.Run({"BITFIELD", "k", "FOO"}), kErrSyntax);
-  EXPECT_EQ(h.Run({"BITFIELD", "k", "OVERFLOW"}), kErrSyntax);
+  EXPECT_EQ(h.Run({"BITFIELD", "k", "GET"}), kSyntax);
+  EXPECT_EQ(h.Run({"BITFIELD", "k", "GET", "i8"}), kSyntax);
+  EXPECT_EQ(h.Run({"BITFIELD", "k", "SET", "i8", "0"}), kSyntax);
+  EXPECT_EQ(h.Run({"BITFIELD", "k", "FOO"}), kSyntax);
+  EXPECT_EQ(h.Run({"BITFIELD", "k", "OVERFLOW"}), kSyntax);
   EXPECT_EQ(h.Run({"BITFIELD", "k", "OVERFLOW", "FOO"}),
             Err("ERR Invalid OVERFLOW type specified"));
   for (const char* type : {"i65", "u64", "i0", "u0", "x8", "I8", "i", "i-1", "u8x"}) {

@@ -190,8 +190,8 @@ inline std::string Array(std::initializer_list<std::string> items) {
 }
 inline const std::string kOK(resp::kOk);
 inline const std::string kNil(resp::kNullBulk);
-inline const std::string kEmpty = "*0\r\n";
-inline const std::string kNullArray = "*-1\r\n";
+inline const std::string kEmpty(resp::kEmptyArray);
+inline const std::string kNullArray(resp::kNullArray);
 inline const std::string kWrongType =
     Err("WRONGTYPE Operation against a key holding the wrong kind of value");
 inline const std::string kSyntax = Err("ERR syntax error");

@@ -178,10 +178,9 @@ TEST(MemoryTest, UsageIsTheKeysShareOfTheLayout) {
 TEST(MemoryTest, UsageErrors) {
   Harness h;
   EXPECT_EQ(h.Run({"SET", "k", "v"}), kOK);
-  const std::string syntax = Err("ERR syntax error");
-  EXPECT_EQ(h.Run({"MEMORY", "USAGE", "k", "SAMPLES"}), syntax);
-  EXPECT_EQ(h.Run({"MEMORY", "USAGE", "k", "SAMPLES", "-1"}), syntax);
-  EXPECT_EQ(h.Run({"MEMORY", "USAGE", "k", "FOO", "1"}), syntax);
+  EXPECT_EQ(h.Run({"MEMORY", "USAGE", "k", "SAMPLES"}), testing::kSyntax);
+  EXPECT_EQ(h.Run({"MEMORY", "USAGE", "k", "SAMPLES", "-1"}), testing::kSyntax);
+  EXPECT_EQ(h.Run({"MEMORY", "USAGE", "k", "FOO", "1"}), testing::kSyntax);
   EXPECT_EQ(h.Run({"MEMORY", "USAGE", "nokey", "SAMPLES", "x"}),
             Err("ERR value is not an integer or out of range"));
   EXPECT_EQ(h.Run({"MEMORY", "USAGE"}),

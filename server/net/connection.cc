@@ -184,10 +184,7 @@ Connection::BatchEnd Connection::RunBatch(Dispatcher& dispatcher, const Config& 
   // Blocked (BLPOP...): later requests wait in the query buffer until the engine ends the wait.
   if (session_.blocked) {
     session_.query_buffer_bytes = in_.size();
-    return in_.size() <= (pre_auth_ ? kPreAuthQueryBufferLimit
-                                    : static_cast<size_t>(config.client_query_buffer_limit))
-               ? BatchEnd::kDone
-               : BatchEnd::kQueryBufferFull;
+    return in_.size() <= QueryBufferLimit(config) ? BatchEnd::kDone : BatchEnd::kQueryBufferFull;
   }
   if (out_pos_ > 0) {
     out_.erase(0, out_pos_);
@@ -226,8 +223,7 @@ Connection::BatchEnd Connection::RunBatch(Dispatcher& dispatcher, const Config& 
   session_.output_buffer_bytes = output;
   // Only a client others push to needs its unsent bytes published (for their limit check).
   if (receives_pushes()) unsent_.store(output, std::memory_order_relaxed);
-  const size_t limit =
-      pre_auth_ ? kPreAuthQueryBufferLimit : static_cast<size_t>(config.client_query_buffer_limit);
+  const size_t limit = QueryBufferLimit(config);
   // One branch for both limits on the request path: the query buffer's, and the output's once
   // the output holds more than what OutputLimitCheck leaves uncounted (small replies never pay
   // for it). A soft limit's clock left running while the output drained is stopped by the

@@ -149,6 +149,11 @@ class Connection final : public IoHandler {
   bool ParseStopped(resp::ParseResult r);
   // RunBatch's end when the query buffer or the output may be past its limit (out of line).
   BatchEnd CheckLimits(const Config& config, size_t query_limit);
+  // The query buffer's limit now (before AUTH, the pre-auth one; AUTH in a batch changes it).
+  size_t QueryBufferLimit(const Config& config) const {
+    return pre_auth_ ? kPreAuthQueryBufferLimit
+                     : static_cast<size_t>(config.client_query_buffer_limit);
+  }
 
   UniqueFd fd_;
   ConnectionLoop* owner_;

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstring>
 #include <string_view>
 
 #include "server/store/dict.h"
@@ -22,13 +21,7 @@ struct FieldNode {
     PackedList::ReadAt(data(), 0, &k);
     return k;
   }
-  bool KeyEquals(std::string_view k) const {
-    const auto first = static_cast<unsigned char>(data()[0]);
-    if (first < 0x80) [[likely]] {  // a one-byte length (PackedList::ReadAt)
-      return first == k.size() && std::memcmp(data() + 1, k.data(), k.size()) == 0;
-    }
-    return key() == k;
-  }
+  bool KeyEquals(std::string_view k) const { return key() == k; }
   std::string_view value() const {
     std::string_view v;
     PackedList::ReadAt(data(), PackedList::NextAt(data(), 0), &v);

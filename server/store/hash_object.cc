@@ -49,24 +49,29 @@ size_t HashObject::MemoryUsage() const {
          Word<FieldDict*>(0)->bucket_count() * sizeof(FieldNode*) + table_bytes();
 }
 
+void HashObject::AdoptTableOf(const HashObject& from) {
+  auto* dict = new FieldDict();
+  size_t bytes = 0;
+  from.ForEach([dict, &bytes](std::string_view f, std::string_view v) {
+    FieldNode* e = FieldNode::Create(f, v);
+    bytes += e->HeapSize();
+    dict->Insert(e);
+  });
+  Reset();
+  mode_ = Mode::kTable;
+  SetWord(0, dict);
+  set_table_bytes(bytes);
+}
+
 std::unique_ptr<Object> HashObject::Clone() const {
-  if (const FieldDict* t = table()) {
-    std::unique_ptr<HashObject> copy = Create();
-    auto* dict = new FieldDict();
-    copy->SetWord(0, dict);
-    copy->set_table_bytes(0);
-    copy->mode_ = Mode::kTable;
-    size_t bytes = 0;
-    t->ForEach([dict, &bytes](const FieldNode* e) {
-      FieldNode* c = FieldNode::Create(e->key(), e->value());
-      bytes += c->HeapSize();
-      dict->Insert(c);
-    });
-    copy->set_table_bytes(bytes);
+  if (table() != nullptr) {
+    std::unique_ptr<HashObject> copy(New(0));
+    copy->AdoptTableOf(*this);
     return copy;
   }
   const HashObject* s = Small();
-  std::unique_ptr<HashObject> copy = Create(s->size_);
+  // Sized for its contents (New, not Create: nothing to compact).
+  std::unique_ptr<HashObject> copy(New(s->size_));
   if (s->size_ > 0) std::memcpy(copy->bytes(), s->bytes(), s->size_);
   copy->size_ = s->size_;
   copy->pairs_ = s->pairs_;
@@ -167,17 +172,7 @@ char* HashObject::Splice(size_t pos, size_t old_len, size_t new_len) {
 }
 
 void HashObject::Convert() {
-  auto* dict = new FieldDict();
-  size_t bytes = 0;
-  ForEach([dict, &bytes](std::string_view f, std::string_view v) {
-    FieldNode* e = FieldNode::Create(f, v);
-    bytes += e->HeapSize();
-    dict->Insert(e);
-  });
-  Reset();
-  mode_ = Mode::kTable;
-  SetWord(0, dict);
-  set_table_bytes(bytes);
+  AdoptTableOf(*this);
   if (room_ > kMinRoom) RequestCompact();
 }
 

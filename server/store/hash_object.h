@@ -106,6 +106,8 @@ class HashObject final : public Object {
   // where they go; moves the pairs to a larger object when they do not fit.
   char* Splice(size_t pos, size_t old_len, size_t new_len);
   void Convert();
+  // Makes this a table holding from's pairs (from may be this: its pairs are read first).
+  void AdoptTableOf(const HashObject& from);
 
   uint16_t size_ = 0;   // kInline: packed bytes used
   uint16_t pairs_ = 0;  // kInline: field/value pairs

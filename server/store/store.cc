@@ -75,12 +75,18 @@ bool Store::LazyFreeStep(int64_t budget_us) {
   return !lazy_free_.empty();
 }
 
+std::unique_ptr<Object> Store::Compacted(Object* obj) {
+  if (!obj->compact_) [[likely]]
+    return nullptr;
+  obj->compact_ = 0;
+  std::unique_ptr<Object> compact = obj->Compact();
+  if (compact) compact->accounted_ = obj->accounted_;
+  return compact;
+}
+
 Entry* Store::AddObject(int db, std::string_view key, std::unique_ptr<Object> obj,
                         int64_t expire_ms) {
-  if (obj->compact_) {
-    obj->compact_ = 0;
-    if (std::unique_ptr<Object> compact = obj->Compact()) obj = std::move(compact);
-  }
+  if (std::unique_ptr<Object> compact = Compacted(obj.get())) obj = std::move(compact);
   Account(dbs_[db], obj.get());
   Entry* e = Link(db, Entry::CreateObject(key, obj.release()), expire_ms);
   if (ready_listener_ != nullptr) [[unlikely]]
@@ -91,14 +97,10 @@ Entry* Store::AddObject(int db, std::string_view key, std::unique_ptr<Object> ob
 bool Store::ObjectWritten(int db, Entry* e) {
   Db& d = dbs_[db];
   Object* obj = e->object();
-  if (obj->compact_) [[unlikely]] {
-    obj->compact_ = 0;
-    if (std::unique_ptr<Object> compact = obj->Compact()) {
-      compact->accounted_ = obj->accounted_;
-      e->set_object(compact.get());
-      delete obj;
-      obj = compact.release();
-    }
+  if (std::unique_ptr<Object> compact = Compacted(obj)) [[unlikely]] {
+    e->set_object(compact.get());
+    delete obj;
+    obj = compact.release();
   }
   Account(d, obj);
   KeyModified(db, e->key());

@@ -203,6 +203,9 @@ class Store {
   void DropObject(Db& d, Object* obj);
   // Counts obj's current MemoryUsage in d.
   static void Account(Db& d, Object* obj);
+  // After a write that called RequestCompact: obj's replacement (Object::Compact) with obj's
+  // accounting, or nullptr to keep obj. Clears the request.
+  static std::unique_ptr<Object> Compacted(Object* obj);
   // The observer may remove itself while told: check it for every call.
   void DbReplacing(int db, int other_db) {
     if (observer_ != nullptr) observer_->DbReplacing(db, other_db);

@@ -1,9 +1,9 @@
 // Zeroed arrays for the hash tables (BasicDict's buckets, the sorted set's index). An array of at
 // least kOwnMappingBytes is its own anonymous mapping, so that freeing it gives its pages back at
 // once: from the heap, the old table of a grown dict stays resident until something reuses the
-// hole (after a keyspace's last growth nothing does: half a table of RSS for good), and freeing a
-// large heap block makes glibc consolidate every small free chunk at that moment (after a lazy
-// free of a million elements, one call that takes a large part of a second).
+// hole (after a keyspace's last growth nothing does: half a table of RSS for good). (Freeing a
+// large heap block also made glibc consolidate its fastbins at that moment; with TuneMalloc's
+// fastbins off, that stall is gone either way.)
 #pragma once
 
 #include <cstddef>
