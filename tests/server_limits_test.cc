@@ -325,6 +325,38 @@ TEST(ServerLimitsTest, NormalHardOutputLimitCutsOffHugeRepliesToAClientThatNever
   EXPECT_EQ(Show(other->Call({"LRANGE", "big", "0", "0"})), "*1");
 }
 
+// INFO's field `name` as an integer, or -1.
+int64_t InfoField(fixtures::Client& c, std::string_view section, const std::string& name) {
+  Result<Reply> info = c.Call({"INFO", section});
+  if (!info.ok()) return -1;
+  const size_t at = info->str.find("\r\n" + name + ":");
+  if (at == std::string::npos) return -1;
+  return std::stoll(info->str.substr(at + name.size() + 3));
+}
+
+// Lazy free: collections DEL removes are queued (not freed inside the DEL) and released by loop
+// 0's own steps while other clients are served, with no command to drive it.
+TEST(ServerLimitsTest, DeletedLargeCollectionsAreReleasedWithoutACommandToDriveIt) {
+  auto server = StartOrFail();
+  ASSERT_NE(server, nullptr);
+  auto c = Connect(server->port());
+  ASSERT_TRUE(c.ok()) << c.error();
+  FillCollections(*c, 100000);
+  EXPECT_EQ(InfoField(*c, "memory", "lazyfree_pending_objects"), 0);
+  ASSERT_EQ(Show(c->Call({"DEL", "big", "bighash", "bigset"})), ":3");
+  // 300,000 elements take many steps of about 1 ms: not all gone at the next command.
+  EXPECT_GT(InfoField(*c, "memory", "lazyfree_pending_objects"), 0);
+  const auto deadline = After(std::chrono::seconds(30));
+  int64_t pending = -1;
+  while ((pending = InfoField(*c, "memory", "lazyfree_pending_objects")) != 0 &&
+         Clock::now() < deadline) {
+    ASSERT_EQ(Show(c->Call({"PING"})), "+PONG");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(pending, 0);
+  EXPECT_EQ(Show(c->Call({"DBSIZE"})), ":0");
+}
+
 // The soft limit: a client whose unsent output stays above it for more than its seconds is closed
 // by the loop's tick, though its output no longer grows (kv-server stops reading such a client).
 TEST(ServerLimitsTest, NormalSoftOutputLimitClosesAClientThatStaysAboveIt) {

@@ -40,9 +40,13 @@ class Dispatcher {
   // handed to Execute, before the Session is destroyed.
   virtual void OnClose(Session& session) = 0;
 
-  // Periodic housekeeping (lazy free of large collections, active expiry) for at most budget_us microseconds. Returns true when it
-  // stopped because of the budget (more work is likely waiting).
+  // Periodic housekeeping (active expiry, blocked clients' timeouts) for at most budget_us
+  // microseconds. Returns true when it stopped because of the budget (more work is likely waiting).
   virtual bool ActiveExpireCycle(int64_t budget_us) = 0;
+
+  // Releases large collections removed from the keyspace (lazy free) for at most about budget_us
+  // microseconds. Returns true while some remain queued.
+  virtual bool LazyFreeStep(int64_t budget_us) = 0;
 };
 
 }  // namespace kv::server

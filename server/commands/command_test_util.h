@@ -155,7 +155,10 @@ class BlockingHarness : public Harness {
     return it == control.unblocked.end() ? "" : it->second;
   }
   std::string Info() { return Run({"INFO", "clients"}); }
-  void Tick() { processor.ActiveExpireCycle(1000); }
+  void Tick() {
+    processor.ActiveExpireCycle(1000);
+    processor.LazyFreeStep(1000);
+  }
 
  private:
   std::vector<std::unique_ptr<Session>> clients_;

@@ -311,11 +311,13 @@ size_t CommandProcessor::Prefetch(const Session& session, std::string_view pendi
 bool CommandProcessor::ActiveExpireCycle(int64_t budget_us) {
   Store& store = impl_->state.store;
   impl_->state.stats.Sample(store.now_ms(), store.UsedMemory());
-  // Large collections removed since the last tick are released first, within the same budget.
-  const bool free_backlog = store.LazyFreeStep(budget_us);
   if (impl_->state.blocking.blocked_clients() > 0) ExpireBlockedClients(impl_->state, store.now_ms());
-  if (!impl_->state.active_expire_enabled) return free_backlog;
-  return store.ActiveExpireCycle(budget_us) || free_backlog;
+  if (!impl_->state.active_expire_enabled) return false;
+  return store.ActiveExpireCycle(budget_us);
+}
+
+bool CommandProcessor::LazyFreeStep(int64_t budget_us) {
+  return impl_->state.store.LazyFreeStep(budget_us);
 }
 
 uint64_t CommandProcessor::TotalKeys() const { return impl_->state.store.TotalKeys(); }

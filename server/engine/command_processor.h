@@ -44,6 +44,7 @@ class CommandProcessor final : public Dispatcher {
   static constexpr size_t kPrefetchWindow = 2048;
   // Active expiry: deletes expired keys for at most budget_us microseconds.
   bool ActiveExpireCycle(int64_t budget_us) override;
+  bool LazyFreeStep(int64_t budget_us) override;
 
   // For the network layer: total keys and used memory (the figure maxmemory is checked against).
   uint64_t TotalKeys() const;

@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -89,12 +90,15 @@ Status ConnectionLoop::Run() {
       int64_t left = drain_deadline - MonotonicMs();
       if (connections_.empty() || left <= 0) break;
       timeout_ms = static_cast<int>(left);
+    } else if (lazy_free_due_) {
+      timeout_ms = static_cast<int>(std::max<int64_t>(0, next_lazy_free_ms_ - MonotonicMs()));
     }
     Result<EventLoop::Round> round = loop_->RunOnce(timeout_ms);
     if (!round) return Error{round.error()};
     EndRound();
     if (inbox_pending_.load(std::memory_order_acquire)) OnWake();
     if (round->ticked) OnTick();
+    if (lazy_free_due_ && !draining_ && MonotonicMs() >= next_lazy_free_ms_) LazyFreeStep();
     if (!draining_ && shared_->shutting_down.load(std::memory_order_acquire)) {
       BeginDrain();
       drain_deadline = MonotonicMs() + kDrainTimeoutMs;
@@ -365,6 +369,10 @@ void ConnectionLoop::OnTick() {
       shared_->dispatcher->SetTime(now);
       expire_backlog_ = shared_->dispatcher->ActiveExpireCycle(expire_backlog_ ? kExpireBusyBudgetUs
                                                                                : kExpireBudgetUs);
+      if (!lazy_free_due_) {  // a look at the queue, a period after this tick's expiry work
+        lazy_free_due_ = true;
+        next_lazy_free_ms_ = MonotonicMs() + kLazyFreePeriodMs;
+      }
       if (auto level = ParseLogLevel(shared_->config->loglevel)) shared_->logger->set_level(*level);
     }
   }
@@ -386,6 +394,13 @@ void ConnectionLoop::OnTick() {
     shared_->logger->Verbose("Closing idle client " + c->session().addr);
     Close(c);
   }
+}
+
+void ConnectionLoop::LazyFreeStep() {
+  next_lazy_free_ms_ = MonotonicMs() + kLazyFreePeriodMs;
+  if (!shared_->lock.LockUnlessBusy(shared_->busy)) return;  // a busy script: try next period
+  std::lock_guard<ServerLock> guard(shared_->lock, std::adopt_lock);
+  lazy_free_due_ = shared_->dispatcher->LazyFreeStep(kLazyFreeBudgetUs);
 }
 
 void ConnectionLoop::CloseOverSoftOutputLimit() {

@@ -222,6 +222,7 @@ void RunInput(Harness& h, std::string_view input) {
     h.processor.SetTime(now_ms);
   }
   (void)h.processor.ActiveExpireCycle(1000 * 1000);
+  (void)h.processor.LazyFreeStep(1000 * 1000);
   (void)CheckReplies(out, 0, "(whole output)");
   h.processor.OnClose(session);  // as the network layer does: subscriptions, MONITOR and WATCHes go
 }
