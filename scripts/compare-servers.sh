@@ -18,8 +18,12 @@
 #   pushes before them left, as in redis-benchmark's default run),
 #   redis-benchmark -p PORT -c 50 -r 100000 -n N -t TEST -P P --csv [--threads T]
 #   except lrange_M: mylist is filled first (unmeasured, >= 600 values), then the measured run
-#   sends LRANGE mylist 0 M-1 (-t lrange_M would also time its own LPUSH fill);
-# with the server's CPU time (utime + stime from /proc/PID/stat) read before and after, and the
+#   sends LRANGE mylist 0 M-1 (-t lrange_M would also time its own LPUSH fill), N x 100 / M
+#   requests for M > 100 (at least 1,000: a reply of M elements costs about M / 100 times one of
+#   100, so each test runs for a similar time);
+# with the server's CPU time read before and after (the run time of all its threads in ns from
+# /proc/PID/task/*/schedstat; utime + stime from /proc/PID/stat, in 10 ms ticks, where schedstat
+# is missing: a tick is 1-10 % of a run of 40,000 requests; the user part always in ticks), and the
 # client's CPU ÷ wall time (client_cpu_busy: about 1.0 per client thread = the client set the pace);
 # memory (first, on the fresh server): RSS growth while 1,000,000 keys key:%012d with 3-byte values are written (redis-cli --pipe);
 # idle: -c 50 GET throughput alone, then with 10,000 idle connections (redis-benchmark -I) open,
@@ -100,7 +104,12 @@ samples=$work/samples.tsv  # round server metric test pipeline value
 : > "$samples"
 record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$samples"; }
 hz=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The server's CPU time in ns: every thread's run time (schedstat), else utime + stime in ticks.
+if [ -r /proc/self/schedstat ]; then
+  cpu_ns() { cat /proc/"$1"/task/*/schedstat 2> /dev/null | awk '{s += $1} END {printf "%.0f", s}'; }
+else
+  cpu_ns() { awk -v hz="$hz" '{printf "%.0f", ($14 + $15) * 1e9 / hz}' "/proc/$1/stat"; }
+fi
 user_ticks() { awk '{print $14}' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 cli() { redis-cli -p "$port" "$@"; }
@@ -120,7 +129,7 @@ start_server() {  # $1 = kv | redis; sets server_pid and port
 bench() {  # round server test pipeline n [extra redis-benchmark flags...]
   local round=$1 server=$2 test=$3 pipeline=$4 n=$5 line c0 c1 u0 u1
   shift 5
-  c0=$(cpu_ticks "$server_pid")
+  c0=$(cpu_ns "$server_pid")
   u0=$(user_ticks "$server_pid")
   # bash's time keyword reports the client's own CPU: near 1.0 per thread means the load
   # generator, not the server, set the pace.
@@ -136,14 +145,14 @@ bench() {  # round server test pipeline n [extra redis-benchmark flags...]
       if [ "${len:-0}" -lt 600 ]; then
         redis-benchmark -p "$port" -c 50 -n 1000 -t lpush -q > /dev/null 2>&1
       fi
-      c0=$(cpu_ticks "$server_pid")
+      c0=$(cpu_ns "$server_pid")
       u0=$(user_ticks "$server_pid")
       ;;
   esac
   { time redis-benchmark -p "$port" -c 50 -r 100000 -n "$n" -P "$pipeline" --csv \
       --threads "$client_threads" "$@" "${what[@]}" 2>/dev/null | tail -1 > "$work/line"; } 2> "$work/time"
   line=$(cat "$work/line")
-  c1=$(cpu_ticks "$server_pid")
+  c1=$(cpu_ns "$server_pid")
   u1=$(user_ticks "$server_pid")
   # "SET","rps","avg","min","p50","p95","p99","max"
   local rps p99
@@ -153,7 +162,7 @@ bench() {  # round server test pipeline n [extra redis-benchmark flags...]
   record "$round" "$server" rps "$test" "$pipeline" "$rps"
   record "$round" "$server" p99_ms "$test" "$pipeline" "$p99"
   record "$round" "$server" cpu_s_per_mreq "$test" "$pipeline" \
-    "$(awk -v d=$((c1 - c0)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.4f", d / hz / n * 1e6}')"
+    "$(awk -v d=$((c1 - c0)) -v n="$n" 'BEGIN {printf "%.4f", d / 1e9 / n * 1e6}')"
   # The user-space part: the rest is the kernel (syscalls, loopback TCP, sleeping and waking).
   record "$round" "$server" user_cpu_s_per_mreq "$test" "$pipeline" \
     "$(awk -v d=$((u1 - u0)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.4f", d / hz / n * 1e6}')"
@@ -185,6 +194,21 @@ memory() {  # round server
   fi
   record "$1" "$2" rss_bytes_per_key all 0 "$(( (r1 - r0) * 1024 / 1000000 ))"
   cli flushall > /dev/null
+}
+
+test_requests() {  # test n: the requests to send (lrange_M beyond 100: n x 100 / M)
+  local m
+  case "$1" in
+    lrange_*)
+      m=${1#lrange_}
+      if [ "$m" -gt 100 ]; then
+        m=$(($2 * 100 / m))
+        [ "$m" -ge 1000 ] && echo "$m" || echo 1000
+        return
+      fi
+      ;;
+  esac
+  echo "$2"
 }
 
 idle_pairs=3
@@ -236,7 +260,7 @@ for round in $(seq 1 "$rounds"); do
     for pipeline in 1 16; do
       n=$requests
       [ "$pipeline" = 16 ] && n=$requests_p16
-      for test in "${test_list[@]}"; do bench "$round" "$server" "$test" "$pipeline" "$n"; done
+      for test in "${test_list[@]}"; do bench "$round" "$server" "$test" "$pipeline" "$(test_requests "$test" "$n")"; done
     done
     [ "$do_idle" = 1 ] && idle "$round" "$server"
     kv_stop_server
