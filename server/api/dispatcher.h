@@ -45,7 +45,8 @@ class Dispatcher {
   virtual bool ActiveExpireCycle(int64_t budget_us) = 0;
 
   // Releases large collections removed from the keyspace (lazy free) for at most about budget_us
-  // microseconds. Returns true while some remain queued.
+  // microseconds (at least one slice of 1024 elements when something is queued). Returns true
+  // while some remain queued.
   virtual bool LazyFreeStep(int64_t budget_us) = 0;
 };
 

@@ -369,8 +369,10 @@ void ConnectionLoop::OnTick() {
       shared_->dispatcher->SetTime(now);
       expire_backlog_ = shared_->dispatcher->ActiveExpireCycle(expire_backlog_ ? kExpireBusyBudgetUs
                                                                                : kExpireBudgetUs);
-      if (!lazy_free_due_) {  // a look at the queue, a period after this tick's expiry work
-        lazy_free_due_ = true;
+      if (!lazy_free_due_) {
+        // One slice (nothing when the queue is empty) tells whether a backlog waits; the next
+        // step comes a period after this tick's work.
+        lazy_free_due_ = shared_->dispatcher->LazyFreeStep(0);
         next_lazy_free_ms_ = MonotonicMs() + kLazyFreePeriodMs;
       }
       if (auto level = ParseLogLevel(shared_->config->loglevel)) shared_->logger->set_level(*level);

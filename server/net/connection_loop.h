@@ -252,8 +252,8 @@ class ConnectionLoop {
   std::atomic<bool> inbox_pending_{false};
   bool draining_ = false;
   bool expire_backlog_ = false;
-  // Loop 0: a lazy free step is due at next_lazy_free_ms_ (monotonic). The tick sets it (it cannot
-  // see the queue without the lock); a step that empties the queue clears it.
+  // Loop 0: a lazy free step is due at next_lazy_free_ms_ (monotonic). The tick finds a new
+  // backlog; a step that empties the queue clears it.
   bool lazy_free_due_ = false;
   int64_t next_lazy_free_ms_ = 0;
   int64_t soft_check_s_ = 0;  // when CloseOverSoftOutputLimit last looked (monotonic seconds)
