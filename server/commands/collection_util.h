@@ -10,6 +10,7 @@
 #include "server/engine/blocking_serve.h"
 #include "server/engine/command_context.h"
 #include "server/engine/text_util.h"
+#include "server/store/packed_list.h"
 
 namespace kv::server {
 
@@ -26,6 +27,22 @@ inline TypedLookup LookupTyped(CommandContext& ctx, std::string_view key, ValueT
   r.entry = read ? ctx.LookupRead(key) : ctx.store().Find(ctx.db(), key);
   r.wrong_type = WrongType(ctx.reply, r.entry, type);
   return r;
+}
+
+// The compact-encoding limits of the config (hash-max-listpack-*, zset-max-listpack-*,
+// set-max-intset-entries), for the object writes.
+inline PackLimits HashLimits(const CommandContext& ctx) {
+  const Config& c = *ctx.server.config;
+  return {static_cast<size_t>(c.hash_max_listpack_entries),
+          static_cast<size_t>(c.hash_max_listpack_value)};
+}
+inline PackLimits ZSetLimits(const CommandContext& ctx) {
+  const Config& c = *ctx.server.config;
+  return {static_cast<size_t>(c.zset_max_listpack_entries),
+          static_cast<size_t>(c.zset_max_listpack_value)};
+}
+inline size_t IntSetLimit(const CommandContext& ctx) {
+  return static_cast<size_t>(ctx.server.config->set_max_intset_entries);
 }
 
 // The collection object of a found entry of the expected type.

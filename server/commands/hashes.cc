@@ -41,7 +41,7 @@ bool OpenHashWrite(CommandContext& ctx, std::string_view key, HashWrite* w,
     for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
       reserve += HashObject::PairBytes(pairs[i], pairs[i + 1]);
     }
-    w->fresh = HashObject::Create(reserve);
+    w->fresh = HashObject::Create(reserve, HashLimits(ctx));
     w->hash = w->fresh.get();
   }
   return true;
@@ -65,8 +65,9 @@ void SetGeneric(CommandContext& ctx, bool reply_ok) {
   HashWrite w;
   if (!OpenHashWrite(ctx, ctx.args[1], &w, ctx.args.subspan(2))) return;
   int64_t created = 0;
+  const PackLimits limits = HashLimits(ctx);
   for (size_t i = 2; i < ctx.args.size(); i += 2) {
-    if (w.hash->Set(ctx.args[i], ctx.args[i + 1])) ++created;
+    if (w.hash->Set(ctx.args[i], ctx.args[i + 1], limits)) ++created;
   }
   CommitHash(ctx, ctx.args[1], &w);
   if (reply_ok) {
@@ -86,7 +87,7 @@ void HSetNxCommand(CommandContext& ctx) {
     ctx.reply.Raw(resp::kZero);
     return;
   }
-  w.hash->Set(ctx.args[2], ctx.args[3]);
+  w.hash->Set(ctx.args[2], ctx.args[3], HashLimits(ctx));
   CommitHash(ctx, ctx.args[1], &w);
   ctx.reply.Raw(resp::kOne);
 }
@@ -185,7 +186,7 @@ void HIncrByCommand(CommandContext& ctx) {
   }
   value += incr;
   char buf[24];
-  w.hash->Set(ctx.args[2], std::string_view(buf, resp::FormatInt64(value, buf)));
+  w.hash->Set(ctx.args[2], std::string_view(buf, resp::FormatInt64(value, buf)), HashLimits(ctx));
   CommitHash(ctx, ctx.args[1], &w);
   ctx.reply.Integer(value);
 }
@@ -215,7 +216,7 @@ void HIncrByFloatCommand(CommandContext& ctx) {
   }
   std::string buf(kLongDoubleBufSize, '\0');
   buf.resize(FormatLongDoubleHuman(value, buf.data()));
-  w.hash->Set(ctx.args[2], buf);
+  w.hash->Set(ctx.args[2], buf, HashLimits(ctx));
   CommitHash(ctx, ctx.args[1], &w);
   ctx.reply.Bulk(buf);
 }

@@ -159,6 +159,41 @@ TEST(HashesTest, EncodingConvertsAtTheListpackLimits) {
   EXPECT_EQ(h.Run({"SCAN", "0", "TYPE", "HASH", "COUNT", "100"}).size() > 0, true);
 }
 
+// hash-max-listpack-entries / -value (and the ziplist aliases) apply from the next write; a hash
+// that passed them stays a table when they are raised again (as in redis-server 7.0.15).
+TEST(HashesTest, ConfigSetListpackLimits) {
+  Harness h;
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "hash-max-listpack-entries", "2"}), kOK);
+  h.Run({"HSET", "h", "a", "1", "b", "2"});
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "h"}), Bulk("listpack"));
+  EXPECT_EQ(h.Run({"HSETNX", "h", "c", "3"}), Int(1));
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "h"}), Bulk("hashtable"));
+  EXPECT_EQ(h.Run({"HMGET", "h", "a", "b", "c"}), "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "hash-max-ziplist-entries", "128"}), kOK);
+  h.Run({"HDEL", "h", "c"});
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "h"}), Bulk("hashtable"));
+  // One HSET of three pairs under a limit of 2: a table, with all three.
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "hash-max-listpack-entries", "2"}), kOK);
+  EXPECT_EQ(h.Run({"HSET", "three", "a", "1", "b", "2", "c", "3"}), Int(3));
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "three"}), Bulk("hashtable"));
+  EXPECT_EQ(h.Run({"HLEN", "three"}), Int(3));
+  // The value limit, for a field, a value, an HINCRBYFLOAT result.
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "hash-max-listpack-value", "3"}), kOK);
+  h.Run({"HSET", "v", "abc", "def"});
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "v"}), Bulk("listpack"));
+  h.Run({"HINCRBYFLOAT", "v", "n", "1.5"});
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "v"}), Bulk("listpack"));
+  h.Run({"HINCRBYFLOAT", "v", "n", "0.25"});  // "1.75": 4 bytes
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "v"}), Bulk("hashtable"));
+  EXPECT_EQ(h.Run({"HGET", "v", "n"}), Bulk("1.75"));
+  h.Run({"HSET", "f", "abcd", "x"});
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "f"}), Bulk("hashtable"));
+  // 0 entries: every hash is a table.
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "hash-max-listpack-entries", "0"}), kOK);
+  h.Run({"HSET", "z", "a", "1"});
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "z"}), Bulk("hashtable"));
+}
+
 TEST(HashesTest, WrongTypeTransactionsAndScripts) {
   Harness h;
   h.Run({"SET", "s", "v"});

@@ -62,8 +62,9 @@ void SAddCommand(CommandContext& ctx) {
     set = fresh.get();
   }
   int64_t added = 0;
+  const size_t max_intset = IntSetLimit(ctx);
   for (size_t i = 2; i < ctx.args.size(); ++i) {
-    if (set->Add(ctx.args[i])) ++added;
+    if (set->Add(ctx.args[i], max_intset)) ++added;
   }
   if (fresh) {
     ctx.store().AddObject(ctx.db(), ctx.args[1], std::move(fresh), 0);
@@ -246,9 +247,9 @@ void SMoveCommand(CommandContext& ctx) {
   ctx.store().ObjectWritten(ctx.db(), src);  // deletes an emptied source
   if (dst == nullptr) {
     auto fresh = SetObject::CreateFor(member);
-    fresh->Add(member);
+    fresh->Add(member, IntSetLimit(ctx));
     ctx.store().AddObject(ctx.db(), dst_key, std::move(fresh), 0);
-  } else if (SetOf(dst)->Add(member)) {
+  } else if (SetOf(dst)->Add(member, IntSetLimit(ctx))) {
     ctx.store().ObjectWritten(ctx.db(), dst);
   }
   ctx.reply.Raw(resp::kOne);
@@ -291,8 +292,9 @@ void InterGeneric(CommandContext& ctx, std::span<const std::string_view> keys,
     return;
   }
   auto result = std::make_unique<SetObject>();
+  const size_t max_intset = IntSetLimit(ctx);
   sets[0]->ForEach([&](std::string_view m) {
-    if (in_all(m)) result->Add(m);
+    if (in_all(m)) result->Add(m, max_intset);
   });
   if (store) {
     StoreResult(ctx, dst_key, std::move(result));
@@ -334,16 +336,17 @@ void UnionDiffGeneric(CommandContext& ctx, std::span<const std::string_view> key
   std::vector<SetObject*> sets;
   if (!LookupSets(ctx, keys, &sets)) return;
   auto result = std::make_unique<SetObject>();
+  const size_t max_intset = IntSetLimit(ctx);
   if (!diff) {
     for (const SetObject* s : sets) {
-      if (s != nullptr) s->ForEach([&result](std::string_view m) { result->Add(m); });
+      if (s != nullptr) s->ForEach([&](std::string_view m) { result->Add(m, max_intset); });
     }
   } else if (sets[0] != nullptr) {
     sets[0]->ForEach([&](std::string_view m) {
       for (size_t j = 1; j < sets.size(); ++j) {
         if (sets[j] != nullptr && (sets[j] == sets[0] || sets[j]->Contains(m))) return;
       }
-      result->Add(m);
+      result->Add(m, max_intset);
     });
   }
   if (!dst_key.empty()) {

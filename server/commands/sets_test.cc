@@ -106,6 +106,26 @@ TEST(SetsTest, EncodingsAsRedis70) {
   EXPECT_EQ(h.Run({"SISMEMBER", "big", "512"}), Int(1));
 }
 
+// set-max-intset-entries applies from the next write: SADD, SMOVE and the STORE results.
+TEST(SetsTest, ConfigSetIntsetLimit) {
+  Harness h;
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "set-max-intset-entries", "2"}), kOK);
+  EXPECT_EQ(h.Run({"SADD", "s", "1", "2"}), Int(2));
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "s"}), Bulk("intset"));
+  EXPECT_EQ(h.Run({"SADD", "t", "1", "2", "3"}), Int(3));
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "t"}), Bulk("hashtable"));
+  EXPECT_EQ(h.Run({"SUNIONSTORE", "u", "s", "t"}), Int(3));
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "u"}), Bulk("hashtable"));
+  EXPECT_EQ(h.Run({"SINTERSTORE", "i", "s", "t"}), Int(2));
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "i"}), Bulk("intset"));
+  EXPECT_EQ(h.Run({"SMOVE", "t", "s", "3"}), Int(1));
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "s"}), Bulk("hashtable"));
+  EXPECT_EQ(h.Run({"SMEMBERS", "i"}), Bulks({"1", "2"}));
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "set-max-intset-entries", "0"}), kOK);
+  EXPECT_EQ(h.Run({"SADD", "z", "7"}), Int(1));
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "z"}), Bulk("hashtable"));
+}
+
 TEST(SetsTest, PopAndRandomMember) {
   Harness h;
   EXPECT_EQ(h.Run({"SPOP", "nokey"}), kNil);

@@ -99,13 +99,14 @@ void ZAddGeneric(CommandContext& ctx, bool incr) {
   bool processed = false;
   double result = 0;
   if (w.entry != nullptr || !xx) {
+    const PackLimits limits = ZSetLimits(ctx);
     for (size_t i = 0; i < scores.size(); ++i) {
       const std::string_view member = ctx.args[at + 2 * i + 1];
       double score = scores[i];
       double current;
       if (!w.zset->Score(member, &current)) {
         if (xx) continue;
-        w.zset->Insert(member, score);
+        w.zset->Insert(member, score, limits);
         ++added;
         processed = true;
         result = score;

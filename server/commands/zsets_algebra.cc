@@ -200,8 +200,9 @@ void AlgebraGeneric(CommandContext& ctx, size_t numkeys_at, bool store, Op op, b
   if (store) {
     size_t longest = 0;
     for (const auto& r : result) longest = std::max(longest, r.second.size());
-    auto z = ZSetObject::CreateSized(result.size(), longest);
-    for (const auto& [s, m] : result) z->Insert(m, s);
+    const PackLimits limits = ZSetLimits(ctx);
+    auto z = ZSetObject::CreateSized(result.size(), longest, limits);
+    for (const auto& [s, m] : result) z->Insert(m, s, limits);
     StoreZSet(ctx, ctx.args[1], std::move(z));
     ctx.reply.Integer(static_cast<int64_t>(result.size()));
     return;

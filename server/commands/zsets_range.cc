@@ -134,8 +134,10 @@ void RangeGeneric(CommandContext& ctx, size_t first, bool store, RangeType type,
   }
   if (store) {
     // Redis sizes the result by the rank range's length (score and lex ranges: unknown, 0).
-    auto result = ZSetObject::CreateSized(type == RangeType::kRank ? to - from : 0, 0);
-    z->ForRanks(from, to, false, [&](std::string_view m, double s) { result->Insert(m, s); });
+    const PackLimits limits = ZSetLimits(ctx);
+    auto result = ZSetObject::CreateSized(type == RangeType::kRank ? to - from : 0, 0, limits);
+    z->ForRanks(from, to, false,
+                [&](std::string_view m, double s) { result->Insert(m, s, limits); });
     const auto stored = static_cast<int64_t>(result->Length());
     StoreZSet(ctx, ctx.args[1], std::move(result));
     ctx.reply.Integer(stored);

@@ -262,6 +262,32 @@ TEST(ZSetsTest, EncodingConvertsAtTheListpackLimits) {
             (std::set<std::string>{"z", "g", "s"}));
 }
 
+// zset-max-listpack-entries / -value (and the ziplist aliases) apply from the next write: ZADD,
+// ZRANGESTORE and the algebra's STORE results.
+TEST(ZSetsTest, ConfigSetListpackLimits) {
+  Harness h;
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "zset-max-listpack-entries", "2"}), kOK);
+  h.Run({"ZADD", "z", "1", "a", "2", "b"});
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "z"}), Bulk("listpack"));
+  h.Run({"ZADD", "z", "3", "c"});
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "z"}), Bulk("skiplist"));
+  EXPECT_EQ(h.Run({"ZRANGESTORE", "two", "z", "0", "1"}), Int(2));
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "two"}), Bulk("listpack"));
+  EXPECT_EQ(h.Run({"ZRANGESTORE", "all", "z", "0", "-1"}), Int(3));
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "all"}), Bulk("skiplist"));
+  EXPECT_EQ(h.Run({"ZUNIONSTORE", "u", "1", "z"}), Int(3));
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "u"}), Bulk("skiplist"));
+  EXPECT_EQ(h.Run({"ZINTERSTORE", "i", "2", "z", "two"}), Int(2));
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "i"}), Bulk("listpack"));
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "zset-max-ziplist-entries", "128"}), kOK);
+  EXPECT_EQ(h.Run({"CONFIG", "SET", "zset-max-listpack-value", "2"}), kOK);
+  h.Run({"ZADD", "v", "1", "ab"});
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "v"}), Bulk("listpack"));
+  h.Run({"ZADD", "v", "1", "abc"});
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "v"}), Bulk("skiplist"));
+  EXPECT_EQ(BulksOf(h.Run({"ZRANGE", "v", "0", "-1"})), (std::vector<std::string>{"ab", "abc"}));
+}
+
 // COPY, RENAME, MEMORY USAGE, DEBUG OBJECT, expiry and lazy free of a big sorted set.
 TEST(ZSetsTest, KeyOperationsCopyRenameMemoryAndExpiry) {
   Harness h;

@@ -131,6 +131,52 @@ const Setting kSettings[] = {
      .immutable = true,
      .choices = kHugePages,
      .string_field = &Config::hugepages},
+    // Redis 7's size_t configs: 0..LONG_MAX; the -value ones take memory units ("1kb").
+    {.name = "hash-max-listpack-entries",
+     .kind = Kind::kInt64,
+     .min = 0,
+     .max = kInt64Max,
+     .int64_field = &Config::hash_max_listpack_entries},
+    {.name = "hash-max-ziplist-entries",  // Redis 7's alias
+     .kind = Kind::kInt64,
+     .min = 0,
+     .max = kInt64Max,
+     .int64_field = &Config::hash_max_listpack_entries},
+    {.name = "hash-max-listpack-value",
+     .kind = Kind::kMemory,
+     .min = 0,
+     .max = kInt64Max,
+     .int64_field = &Config::hash_max_listpack_value},
+    {.name = "hash-max-ziplist-value",
+     .kind = Kind::kMemory,
+     .min = 0,
+     .max = kInt64Max,
+     .int64_field = &Config::hash_max_listpack_value},
+    {.name = "zset-max-listpack-entries",
+     .kind = Kind::kInt64,
+     .min = 0,
+     .max = kInt64Max,
+     .int64_field = &Config::zset_max_listpack_entries},
+    {.name = "zset-max-ziplist-entries",
+     .kind = Kind::kInt64,
+     .min = 0,
+     .max = kInt64Max,
+     .int64_field = &Config::zset_max_listpack_entries},
+    {.name = "zset-max-listpack-value",
+     .kind = Kind::kMemory,
+     .min = 0,
+     .max = kInt64Max,
+     .int64_field = &Config::zset_max_listpack_value},
+    {.name = "zset-max-ziplist-value",
+     .kind = Kind::kMemory,
+     .min = 0,
+     .max = kInt64Max,
+     .int64_field = &Config::zset_max_listpack_value},
+    {.name = "set-max-intset-entries",
+     .kind = Kind::kInt64,
+     .min = 0,
+     .max = kInt64Max,
+     .int64_field = &Config::set_max_intset_entries},
     {.name = "debug-command-delay-us",
      .kind = Kind::kInt64,
      .min = 0,
@@ -513,6 +559,10 @@ A Redis-7-compatible in-memory key-value server (RESP2).
                                ends or SCRIPT KILL (default 5000; alias --lua-time-limit)
   --hugepages auto|no          back the heap with transparent huge pages when the kernel
                                allows (default auto; re-executes with GLIBC_TUNABLES)
+  --hash-max-listpack-entries N, --hash-max-listpack-value SIZE,
+  --zset-max-listpack-entries N, --zset-max-listpack-value SIZE, --set-max-intset-entries N
+                               the compact encodings' limits, as Redis (defaults 128, 64, 128,
+                               64, 512; aliases *-max-ziplist-*)
   --debug-command-delay-us N   testing only: busy-wait N us per command
   --debug-slowdown-pct P       testing only: make each command take P % longer than the
                                server's recent time per command (proves the CI gate)

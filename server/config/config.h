@@ -57,6 +57,13 @@ struct Config {
   // KILL stops it (Redis's busy-reply-threshold, alias lua-time-limit). 0: at once.
   int64_t busy_reply_threshold_ms = 5000;
   std::string hugepages = "auto";      // auto | no: huge pages for the heap (see hugepages.h)
+  // Compact encodings (Redis's names, redis.conf's values; CONFIG SET applies from the next write,
+  // and a collection that passes a limit converts for good, as in Redis). Lists keep fixed limits.
+  int64_t hash_max_listpack_entries = 128;
+  int64_t hash_max_listpack_value = 64;
+  int64_t zset_max_listpack_entries = 128;
+  int64_t zset_max_listpack_value = 64;
+  int64_t set_max_intset_entries = 512;
   int64_t debug_command_delay_us = 0;  // debug only: busy-wait this long per command
   int64_t debug_slowdown_pct = 0;  // debug only: each command costs this % more (the gate's test)
   // debug only: restricts debug_slowdown_pct to this command (lower case; empty: every command).

@@ -273,6 +273,38 @@ TEST(SetConfigValueTest, BusyReplyThresholdAndItsLuaTimeLimitAlias) {
   EXPECT_EQ(config.busy_reply_threshold_ms, 250);
 }
 
+// Checked against redis-server 7.0.15 (its compiled-in default for hash-max-listpack-entries is
+// 512, redis.conf's 128; kv-server follows redis.conf).
+TEST(SetConfigValueTest, EncodingLimitsAndTheirZiplistAliases) {
+  Config config;
+  auto pairs = PairsOf(config);
+  EXPECT_EQ(pairs["hash-max-listpack-entries"], "128");
+  EXPECT_EQ(pairs["hash-max-ziplist-entries"], "128");
+  EXPECT_EQ(pairs["hash-max-listpack-value"], "64");
+  EXPECT_EQ(pairs["zset-max-listpack-entries"], "128");
+  EXPECT_EQ(pairs["zset-max-ziplist-value"], "64");
+  EXPECT_EQ(pairs["set-max-intset-entries"], "512");
+  ASSERT_TRUE(SetConfigValue(config, "hash-max-listpack-value", "1kb", false).ok());
+  EXPECT_EQ(config.hash_max_listpack_value, 1024);
+  EXPECT_EQ(PairsOf(config)["hash-max-ziplist-value"], "1024");
+  ASSERT_TRUE(SetConfigValue(config, "zset-max-ziplist-entries", "5", false).ok());
+  EXPECT_EQ(PairsOf(config)["zset-max-listpack-entries"], "5");
+  ASSERT_TRUE(SetConfigValue(config, "zset-max-listpack-value", "2k", false).ok());
+  EXPECT_EQ(config.zset_max_listpack_value, 2000);
+  ASSERT_TRUE(SetConfigValue(config, "set-max-intset-entries", "0", false).ok());
+  EXPECT_EQ(config.set_max_intset_entries, 0);
+  EXPECT_EQ(SetConfigValue(config, "hash-max-listpack-entries", "1kb", false).error(),
+            "ERR CONFIG SET failed (possibly related to argument 'hash-max-listpack-entries') - "
+            "argument couldn't be parsed into an integer");
+  EXPECT_EQ(SetConfigValue(config, "hash-max-listpack-entries", "-1", false).error(),
+            "ERR CONFIG SET failed (possibly related to argument 'hash-max-listpack-entries') - "
+            "argument must be between 0 and 9223372036854775807 inclusive");
+  EXPECT_EQ(SetConfigValue(config, "hash-max-listpack-value", "x", false).error(),
+            "ERR CONFIG SET failed (possibly related to argument 'hash-max-listpack-value') - "
+            "argument must be a memory value");
+  EXPECT_EQ(config.hash_max_listpack_entries, 128);
+}
+
 TEST(SetConfigValueTest, ConfigPairsHasCompatibilityEntriesInStableOrder) {
   Config config;
   auto pairs = ConfigPairs(config);

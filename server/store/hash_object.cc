@@ -17,9 +17,11 @@ HashObject* HashObject::New(size_t room) {
   return ::new (mem) HashObject(room);
 }
 
-std::unique_ptr<HashObject> HashObject::Create(size_t reserve) {
+std::unique_ptr<HashObject> HashObject::Create(size_t reserve, PackLimits limits) {
   // More than a listpack holds: the hash will be a table.
-  if (reserve > 2 * kPackedMaxEntries * (kPackedMaxValue + 1)) reserve = 0;
+  const size_t most = 2 * std::min<size_t>(limits.entries, kMaxPackedBytes) *
+                      (std::min<size_t>(limits.value, kMaxPackedBytes) + 1);
+  if (reserve > std::min(most, kMaxPackedBytes)) reserve = 0;
   std::unique_ptr<HashObject> h(New(reserve));
   if (reserve > 0) h->RequestCompact();  // the reserve may turn out larger than needed
   return h;
@@ -176,27 +178,29 @@ void HashObject::Convert() {
   if (room_ > kMinRoom) RequestCompact();
 }
 
-bool HashObject::Set(std::string_view field, std::string_view value) {
+bool HashObject::Set(std::string_view field, std::string_view value, PackLimits limits) {
   if (mode_ != Mode::kTable) {
+    const HashObject* s = Small();
     const size_t pos = FindPacked(field);
-    const bool found = pos != Small()->size_;
-    if (found && value.size() <= kPackedMaxValue) {
-      const size_t value_pos = PackedList::NextAt(Small()->bytes(), pos);
-      const size_t old_len = PackedList::NextAt(Small()->bytes(), value_pos) - value_pos;
-      PackedList::EncodeAt(Splice(value_pos, old_len, PackedList::EncodedSize(value.size())),
-                           value);
-      return false;
-    }
-    const bool fits = field.size() <= kPackedMaxValue && value.size() <= kPackedMaxValue &&
-                      (found || Small()->pairs_ < kPackedMaxEntries);
-    if (fits) {
-      const size_t end = Small()->size_;
-      const size_t field_len = PackedList::EncodedSize(field.size());
-      char* at = Splice(end, 0, field_len + PackedList::EncodedSize(value.size()));
-      PackedList::EncodeAt(at, field);
-      PackedList::EncodeAt(at + field_len, value);
-      ++Small()->pairs_;
-      return true;
+    if (value.size() <= limits.value) {
+      if (pos != s->size_) {
+        const size_t value_pos = PackedList::NextAt(s->bytes(), pos);
+        const size_t old_len = PackedList::NextAt(s->bytes(), value_pos) - value_pos;
+        const size_t new_len = PackedList::EncodedSize(value.size());
+        if (s->size_ - old_len + new_len <= kMaxPackedBytes) {
+          PackedList::EncodeAt(Splice(value_pos, old_len, new_len), value);
+          return false;
+        }
+      } else if (field.size() <= limits.value && s->pairs_ < limits.entries &&
+                 s->size_ + PairBytes(field, value) <= kMaxPackedBytes) {
+        const size_t end = s->size_;
+        const size_t field_len = PackedList::EncodedSize(field.size());
+        char* at = Splice(end, 0, field_len + PackedList::EncodedSize(value.size()));
+        PackedList::EncodeAt(at, field);
+        PackedList::EncodeAt(at + field_len, value);
+        ++Small()->pairs_;
+        return true;
+      }
     }
     Convert();
   }

@@ -1,6 +1,6 @@
-// A hash value (HSET, HGET...): field/value pairs packed while small ("listpack": at most
-// kPackedMaxEntries fields, fields and values of at most kPackedMaxValue bytes), converted for
-// good to a FieldDict ("hashtable": each field and its value in one FieldNode, in the keyspace's
+// A hash value (HSET, HGET...): field/value pairs packed while small ("listpack": within the
+// PackLimits the write passes, hash-max-listpack-entries / -value, and at most 64 KiB of packed
+// pairs, whose offsets are 16 bits), converted for good to a FieldDict ("hashtable": each field and its value in one FieldNode, in the keyspace's
 // own table with incremental rehash) when it outgrows that.
 //
 // Layout, chosen for memory (100,000 hashes of 10 short fields must cost no more than in
@@ -28,8 +28,9 @@ namespace kv::server {
 
 class HashObject final : public Object {
  public:
-  // An empty hash in the listpack encoding with room for reserve bytes of pairs (PairBytes).
-  static std::unique_ptr<HashObject> Create(size_t reserve = 0);
+  // An empty hash in the listpack encoding with room for reserve bytes of pairs (PairBytes; none
+  // when that many would not stay packed under limits).
+  static std::unique_ptr<HashObject> Create(size_t reserve = 0, PackLimits limits = {});
   // The room a new field/value pair takes in the listpack encoding.
   static size_t PairBytes(std::string_view field, std::string_view value) {
     return PackedList::EncodedSize(field.size()) + PackedList::EncodedSize(value.size());
@@ -55,8 +56,9 @@ class HashObject final : public Object {
 
   // The value of field; the view is valid until the hash changes.
   bool Get(std::string_view field, std::string_view* value) const;
-  // Sets field to value; true when the field is new.
-  bool Set(std::string_view field, std::string_view value);
+  // Sets field to value; true when the field is new. Converts to a table when the pairs would
+  // no longer fit limits.
+  bool Set(std::string_view field, std::string_view value, PackLimits limits = {});
   // Removes field; true when it was there.
   bool Delete(std::string_view field);
   // Calls fn(field, value) for every pair.
@@ -76,6 +78,9 @@ class HashObject final : public Object {
   enum class Mode : uint8_t { kInline, kMoved, kTable };
   // The room after the header is at least the table's two words.
   static constexpr size_t kMinRoom = 2 * sizeof(void*);
+  // The packed pairs' offsets are 16 bits: more bytes than this make the hash a table, whatever
+  // the limits (with the default ones a packed hash holds at most 2 x 128 x 65 = 16,640 bytes).
+  static constexpr size_t kMaxPackedBytes = UINT16_MAX;
 
   explicit HashObject(size_t room) : Object(ValueType::kHash), room_(static_cast<uint16_t>(room)) {}
   static HashObject* New(size_t room);
@@ -115,8 +120,6 @@ class HashObject final : public Object {
   Mode mode_ = Mode::kInline;
 };
 
-// A packed hash is at most 256 elements of at most 65 bytes: its offsets fit 16 bits.
-static_assert(2 * kPackedMaxEntries * (kPackedMaxValue + 1) < UINT16_MAX);
 
 template <typename Fn>
 void HashObject::ForEach(Fn&& fn) const {

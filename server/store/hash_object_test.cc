@@ -98,6 +98,41 @@ TEST(HashObjectConversionTest, ConvertsAtRedisLimits) {
   EXPECT_EQ(long_field->Encoding(), "hashtable");
 }
 
+// Raised limits (CONFIG SET hash-max-listpack-*): the packed pairs still stop at 64 KiB (16-bit
+// offsets). A new pair or a longer value that would pass it converts the hash, which keeps every
+// pair.
+TEST(HashObjectConversionTest, PackedPairsStopAt64KiBWhateverTheLimits) {
+  const PackLimits huge{100000, 100000};
+  const std::string value(1000, 'v');
+  std::unique_ptr<HashObject> h = HashObject::Create(0, huge);
+  size_t n = 0;
+  while (h->Encoding() == "listpack") {
+    h->Set("f" + std::to_string(n++), value, huge);
+    ASSERT_LT(n, 100u);
+  }
+  // Pairs of 1,005-1,006 bytes: 65 take 65,380, the 66th would pass 65,535.
+  EXPECT_EQ(n, 66u);
+  EXPECT_EQ(h->Length(), 66u);
+  for (size_t i = 0; i < n; ++i) {
+    std::string_view got;
+    ASSERT_TRUE(h->Get("f" + std::to_string(i), &got)) << i;
+    EXPECT_EQ(got, value);
+  }
+  std::unique_ptr<HashObject> g = HashObject::Create(0, huge);
+  for (size_t i = 0; i < 65; ++i) g->Set("f" + std::to_string(i), value, huge);
+  EXPECT_EQ(g->Encoding(), "listpack");
+  EXPECT_FALSE(g->Set("f1", std::string(1100, 'w'), huge));  // 65,480 bytes: still packed
+  EXPECT_EQ(g->Encoding(), "listpack");
+  EXPECT_FALSE(g->Set("f0", std::string(1200, 'w'), huge));  // 65,680: a table
+  EXPECT_EQ(g->Encoding(), "hashtable");
+  EXPECT_EQ(g->Length(), 65u);
+  std::string_view got;
+  ASSERT_TRUE(g->Get("f0", &got));
+  EXPECT_EQ(got, std::string(1200, 'w'));
+  ASSERT_TRUE(g->Get("f1", &got));
+  EXPECT_EQ(got, std::string(1100, 'w'));
+}
+
 // Compact's replacement, or the object itself when it has none.
 std::unique_ptr<HashObject> Compacted(std::unique_ptr<HashObject> h) {
   std::unique_ptr<Object> c = h->Compact();

@@ -13,10 +13,22 @@
 
 namespace kv::server {
 
-// Redis's list-max-listpack-size 128 / hash-max-listpack-entries 128 and *-value 64 (defaults):
-// a collection larger than this, or with a longer element, converts to its large encoding.
+// redis.conf's hash-max-listpack-entries / zset-max-listpack-entries 128 and *-value 64: a
+// collection larger than this, or with a longer element, converts to its large encoding. Lists
+// always use these; hashes and sorted sets take their limits from the config (PackLimits).
 inline constexpr size_t kPackedMaxEntries = 128;
 inline constexpr size_t kPackedMaxValue = 64;
+
+// The limits a hash or sorted set keeps its packed encoding within (Redis's
+// *-max-listpack-entries and *-max-listpack-value, which CONFIG SET changes): a write that would
+// pass one converts it for good, as in Redis.
+struct PackLimits {
+  size_t entries = kPackedMaxEntries;
+  size_t value = kPackedMaxValue;
+};
+// Whatever the limits, a packed collection stays below 1 GiB (Redis's listpack safety size; the
+// positions here are 32 bits).
+inline constexpr size_t kPackedMostBytes = size_t{1} << 30;
 
 class PackedList {
  public:

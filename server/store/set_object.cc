@@ -70,13 +70,13 @@ void SetObject::Convert() {
   std::vector<int64_t>().swap(ints_);
 }
 
-bool SetObject::Add(std::string_view member) {
+bool SetObject::Add(std::string_view member, size_t max_intset) {
   if (!table_) {
     int64_t v;
     if (ParseInt64(member, &v)) {
       const auto it = std::lower_bound(ints_.begin(), ints_.end(), v);
       if (it != ints_.end() && *it == v) return false;
-      if (ints_.size() < kIntSetMaxEntries) {
+      if (ints_.size() < std::min(max_intset, kIntSetMostEntries)) {
         // Grow one element at a time, as Redis's intset (a small set stays small).
         if (ints_.size() == ints_.capacity()) {
           std::vector<int64_t> grown;

@@ -1,5 +1,6 @@
 // A set value (SADD, SMEMBERS...), Redis 7.0's two encodings: while every member is an integer
-// (Redis's string2ll form: ParseInt64) and there are at most kIntSetMaxEntries of them, a sorted
+// (Redis's string2ll form: ParseInt64) and there are at most set-max-intset-entries of them (the
+// limit each Add is given; kIntSetMaxEntries by default), a sorted
 // array of int64 ("intset"); otherwise, for good, a FieldDict of member-only nodes ("hashtable":
 // the keyspace's own table with incremental rehash, SCAN cursor and random entry).
 #pragma once
@@ -19,6 +20,8 @@ namespace kv::server {
 
 // Redis's set-max-intset-entries (default 512): a larger intset converts to a hashtable.
 inline constexpr size_t kIntSetMaxEntries = 512;
+// Redis caps the setting there (its intset's internals).
+inline constexpr size_t kIntSetMostEntries = size_t{1} << 30;
 
 class SetObject final : public Object {
  public:
@@ -35,8 +38,9 @@ class SetObject final : public Object {
   size_t FreeEffort() const override { return table_ ? table_->size() : 1; }
   bool ReleaseSome(size_t budget) override;
 
-  // True when member was added (not there before).
-  bool Add(std::string_view member);
+  // True when member was added (not there before). An intset of max_intset members (capped at
+  // kIntSetMostEntries), or a member that is not an integer, makes the set a hashtable.
+  bool Add(std::string_view member, size_t max_intset = kIntSetMaxEntries);
   // True when member was there (and is now removed).
   bool Remove(std::string_view member);
   bool Contains(std::string_view member) const;

@@ -10,9 +10,10 @@ std::string_view ScoreBytes(const double& d) {
 
 }  // namespace
 
-std::unique_ptr<ZSetObject> ZSetObject::CreateSized(size_t size_hint, size_t max_member_len) {
+std::unique_ptr<ZSetObject> ZSetObject::CreateSized(size_t size_hint, size_t max_member_len,
+                                                    PackLimits limits) {
   auto z = std::make_unique<ZSetObject>();
-  if (size_hint > kPackedMaxEntries || max_member_len > kPackedMaxValue) {
+  if (size_hint > limits.entries || max_member_len > limits.value) {
     z->list_ = std::make_unique<ZSkipList>();
   }
   return z;
@@ -92,9 +93,11 @@ void ZSetObject::InsertPacked(std::string_view member, double score) {
   small_.InsertAt(pos, member);
 }
 
-void ZSetObject::Insert(std::string_view member, double score) {
+void ZSetObject::Insert(std::string_view member, double score, PackLimits limits) {
   if (!list_) {
-    if (small_.size() / 2 < kPackedMaxEntries && member.size() <= kPackedMaxValue) {
+    if (small_.size() / 2 < limits.entries && member.size() <= limits.value &&
+        small_.end() + PackedList::EncodedSize(member.size()) + member.size() + 1 + 8 <=
+            kPackedMostBytes) {
       InsertPacked(member, score);
       return;
     }

@@ -1,6 +1,7 @@
 // A sorted set value (ZADD, ZRANGE...): members with double scores, ordered by (score, member).
-// Small sets are a PackedList of member, score, member, score... in that order ("listpack": at
-// most kPackedMaxEntries members of at most kPackedMaxValue bytes; a score is its 8 raw bytes),
+// Small sets are a PackedList of member, score, member, score... in that order ("listpack":
+// within the PackLimits a write passes, zset-max-listpack-entries / -value; a score is its 8 raw
+// bytes),
 // converted for good to a ZSkipList ("skiplist": skiplist with spans + member index) when they
 // outgrow that. Every query is by rank, so the commands need no per-encoding code: score and lex
 // ranges become rank ranges through CountWhile.
@@ -23,7 +24,8 @@ class ZSetObject final : public Object {
   // Redis zsetTypeCreate: an empty set that starts as a skiplist when size_hint members or one
   // of max_member_len bytes would not fit the listpack. (The encodings differ in one visible
   // way, as Redis's: a listpack stores -0 as 0, a skiplist keeps it.)
-  static std::unique_ptr<ZSetObject> CreateSized(size_t size_hint, size_t max_member_len);
+  static std::unique_ptr<ZSetObject> CreateSized(size_t size_hint, size_t max_member_len,
+                                                 PackLimits limits = {});
 
   size_t Length() const override { return list_ ? list_->size() : small_.size() / 2; }
   std::string_view Encoding() const override { return list_ ? "skiplist" : "listpack"; }
@@ -34,8 +36,9 @@ class ZSetObject final : public Object {
 
   // The score of member; false when missing.
   bool Score(std::string_view member, double* score) const;
-  // Adds member (must be missing) with score (not NaN).
-  void Insert(std::string_view member, double score);
+  // Adds member (must be missing) with score (not NaN); converts to a skiplist when the set
+  // would no longer fit limits.
+  void Insert(std::string_view member, double score, PackLimits limits = {});
   // Gives the (present) member a new score (not NaN).
   void UpdateScore(std::string_view member, double score);
   // Removes member; false when missing.
