@@ -7,8 +7,9 @@
 #
 #   scripts/compare-servers.sh [--rounds N] [--requests N] [--requests-p16 N] [--tests LIST|all]
 #                              [--client-threads N] [--kv PATH] [--kv-args "ARGS"] [--out FILE]
-#                              [--no-memory] [--no-idle] [--list-tests]
-#   defaults: 6 rounds, 200,000 requests at -P 1 and 2,000,000 at -P 16, tests set,get,incr
+#                              [--pipelines 1|16|1,16] [--no-memory] [--no-idle] [--list-tests]
+#   defaults: 6 rounds, 200,000 requests at -P 1 and 2,000,000 at -P 16, tests set,get,incr,
+#   pipelines 1,16
 #   --tests: redis-benchmark -t names, comma-separated (ping_inline ping_mbulk set get incr lpush
 #     rpush lpop rpop sadd hset spop zadd zpopmin lrange_100 lrange_300 lrange_500 lrange_600 mset;
 #     ping and lrange as in -t: all of theirs); all: every one, redis-benchmark's default list.
@@ -34,6 +35,7 @@ kv_script=compare-servers
 . scripts/lib.sh
 
 rounds=6
+pipelines="1 16"
 requests=200000
 requests_p16=2000000
 tests=set,get,incr
@@ -60,6 +62,15 @@ while [ "$#" -gt 0 ]; do
     --out) kv_need "$@"; out=$2; shift 2 ;;
     --no-memory) do_memory=0; shift ;;
     --no-idle) do_idle=0; shift ;;
+    --pipelines)
+      kv_need "$@"
+      case "$2" in
+        1 | 16) pipelines=$2 ;;
+        1,16) pipelines="1 16" ;;
+        *) echo "compare-servers: --pipelines: '$2' (1, 16 or 1,16)" >&2; exit 2 ;;
+      esac
+      shift 2
+      ;;
     --list-tests) list_tests=1; shift ;;
     -h | --help) kv_usage; exit 0 ;;
     *) kv_unknown_argument "$1" ;;
@@ -196,14 +207,15 @@ memory() {  # round server
   cli flushall > /dev/null
 }
 
-test_requests() {  # test n: the requests to send (lrange_M beyond 100: n x 100 / M)
+test_requests() {  # test n: the requests to send (lrange_M beyond 100: n x 100 / M, >= 1,000)
   local m
   case "$1" in
     lrange_*)
       m=${1#lrange_}
       if [ "$m" -gt 100 ]; then
         m=$(($2 * 100 / m))
-        [ "$m" -ge 1000 ] && echo "$m" || echo 1000
+        if [ "$m" -lt 1000 ]; then m=$(($2 < 1000 ? $2 : 1000)); fi
+        echo "$m"
         return
       fi
       ;;
@@ -257,7 +269,7 @@ for round in $(seq 1 "$rounds"); do
     start_server "$server"
     # Memory first, on the fresh server: freed memory that an allocator keeps would hide growth.
     [ "$do_memory" = 1 ] && memory "$round" "$server"
-    for pipeline in 1 16; do
+    for pipeline in $pipelines; do
       n=$requests
       [ "$pipeline" = 16 ] && n=$requests_p16
       for test in "${test_list[@]}"; do bench "$round" "$server" "$test" "$pipeline" "$(test_requests "$test" "$n")"; done

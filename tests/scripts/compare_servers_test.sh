@@ -27,6 +27,9 @@ expect_refused "unknown test 'lrange_200'" set,lrange_200
 expect_refused "unknown test 'SET'" SET
 expect_refused "an empty name" set,,get
 expect_refused "an empty name" ""
+status=0
+"$script" --kv "$kv" --pipelines 8 > "$out" 2>&1 || status=$?
+[ "$status" = 2 ] && grep -qF -- "--pipelines: '8'" "$out" || fail "--pipelines 8: exit $status"
 
 all="ping_inline ping_mbulk set get incr lpush rpush lpop rpop sadd hset spop zadd zpopmin
 lrange_100 lrange_300 lrange_500 lrange_600 mset"
@@ -48,4 +51,10 @@ for t in ${tests//,/ }; do
 done
 [ "$(grep -cE '^rps ' "$out")" = 8 ] || fail "expected 8 rps rows (4 tests x 2 pipelines)"
 [ "$(grep -o '"metric": "rps"' "$work/run.json" | wc -l)" = 8 ] || fail "expected 8 rps rows in the JSON"
+status=0
+"$script" --kv "$kv" --tests set --rounds 1 --requests 300 --pipelines 1 --no-memory --no-idle \
+  --out "$work/p1.json" > "$out" 2>&1 || status=$?
+[ "$status" = 0 ] || fail "--pipelines 1: exit $status"
+[ "$(grep -cE '^rps ' "$out")" = 1 ] && grep -Eq '^rps +set +1 ' "$out" ||
+  fail "--pipelines 1: expected one rps row, set at -P 1"
 echo "PASS"
