@@ -193,9 +193,8 @@ bool HashObject::Set(std::string_view field, std::string_view value, PackLimits 
         }
       } else if (field.size() <= limits.value && s->pairs_ < limits.entries &&
                  s->size_ + PairBytes(field, value) <= kMaxPackedBytes) {
-        const size_t end = s->size_;
         const size_t field_len = PackedList::EncodedSize(field.size());
-        char* at = Splice(end, 0, field_len + PackedList::EncodedSize(value.size()));
+        char* at = Splice(s->size_, 0, PairBytes(field, value));
         PackedList::EncodeAt(at, field);
         PackedList::EncodeAt(at + field_len, value);
         ++Small()->pairs_;

@@ -96,7 +96,8 @@ void ZSetObject::InsertPacked(std::string_view member, double score) {
 void ZSetObject::Insert(std::string_view member, double score, PackLimits limits) {
   if (!list_) {
     if (small_.size() / 2 < limits.entries && member.size() <= limits.value &&
-        small_.end() + PackedList::EncodedSize(member.size()) + member.size() + 1 + 8 <=
+        small_.end() + PackedList::EncodedSize(member.size()) +
+                PackedList::EncodedSize(sizeof(double)) <=
             kPackedMostBytes) {
       InsertPacked(member, score);
       return;
