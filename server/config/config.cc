@@ -42,6 +42,7 @@ inline constexpr int64_t kIntMax = std::numeric_limits<int>::max();
 struct Setting {
   std::string_view name;
   Kind kind;
+  std::string_view alias = {};  // Redis's other name for it (CONFIG GET lists both)
   bool immutable = false;  // settable only at start-up (command line)
   int64_t min = 0;
   int64_t max = 0;
@@ -134,41 +135,25 @@ const Setting kSettings[] = {
     // Redis 7's size_t configs: 0..LONG_MAX; the -value ones take memory units ("1kb").
     {.name = "hash-max-listpack-entries",
      .kind = Kind::kInt64,
-     .min = 0,
-     .max = kInt64Max,
-     .int64_field = &Config::hash_max_listpack_entries},
-    {.name = "hash-max-ziplist-entries",  // Redis 7's alias
-     .kind = Kind::kInt64,
+     .alias = "hash-max-ziplist-entries",
      .min = 0,
      .max = kInt64Max,
      .int64_field = &Config::hash_max_listpack_entries},
     {.name = "hash-max-listpack-value",
      .kind = Kind::kMemory,
-     .min = 0,
-     .max = kInt64Max,
-     .int64_field = &Config::hash_max_listpack_value},
-    {.name = "hash-max-ziplist-value",
-     .kind = Kind::kMemory,
+     .alias = "hash-max-ziplist-value",
      .min = 0,
      .max = kInt64Max,
      .int64_field = &Config::hash_max_listpack_value},
     {.name = "zset-max-listpack-entries",
      .kind = Kind::kInt64,
-     .min = 0,
-     .max = kInt64Max,
-     .int64_field = &Config::zset_max_listpack_entries},
-    {.name = "zset-max-ziplist-entries",
-     .kind = Kind::kInt64,
+     .alias = "zset-max-ziplist-entries",
      .min = 0,
      .max = kInt64Max,
      .int64_field = &Config::zset_max_listpack_entries},
     {.name = "zset-max-listpack-value",
      .kind = Kind::kMemory,
-     .min = 0,
-     .max = kInt64Max,
-     .int64_field = &Config::zset_max_listpack_value},
-    {.name = "zset-max-ziplist-value",
-     .kind = Kind::kMemory,
+     .alias = "zset-max-ziplist-value",
      .min = 0,
      .max = kInt64Max,
      .int64_field = &Config::zset_max_listpack_value},
@@ -212,7 +197,9 @@ std::string Quoted(std::string_view text) {
 
 const Setting* FindSetting(std::string_view name) {
   for (const Setting& s : kSettings) {
-    if (EqualsIgnoreCase(s.name, name)) return &s;
+    if (EqualsIgnoreCase(s.name, name) || (!s.alias.empty() && EqualsIgnoreCase(s.alias, name))) {
+      return &s;
+    }
   }
   return nullptr;
 }
@@ -470,7 +457,10 @@ Status SetConfigValue(Config& config, std::string_view name, std::string_view va
 std::vector<std::pair<std::string, std::string>> ConfigPairs(const Config& config) {
   std::vector<std::pair<std::string, std::string>> pairs;
   pairs.reserve(std::size(kSettings));
-  for (const Setting& s : kSettings) pairs.emplace_back(s.name, SettingValue(config, s));
+  for (const Setting& s : kSettings) {
+    pairs.emplace_back(s.name, SettingValue(config, s));
+    if (!s.alias.empty()) pairs.emplace_back(s.alias, SettingValue(config, s));
+  }
   return pairs;
 }
 
