@@ -1,8 +1,9 @@
 // Hash commands: HSET/HGET family, HGETALL (a RESP3 map), counters (HINCRBY, HINCRBYFLOAT),
 // HRANDFIELD and HSCAN. Redis 7 semantics and error texts (checked against redis-server
-// 7.0.15); the encodings are HashObject's (server/store/hash_object.h).
+// 7.0.15); the encodings are HashView's and HashWriter's (server/store/hash_value.h).
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_set>
@@ -11,7 +12,7 @@
 #include "server/commands/collection_util.h"
 #include "server/commands/commands.h"
 #include "server/commands/scan_args.h"
-#include "server/store/hash_object.h"
+#include "server/store/hash_value.h"
 
 namespace kv::server {
 namespace {
@@ -20,40 +21,20 @@ TypedLookup LookupHash(CommandContext& ctx, std::string_view key, bool read) {
   return LookupTyped(ctx, key, ValueType::kHash, read);
 }
 
-HashObject* HashOf(Entry* e) { return ObjectOf<HashObject>(e); }
-
-// The hash at key for a write, created (empty, not yet in the keyspace, with room for the
-// field/value arguments `pairs`) when missing: commit it with CommitHash. False after WRONGTYPE.
-struct HashWrite {
-  Entry* entry = nullptr;             // the existing key
-  std::unique_ptr<HashObject> fresh;  // a new hash, when the key was missing
-  HashObject* hash = nullptr;
-};
-bool OpenHashWrite(CommandContext& ctx, std::string_view key, HashWrite* w,
+// The hash at key for a write: an existing one, or a new one (with room for the field/value
+// arguments `pairs`) that Commit adds unless it stays empty. False after WRONGTYPE.
+bool OpenHashWrite(CommandContext& ctx, std::string_view key, std::optional<HashWriter>* w,
                    std::span<const std::string_view> pairs = {}) {
-  TypedLookup l = LookupHash(ctx, key, false);
-  if (l.wrong_type) return false;
-  w->entry = l.entry;
-  if (l.entry != nullptr) {
-    w->hash = HashOf(l.entry);
-  } else {
-    size_t reserve = 0;
+  Entry** link = ctx.store().FindLink(ctx.db(), key);
+  if (WrongType(ctx.reply, link != nullptr ? *link : nullptr, ValueType::kHash)) return false;
+  size_t reserve = 0;
+  if (link == nullptr) {
     for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
-      reserve += HashObject::PairBytes(pairs[i], pairs[i + 1]);
+      reserve += PackedPairs::PairBytes(pairs[i], pairs[i + 1]);
     }
-    w->fresh = HashObject::Create(reserve, HashLimits(ctx));
-    w->hash = w->fresh.get();
   }
+  w->emplace(ctx.store(), ctx.db(), key, link, HashLimits(ctx), reserve);
   return true;
-}
-// Adds a new hash to the keyspace (unless still empty) or reports the write of an existing one.
-// Either may replace the object (HashObject::Compact): w->hash is not to be used afterwards.
-void CommitHash(CommandContext& ctx, std::string_view key, HashWrite* w) {
-  if (w->entry != nullptr) {
-    ctx.store().ObjectWritten(ctx.db(), w->entry);
-  } else if (w->hash->Length() > 0) {
-    ctx.store().AddObject(ctx.db(), key, std::move(w->fresh), 0);
-  }
 }
 
 // HSET key field value [field value ...] (replies the new fields) and HMSET (replies OK).
@@ -62,14 +43,13 @@ void SetGeneric(CommandContext& ctx, bool reply_ok) {
     ReplyArityError(ctx.reply, ctx.spec.name);
     return;
   }
-  HashWrite w;
+  std::optional<HashWriter> w;
   if (!OpenHashWrite(ctx, ctx.args[1], &w, ctx.args.subspan(2))) return;
   int64_t created = 0;
-  const PackLimits limits = HashLimits(ctx);
   for (size_t i = 2; i < ctx.args.size(); i += 2) {
-    if (w.hash->Set(ctx.args[i], ctx.args[i + 1], limits)) ++created;
+    if (w->Set(ctx.args[i], ctx.args[i + 1])) ++created;
   }
-  CommitHash(ctx, ctx.args[1], &w);
+  w->Commit();
   if (reply_ok) {
     ctx.reply.Raw(resp::kOk);
   } else {
@@ -80,15 +60,15 @@ void HSetCommand(CommandContext& ctx) { SetGeneric(ctx, false); }
 void HMSetCommand(CommandContext& ctx) { SetGeneric(ctx, true); }
 
 void HSetNxCommand(CommandContext& ctx) {
-  HashWrite w;
+  std::optional<HashWriter> w;
   if (!OpenHashWrite(ctx, ctx.args[1], &w)) return;
   std::string_view old;
-  if (w.hash->Get(ctx.args[2], &old)) {
+  if (w->Get(ctx.args[2], &old)) {
     ctx.reply.Raw(resp::kZero);
     return;
   }
-  w.hash->Set(ctx.args[2], ctx.args[3], HashLimits(ctx));
-  CommitHash(ctx, ctx.args[1], &w);
+  w->Set(ctx.args[2], ctx.args[3]);
+  w->Commit();
   ctx.reply.Raw(resp::kOne);
 }
 
@@ -96,7 +76,7 @@ void HGetCommand(CommandContext& ctx) {
   TypedLookup l = LookupHash(ctx, ctx.args[1], true);
   if (l.wrong_type) return;
   std::string_view v;
-  if (l.entry != nullptr && HashOf(l.entry)->Get(ctx.args[2], &v)) {
+  if (l.entry != nullptr && HashView(l.entry).Get(ctx.args[2], &v)) {
     ctx.reply.Bulk(v);
   } else {
     ctx.reply.NullBulk();
@@ -109,7 +89,7 @@ void HMGetCommand(CommandContext& ctx) {
   ctx.reply.ArrayHeader(ctx.args.size() - 2);
   for (size_t i = 2; i < ctx.args.size(); ++i) {
     std::string_view v;
-    if (l.entry != nullptr && HashOf(l.entry)->Get(ctx.args[i], &v)) {
+    if (l.entry != nullptr && HashView(l.entry).Get(ctx.args[i], &v)) {
       ctx.reply.Bulk(v);
     } else {
       ctx.reply.NullBulk();
@@ -118,29 +98,38 @@ void HMGetCommand(CommandContext& ctx) {
 }
 
 void HDelCommand(CommandContext& ctx) {
-  RemoveItemsAndReplyCount<HashObject>(
-      ctx, ValueType::kHash, [](HashObject& h, std::string_view f) { return h.Delete(f); });
+  Entry** link = ctx.store().FindLink(ctx.db(), ctx.args[1]);
+  if (WrongType(ctx.reply, link != nullptr ? *link : nullptr, ValueType::kHash)) return;
+  int64_t removed = 0;
+  if (link != nullptr) {
+    HashWriter w(ctx.store(), ctx.db(), ctx.args[1], link, HashLimits(ctx));
+    for (size_t i = 2; i < ctx.args.size() && w.Length() > 0; ++i) {
+      if (w.Delete(ctx.args[i])) ++removed;
+    }
+    if (removed > 0) w.Commit();
+  }
+  ctx.reply.Integer(removed);
 }
 
 void HExistsCommand(CommandContext& ctx) {
   TypedLookup l = LookupHash(ctx, ctx.args[1], true);
   if (l.wrong_type) return;
   std::string_view v;
-  ctx.reply.Raw(l.entry != nullptr && HashOf(l.entry)->Get(ctx.args[2], &v) ? resp::kOne
-                                                                            : resp::kZero);
+  ctx.reply.Raw(l.entry != nullptr && HashView(l.entry).Get(ctx.args[2], &v) ? resp::kOne
+                                                                               : resp::kZero);
 }
 
 void HLenCommand(CommandContext& ctx) {
   TypedLookup l = LookupHash(ctx, ctx.args[1], true);
   if (l.wrong_type) return;
-  ctx.reply.Integer(l.entry == nullptr ? 0 : static_cast<int64_t>(HashOf(l.entry)->Length()));
+  ctx.reply.Integer(l.entry == nullptr ? 0 : static_cast<int64_t>(HashView(l.entry).Length()));
 }
 
 void HStrLenCommand(CommandContext& ctx) {
   TypedLookup l = LookupHash(ctx, ctx.args[1], true);
   if (l.wrong_type) return;
   std::string_view v;
-  const bool found = l.entry != nullptr && HashOf(l.entry)->Get(ctx.args[2], &v);
+  const bool found = l.entry != nullptr && HashView(l.entry).Get(ctx.args[2], &v);
   ctx.reply.Integer(found ? static_cast<int64_t>(v.size()) : 0);
 }
 
@@ -148,7 +137,7 @@ void HStrLenCommand(CommandContext& ctx) {
 void GetAllGeneric(CommandContext& ctx, bool fields, bool values) {
   TypedLookup l = LookupHash(ctx, ctx.args[1], true);
   if (l.wrong_type) return;
-  const size_t n = l.entry == nullptr ? 0 : HashOf(l.entry)->Length();
+  const size_t n = l.entry == nullptr ? 0 : HashView(l.entry).Length();
   if (fields && values) {
     if (ctx.reply.resp3()) {
       ctx.reply.MapHeader(n);
@@ -159,7 +148,7 @@ void GetAllGeneric(CommandContext& ctx, bool fields, bool values) {
     ctx.reply.ArrayHeader(n);
   }
   if (n == 0) return;
-  HashOf(l.entry)->ForEach([&](std::string_view f, std::string_view v) {
+  HashView(l.entry).ForEach([&](std::string_view f, std::string_view v) {
     if (fields) ctx.reply.Bulk(f);
     if (values) ctx.reply.Bulk(v);
   });
@@ -171,11 +160,11 @@ void HValsCommand(CommandContext& ctx) { GetAllGeneric(ctx, false, true); }
 void HIncrByCommand(CommandContext& ctx) {
   int64_t incr;
   if (!ParseIntArg(ctx, ctx.args[3], &incr)) return;
-  HashWrite w;
+  std::optional<HashWriter> w;
   if (!OpenHashWrite(ctx, ctx.args[1], &w)) return;
   int64_t value = 0;
   std::string_view old;
-  if (w.hash->Get(ctx.args[2], &old) && !ParseInt64(old, &value)) {
+  if (w->Get(ctx.args[2], &old) && !ParseInt64(old, &value)) {
     ctx.reply.Error("ERR hash value is not an integer");
     return;
   }
@@ -186,8 +175,8 @@ void HIncrByCommand(CommandContext& ctx) {
   }
   value += incr;
   char buf[24];
-  w.hash->Set(ctx.args[2], std::string_view(buf, resp::FormatInt64(value, buf)), HashLimits(ctx));
-  CommitHash(ctx, ctx.args[1], &w);
+  w->Set(ctx.args[2], std::string_view(buf, resp::FormatInt64(value, buf)));
+  w->Commit();
   ctx.reply.Integer(value);
 }
 
@@ -201,11 +190,11 @@ void HIncrByFloatCommand(CommandContext& ctx) {
     ctx.reply.Error("ERR value is NaN or Infinity");
     return;
   }
-  HashWrite w;
+  std::optional<HashWriter> w;
   if (!OpenHashWrite(ctx, ctx.args[1], &w)) return;
   long double value = 0;
   std::string_view old;
-  if (w.hash->Get(ctx.args[2], &old) && !ParseLongDouble(old, &value)) {
+  if (w->Get(ctx.args[2], &old) && !ParseLongDouble(old, &value)) {
     ctx.reply.Error("ERR hash value is not a float");
     return;
   }
@@ -216,8 +205,8 @@ void HIncrByFloatCommand(CommandContext& ctx) {
   }
   std::string buf(kLongDoubleBufSize, '\0');
   buf.resize(FormatLongDoubleHuman(value, buf.data()));
-  w.hash->Set(ctx.args[2], buf, HashLimits(ctx));
-  CommitHash(ctx, ctx.args[1], &w);
+  w->Set(ctx.args[2], buf);
+  w->Commit();
   ctx.reply.Bulk(buf);
 }
 
@@ -234,7 +223,7 @@ void HRandFieldCommand(CommandContext& ctx) {
     }
     std::string_view f;
     std::string_view v;
-    HashOf(l.entry)->Random(ctx.store().rng(), &f, &v);
+    HashView(l.entry).Random(ctx.store().rng(), &f, &v);
     ctx.reply.Bulk(f);
     return;
   }
@@ -247,7 +236,7 @@ void HRandFieldCommand(CommandContext& ctx) {
     ctx.reply.Raw(resp::kEmptyArray);
     return;
   }
-  HashObject* h = HashOf(l.entry);
+  const HashView h(l.entry);
   const bool pairs = with_values && ctx.reply.resp3();
   auto emit = [&](std::string_view f, std::string_view v) {
     if (pairs) ctx.reply.ArrayHeader(2);
@@ -262,15 +251,15 @@ void HRandFieldCommand(CommandContext& ctx) {
     const auto n = static_cast<size_t>(-count);
     header(n);
     for (size_t i = 0; i < n; ++i) {
-      h->Random(ctx.store().rng(), &f, &v);
+      h.Random(ctx.store().rng(), &f, &v);
       emit(f, v);
     }
     return;
   }
-  const size_t len = h->Length();
+  const size_t len = h.Length();
   if (static_cast<uint64_t>(count) >= len) {
     header(len);
-    h->ForEach(emit);
+    h.ForEach(emit);
     return;
   }
   // Distinct fields: a partial shuffle of all pairs when many are wanted, else random draws
@@ -280,7 +269,7 @@ void HRandFieldCommand(CommandContext& ctx) {
   if (n * 3 > len) {
     std::vector<std::pair<std::string_view, std::string_view>> all;
     all.reserve(len);
-    h->ForEach([&all](std::string_view a, std::string_view b) { all.emplace_back(a, b); });
+    h.ForEach([&all](std::string_view a, std::string_view b) { all.emplace_back(a, b); });
     for (size_t i = 0; i < n; ++i) {
       std::swap(all[i], all[i + ctx.store().rng()() % (len - i)]);
       emit(all[i].first, all[i].second);
@@ -289,7 +278,7 @@ void HRandFieldCommand(CommandContext& ctx) {
   }
   std::unordered_set<std::string_view> picked;
   while (picked.size() < n) {
-    h->Random(ctx.store().rng(), &f, &v);
+    h.Random(ctx.store().rng(), &f, &v);
     if (picked.insert(f).second) emit(f, v);
   }
 }
@@ -307,13 +296,13 @@ void HScanCommand(CommandContext& ctx) {
   if (!ParseScanOptions(ctx, 3, /*allow_type=*/false, &args)) return;
   uint64_t cursor = args.cursor;
   std::vector<std::pair<std::string, std::string>> found;
-  HashObject* h = HashOf(l.entry);
+  const HashView h(l.entry);
   int64_t max_iterations = args.count * 10;
   auto collect = [&](std::string_view f, std::string_view v) {
     if (!args.use_pattern || GlobMatch(args.pattern, f)) found.emplace_back(f, v);
   };
   do {
-    cursor = h->Scan(cursor, collect);
+    cursor = h.Scan(cursor, collect);
   } while (cursor != 0 && max_iterations-- > 0 && static_cast<int64_t>(found.size()) < args.count);
   ctx.reply.ArrayHeader(2);
   ReplyScanCursor(ctx, cursor);

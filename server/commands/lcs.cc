@@ -66,7 +66,8 @@ void LcsCommand(CommandContext& ctx) {
   // Missing keys are empty strings. Nothing is written, so the views stay valid.
   const Entry* ea = ctx.LookupRead(ctx.args[1]);
   const Entry* eb = ctx.LookupRead(ctx.args[2]);
-  if ((ea != nullptr && ea->is_object()) || (eb != nullptr && eb->is_object())) {
+  if ((ea != nullptr && ea->type() != ValueType::kString) ||
+      (eb != nullptr && eb->type() != ValueType::kString)) {
     ctx.reply.Error("ERR The specified keys must contain string values");
     return;
   }

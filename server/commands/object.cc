@@ -11,6 +11,7 @@
 #include "server/commands/commands.h"
 #include "server/engine/command_context.h"
 #include "server/engine/text_util.h"
+#include "server/store/collection_info.h"
 
 namespace kv::server {
 namespace {
@@ -37,10 +38,11 @@ const Entry* LookupNoTouch(CommandContext& ctx) {
 // otherwise as tryObjectEncoding decides: "int" for an integer of at most 20 characters in Redis's
 // canonical form, "embstr" up to 44 bytes, "raw" beyond.
 bool IsIntEncoded(const Entry* e, int64_t* value) {
-  return !e->is_object() && !e->raw() && e->val_len <= 20 && ParseInt64(e->value(), value);
+  return e->type() == ValueType::kString && !e->raw() && e->val_len <= 20 &&
+         ParseInt64(e->value(), value);
 }
 std::string_view Encoding(const Entry* e) {
-  if (e->is_object()) return e->object()->Encoding();
+  if (e->type() != ValueType::kString) return CollectionEncoding(e);
   int64_t v;
   if (IsIntEncoded(e, &v)) return "int";
   return !e->raw() && e->val_len <= kEmbstrLimit ? "embstr" : "raw";

@@ -10,6 +10,7 @@
 #include "server/commands/commands.h"
 #include "server/engine/command_context.h"
 #include "server/engine/text_util.h"
+#include "server/store/collection_info.h"
 
 namespace kv::server {
 namespace {
@@ -245,9 +246,10 @@ void DebugCommand(CommandContext& ctx) {
       return;
     }
     std::string info = "Value at:0x0 refcount:1 encoding:";
-    info.append(e->is_object() ? e->object()->Encoding() : "raw");
+    const bool collection = e->type() != ValueType::kString;
+    info.append(collection ? CollectionEncoding(e) : "raw");
     info.append(" serializedlength:");
-    info.append(std::to_string(e->is_object() ? e->object()->Length() : e->val_len));
+    info.append(std::to_string(collection ? CollectionLength(e) : e->val_len));
     info.append(" lru:0 lru_seconds_idle:0");
     ctx.reply.Simple(info);
   } else if (EqualsIgnoreCase(sub, "help")) {

@@ -19,7 +19,7 @@
 
 #include "server/commands/collection_util.h"
 #include "server/commands/commands.h"
-#include "server/store/hash_object.h"
+#include "server/store/hash_value.h"
 #include "server/store/list_object.h"
 #include "server/store/set_object.h"
 #include "server/store/zset_object.h"
@@ -107,7 +107,7 @@ bool LookupByPattern(CommandContext& ctx, std::string_view pattern, std::string_
   Entry* e = ctx.LookupRead(key);
   if (e == nullptr) return false;
   if (has_field) {
-    return e->type() == ValueType::kHash && ObjectOf<HashObject>(e)->Get(field, out);
+    return e->type() == ValueType::kHash && HashView(e).Get(field, out);
   }
   if (e->type() != ValueType::kString) return false;
   *out = e->value();

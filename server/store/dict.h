@@ -14,8 +14,9 @@
 namespace kv::server {
 
 // One key and its string value in a single allocation: header, a 4-byte access word, then key
-// bytes, then value bytes (capacity val_cap). A collection key's value bytes are instead the
-// pointer to the Object it owns (type() != kString; Entry::Destroy deletes it). Created and
+// bytes, then value bytes (capacity val_cap). A collection key's value bytes are instead either
+// the pointer to the Object it owns (is_object(); Entry::Destroy deletes it) or, for a small hash,
+// its packed pairs (packed(): hash_value.h), which cost no allocation of their own. Created and
 // destroyed only through Entry::Create / Entry::CreateObject / Entry::Destroy.
 struct Entry {
   Entry* next;        // chain in the dict bucket
@@ -51,15 +52,21 @@ struct Entry {
   ValueType type() const {
     return static_cast<ValueType>((access_word() & kTypeMask) >> kTypeShift);
   }
-  bool is_object() const { return (access_word() & kTypeMask) != 0; }
+  // Flag (with a collection type): the value bytes are the collection itself, packed, not an
+  // Object pointer (a small hash: hash_value.h).
+  static constexpr uint32_t kFlagPacked = 1u << 28;
+  bool packed() const { return (access_word() & kFlagPacked) != 0; }
+  // The value bytes are the pointer to an owned Object.
+  bool is_object() const {
+    const uint32_t w = access_word();
+    return (w & kTypeMask) != 0 && (w & kFlagPacked) == 0;
+  }
   // The owned collection (is_object() only).
   Object* object() const {
     Object* o;
     std::memcpy(&o, val_data(), sizeof(o));
     return o;
   }
-  // Puts obj (not null) in place of the owned object, which the caller then owns (is_object()).
-  void set_object(Object* obj) { std::memcpy(val_data(), &obj, sizeof(obj)); }
   // Gives up ownership of the object (the entry then reads as an empty string): Rename moves it
   // to a new entry, the lazy freer takes it.
   Object* ReleaseObject() {

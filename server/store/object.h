@@ -33,7 +33,7 @@ bool ParseTypeName(std::string_view name, ValueType* type);
 class Object {
  public:
   explicit Object(ValueType type)
-      : accounted_(0), compact_(0), type_(static_cast<uint64_t>(type)) {}
+      : accounted_(0), type_(static_cast<uint64_t>(type)) {}
   virtual ~Object() = default;
   Object(const Object&) = delete;
   Object& operator=(const Object&) = delete;
@@ -56,22 +56,11 @@ class Object {
   // Frees up to budget elements' memory; true when the object holds no more than itself (it is
   // then deleted in O(1)). The object is unreachable from the keyspace when this is called.
   virtual bool ReleaseSome(size_t budget) = 0;
-  // After a write (Store::AddObject, Store::ObjectWritten) that called RequestCompact: a
-  // replacement holding the same contents in less memory, which the store puts in this object's
-  // place (this is then left empty and deleted), or nullptr to keep this one. HashObject moves
-  // its pairs this way.
-  virtual std::unique_ptr<Object> Compact() { return nullptr; }
-
- protected:
-  // Asks the store to call Compact after the current write (a flag: writes that do not call it
-  // cost no virtual call).
-  void RequestCompact() { compact_ = 1; }
 
  private:
   friend class Store;
-  // One word with the vtable pointer before it: a small hash costs one malloc step less.
-  uint64_t accounted_ : 55;  // MemoryUsage() as the store last counted it
-  uint64_t compact_ : 1;     // RequestCompact was called
+  // One word with the vtable pointer before it.
+  uint64_t accounted_ : 56;  // MemoryUsage() as the store last counted it
   uint64_t type_ : 8;        // the ValueType
 };
 

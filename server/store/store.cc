@@ -75,18 +75,8 @@ bool Store::LazyFreeStep(int64_t budget_us) {
   return !lazy_free_.empty();
 }
 
-std::unique_ptr<Object> Store::Compacted(Object* obj) {
-  if (!obj->compact_) [[likely]]
-    return nullptr;
-  obj->compact_ = 0;
-  std::unique_ptr<Object> compact = obj->Compact();
-  if (compact) compact->accounted_ = obj->accounted_;
-  return compact;
-}
-
 Entry* Store::AddObject(int db, std::string_view key, std::unique_ptr<Object> obj,
                         int64_t expire_ms) {
-  if (std::unique_ptr<Object> compact = Compacted(obj.get())) obj = std::move(compact);
   Account(dbs_[db], obj.get());
   Entry* e = Link(db, Entry::CreateObject(key, obj.release()), expire_ms);
   if (ready_listener_ != nullptr) [[unlikely]]
@@ -97,16 +87,41 @@ Entry* Store::AddObject(int db, std::string_view key, std::unique_ptr<Object> ob
 bool Store::ObjectWritten(int db, Entry* e) {
   Db& d = dbs_[db];
   Object* obj = e->object();
-  if (std::unique_ptr<Object> compact = Compacted(obj)) [[unlikely]] {
-    e->set_object(compact.get());
-    delete obj;
-    obj = compact.release();
-  }
   Account(d, obj);
   KeyModified(db, e->key());
   if (obj->Length() != 0) return false;
   Entry* gone = d.dict.Unlink(e->key());
   Free(d, gone);
+  return true;
+}
+
+Entry* Store::AddPacked(int db, std::string_view key, ValueType type, std::string_view bytes,
+                        int64_t expire_ms) {
+  Entry* e = Entry::Create(key, bytes, bytes.size());
+  e->set_access_word((static_cast<uint32_t>(type) << Entry::kTypeShift) | Entry::kFlagPacked);
+  return Link(db, e, expire_ms);
+}
+
+Entry* Store::ResizeValue(int db, Entry** link, size_t new_cap) {
+  Entry* e = *link;
+  Entry* fresh = Entry::Create(e->key(), e->value().substr(0, new_cap), new_cap);
+  fresh->set_access_word(e->access_word());
+  Swap(dbs_[db], link, fresh);
+  return fresh;
+}
+
+Entry* Store::ReplaceWithObject(int db, Entry** link, std::unique_ptr<Object> obj) {
+  Account(dbs_[db], obj.get());
+  Entry* fresh = Entry::CreateObject((*link)->key(), obj.release());
+  Swap(dbs_[db], link, fresh);
+  return fresh;
+}
+
+bool Store::PackedWritten(int db, Entry** link, bool empty) {
+  KeyModified(db, (*link)->key());
+  if (!empty) return false;
+  Db& d = dbs_[db];
+  Free(d, d.dict.Unlink((*link)->key()));
   return true;
 }
 
@@ -275,6 +290,7 @@ Entry* Store::Rename(int db, std::string_view src_key, int dst_db, std::string_v
 
 Entry* Store::Copy(const Entry* src, int dst_db, std::string_view dst_key) {
   if (src->is_object()) return AddObject(dst_db, dst_key, src->object()->Clone(), src->expire_ms);
+  if (src->packed()) return AddPacked(dst_db, dst_key, src->type(), src->value(), src->expire_ms);
   return Add(dst_db, dst_key, src->value(), src->expire_ms);
 }
 

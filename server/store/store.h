@@ -117,6 +117,20 @@ class Store {
   Entry* Add(int db, std::string_view key, std::string_view value, int64_t expire_ms);
   // Inserts a new key (must be missing) owning the collection obj (not empty).
   Entry* AddObject(int db, std::string_view key, std::unique_ptr<Object> obj, int64_t expire_ms);
+  // Inserts a new key (must be missing) whose value bytes are a packed collection of type (a
+  // small hash's PackedPairs: hash_value.h; Entry::packed()).
+  Entry* AddPacked(int db, std::string_view key, ValueType type, std::string_view bytes,
+                   int64_t expire_ms);
+  // Moves the entry at link to an allocation with room for new_cap value bytes, keeping its type,
+  // flags, expiry and value (its first new_cap bytes). Returns the new entry, which the link now
+  // holds. Reports nothing: the caller's write does (PackedWritten).
+  Entry* ResizeValue(int db, Entry** link, size_t new_cap);
+  // Gives the key at link, whose value is packed, the collection obj of the same type instead
+  // (a small hash converting to a table). Returns the new entry, which the link now holds.
+  Entry* ReplaceWithObject(int db, Entry** link, std::unique_ptr<Object> obj);
+  // After a command changed the packed value at link in place: reports the change (KeyModified)
+  // and deletes the key when the collection is now empty. Returns true when it was deleted.
+  bool PackedWritten(int db, Entry** link, bool empty);
   // After a command changed the collection of entry e (of db) in place: counts its memory,
   // reports the change (KeyModified: WATCH sees it) and deletes the key when the collection is
   // now empty, as Redis does. Returns true when the key was deleted (e is then gone).
@@ -203,9 +217,6 @@ class Store {
   void DropObject(Db& d, Object* obj);
   // Counts obj's current MemoryUsage in d.
   static void Account(Db& d, Object* obj);
-  // After a write that called RequestCompact: obj's replacement (Object::Compact) with obj's
-  // accounting, or nullptr to keep obj. Clears the request.
-  static std::unique_ptr<Object> Compacted(Object* obj);
   // The observer may remove itself while told: check it for every call.
   void DbReplacing(int db, int other_db) {
     if (observer_ != nullptr) observer_->DbReplacing(db, other_db);

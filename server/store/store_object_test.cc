@@ -1,6 +1,6 @@
 // The store's collection values (object.h): ownership through delete, overwrite, rename, copy,
-// flush and expiry; memory accounting; empty collections deleted; lazy free in slices; an object
-// replaced by its Compact after a write.
+// flush and expiry; memory accounting; empty collections deleted; lazy free in slices; packed
+// values in the entry.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -37,18 +37,8 @@ class FakeList final : public Object {
     ++release_calls;
     return items_.empty();
   }
-  // Compact moves the items to a new FakeList (with compact_pending cleared) while set.
-  std::unique_ptr<Object> Compact() override {
-    if (!compact_pending) return nullptr;
-    auto moved = std::make_unique<FakeList>(live_, 0);
-    moved->items_.swap(items_);
-    return moved;
-  }
-  // As a write that leaves room to give back would.
-  void AskCompact() { RequestCompact(); }
   std::vector<std::string>& items() { return items_; }
   int release_calls = 0;
-  bool compact_pending = false;
 
  private:
   int* live_;
@@ -114,37 +104,65 @@ TEST(StoreObjectTest, WritesAreAccountedAndEmptyCollectionsDeleted) {
   EXPECT_EQ(s.UsedMemory(), base);
 }
 
-TEST(StoreObjectTest, CompactReplacesTheObjectOnAddAndAfterWrites) {
+// A packed value (a small hash's pairs in its entry: hash_value.h) is the entry's own bytes:
+// resized, replaced by an object, renamed, copied and deleted with exact accounting.
+TEST(StoreObjectTest, PackedValuesLiveInTheEntry) {
   int live = 0;
   Store s;
   s.SetTime(kNow);
   Warm(s, 0);
+  Warm(s, 1);
   const uint64_t base = s.UsedMemory();
-  auto fresh = std::make_unique<FakeList>(&live, 2);
-  fresh->compact_pending = true;
-  fresh->AskCompact();
-  const Object* first = fresh.get();
-  Entry* e = s.AddObject(0, "l", std::move(fresh), 0);
-  EXPECT_NE(e->object(), first);
-  EXPECT_EQ(e->object()->Length(), 2u);
-  EXPECT_EQ(live, 1);
-  EXPECT_EQ(s.UsedMemory(), base + e->AllocSize() + 120);
+  Entry* e = s.AddPacked(0, "h", ValueType::kHash, std::string_view("\0\0abc", 5), 0);
+  EXPECT_TRUE(e->packed());
+  EXPECT_FALSE(e->is_object());
+  EXPECT_EQ(e->type(), ValueType::kHash);
+  EXPECT_EQ(e->value(), std::string_view("\0\0abc", 5));
+  EXPECT_EQ(s.UsedMemory(), base + e->AllocSize());
+  EXPECT_EQ(s.KeyMemoryUsage(0, e), e->HeapSize() + 4 * sizeof(Entry*));
+  s.SetExpire(0, e, kNow + 5000);
+  const uint64_t with_ttl = s.UsedMemory() - e->AllocSize();  // base and the TTL index
 
-  auto* list = static_cast<FakeList*>(e->object());
-  list->items().resize(3);
-  list->compact_pending = true;  // but not asked for: the store does not call Compact
-  EXPECT_FALSE(s.ObjectWritten(0, e));
-  EXPECT_EQ(s.Find(0, "l")->object(), list);
-  list->items().resize(4);
-  list->AskCompact();
-  EXPECT_FALSE(s.ObjectWritten(0, e));
-  EXPECT_NE(s.Find(0, "l")->object(), list);
-  EXPECT_EQ(s.Find(0, "l")->object()->Length(), 4u);
-  EXPECT_EQ(live, 1);
-  EXPECT_EQ(s.UsedMemory(), base + e->AllocSize() + 140);
-  EXPECT_TRUE(s.Delete(0, "l"));
+  Entry** link = s.FindLink(0, "h");
+  e = s.ResizeValue(0, link, 500);
+  EXPECT_GE(e->val_cap, 500u);
+  EXPECT_EQ(e->value(), std::string_view("\0\0abc", 5));
+  EXPECT_TRUE(e->packed());
+  EXPECT_EQ(e->type(), ValueType::kHash);
+  EXPECT_EQ(e->expire_ms, kNow + 5000);
+  EXPECT_EQ(s.UsedMemory(), with_ttl + e->AllocSize());
+  EXPECT_FALSE(s.PackedWritten(0, link, false));
+
+  Entry* copy = s.Copy(e, 1, "h2");
+  EXPECT_TRUE(copy->packed());
+  EXPECT_EQ(copy->type(), ValueType::kHash);
+  EXPECT_EQ(copy->value(), e->value());
+  EXPECT_EQ(copy->expire_ms, kNow + 5000);
+  Entry* moved = s.Rename(1, "h2", 0, "h3");
+  EXPECT_TRUE(moved->packed());
+  EXPECT_EQ(moved->value(), std::string_view("\0\0abc", 5));
+  EXPECT_TRUE(s.Delete(0, "h3"));
+
+  link = s.FindLink(0, "h");
+  const uint64_t others = s.UsedMemory() - (*link)->AllocSize();
+  e = s.ReplaceWithObject(0, link, std::make_unique<FakeList>(&live, 2));
+  EXPECT_TRUE(e->is_object());
+  EXPECT_FALSE(e->packed());
+  EXPECT_EQ(e->expire_ms, kNow + 5000);
+  EXPECT_EQ(s.UsedMemory(), others + e->AllocSize() + 120);
+  EXPECT_TRUE(s.Delete(0, "h"));
   EXPECT_EQ(live, 0);
-  EXPECT_EQ(s.UsedMemory(), base);
+
+  e = s.AddPacked(0, "h", ValueType::kHash, std::string_view("\0\0", 2), 0);
+  EXPECT_TRUE(s.PackedWritten(0, s.FindLink(0, "h"), true));
+  EXPECT_EQ(s.Find(0, "h"), nullptr);
+  e = s.AddPacked(0, "h", ValueType::kHash, std::string_view("\0\0", 2), 0);
+  e = s.Overwrite(0, s.FindLink(0, "h"), "now a string");
+  EXPECT_FALSE(e->packed());
+  EXPECT_EQ(e->type(), ValueType::kString);
+  EXPECT_TRUE(s.Delete(0, "h"));
+  s.ActiveExpireCycle(1000);
+  EXPECT_EQ(s.ExpiresCount(0), 0u);
 }
 
 TEST(StoreObjectTest, SetOverACollectionReplacesIt) {
