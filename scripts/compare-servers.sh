@@ -169,6 +169,10 @@ bench() {  # round server test pipeline n [extra redis-benchmark flags...]
   local rps p99
   rps=$(echo "$line" | awk -F'"' '{print $4}')
   p99=$(echo "$line" | awk -F'"' '{print $14}')
+  if [ "$rps" = inf ]; then
+    echo "compare-servers: $test -P $pipeline against $server ended within redis-benchmark's 1 ms resolution (rps \"inf\"): ask for more requests (--requests / --requests-p16)" >&2
+    exit 1
+  fi
   case "$rps" in '' | *[!0-9.]*) echo "compare-servers: redis-benchmark failed against $server: $line" >&2; exit 1 ;; esac
   record "$round" "$server" rps "$test" "$pipeline" "$rps"
   record "$round" "$server" p99_ms "$test" "$pipeline" "$p99"
