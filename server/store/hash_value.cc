@@ -25,12 +25,7 @@ size_t HashWriter::Length() const {
 }
 
 bool HashWriter::Get(std::string_view field, std::string_view* value) const {
-  if (table_ != nullptr) return table_->Get(field, value);
-  const std::string_view bytes = Bytes();
-  const size_t pos = PackedPairs::Find(bytes, field);
-  if (pos == bytes.size()) return false;
-  *value = PackedPairs::ValueAt(bytes, pos);
-  return true;
+  return table_ != nullptr ? table_->Get(field, value) : PackedPairs::Get(Bytes(), field, value);
 }
 
 char* HashWriter::Splice(size_t pos, size_t old_len, size_t new_len) {

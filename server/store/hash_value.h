@@ -33,12 +33,7 @@ class HashView {
   }
   // The value of field; the view is valid until the hash changes.
   bool Get(std::string_view field, std::string_view* value) const {
-    if (!e_->packed()) return table()->Get(field, value);
-    const std::string_view bytes = e_->value();
-    const size_t pos = PackedPairs::Find(bytes, field);
-    if (pos == bytes.size()) return false;
-    *value = PackedPairs::ValueAt(bytes, pos);
-    return true;
+    return e_->packed() ? PackedPairs::Get(e_->value(), field, value) : table()->Get(field, value);
   }
   // Calls fn(field, value) for every pair.
   template <typename Fn>

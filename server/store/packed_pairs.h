@@ -43,11 +43,12 @@ struct PackedPairs {
     }
     return bytes.size();
   }
-  // The value of the pair at pos (from Find).
-  static std::string_view ValueAt(std::string_view bytes, size_t pos) {
-    std::string_view v;
-    PackedList::ReadAt(bytes.data(), PackedList::NextAt(bytes.data(), pos), &v);
-    return v;
+  // The value of field (a view of bytes), false when missing.
+  static bool Get(std::string_view bytes, std::string_view field, std::string_view* value) {
+    const size_t pos = Find(bytes, field);
+    if (pos == bytes.size()) return false;
+    PackedList::ReadAt(bytes.data(), PackedList::NextAt(bytes.data(), pos), value);
+    return true;
   }
   // Calls fn(field, value) for every pair, in order.
   template <typename Fn>
