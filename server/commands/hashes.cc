@@ -116,7 +116,7 @@ void HExistsCommand(CommandContext& ctx) {
   if (l.wrong_type) return;
   std::string_view v;
   ctx.reply.Raw(l.entry != nullptr && HashView(l.entry).Get(ctx.args[2], &v) ? resp::kOne
-                                                                               : resp::kZero);
+                                                                             : resp::kZero);
 }
 
 void HLenCommand(CommandContext& ctx) {

@@ -12,8 +12,7 @@ std::unique_ptr<HashObject> HashObject::FromPacked(std::string_view packed) {
 }
 
 size_t HashObject::MemoryUsage() const {
-  return MallocChunk(sizeof(HashObject)) + dict_.bucket_count() * sizeof(FieldNode*) +
-         node_bytes_;
+  return MallocChunk(sizeof(HashObject)) + dict_.bucket_count() * sizeof(FieldNode*) + node_bytes_;
 }
 
 std::unique_ptr<Object> HashObject::Clone() const {

@@ -3,8 +3,8 @@
 
 namespace kv::server {
 
-HashWriter::HashWriter(Store& store, int db, std::string_view key, Entry** link,
-                       PackLimits limits, size_t reserve)
+HashWriter::HashWriter(Store& store, int db, std::string_view key, Entry** link, PackLimits limits,
+                       size_t reserve)
     : store_(store), db_(db), key_(key), link_(link), limits_(limits) {
   if (link_ != nullptr) {
     if (!(*link_)->packed()) table_ = static_cast<HashObject*>((*link_)->object());

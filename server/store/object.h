@@ -32,8 +32,7 @@ bool ParseTypeName(std::string_view name, ValueType* type);
 
 class Object {
  public:
-  explicit Object(ValueType type)
-      : accounted_(0), type_(static_cast<uint64_t>(type)) {}
+  explicit Object(ValueType type) : accounted_(0), type_(static_cast<uint64_t>(type)) {}
   virtual ~Object() = default;
   Object(const Object&) = delete;
   Object& operator=(const Object&) = delete;

@@ -99,6 +99,52 @@ TEST_P(ZSetObjectTest, AgreesWithAModelUnderRandomChanges) {
   EXPECT_EQ(zset.Encoding(), GetParam() ? "skiplist" : "listpack");
 }
 
+// Scores that differ only below the top 32 bits of their image (the key a skiplist link carries),
+// -0 beside 0, the extremes: the order is still (score, member) exactly.
+TEST_P(ZSetObjectTest, ScoresThatShareTheirLinkKeyKeepTheirOrder) {
+  const double one_up = std::nextafter(1.0, 2.0);
+  const std::vector<double> pool = {-INFINITY,
+                                    -1e300,
+                                    -1.0,
+                                    -std::nextafter(1.0, 0.0),
+                                    -0.0,
+                                    0.0,
+                                    5e-324,
+                                    1.0,
+                                    one_up,
+                                    1.0 + std::ldexp(1.0, -30),
+                                    1.0 + std::ldexp(1.0, -20),
+                                    1e300,
+                                    INFINITY};
+  Model model;
+  std::map<std::string, double> scores;
+  std::mt19937 rng(GetParam() ? 5 : 9);
+  const int members = GetParam() ? 300 : 40;
+  for (int step = 0; step < 4000; ++step) {
+    const std::string m = "m" + std::to_string(rng() % members);
+    const double sc = pool[rng() % pool.size()];
+    auto it = scores.find(m);
+    if (rng() % 5 != 0) {
+      if (it == scores.end()) {
+        zset.Insert(m, sc);
+        scores[m] = sc;
+      } else {
+        zset.UpdateScore(m, sc);
+        model.erase({it->second, m});
+        it->second = sc;
+      }
+      model.insert({sc, m});
+    } else if (it != scores.end()) {
+      EXPECT_TRUE(zset.Remove(m));
+      model.erase({it->second, m});
+      scores.erase(it);
+    }
+    if (step % 200 == 0) ExpectSame(zset, model);
+  }
+  ExpectSame(zset, model);
+  EXPECT_EQ(zset.Encoding(), GetParam() ? "skiplist" : "listpack");
+}
+
 TEST_P(ZSetObjectTest, CountsAndRankRangesBothWays) {
   for (int i = 0; i < 10; ++i) zset.Insert("m" + std::to_string(i), i / 2);  // 0 0 1 1 2 2 ...
   EXPECT_EQ(zset.CountWhile([](double s, std::string_view) { return s < 2; }), 4u);

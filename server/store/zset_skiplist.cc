@@ -24,7 +24,7 @@ ZSkipList::ZSkipList() {
   rng_ = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^ 0x9E3779B97F4A7C15ULL;
   seed_ = (static_cast<uint64_t>(rd()) << 32) ^ rd();
   header_ = NewNode(kMaxLevel, 0, {});
-  for (int i = 0; i < kMaxLevel; ++i) header_->levels()[i] = {nullptr, 0};
+  for (int i = 0; i < kMaxLevel; ++i) header_->levels()[i] = {nullptr, 0, 0};
 }
 
 ZSkipList::~ZSkipList() {
@@ -78,8 +78,9 @@ int ZSkipList::RandomHeight() {
 
 void ZSkipList::FindUpdate(double score, std::string_view member, Node** update) const {
   Node* x = header_;
+  const uint32_t key = ScoreKey(score);
   for (int i = level_ - 1; i >= 0; --i) {
-    while (x->levels()[i].forward != nullptr && Before(x->levels()[i].forward, score, member)) {
+    while (x->levels()[i].forward != nullptr && LinkBefore(x->levels()[i], score, key, member)) {
       x = x->levels()[i].forward;
     }
     update[i] = x;
@@ -91,10 +92,11 @@ void ZSkipList::Link(Node* x) {
   size_t rank[kMaxLevel];
   Node* at = header_;
   const std::string_view member = x->member();
+  const uint32_t key = ScoreKey(x->score);
   for (int i = level_ - 1; i >= 0; --i) {
     rank[i] = i == level_ - 1 ? 0 : rank[i + 1];
     while (at->levels()[i].forward != nullptr &&
-           Before(at->levels()[i].forward, x->score, member)) {
+           LinkBefore(at->levels()[i], x->score, key, member)) {
       rank[i] += at->levels()[i].span;
       at = at->levels()[i].forward;
     }
@@ -105,16 +107,16 @@ void ZSkipList::Link(Node* x) {
     for (int i = level_; i < height; ++i) {
       rank[i] = 0;
       update[i] = header_;
-      header_->levels()[i].span = length_;
+      header_->levels()[i].span = static_cast<uint32_t>(length_);
     }
     level_ = height;
   }
   for (int i = 0; i < height; ++i) {
     Level& up = update[i]->levels()[i];
-    x->levels()[i].forward = up.forward;
+    x->levels()[i] = {up.forward, static_cast<uint32_t>(up.span - (rank[0] - rank[i])), up.key};
     up.forward = x;
-    x->levels()[i].span = up.span - (rank[0] - rank[i]);
-    up.span = (rank[0] - rank[i]) + 1;
+    up.span = static_cast<uint32_t>(rank[0] - rank[i] + 1);
+    up.key = key;
   }
   for (int i = height; i < level_; ++i) ++update[i]->levels()[i].span;
   x->backward = update[0] == header_ ? nullptr : update[0];
@@ -132,6 +134,7 @@ void ZSkipList::Unlink(Node* x, Node** update) {
     if (up.forward == x) {
       up.span += x->levels()[i].span - 1;
       up.forward = x->levels()[i].forward;
+      up.key = x->levels()[i].key;
     } else {
       --up.span;
     }
@@ -162,9 +165,11 @@ bool ZSkipList::Score(std::string_view member, double* score) const {
 void ZSkipList::UpdateScore(std::string_view member, double score) {
   Node* x = Find(member);
   if (x == nullptr) return;  // not a member: nothing to update
-  // Still between its neighbours: the score changes in place (Redis zslUpdateScore).
+  // Still between its neighbours: the score changes in place (Redis zslUpdateScore), unless the
+  // links to it must learn a new ScoreKey.
   const Node* next = x->levels()[0].forward;
-  if ((x->backward == nullptr || Before(x->backward, score, x->member())) &&
+  if (ScoreKey(score) == ScoreKey(x->score) &&
+      (x->backward == nullptr || Before(x->backward, score, x->member())) &&
       (next == nullptr || !Before(next, score, x->member()))) {
     x->score = score;
     return;
