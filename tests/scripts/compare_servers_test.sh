@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # CTest compare_servers_script: scripts/compare-servers.sh --tests: `all` is redis-benchmark's
 # whole default list and the -t aliases expand (--list-tests), unknown or empty names are refused
-# with exit 2, and a tiny run (1 round, 2,000 and 20,000 requests) of tests from each kind (inline and
-# multibulk, zset, the LRANGE path) measures them on both servers and writes its JSON. Checks the
-# output's form only, never a figure. Kept short: the per-run overhead is about 1 s per test.
+# with exit 2, and a tiny run (1 round, 2,000 and 20,000 requests) of tests from each kind (inline
+# and multibulk, zset, the LRANGE path) measures them on both servers and writes its JSON.
+# Checks the output's form only, never a figure. Kept short: about 1 s per test and run.
 #   tests/scripts/compare_servers_test.sh KV_SERVER KV_COMPARE    (exit 77: skipped, no redis tools)
 set -euo pipefail
 script=$(cd "$(dirname "$0")/../.." && pwd)/scripts/compare-servers.sh
