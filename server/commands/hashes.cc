@@ -98,16 +98,13 @@ void HMGetCommand(CommandContext& ctx) {
 }
 
 void HDelCommand(CommandContext& ctx) {
-  Entry** link = ctx.store().FindLink(ctx.db(), ctx.args[1]);
-  if (WrongType(ctx.reply, link != nullptr ? *link : nullptr, ValueType::kHash)) return;
-  int64_t removed = 0;
-  if (link != nullptr) {
-    HashWriter w(ctx.store(), ctx.db(), ctx.args[1], link, HashLimits(ctx));
-    for (size_t i = 2; i < ctx.args.size() && w.Length() > 0; ++i) {
-      if (w.Delete(ctx.args[i])) ++removed;
-    }
-    if (removed > 0) w.Commit();
+  std::optional<HashWriter> w;
+  if (!OpenHashWrite(ctx, ctx.args[1], &w)) return;
+  int64_t removed = 0;  // a missing key is an empty hash: nothing removed, nothing committed
+  for (size_t i = 2; i < ctx.args.size() && w->Length() > 0; ++i) {
+    if (w->Delete(ctx.args[i])) ++removed;
   }
+  if (removed > 0) w->Commit();
   ctx.reply.Integer(removed);
 }
 

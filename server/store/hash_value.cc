@@ -20,6 +20,8 @@ std::string_view HashWriter::Bytes() const {
   return link_ != nullptr ? (*link_)->value() : std::string_view(fresh_);
 }
 
+char* HashWriter::Data() { return link_ != nullptr ? (*link_)->val_data() : fresh_.data(); }
+
 size_t HashWriter::Length() const {
   return table_ != nullptr ? table_->Length() : PackedPairs::Count(Bytes().data());
 }
@@ -82,9 +84,7 @@ bool HashWriter::Set(std::string_view field, std::string_view value) {
           char* at = Splice(bytes.size(), 0, pair_bytes);
           PackedList::EncodeAt(at, field);
           PackedList::EncodeAt(at + PackedList::EncodedSize(field.size()), value);
-          // The splice may have moved the bytes.
-          char* start = link_ != nullptr ? (*link_)->val_data() : fresh_.data();
-          PackedPairs::SetCount(start, pairs + 1);
+          PackedPairs::SetCount(Data(), pairs + 1);  // (the splice may have moved the bytes)
           return true;
         }
       }
@@ -102,8 +102,7 @@ bool HashWriter::Delete(std::string_view field) {
   const size_t pairs = PackedPairs::Count(bytes.data());
   const size_t stop = PackedList::NextAt(bytes.data(), PackedList::NextAt(bytes.data(), pos));
   Splice(pos, stop - pos, 0);
-  char* start = link_ != nullptr ? (*link_)->val_data() : fresh_.data();
-  PackedPairs::SetCount(start, pairs - 1);
+  PackedPairs::SetCount(Data(), pairs - 1);
   return true;
 }
 

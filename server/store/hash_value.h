@@ -92,6 +92,8 @@ class HashWriter {
  private:
   // The PackedPairs bytes (not for a table).
   std::string_view Bytes() const;
+  // The same bytes, to write (where they are now: a Splice may move them).
+  char* Data();
   // Replaces the bytes [pos, pos + old_len) with new_len bytes (to be written) and returns where
   // they go, moving the entry to a larger allocation when they do not fit.
   char* Splice(size_t pos, size_t old_len, size_t new_len);
